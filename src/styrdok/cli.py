@@ -1,0 +1,111 @@
+"""The command line: a thin face over the library. Each command maps options to one call."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__, build as builder
+from .errors import Severity, StyrdokError
+from .workspace import Workspace
+
+
+class Failed(click.ClickException):
+    def __init__(self, message: str, exit_code: int = 1):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file=None) -> None:
+        click.echo(click.style("styrdok: ", bold=True) + self.format_message(), err=True)
+
+
+class Group(click.Group):
+    """Turns library errors into one clear message and an exit code; never a traceback for bad input."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except StyrdokError as exc:
+            raise Failed(str(exc), exc.exit_code) from None
+        except Exception as exc:  # a bug, not bad input: say so briefly unless debugging
+            if os.environ.get("STYRDOK_DEBUG"):
+                raise
+            raise Failed(f"internal error: {type(exc).__name__}: {exc}\n"
+                         "  This is a bug in styrdok. Run again with STYRDOK_DEBUG=1 and report the traceback.",
+                         70) from None
+
+
+def _workspace() -> Workspace:
+    return Workspace.find()
+
+
+def _print_problems(report: builder.Report) -> None:
+    for result in report.results:
+        for problem in result.problems:
+            colour = "red" if problem.severity is Severity.ERROR else "yellow"
+            click.secho(str(problem), fg=colour, err=True)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="styrdok")
+def main() -> None:
+    """styrdok: a municipality's governing documents (styrdokument) under version control.
+
+    Run it in a policy repository: a folder with policy/*.md (and optionally templates/).
+    """
+
+
+@main.command()
+@click.argument("ids", nargs=-1)
+def check(ids: tuple[str, ...]) -> None:
+    """Validate policies: front matter, decisions, headings and text.
+
+    Every problem in every file is reported with file and line; exit 1 on any error.
+
+    Example:
+
+        styrdok check social-ekonomi
+    """
+    report = builder.check(_workspace(), ids)
+    _print_problems(report)
+    if not report.ok:
+        raise Failed(f"{len(report.failed)} of {len(report.results)} policies have errors")
+    click.echo(f"{len(report.results)} policies checked, no errors")
+
+
+@main.command()
+@click.argument("ids", nargs=-1)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: build/).")
+@click.option("--final", is_flag=True, help="Final documents: refused while a decision is pending or a placeholder remains.")
+@click.option("--keep-going/--stop", default=True, show_default=True,
+              help="Go on with the other policies when one fails.")
+def build(ids: tuple[str, ...], out: Path | None, final: bool, keep_going: bool) -> None:
+    """Build DOCX, PDF and HTML of policies into OUT/<id>/.
+
+    Without --final every output is marked UTKAST and pending decisions show as
+    placeholders (2018-XX-XX, § XX).
+
+    Example:
+
+        styrdok build social-ekonomi --final --out build/
+    """
+    workspace = _workspace()
+
+    def progress(result: builder.PolicyResult) -> None:
+        mark = click.style("ok", fg="green") if result.ok else click.style("FAILED", fg="red")
+        click.echo(f"  {mark}  {result.id}" + (f"  → {result.files[0].parent}" if result.files else ""), err=True)
+
+    report = builder.build(workspace, ids, out=out, final=final, keep_going=keep_going, progress=progress)
+    _print_problems(report)
+    built = len(report.results) - len(report.failed)
+    click.echo(f"{built} of {len(report.results)} policies built{' (final)' if final else ' (draft: UTKAST)'}", err=True)
+    if not report.ok:
+        raise Failed(f"{len(report.failed)} policies failed: {', '.join(r.id for r in report.failed)}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

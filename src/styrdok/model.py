@@ -1,0 +1,129 @@
+"""The policy model: frozen values, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Status(str, Enum):
+    DRAFT = "draft"
+    CONSULTATION = "consultation"
+    ADOPTED = "adopted"
+
+    @property
+    def swedish(self) -> str:
+        return {"draft": "Utkast", "consultation": "Remiss", "adopted": "Antagen"}[self.value]
+
+
+class Action(str, Enum):
+    """What a decision did to the document, in the words of the minutes."""
+
+    ADOPTED = "fastställd"
+    REVISED = "reviderad"
+    REPEALED = "upphävd"
+
+
+class Review(str, Enum):
+    MANDATE_PERIOD = "mandate-period"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One decision on the document; date and paragraph (§) are None while pending."""
+
+    action: Action
+    body: str
+    date: dt.date | None = None
+    paragraph: int | None = None
+    dnr: str | None = None
+    year: int | None = None  # expected year of a pending decision, shown in its placeholder
+
+    @property
+    def pending(self) -> bool:
+        return self.date is None
+
+    def line(self) -> str:
+        """The decision line as the document prints it, with placeholders while pending."""
+        date = self.date.isoformat() if self.date else f"{self.year or 'ÅÅÅÅ'}-XX-XX"
+        paragraph = self.paragraph if self.paragraph is not None else "XX"
+        text = f"{self.action.value.capitalize()} av {self.body} {date}, § {paragraph}"
+        return f"{text} (dnr {self.dnr})" if self.dnr else text
+
+
+@dataclass(frozen=True)
+class Consultation:
+    bodies: tuple[str, ...] = ()
+    deadline: dt.date | None = None
+    dnr: str | None = None
+
+
+@dataclass(frozen=True)
+class Metadata:
+    id: str
+    title: str
+    type: str
+    owner: str
+    coordinator: str | None
+    review: Review
+    status: Status
+    decisions: tuple[Decision, ...]
+    consultation: Consultation | None = None
+    keywords: tuple[str, ...] = ()
+
+    @property
+    def pending_decisions(self) -> tuple[Decision, ...]:
+        return tuple(d for d in self.decisions if d.pending)
+
+    @property
+    def last_decision(self) -> Decision | None:
+        done = [d for d in self.decisions if not d.pending]
+        return done[-1] if done else None
+
+
+@dataclass(frozen=True)
+class Block:
+    """A top-level block of the body: a paragraph, a list, a table …
+
+    `ast` is the pandoc JSON of the block; `text` its plain text; `line` where it starts
+    in the source file.
+    """
+
+    kind: str
+    text: str
+    line: int
+    ast: Any = field(compare=False, hash=False, repr=False)
+    items: tuple[str, ...] = ()  # plain text of each item, for lists
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and the blocks up to the next heading. The preamble has level 0 and no title."""
+
+    id: str
+    title: str
+    level: int
+    line: int
+    blocks: tuple[Block, ...]
+    heading_ast: Any = field(default=None, compare=False, hash=False, repr=False)
+
+
+PREAMBLE_ID = "inledning"
+
+
+@dataclass(frozen=True)
+class Policy:
+    meta: Metadata
+    sections: tuple[Section, ...]
+    path: str
+    source: str = field(repr=False, compare=False)
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    def section(self, section_id: str) -> Section:
+        return next(s for s in self.sections if s.id == section_id)

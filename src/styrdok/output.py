@@ -1,0 +1,50 @@
+"""Writing outputs: atomically (temp file + rename), only under the output folder, once per run."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import StyrdokError
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so a reader sees the old file or the new one, never a torn one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class OutputDir:
+    def __init__(self, root: Path):
+        self.root = root.resolve()
+        self.written: set[Path] = set()
+
+    def target(self, relative: str | Path) -> Path:
+        path = (self.root / relative).resolve()
+        if not path.is_relative_to(self.root):
+            raise StyrdokError(f"refusing to write {relative}: it lies outside the output folder {self.root}")
+        return path
+
+    def write(self, relative: str | Path, data: bytes) -> Path:
+        path = self.target(relative)
+        if path in self.written:
+            raise StyrdokError(f"refusing to write {path} twice in one run (two outputs claim the same name)")
+        self.written.add(path)
+        if path.is_file() and path.read_bytes() == data:
+            return path  # unchanged: keep the file's identity and mtime
+        atomic_write(path, data)
+        return path
+
+    def write_all(self, files: dict[str, bytes]) -> list[Path]:
+        return [self.write(name, data) for name, data in files.items()]

@@ -1,0 +1,202 @@
+"""The one module that talks to pandoc (the binary shipped in the pypandoc_binary wheel)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from functools import cache
+from typing import Any
+
+import pypandoc
+
+from .errors import StyrdokError
+
+# Raw HTML off: markup in a policy is text, never live HTML on the municipal website.
+MARKDOWN = "commonmark_x-raw_html-raw_attribute"
+API_VERSION = [1, 23, 1, 1]
+
+Ast = dict[str, Any]
+
+
+@cache
+def binary() -> str:
+    return pypandoc.get_pandoc_path()
+
+
+@cache
+def version() -> str:
+    return pypandoc.get_pandoc_version()
+
+
+def run(args: list[str], data: bytes, *, epoch: int | None = None) -> bytes:
+    env = dict(os.environ)
+    if epoch is not None:
+        env["SOURCE_DATE_EPOCH"] = str(epoch)
+    proc = subprocess.run([binary(), *args], input=data, capture_output=True, env=env)
+    if proc.returncode != 0:
+        raise StyrdokError(f"pandoc failed ({' '.join(args[:4])}): {proc.stderr.decode(errors='replace').strip()}")
+    return proc.stdout
+
+
+def read_markdown(text: str) -> list[tuple[int, Ast]]:
+    """Parse Markdown into top-level pandoc blocks, each with the 1-based line it starts on."""
+    raw = json.loads(run(["-f", MARKDOWN + "+sourcepos", "-t", "json"], text.encode("utf-8")))
+    return [(_start_line(block), _unwrap(block)) for block in raw["blocks"] for block in _flatten_top(block)]
+
+
+def _flatten_top(block: Ast) -> list[Ast]:
+    # sourcepos wraps top-level blocks in Divs marked wrapper=1; the block inside is what we want.
+    if block["t"] == "Div" and _is_wrapper(block["c"][0]) and len(block["c"][1]) == 1:
+        inner = block["c"][1][0]
+        _set_pos(inner, _pos(block["c"][0]))
+        return [inner]
+    return [block]
+
+
+def _attr_of(block: Ast) -> list | None:
+    t, c = block.get("t"), block.get("c")
+    if t in ("Header",):
+        return c[1]
+    if t in ("Div", "Span", "CodeBlock", "Code", "Table", "Figure"):
+        return c[0]
+    if t in ("Link", "Image"):
+        return c[0]
+    return None
+
+
+def _pos(attr: list) -> str | None:
+    return next((v for k, v in attr[2] if k == "data-pos"), None)
+
+
+def _set_pos(block: Ast, pos: str | None) -> None:
+    block.setdefault("_pos", pos)
+
+
+def _is_wrapper(attr: list) -> bool:
+    return ["wrapper", "1"] in [list(kv) for kv in attr[2]]
+
+
+def _start_line(block: Ast) -> int:
+    pos = block.get("_pos") or (_pos(a) if (a := _attr_of(block)) else None)
+    if not pos:
+        return 0
+    # "file@12:1-14:1" or "12:1-14:1"
+    return int(pos.rsplit("@", 1)[-1].split(":", 1)[0])
+
+
+def _unwrap(node: Any) -> Any:
+    """Remove sourcepos wrappers and data-pos attributes, leaving the AST pandoc gives without them."""
+    if isinstance(node, list):
+        out: list[Any] = []
+        for item in node:
+            if isinstance(item, dict) and item.get("t") in ("Span", "Div") and _is_wrapper(item["c"][0]):
+                out.extend(_unwrap(item["c"][1]))
+            else:
+                out.append(_unwrap(item))
+        return out
+    if isinstance(node, dict):
+        node = {k: _unwrap(v) for k, v in node.items() if k != "_pos"}
+        attr = _attr_of(node)
+        if attr is not None:
+            attr[2] = [kv for kv in attr[2] if kv[0] not in ("data-pos", "wrapper")]
+        return node
+    return node
+
+
+def document(blocks: list[Ast], meta: dict[str, Any] | None = None) -> Ast:
+    return {"pandoc-api-version": API_VERSION, "meta": meta or {}, "blocks": blocks}
+
+
+def write(doc: Ast, to: str, *args: str, epoch: int | None = None) -> bytes:
+    """Convert a pandoc document to `to`; binary formats come back as their bytes."""
+    return run(["-f", "json", "-t", to, "-o", "-", *args], json.dumps(doc).encode("utf-8"), epoch=epoch)
+
+
+def read_docx(data: bytes, track_changes: str = "accept", to: str = "plain") -> str:
+    return run(["-f", "docx", f"--track-changes={track_changes}", "-t", to, "--wrap=none"], data).decode("utf-8")
+
+
+# --- building AST values --------------------------------------------------------------------
+
+def stringify(node: Any) -> str:
+    """Plain text of inlines or blocks (pandoc's stringify, enough for policy text)."""
+    if isinstance(node, list):
+        return "".join(stringify(n) for n in node)
+    if not isinstance(node, dict):
+        return ""
+    t, c = node.get("t"), node.get("c")
+    if t == "Str":
+        return c
+    if t in ("Space", "SoftBreak", "LineBreak"):
+        return " "
+    if t in ("Code", "Math"):
+        return c[1]
+    if t in ("Link", "Image"):
+        return stringify(c[1])
+    if t in ("Span", "Div"):
+        return stringify(c[1])
+    if t == "Header":
+        return stringify(c[2])
+    if t == "Quoted":
+        mark = '"' if c[0]["t"] == "DoubleQuote" else "'"
+        return mark + stringify(c[1]) + mark
+    if t in ("Cite",):
+        return stringify(c[1])
+    if t in ("BulletList",):
+        return "\n".join(stringify(item) for item in c)
+    if t == "OrderedList":
+        return "\n".join(stringify(item) for item in c[1])
+    if t in ("Para", "Plain", "Emph", "Strong", "Strikeout", "Underline", "Superscript", "Subscript",
+             "SmallCaps", "BlockQuote", "LineBlock"):
+        return stringify(c)
+    if t == "RawInline" or t == "RawBlock" or t == "CodeBlock":
+        return c[1]
+    if t == "Table":
+        return stringify(c)
+    return stringify(c) if isinstance(c, list) else ""
+
+
+def text(s: str) -> list[Ast]:
+    """Inlines for plain text."""
+    out: list[Ast] = []
+    for i, word in enumerate(s.split(" ")):
+        if i:
+            out.append({"t": "Space"})
+        if word:
+            out.append({"t": "Str", "c": word})
+    return out
+
+
+def attr(ident: str = "", classes: list[str] | None = None, **kv: str) -> list:
+    return [ident, classes or [], [[k.replace("_", "-"), v] for k, v in kv.items()]]
+
+
+def para(inlines: list[Ast]) -> Ast:
+    return {"t": "Para", "c": inlines}
+
+
+def header(level: int, inlines: list[Ast], ident: str = "", classes: list[str] | None = None) -> Ast:
+    return {"t": "Header", "c": [level, attr(ident, classes), inlines]}
+
+
+def div(blocks: list[Ast], ident: str = "", classes: list[str] | None = None, **kv: str) -> Ast:
+    return {"t": "Div", "c": [attr(ident, classes, **kv), blocks]}
+
+
+def span(inlines: list[Ast], ident: str = "", classes: list[str] | None = None, **kv: str) -> Ast:
+    return {"t": "Span", "c": [attr(ident, classes, **kv), inlines]}
+
+
+def links(node: Any) -> list[tuple[str, str]]:
+    """Every (kind, target) of links and images in a node."""
+    found: list[tuple[str, str]] = []
+    if isinstance(node, list):
+        for n in node:
+            found.extend(links(n))
+    elif isinstance(node, dict):
+        if node.get("t") in ("Link", "Image"):
+            found.append((node["t"], node["c"][2][0]))
+        for v in node.values():
+            found.extend(links(v))
+    return found

@@ -1,0 +1,234 @@
+"""Finish a DOCX written by pandoc: page header/footer, watermark, core properties, reproducible zip.
+
+pandoc cannot put per-document text into page headers, so this runs after it, with python-docx.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from xml.sax.saxutils import escape
+
+import docx
+from docx.document import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from docx.section import Section, _Footer, _Header
+from docx.shared import Cm, Length
+from docx.text.paragraph import Paragraph
+
+CONTENT_TYPES = "[Content_Types].xml"
+WATERMARK_FILL = "#D9D9D9"
+WATERMARK_OPACITY = ".5"  # Word's "semitransparent" checkbox
+WATERMARK_FONT = "Arial"
+# VML namespaces (python-docx's nsdecls() does not know them); declared on the run itself so the
+# markup is valid whatever the header part's root declares.
+VML_NS = (
+    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+    'xmlns:w10="urn:schemas-microsoft-com:office:word"'
+)
+
+
+@dataclass(frozen=True)
+class DocxFinish:
+    title: str  # document title: page header of every section and core title
+    subject: str  # core subject, e.g. "Policy"
+    keywords: tuple[str, ...]
+    author: str  # owning body, e.g. "Kommunstyrelsen"
+    revision: int  # core revision number (>= 1)
+    timestamp: datetime  # core created/modified and zip entry times (reproducible builds)
+    header_note: str | None = None  # right-aligned header text, e.g. "UTKAST"
+    watermark: str | None = None  # diagonal text watermark on every page, e.g. "REMISSVERSION"
+
+
+def finish_docx(docx_bytes: bytes, spec: DocxFinish) -> bytes:
+    """Add header, footer, optional watermark and core properties; return normalized bytes."""
+    doc = docx.Document(io.BytesIO(docx_bytes))
+    shape_no = 0
+    for section in doc.sections:
+        for header, footer in _variants(doc, section):
+            shape_no += 1
+            _write_header(doc, section, header, spec, shape_no)
+            _write_footer(doc, footer)
+    _set_core(doc, spec)
+    out = io.BytesIO()
+    doc.save(out)
+    return normalize_zip(out.getvalue(), spec.timestamp)
+
+
+def normalize_zip(data: bytes, timestamp: datetime) -> bytes:
+    """Rewrite a zip so identical content gives identical bytes (fixed order, times, attributes)."""
+    date_time = _zip_date_time(timestamp)
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        # dict.fromkeys dedupes while ZipFile.read returns the last duplicate, as readers do.
+        names = [n for n in dict.fromkeys(src.namelist()) if not n.endswith("/")]
+        contents = {name: src.read(name) for name in names}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        # OPC readers expect [Content_Types].xml first; the rest sorted for stability.
+        for name in sorted(contents, key=lambda n: (n != CONTENT_TYPES, n)):
+            info = zipfile.ZipInfo(name, date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0  # MS-DOS, as Word writes; independent of the build host
+            info.external_attr = 0
+            dst.writestr(info, contents[name], compresslevel=6)
+    return out.getvalue()
+
+
+# --- header / footer -------------------------------------------------------------------------
+
+
+def _variants(doc: Document, section: Section) -> list[tuple[_Header, _Footer]]:
+    # Only the variants Word will actually show; an unused first-page header would be dead weight.
+    pairs = [(section.header, section.footer)]
+    if section.different_first_page_header_footer:
+        pairs.append((section.first_page_header, section.first_page_footer))
+    if doc.settings.odd_and_even_pages_header_footer:
+        pairs.append((section.even_page_header, section.even_page_footer))
+    return pairs
+
+
+def _fresh_paragraph(doc: Document, part: _Header | _Footer, style: str) -> Paragraph:
+    """Unlink from the previous section (own part per section) and replace all content."""
+    part.is_linked_to_previous = False
+    element = part._element
+    for child in list(element):
+        element.remove(child)
+    para = part.add_paragraph()
+    if style in {s.name for s in doc.styles}:  # the reference doc may lack Header/Footer
+        para.style = doc.styles[style]
+        # Clear inherited tab stops (python-docx/Word defaults are placed for US Letter).
+        base = para.style
+        while base is not None:
+            for stop in base.paragraph_format.tab_stops:
+                para.paragraph_format.tab_stops.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
+            base = base.base_style
+    return para
+
+
+def _text_width(section: Section) -> Length:
+    width, left, right = section.page_width, section.left_margin, section.right_margin
+    if width is None or left is None or right is None:
+        return Cm(16)  # A4 with 2.5 cm margins
+    return Length(width - left - right)
+
+
+def _write_header(doc: Document, section: Section, header: _Header, spec: DocxFinish, shape_no: int) -> None:
+    para = _fresh_paragraph(doc, header, "Header")
+    width = _text_width(section)
+    para.add_run(spec.title)
+    if spec.header_note:
+        para.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+        para.add_run("\t" + spec.header_note)
+    if spec.watermark:
+        para._p.append(parse_xml(_watermark_run(spec.watermark, shape_no, width)))
+
+
+def _write_footer(doc: Document, footer: _Footer) -> None:
+    para = _fresh_paragraph(doc, footer, "Footer")
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.add_run("Sida ")
+    _add_field(para, "PAGE", "1")
+    para.add_run(" av ")
+    _add_field(para, "NUMPAGES", "1")
+
+
+def _add_field(para: Paragraph, instr: str, placeholder: str) -> None:
+    # Complex field (begin/instr/separate/result/end): understood by Word and LibreOffice alike;
+    # the placeholder result is what a reader shows until fields are updated.
+    for xml in (
+        '<w:fldChar w:fldCharType="begin"/>',
+        f'<w:instrText xml:space="preserve"> {instr} </w:instrText>',
+        '<w:fldChar w:fldCharType="separate"/>',
+        f"<w:t>{placeholder}</w:t>",
+        '<w:fldChar w:fldCharType="end"/>',
+    ):
+        para._p.append(parse_xml(f"<w:r {nsdecls('w')}>{xml}</w:r>"))
+
+
+def _watermark_run(text: str, shape_no: int, text_width: Length) -> str:
+    """The VML WordArt Word writes for Design > Watermark > custom text (shapetype 136)."""
+    # Word sizes the box at about 3 characters per height unit; fitshape stretches the text
+    # to the box. Keep the rotated box about as wide as the text area.
+    span = text_width.pt * 1.3
+    width = span / (1 + 3 / max(len(text), 1))
+    height = width * 3 / max(len(text), 1)
+    style = ";".join(
+        [
+            "position:absolute",
+            "margin-left:0",
+            "margin-top:0",
+            f"width:{width:.1f}pt",
+            f"height:{height:.1f}pt",
+            "rotation:315",
+            "z-index:-251657216",  # behind the text
+            "mso-position-horizontal:center",
+            "mso-position-horizontal-relative:margin",
+            "mso-position-vertical:center",
+            "mso-position-vertical-relative:margin",
+        ]
+    )
+    formulas = "".join(
+        f'<v:f eqn="{eqn}"/>'
+        for eqn in (
+            "sum #0 0 10800", "prod #0 2 1", "sum 21600 0 @1", "sum 0 0 @2", "sum 21600 0 @3",
+            "if @0 @3 0", "if @0 21600 @1", "if @0 0 @2", "if @0 @4 21600", "mid @5 @6",
+            "mid @8 @5", "mid @7 @8", "mid @6 @7", "sum @6 0 @5",
+        )
+    )
+    return (
+        f"<w:r {nsdecls('w')} {VML_NS}><w:rPr><w:noProof/></w:rPr><w:pict>"
+        '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+        'path="m@7,l@8,m@5,21600l@6,21600e">'
+        f"<v:formulas>{formulas}</v:formulas>"
+        '<v:path textpathok="t" o:connecttype="custom" o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" '
+        'o:connectangles="270,180,90,0"/>'
+        '<v:textpath on="t" fitshape="t"/>'
+        '<v:handles><v:h position="#0,bottomRight" xrange="6629,14971"/></v:handles>'
+        '<o:lock v:ext="edit" text="t" shapetype="t"/>'
+        "</v:shapetype>"
+        f'<v:shape id="PowerPlusWaterMarkObject{shape_no}" o:spid="_x0000_s{2048 + shape_no}" '
+        f'type="#_x0000_t136" style="{style}" o:allowincell="f" fillcolor="{WATERMARK_FILL}" stroked="f">'
+        f'<v:fill opacity="{WATERMARK_OPACITY}"/>'
+        f'<v:textpath style="font-family:&quot;{WATERMARK_FONT}&quot;;font-size:1pt" '
+        f'string={_attr(text)}/>'
+        '<w10:wrap anchorx="margin" anchory="margin"/>'
+        "</v:shape></w:pict></w:r>"
+    )
+
+
+def _attr(value: str) -> str:
+    return '"' + escape(value, {'"': "&quot;"}) + '"'
+
+
+# --- core properties / times -----------------------------------------------------------------
+
+
+def _utc_naive(ts: datetime) -> datetime:
+    # python-docx writes datetimes with a literal "Z" and ignores tzinfo, so convert to UTC first.
+    return ts.astimezone(timezone.utc).replace(tzinfo=None) if ts.tzinfo else ts
+
+
+def _set_core(doc: Document, spec: DocxFinish) -> None:
+    core = doc.core_properties
+    core.title = spec.title
+    core.subject = spec.subject
+    core.keywords = ", ".join(spec.keywords)
+    core.author = spec.author
+    core.last_modified_by = spec.author
+    core.revision = spec.revision
+    core.created = core.modified = _utc_naive(spec.timestamp)
+    core.language = "sv-SE"
+
+
+def _zip_date_time(ts: datetime) -> tuple[int, int, int, int, int, int]:
+    t = _utc_naive(ts)
+    if t.year < 1980:  # the zip (DOS) date format starts in 1980
+        return (1980, 1, 1, 0, 0, 0)
+    if t.year > 2107:
+        return (2107, 12, 31, 23, 59, 58)
+    return (t.year, t.month, t.day, t.hour, t.minute, t.second)
+

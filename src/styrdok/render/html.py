@@ -1,0 +1,27 @@
+"""HTML rendering: pandoc for the body, a Jinja2 page template for everything around it."""
+
+from __future__ import annotations
+
+from .. import pandoc
+from ..model import Policy
+from ..templates import Templates
+from .document import Presentation, body_blocks
+
+TEMPLATE = "policy.html.j2"
+
+
+def body_html(blocks: list[pandoc.Ast]) -> str:
+    return pandoc.write(pandoc.document(blocks), "html5", "--wrap=none").decode("utf-8")
+
+
+def toc(policy: Policy) -> list[dict[str, object]]:
+    return [{"id": s.id, "title": s.title, "level": s.level} for s in policy.sections if s.level in (2, 3)]
+
+
+def render_html(policy: Policy, view: Presentation, templates: Templates, *, body: str | None = None,
+                extra: dict[str, object] | None = None) -> bytes:
+    """A standalone, accessible page. `body` replaces the policy text (a redline, a numbered remiss)."""
+    page = templates.render(TEMPLATE, view=view, toc=toc(policy),
+                            body=body if body is not None else body_html(body_blocks(policy)),
+                            **(extra or {}))
+    return page.encode("utf-8")

@@ -1,0 +1,50 @@
+"""Templates as data: the repository's `templates/` overrides the packaged ones, file by file."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+from .errors import StyrdokError
+
+
+class Templates:
+    def __init__(self, override_dir: Path | None):
+        self.override_dir = override_dir if override_dir and override_dir.is_dir() else None
+
+    def _override(self, name: str) -> Path | None:
+        path = self.override_dir / name if self.override_dir else None
+        return path if path and path.is_file() else None
+
+    def bytes(self, name: str) -> bytes | None:
+        """A template file's bytes: the override if present, else the packaged one, else None."""
+        if path := self._override(name):
+            return path.read_bytes()
+        packaged = resources.files("styrdok").joinpath("templates", name)
+        return packaged.read_bytes() if packaged.is_file() else None
+
+    def text(self, name: str) -> str:
+        data = self.bytes(name)
+        if data is None:
+            raise StyrdokError(f"template {name} not found (looked in {self.override_dir or 'templates/'} and the package)")
+        return data.decode("utf-8")
+
+    @cached_property
+    def jinja(self) -> jinja2.Environment:
+        loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("styrdok", "templates")]
+        if self.override_dir:
+            loaders.insert(0, jinja2.FileSystemLoader(self.override_dir))
+        env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
+                                 autoescape=jinja2.select_autoescape(["html", "xml", "j2"]),
+                                 keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+        return env
+
+    def render(self, name: str, **context: object) -> str:
+        try:
+            return self.jinja.get_template(name).render(**context)
+        except jinja2.TemplateError as exc:
+            where = f"{exc.filename}:{exc.lineno}" if getattr(exc, "lineno", None) else name
+            raise StyrdokError(f"template {where}: {exc.message}") from exc

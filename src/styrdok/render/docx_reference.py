@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 import docx
 from docx.document import Document
@@ -16,7 +17,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor, Twips
-from docx.styles.style import BaseStyle, ParagraphStyle
+from docx.styles.style import BaseStyle, CharacterStyle, ParagraphStyle
 
 from .docx_finish import normalize_zip
 
@@ -52,8 +53,8 @@ class StyleSpec:
     keep_next: bool | None = None
 
 
-HEADING = dict(base="Normal", next="Body Text", font=SANS, bold=True, color=DARK_BLUE, keep_next=True)
-SMALL_SANS = dict(base="Normal", font=SANS, size=10, color=GREY, before=0, after=0)
+HEADING: dict[str, Any] = dict(base="Normal", next="Body Text", font=SANS, bold=True, color=DARK_BLUE, keep_next=True)
+SMALL_SANS: dict[str, Any] = dict(base="Normal", font=SANS, size=10, color=GREY, before=0, after=0)
 
 # Names are the ones pandoc looks up (checked against `pandoc --print-default-data-file
 # reference.docx`), plus the two custom-style names our Markdown uses.
@@ -111,9 +112,9 @@ def build_reference_docx() -> bytes:
 def _apply(doc: Document, spec: StyleSpec) -> None:
     styles = doc.styles
     if spec.name in {s.name for s in styles}:
-        style: BaseStyle = styles[spec.name]
+        style = cast(CharacterStyle, styles[spec.name])
     else:
-        style = styles.add_style(spec.name, spec.kind, builtin=not spec.custom)
+        style = cast(CharacterStyle, styles.add_style(spec.name, spec.kind, builtin=not spec.custom))
         style.quick_style = spec.custom  # show our custom styles in Word's style gallery
     if spec.base:
         style.base_style = styles[spec.base]

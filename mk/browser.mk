@@ -1,4 +1,5 @@
-# Real-browser accessibility gate: Debian chromium + pinned axe-core (see scripts/install-browser.sh).
+# Real-browser accessibility gate: Debian chromium + pinned axe-core.
+# See scripts/install-browser.sh.
 # The main Makefile includes this file and makes `test` depend on `browser`.
 
 .PHONY: browser

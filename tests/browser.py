@@ -1,8 +1,9 @@
 """Real-browser checks for tests: axe-core, screenshots and reflow in headless Debian Chromium.
 
 Chromium is Debian's package at /usr/bin/chromium, driven by the PyPI ``playwright`` package
-(its own browser downloads are never used). axe-core comes from ``.tools/node_modules``, pinned by ``tools/package-lock.json``. Both
-are installed by ``scripts/install-browser.sh`` (``make browser``).
+(its own browser downloads are never used). axe-core comes from ``.tools/node_modules``, pinned
+by ``tools/package-lock.json``. Both are installed by ``scripts/install-browser.sh``
+(``make browser``).
 
 One browser is started on first use and shared by the whole test process; every call gets a
 fresh context, so pages never share state.

@@ -30,6 +30,8 @@ class Group(click.Group):
             return super().invoke(ctx)
         except StyrdokError as exc:
             raise Failed(str(exc), exc.exit_code) from None
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
         except Exception as exc:  # a bug, not bad input: say so briefly unless debugging
             if os.environ.get("STYRDOK_DEBUG"):
                 raise

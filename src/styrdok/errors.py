@@ -7,8 +7,8 @@ from enum import Enum
 
 
 class Severity(str, Enum):
-    ERROR = "fel"
-    WARNING = "varning"
+    ERROR = "error"
+    WARNING = "warning"
 
 
 @dataclass(frozen=True)
@@ -23,8 +23,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        label = "error" if self.severity is Severity.ERROR else "warning"
-        text = f"{where}: {label}: {self.message}"
+        text = f"{where}: {self.severity.value}: {self.message}"
         return f"{text}\n    fix: {self.hint}" if self.hint else text
 
 

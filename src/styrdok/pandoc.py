@@ -13,7 +13,7 @@ import pypandoc
 from .errors import StyrdokError
 
 # Raw HTML off: markup in a policy is text, never live HTML on the municipal website.
-MARKDOWN = "commonmark_x-raw_html-raw_attribute"
+MARKDOWN = "commonmark_x-raw_html-raw_attribute-tex_math_dollars"
 API_VERSION = [1, 23, 1, 1]
 
 Ast = dict[str, Any]

@@ -27,7 +27,7 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PLACEHOLDER = re.compile(r"\b(\d{4}|ÅÅÅÅ)-XX-XX\b|§\s*XX\b|\bXX-XX\b")
 HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?\s*>")
 SAFE_URL = re.compile(r"^(https?:|mailto:|tel:|#|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)
-EXPLICIT_ID = re.compile(r"\{[^}]*#[^}\s]+[^}]*\}\s*$")
+EXPLICIT_ID = re.compile(r"\{[^}]*#([^}\s]+)[^}]*\}\s*$")
 
 
 @cache
@@ -213,7 +213,7 @@ def _describe(err: jsonschema.ValidationError) -> str:
         case "enum":
             return f"{value} is not one of {', '.join(map(str, err.validator_value))}"
         case "type":
-            return f"{value} is not a {err.validator_value}"
+            return f"{value} is not {_TYPE_NAMES.get(err.validator_value, err.validator_value)}"
         case "minimum":
             return f"{value} must be at least {err.validator_value}"
         case "pattern":
@@ -224,6 +224,10 @@ def _describe(err: jsonschema.ValidationError) -> str:
             return "the list is empty"
         case _:
             return err.message
+
+
+_TYPE_NAMES = {"integer": "a whole number", "string": "text", "array": "a list", "object": "a mapping of keys",
+               "boolean": "true or false"}
 
 
 def _error_count(report: _Report) -> int:
@@ -310,13 +314,15 @@ def _sections(body: str, offset: int, lines: list[str], report: _Report) -> tupl
             elif level > previous_level + 1:
                 report.error(line, f"heading '{title}' jumps from level {previous_level} to {level}",
                              f"use {'#' * (previous_level + 1)} so headings stay in order")
-            if not EXPLICIT_ID.search(source_line):
-                report.warn(line, f"heading '{title}' has no id; '{ident}' is used",
-                            f"add {{#{_suggest(title)}}} at the end of the heading line, so links and redlines stay stable")
+            if explicit := EXPLICIT_ID.search(source_line):
+                ident = explicit.group(1)
+                if not SLUG.match(ident):
+                    report.error(line, f"heading id '{ident}' is not a safe id",
+                                 "use lower-case a–z, 0–9 and single hyphens, e.g. {#begreppsdefinitioner}")
+            else:
                 ident = _suggest(title)
-            elif not SLUG.match(ident):
-                report.error(line, f"heading id '{ident}' is not a safe id",
-                             "use lower-case a–z, 0–9 and single hyphens, e.g. {#begreppsdefinitioner}")
+                report.warn(line, f"heading '{title}' has no id; '{ident}' is used",
+                            f"add {{#{ident}}} at the end of the heading line, so links and redlines stay stable")
             if ident in ids or ident == PREAMBLE_ID:
                 report.error(line, f"heading id '{ident}' is used twice (first on line {ids.get(ident, offset)})",
                              "give each heading its own id")
@@ -350,7 +356,10 @@ def _check_block(ast: pandoc.Ast, line: int, lines: list[str], report: _Report) 
         report.error(_line_with(match.group(0), line, lines), f"raw HTML {match.group(0)!r} in the text",
                      "write plain Markdown; styrdok never passes HTML through to the documents or the website")
     for kind, target in pandoc.links(ast):
-        if not SAFE_URL.match(target.strip()):
+        if kind == "Image":
+            report.error(_line_with(target, line, lines), f"image {target!r} in the text",
+                         "images are not supported in policy text yet (the accessible PDF needs alt text); link to the file instead")
+        elif not SAFE_URL.match(target.strip()):
             report.error(_line_with(target, line, lines), f"{kind.lower()} target {target!r} is not allowed",
                          "use an https:, mailto: or relative link")
 

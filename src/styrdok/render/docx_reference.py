@@ -16,6 +16,7 @@ from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Pt, RGBColor, Twips
 from docx.styles.style import BaseStyle, CharacterStyle, ParagraphStyle
 
@@ -177,7 +178,7 @@ def _reset_template_decoration(style: BaseStyle) -> None:
                 container.remove(child)
 
 
-def _set_doc_defaults(styles_el) -> None:
+def _set_doc_defaults(styles_el: BaseOxmlElement) -> None:
     """Serif 12 pt, Swedish proofing language for every run not styled otherwise."""
     rpr = styles_el.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     for tag in ("w:rFonts", "w:sz", "w:szCs", "w:lang"):
@@ -193,7 +194,7 @@ def _set_doc_defaults(styles_el) -> None:
     rpr.append(lang)
 
 
-def _swedish_settings(settings_el) -> None:
+def _swedish_settings(settings_el: BaseOxmlElement) -> None:
     """Swedish theme-font language, decimal comma and ';' list separator (for fields)."""
     for tag, value in (("w:themeFontLang", LANGUAGE), ("w:decimalSymbol", ","), ("w:listSeparator", ";")):
         el = settings_el.find(qn(tag))

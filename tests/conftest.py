@@ -1,0 +1,48 @@
+"""Shared fixtures: a policy repository in a temp dir, and the real `styrdok` command."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_POLICY = ROOT / "policy" / "social-ekonomi.md"
+SEED_TEXT = Path(__file__).parent / "fixtures" / "seed.txt"
+STYRDOK = Path(sys.executable).parent / "styrdok"
+DECISION_LINE = re.compile(r"^(Fastställd|Reviderad) av ")
+
+
+def seed_paragraphs() -> list[str]:
+    """Every paragraph, heading and list item of the municipality's text (decision lines excluded)."""
+    lines = [line.strip() for line in SEED_TEXT.read_text("utf-8").splitlines()]
+    return [line.removeprefix("- ") for line in lines if line and not DECISION_LINE.match(line)]
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def policy_repo(tmp_path: Path) -> Path:
+    """A policy repository holding a copy of the seed policy."""
+    (tmp_path / "policy").mkdir()
+    shutil.copy(SEED_POLICY, tmp_path / "policy")
+    return tmp_path
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed `styrdok` command as a user would."""
+    return subprocess.run([str(STYRDOK), *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=600)
+
+
+def adopted(text: str, date: str = "2018-03-06", paragraph: int = 64) -> str:
+    """The seed source with its pending revision decided (as `styrdok adopt` would record it)."""
+    return (text.replace("status: draft", "status: adopted")
+                .replace("    pending: true\n    year: 2018", f"    date: {date}\n    paragraph: {paragraph}"))

@@ -1,0 +1,77 @@
+"""The bad-input corpus: every file gets a clear message with file, line and fix; nothing is written for it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import SEED_POLICY, run
+
+CORPUS = Path(__file__).parent / "corpus"
+EXPECTED: dict[str, dict] = yaml.safe_load((CORPUS / "expected.yaml").read_text("utf-8"))
+
+
+def test_every_corpus_file_has_an_expectation() -> None:
+    assert sorted(EXPECTED) == sorted(p.stem for p in CORPUS.glob("*.md"))
+
+
+def _repo_with(tmp_path: Path, name: str) -> Path:
+    (tmp_path / "policy").mkdir()
+    shutil.copy(SEED_POLICY, tmp_path / "policy")
+    shutil.copy(CORPUS / f"{name}.md", tmp_path / "policy" / f"{name}.md")
+    return tmp_path
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_check_and_build_report_the_problem(tmp_path: Path, name: str) -> None:
+    want = EXPECTED[name]
+    repo = _repo_with(tmp_path, name)
+
+    checked = run(["check", name], repo)
+    built = run(["build"], repo)  # every policy: the good one must still build
+
+    for result in (checked, built):
+        assert "Traceback" not in result.stderr
+        if want["severity"] == "none":
+            assert result.returncode == 0, result.stderr
+            continue
+        location = f"policy/{name}.md:{want['line']}: {want['severity']}: "
+        assert any(line.startswith(location) and want["message"] in line
+                   for line in result.stderr.splitlines()), result.stderr
+        assert "fix: " in result.stderr and want["hint"] in result.stderr
+        assert result.returncode == (1 if want["severity"] == "error" else 0), result.stderr
+    assert (repo / "build" / "social-ekonomi" / "social-ekonomi.pdf").is_file()
+    outputs = repo / "build" / name
+    if want["severity"] == "error":
+        assert not outputs.exists(), "a policy with errors must not get any output"
+        assert f"policies failed: {name}" in built.stderr
+    else:
+        assert sorted(p.suffix for p in outputs.iterdir()) == [".docx", ".html", ".pdf"]
+
+
+def test_jinja_syntax_in_the_text_stays_text(tmp_path: Path) -> None:
+    repo = _repo_with(tmp_path, "jinja-in-text")
+    assert run(["build", "jinja-in-text"], repo).returncode == 0
+    html = (repo / "build" / "jinja-in-text" / "jinja-in-text.html").read_text("utf-8")
+    assert "{{ config }}" in html and "{% raw %}" in html
+
+
+def test_a_huge_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    repo = _repo_with(tmp_path, "unknown-key")
+    huge = repo / "policy" / "enorm.md"
+    huge.write_bytes(SEED_POLICY.read_bytes() + b"\nOrd och ord.\n" * 2_500_000)  # ~35 MB
+    result = run(["build"], repo)
+    assert result.returncode == 1
+    assert "policy/enorm.md: error: the file is 3" in result.stderr and "refuses policy files over 2 MB" in result.stderr
+    assert not (repo / "build" / "enorm").exists()
+    assert (repo / "build" / "social-ekonomi" / "social-ekonomi.docx").is_file()
+
+
+def test_stop_on_first_failure_when_asked(tmp_path: Path) -> None:
+    repo = _repo_with(tmp_path, "empty")
+    result = run(["build", "--stop"], repo)
+    assert result.returncode == 1
+    assert not (repo / "build" / "social-ekonomi").exists()  # 'empty' sorts first and stops the run

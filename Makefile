@@ -25,7 +25,7 @@ test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
 golden: $(STAMP)
-	STYRDOK_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
+	STYRDOK_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q -k golden
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import pandoc, source
+from .cache import BuildCache, fingerprint
 from .errors import Problem, Severity, StyrdokError
 from .model import Policy
 from .output import OutputDir
@@ -26,6 +30,7 @@ class PolicyResult:
     path: str
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    cached: bool = False
 
     @property
     def ok(self) -> bool:
@@ -45,7 +50,7 @@ class Report:
         return [r for r in self.results if not r.ok]
 
 
-Progress = Callable[[PolicyResult], None]
+Progress = Callable[[PolicyResult, int, int], None]  # result, done, total
 
 
 def check(workspace: Workspace, ids: Iterable[str] = ()) -> Report:
@@ -68,7 +73,8 @@ def render_policy(policy: Policy, templates: Templates, view: Presentation) -> d
     }
 
 
-def build_one(workspace: Workspace, path: Path, out: OutputDir, *, final: bool) -> PolicyResult:
+def build_one(workspace: Workspace, path: Path, out: Path, *, final: bool) -> PolicyResult:
+    """Validate, render and write one policy; on any problem nothing of it is written."""
     display = workspace.display(path)
     result = PolicyResult(path.stem, display)
     policy, result.problems = source.check_file(path, display=display)
@@ -82,20 +88,55 @@ def build_one(workspace: Workspace, path: Path, out: OutputDir, *, final: bool) 
     except StyrdokError as exc:
         result.problems.append(Problem(display, 0, str(exc)))
         return result
-    result.files = out.write_all({f"{policy.id}/{name}": data for name, data in files.items()})
+    result.files = OutputDir(out).write_all({f"{policy.id}/{name}": data for name, data in files.items()})
     return result
 
 
 def build(workspace: Workspace, ids: Iterable[str] = (), *, out: Path | None = None, final: bool = False,
-          keep_going: bool = True, progress: Progress | None = None) -> Report:
-    """Build every (or the named) policy into `out/<id>/`; a failing policy writes nothing of its own."""
-    output = OutputDir(out or workspace.root / "build")
-    results: list[PolicyResult] = []
-    for path in workspace.paths(tuple(ids)):
-        result = build_one(workspace, path, output, final=final)
-        results.append(result)
-        if progress:
-            progress(result)
-        if not result.ok and not keep_going:
-            break
-    return Report(results)
+          keep_going: bool = True, progress: Progress | None = None, jobs: int | None = None) -> Report:
+    """Build every (or the named) policy into `out/<id>/`.
+
+    Unchanged policies (same source, templates and tools) are skipped; the rest are built in
+    parallel, one process per core. A failing policy writes nothing of its own.
+    """
+    out = (out or workspace.root / "build").resolve()
+    paths = workspace.paths(tuple(ids))
+    cache = BuildCache(out, fingerprint(workspace.templates, "final" if final else "draft"))
+    sources = {path: path.read_bytes() for path in paths}
+    results: dict[Path, PolicyResult] = {}
+    todo = []
+    for path in paths:
+        if (files := cache.fresh(path.stem, sources[path])) is not None:
+            results[path] = PolicyResult(path.stem, workspace.display(path), files=files, cached=True)
+            _report(progress, results[path], len(results), len(paths))
+        else:
+            todo.append(path)
+    for path, result in _run(workspace, todo, out, final=final, keep_going=keep_going, jobs=jobs):
+        results[path] = result
+        if result.ok:
+            cache.record(path.stem, sources[path], result.files)
+        _report(progress, result, len(results), len(paths))
+    return Report([results[p] for p in paths if p in results])
+
+
+def _report(progress: Progress | None, result: PolicyResult, done: int, total: int) -> None:
+    if progress:
+        progress(result, done, total)
+
+
+def _run(workspace: Workspace, paths: list[Path], out: Path, *, final: bool, keep_going: bool,
+         jobs: int | None) -> Iterator[tuple[Path, PolicyResult]]:
+    workers = min(jobs or os.cpu_count() or 1, len(paths))
+    if workers <= 1 or not keep_going:
+        for path in paths:
+            result = build_one(workspace, path, out, final=final)
+            yield path, result
+            if not result.ok and not keep_going:
+                return
+        return
+    # forkserver: workers start from a clean single-threaded process, whatever the caller runs.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {pool.submit(build_one, workspace, path, out, final=final): path for path in paths}
+        for future in as_completed(futures):
+            yield futures[future], future.result()

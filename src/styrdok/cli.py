@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, build as builder
+from . import __version__, build as builder, doctor as doctor_lib
 from .errors import Severity, StyrdokError
 from .workspace import Workspace
 
@@ -44,6 +44,22 @@ def _workspace() -> Workspace:
     return Workspace.find()
 
 
+def _progress() -> builder.Progress:
+    """One line per policy; on a terminal, one line updated in place."""
+    tty = sys.stderr.isatty()
+
+    def show(result: builder.PolicyResult, done: int, total: int) -> None:
+        state = ("unchanged" if result.cached else click.style("ok", fg="green")) if result.ok \
+            else click.style("FAILED", fg="red")
+        line = f"  [{done}/{total}] {state}  {result.id}"
+        if tty and result.ok:
+            click.echo(f"\r\033[K{line}", err=True, nl=done == total)
+        else:
+            click.echo(("\r\033[K" if tty else "") + line, err=True)
+
+    return show
+
+
 def _print_problems(report: builder.Report) -> None:
     for result in report.results:
         for problem in result.problems:
@@ -51,8 +67,13 @@ def _print_problems(report: builder.Report) -> None:
             click.secho(str(problem), fg=colour, err=True)
 
 
+def _versions() -> str:
+    return "  ".join(f"{t.name} {t.version or 'missing'}" for t in doctor_lib.tools() if t.name in ("pandoc", "typst", "git"))
+
+
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="styrdok")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, help="Show versions and exit.",
+              callback=lambda ctx, _, value: value and (click.echo(f"styrdok {__version__}  {_versions()}"), ctx.exit()))
 def main() -> None:
     """styrdok: a municipality's governing documents (styrdokument) under version control.
 
@@ -95,18 +116,35 @@ def build(ids: tuple[str, ...], out: Path | None, final: bool, keep_going: bool)
 
         styrdok build social-ekonomi --final --out build/
     """
-    workspace = _workspace()
-
-    def progress(result: builder.PolicyResult) -> None:
-        mark = click.style("ok", fg="green") if result.ok else click.style("FAILED", fg="red")
-        click.echo(f"  {mark}  {result.id}" + (f"  → {result.files[0].parent}" if result.files else ""), err=True)
-
-    report = builder.build(workspace, ids, out=out, final=final, keep_going=keep_going, progress=progress)
+    report = builder.build(_workspace(), ids, out=out, final=final, keep_going=keep_going, progress=_progress())
     _print_problems(report)
     built = len(report.results) - len(report.failed)
-    click.echo(f"{built} of {len(report.results)} policies built{' (final)' if final else ' (draft: UTKAST)'}", err=True)
+    cached = sum(r.cached for r in report.results)
+    click.echo(f"{built} of {len(report.results)} policies built ({cached} unchanged)"
+               f"{' (final)' if final else ' (draft: UTKAST)'} → {out or 'build'}/", err=True)
     if not report.ok:
         raise Failed(f"{len(report.failed)} policies failed: {', '.join(r.id for r in report.failed)}")
+
+
+@main.command()
+def doctor() -> None:
+    """Report the versions of pandoc, typst, git and the other tools, and what is missing.
+
+    Exit 1 if something needed for builds is missing.
+
+    Example:
+
+        styrdok doctor
+    """
+    missing = []
+    for tool in doctor_lib.tools():
+        state = click.style(tool.version, fg="green") if tool.ok else click.style("missing", fg="red")
+        click.echo(f"{tool.name:12} {state}  ({tool.needed_for})")
+        if not tool.ok:
+            click.echo(f"{'':12} install: {tool.install}")
+            missing.append(tool)
+    if any(t.needed_for != "accessibility tests only" for t in missing):
+        raise Failed("some tools styrdok needs are missing (see above)")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,7 +13,10 @@ from .errors import StyrdokError
 
 class Templates:
     def __init__(self, override_dir: Path | None):
-        self.override_dir = override_dir if override_dir and override_dir.is_dir() else None
+        self.override_dir = override_dir  # may not exist (yet): looked up at each use
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"override_dir": self.override_dir}  # the Jinja environment is rebuilt in worker processes
 
     def _override(self, name: str) -> Path | None:
         path = self.override_dir / name if self.override_dir else None

@@ -100,6 +100,7 @@ def build_reference_docx() -> bytes:
     for attr, value in PAGE.items():
         setattr(doc.sections[0], attr, value)
     _swedish_settings(doc.settings.element)
+    _prune(doc)
     core = doc.core_properties
     core.author = core.last_modified_by = core.comments = core.title = core.subject = ""
     core.created = core.modified = FIXED_DATE
@@ -108,6 +109,38 @@ def build_reference_docx() -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return normalize_zip(out.getvalue(), FIXED_DATE)
+
+
+# Other built-in styles pandoc may refer to; all the rest of python-docx's template is dropped.
+PANDOC_EXTRA = ("Block Text", "Footnote Text", "Footnote Reference", "Caption", "Subtitle", "Quote",
+                "Heading 4", "Heading 5", "Heading 6", "TOC Heading", "Default Paragraph Font",
+                "Normal Table", "No List", "Table Grid")
+UNUSED_PARTS = ("stylesWithEffects", "customXml", "thumbnail")
+
+
+def _prune(doc: Document) -> None:
+    """Drop the template's ~150 unused styles, latent styles and extra parts.
+
+    pandoc parses the reference's styles on every conversion: 340 kB of them cost ~200 ms a build.
+    """
+    styles = doc.styles.element
+    for latent in styles.findall(qn("w:latentStyles")):
+        styles.remove(latent)
+    by_name = {style.name: style for style in doc.styles}
+    keep = {spec.name for spec in STYLES} | set(PANDOC_EXTRA)
+    pending = list(keep)
+    while pending:  # keep the styles that kept ones are based on
+        base = getattr(by_name.get(pending.pop()), "base_style", None)
+        if base is not None and base.name not in keep:
+            keep.add(base.name)
+            pending.append(base.name)
+    for style in by_name.values():
+        if style.name not in keep:
+            styles.remove(style.element)
+    for rels, drop in ((doc.part.rels, doc.part.drop_rel), (doc.part.package.rels, doc.part.package.rels.pop)):
+        for rel in list(rels.values()):
+            if rel.reltype.rsplit("/", 1)[-1] in UNUSED_PARTS:
+                drop(rel.rId)
 
 
 def _apply(doc: Document, spec: StyleSpec) -> None:

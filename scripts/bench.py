@@ -1,0 +1,203 @@
+"""styrdok benchmark: medians against the bare converter calls, peak memory; figures to build/bench.json.
+
+Run with `make bench`. Each scenario runs in a fresh process so its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "policy" / "social-ekonomi.md"
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+TARGETS = {  # scenario: (compared with, limit as ratio or seconds)
+    "seed_all_formats": ("bare_converters", 1.5),
+    "redline_100_pages": ("bare_pandoc_100_pages", 3.0),
+    "cold_300": (None, 60.0),
+    "noop_300": (None, 1.0),
+}
+
+
+def _timed(fn: Callable[[], object], runs: int = RUNS) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def _body(text: str) -> str:
+    from styrdok import frontmatter
+    return frontmatter.split(text)[1]
+
+
+def synthetic_policy(copies: int, edits: int = 0) -> str:
+    """The seed's sections repeated with distinct headings; `edits` scattered word changes."""
+    from styrdok import frontmatter
+    head, body = frontmatter.split(SEED.read_text("utf-8"))
+    head = head.replace("id: social-ekonomi\n", "")
+    parts = []
+    for n in range(copies):
+        part = body.replace("{#", f"{{#d{n}-").replace("\n## ", f"\n## Del {n + 1}: ")
+        parts.append(part)
+    text = "\n".join(parts)
+    words = text.split(" ")
+    step = max(len(words) // (edits + 1), 1)
+    for i in range(1, edits + 1):
+        j = i * step
+        if words[j].isalpha():
+            words[j] = words[j] + "na"
+    return f"---\n{head}---\n" + " ".join(words)
+
+
+# --- scenarios (each returns its list of timings) ----------------------------------------------
+
+def bare_converters() -> list[float]:
+    import typst
+    from styrdok import pandoc
+    from styrdok.render.pdf import _get_compiler
+    body = _body(SEED.read_text("utf-8")).encode()
+    _get_compiler()
+
+    def once() -> None:
+        pandoc.run(["-f", pandoc.MARKDOWN, "-t", "docx", "-o", "-"], body)
+        pandoc.run(["-f", pandoc.MARKDOWN, "-t", "html5"], body)
+        typ = pandoc.run(["-f", pandoc.MARKDOWN, "-t", "typst", "-s"], body)
+        typst.compile(typ, ignore_system_fonts=True)
+    return _timed(once)
+
+
+def seed_all_formats() -> list[float]:
+    from styrdok import build, source
+    from styrdok.render.document import presentation
+    from styrdok.workspace import Workspace
+    workspace = Workspace(ROOT)
+
+    def once() -> None:
+        policy = source.load(SEED)
+        build.render_policy(policy, workspace.templates, presentation(policy, final=False))
+    return _timed(once)
+
+
+def _write_pair(folder: Path) -> tuple[Path, Path]:
+    old, new = folder / "old.md", folder / "new.md"
+    old.write_text(synthetic_policy(25), "utf-8")
+    new.write_text(synthetic_policy(25, edits=40), "utf-8")
+    return old, new
+
+
+def bare_pandoc_100_pages() -> list[float]:
+    from styrdok import pandoc
+    with tempfile.TemporaryDirectory() as tmp:
+        _, new = _write_pair(Path(tmp))
+        body = _body(new.read_text("utf-8")).encode()
+        return _timed(lambda: pandoc.run(["-f", pandoc.MARKDOWN, "-t", "docx", "-o", "-"], body))
+
+
+def redline_100_pages() -> list[float]:
+    from styrdok import redline, source
+    from styrdok.workspace import Workspace
+    templates = Workspace(ROOT).templates
+    with tempfile.TemporaryDirectory() as tmp:
+        old, new = _write_pair(Path(tmp))
+        return _timed(lambda: redline.write_redline(source.load(old), source.load(new), Path(tmp) / "out", templates))
+
+
+def _synthetic_repo(folder: Path, count: int) -> Path:
+    (folder / "policy").mkdir(parents=True)
+    text = SEED.read_text("utf-8").replace("id: social-ekonomi\n", "")
+    for i in range(count):
+        (folder / "policy" / f"styrdok-{i:03d}.md").write_text(text.replace("Timrå kommun\n", f"Timrå kommun ({i})\n", 1), "utf-8")
+    return folder
+
+
+def cold_300() -> list[float]:
+    from styrdok import build
+    from styrdok.workspace import Workspace
+    times = []
+    for _ in range(max(RUNS // 2, 1)):
+        with tempfile.TemporaryDirectory() as tmp:
+            workspace = Workspace(_synthetic_repo(Path(tmp), 300))
+            times += _timed(lambda: build.build(workspace), runs=1)
+    return times
+
+
+def noop_300() -> list[float]:
+    from styrdok import build
+    from styrdok.workspace import Workspace
+    with tempfile.TemporaryDirectory() as tmp:
+        workspace = Workspace(_synthetic_repo(Path(tmp), 300))
+        assert build.build(workspace).ok
+        return _timed(lambda: build.build(workspace))
+
+
+SCENARIOS = {f.__name__: f for f in (bare_converters, seed_all_formats, bare_pandoc_100_pages, redline_100_pages,
+                                     cold_300, noop_300)}
+
+
+def _peak_kb() -> dict[str, int]:
+    return {"self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            "largest_child": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}
+
+
+def run_scenario(name: str) -> dict[str, object]:
+    proc = subprocess.run([sys.executable, __file__, "--scenario", name], capture_output=True, text=True)
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"}
+    return json.loads(proc.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scenario", choices=SCENARIOS)
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench.json")
+    args = parser.parse_args()
+    if args.scenario:
+        times = SCENARIOS[args.scenario]()
+        print(json.dumps({"times": times, "median": statistics.median(times), "peak_rss_kb": _peak_kb()}))
+        return
+
+    results: dict[str, dict] = {}
+    for name in SCENARIOS:
+        print(f"running {name} …", file=sys.stderr, flush=True)
+        results[name] = run_scenario(name)
+    rows = []
+    for name, (baseline, limit) in TARGETS.items():
+        result = results[name]
+        if "error" in result:
+            rows.append((name, "error", "", "", result["error"]))
+            continue
+        median = result["median"]
+        if baseline:
+            ratio = median / results[baseline]["median"]
+            result.update(ratio=ratio, target_ratio=limit, met=ratio <= limit)
+            figure = f"{ratio:.2f}× {baseline} ({results[baseline]['median']:.3f} s)"
+        else:
+            result.update(target_seconds=limit, met=median <= limit)
+            figure = f"target ≤ {limit:g} s"
+        rows.append((name, f"{median:.3f} s", figure, f"{result['peak_rss_kb']['self'] / 1024:.0f} MB",
+                     "met" if result["met"] else "MISSED"))
+    report = {"cpu_count": os.cpu_count(), "runs": RUNS, "scenarios": results}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2), "utf-8")
+    widths = [max(len(str(r[i])) for r in rows + [("scenario", "median", "compared", "peak RSS", "target")]) for i in range(5)]
+    for row in [("scenario", "median", "compared", "peak RSS", "target")] + rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)))
+    print(f"\nfigures written to {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "src"))
+    main()

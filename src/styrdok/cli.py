@@ -11,6 +11,7 @@ import click
 from . import __version__, build as builder
 from .errors import Severity, StyrdokError
 from .workspace import Workspace
+from .consult import consult as consult_policy
 
 
 class Failed(click.ClickException):
@@ -30,6 +31,8 @@ class Group(click.Group):
             return super().invoke(ctx)
         except StyrdokError as exc:
             raise Failed(str(exc), exc.exit_code) from None
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
         except Exception as exc:  # a bug, not bad input: say so briefly unless debugging
             if os.environ.get("STYRDOK_DEBUG"):
                 raise
@@ -105,6 +108,37 @@ def build(ids: tuple[str, ...], out: Path | None, final: bool, keep_going: bool)
     click.echo(f"{built} of {len(report.results)} policies built{' (final)' if final else ' (draft: UTKAST)'}", err=True)
     if not report.ok:
         raise Failed(f"{len(report.failed)} policies failed: {', '.join(r.id for r in report.failed)}")
+
+
+@main.command()
+@click.argument("policy_id", metavar="ID")
+@click.option("--deadline", required=True, metavar="YYYY-MM-DD", help="Last day for the answers (svar senast).")
+@click.option("--bodies", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="YAML file with a list of remissinstanser (default: consultation: bodies: in the front matter).")
+@click.option("--dnr", default=None, help="The case number (diarienummer), e.g. 'KS 2026/45'.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: build/<ID>/remiss/).")
+@click.option("--today", default=None, metavar="YYYY-MM-DD",
+              help="Take this as today's date: the cover letter's date and the earliest deadline.")
+def consult(policy_id: str, deadline: str, bodies: Path | None, dnr: str | None, out: Path | None,
+            today: str | None) -> None:
+    """Write the consultation package (remiss) of a policy and set its status to consultation.
+
+    The package: remissversion.docx/.pdf/.html (marked REMISSVERSION, every heading,
+    paragraph and list item numbered), missiv.docx (the cover letter) and svarsmall.docx
+    (the response form, one row per number). The front matter then records status,
+    deadline, dnr and bodies; nothing is written if any input is wrong.
+
+    Example:
+
+        styrdok consult social-ekonomi --deadline 2027-02-15 --dnr "KS 2026/45"
+    """
+    result = consult_policy(_workspace(), policy_id, deadline, bodies=bodies, dnr=dnr, out=out, today=today)
+    for path in result.files:
+        click.echo(f"  wrote {path}", err=True)
+    change = "status: consultation" if result.source_changed else "unchanged (already recorded)"
+    click.echo(f"{policy_id}: {len(result.numbers)} numbered parts, {len(result.bodies)} remissinstanser, "
+               f"svar senast {result.deadline}; {result.policy_path.name} {change}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 
 from . import __version__, build as builder
+from .consult import consult as consult_policy
 from .errors import Severity, StyrdokError
 from .workspace import Workspace
-from .consult import consult as consult_policy
 
 
 class Failed(click.ClickException):

@@ -11,6 +11,7 @@ typically comments on one point of a list, not the list as a whole.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from . import pandoc
 from .model import Block, Policy
@@ -74,7 +75,17 @@ def parts(block: Block) -> list[tuple[int | None, str]]:
         return [(i, pandoc.stringify(item)) for i, item in enumerate(block.ast["c"][1])]
     if block.kind in UNNUMBERED:
         return []
+    if block.kind == "Table":  # stringify runs the cells together
+        return [(None, "Tabell: " + " ".join(_paragraph_texts(block.ast)))]
     return [(None, block.text)]
+
+
+def _paragraph_texts(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        return [pandoc.stringify(node)] if node.get("t") in ("Plain", "Para") else _paragraph_texts(node.get("c"))
+    if isinstance(node, list):
+        return [text for child in node for text in _paragraph_texts(child)]
+    return []
 
 
 def excerpt(text: str, words: int = EXCERPT_WORDS) -> str:

@@ -77,14 +77,14 @@ def numbered_body(policy: Policy, numbers: tuple[RefNumber, ...]) -> list[pandoc
         if section.heading_ast is not None:
             blocks += _prefixed(section.heading_ast, by_place[(section.id, None, None)])
         for index, block in enumerate(section.blocks):
-            ast = copy.deepcopy(block.ast)  # the model's AST is shared; never change it
             if block.kind in ("BulletList", "OrderedList"):
-                _number_items(ast, lambda item: by_place[(section.id, index, item)])
-                blocks.append(ast)
+                items = copy.deepcopy(block.ast)  # numbered in place; the model's AST stays as it is
+                _number_items(items, lambda item: by_place[(section.id, index, item)])
+                blocks.append(items)
             elif (number := by_place.get((section.id, index, None))) is not None:
-                blocks += _prefixed(ast, number)
+                blocks += _prefixed(block.ast, number)
             else:
-                blocks.append(ast)
+                blocks.append(block.ast)
     return blocks
 
 
@@ -93,7 +93,10 @@ def refnr(number: str) -> pandoc.Ast:
 
 
 def _prefixed(block: pandoc.Ast, number: str) -> list[pandoc.Ast]:
-    """`block` with the number in front of its first line (or on a line of its own before it)."""
+    """`block` with the number in front of its first line (or on a line of its own before it).
+
+    Builds new containers and leaves `block` itself unchanged.
+    """
     mark = [refnr(number), {"t": "Space"}]
     match block["t"]:
         case "Para" | "Plain":

@@ -16,7 +16,7 @@ from .model import Policy
 from .output import OutputDir
 from .render.document import Presentation, body_blocks, presentation, title_blocks
 from .render.docx import render_docx
-from .render.html import render_html
+from .render.html import body_html, render_html
 from .render.pdf import render_pdf
 from .templates import Templates
 from .workspace import Workspace
@@ -62,14 +62,18 @@ def check(workspace: Workspace, ids: Iterable[str] = ()) -> Report:
     return Report(results)
 
 
-def render_policy(policy: Policy, templates: Templates, view: Presentation) -> dict[str, bytes]:
-    """The final renderings of one policy, in memory: {file name: bytes}."""
-    body = body_blocks(policy)
+def render_policy(policy: Policy, templates: Templates, view: Presentation,
+                  body: list[pandoc.Ast] | None = None) -> dict[str, bytes]:
+    """The final renderings of one policy, in memory: {file name: bytes}.
+
+    `body` replaces the policy text as pandoc blocks (a numbered remissversion).
+    """
+    body = body_blocks(policy) if body is None else body
     typst_body = pandoc.write(pandoc.document(body), "typst").decode("utf-8")
     return {
         f"{policy.id}.docx": render_docx(title_blocks(view) + body, view, templates),
         f"{policy.id}.pdf": render_pdf(typst_body, view.pdf_meta(), templates.text("policy.typ"), view.timestamp),
-        f"{policy.id}.html": render_html(policy, view, templates),
+        f"{policy.id}.html": render_html(policy, view, templates, body=body_html(body)),
     }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__, build as builder, doctor as doctor_lib
+from .consult import consult as consult_policy
 from .errors import Severity, StyrdokError
 from .workspace import Workspace
 
@@ -145,6 +146,37 @@ def doctor() -> None:
             missing.append(tool)
     if any(t.needed_for != "accessibility tests only" for t in missing):
         raise Failed("some tools styrdok needs are missing (see above)")
+
+
+@main.command()
+@click.argument("policy_id", metavar="ID")
+@click.option("--deadline", required=True, metavar="YYYY-MM-DD", help="Last day for the answers (svar senast).")
+@click.option("--bodies", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="YAML file with a list of remissinstanser (default: consultation: bodies: in the front matter).")
+@click.option("--dnr", default=None, help="The case number (diarienummer), e.g. 'KS 2026/45'.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: build/<ID>/remiss/).")
+@click.option("--today", default=None, metavar="YYYY-MM-DD",
+              help="Take this as today's date: the cover letter's date and the earliest deadline.")
+def consult(policy_id: str, deadline: str, bodies: Path | None, dnr: str | None, out: Path | None,
+            today: str | None) -> None:
+    """Write the consultation package (remiss) of a policy and set its status to consultation.
+
+    The package: remissversion.docx/.pdf/.html (marked REMISSVERSION, every heading,
+    paragraph and list item numbered), missiv.docx (the cover letter) and svarsmall.docx
+    (the response form, one row per number). The front matter then records status,
+    deadline, dnr and bodies; nothing is written if any input is wrong.
+
+    Example:
+
+        styrdok consult social-ekonomi --deadline 2027-02-15 --dnr "KS 2026/45"
+    """
+    result = consult_policy(_workspace(), policy_id, deadline, bodies=bodies, dnr=dnr, out=out, today=today)
+    for path in result.files:
+        click.echo(f"  wrote {path}", err=True)
+    change = "status: consultation" if result.source_changed else "unchanged (already recorded)"
+    click.echo(f"{policy_id}: {len(result.numbers)} numbered parts, {len(result.bodies)} remissinstanser, "
+               f"svar senast {result.deadline}; {result.policy_path.name} {change}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

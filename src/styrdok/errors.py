@@ -41,3 +41,7 @@ class InvalidPolicy(StyrdokError):
 
 class RefusedError(StyrdokError):
     """A command refused to act because the state of the policy does not allow it."""
+
+
+class InvalidInput(InvalidPolicy):
+    """Options or files given to a command that cannot be used; every problem is listed, as for a policy."""

@@ -200,3 +200,26 @@ def links(node: Any) -> list[tuple[str, str]]:
         for v in node.values():
             found.extend(links(v))
     return found
+
+
+def plain(inlines: list[Ast]) -> Ast:
+    return {"t": "Plain", "c": inlines}
+
+
+def strong(inlines: list[Ast]) -> Ast:
+    return {"t": "Strong", "c": inlines}
+
+
+def table(rows: list[list[list[Ast]]], widths: list[float], *, head: list[list[Ast]] | None = None,
+          caption: str = "") -> Ast:
+    """A left-aligned table; each cell is a list of blocks, widths are fractions of the text width."""
+    def row(cells: list[list[Ast]]) -> list:
+        return [attr(), [[attr(), {"t": "AlignDefault"}, 1, 1, blocks] for blocks in cells]]
+
+    colspecs = [[{"t": "AlignLeft"}, {"t": "ColWidth", "c": width}] for width in widths]
+    return {"t": "Table", "c": [
+        attr(), [None, [plain(text(caption))] if caption else []], colspecs,
+        [attr(), [row(head)] if head else []],
+        [[attr(), 0, [], [row(r) for r in rows]]],
+        [attr(), []],
+    ]}

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from .errors import StyrdokError
 
@@ -35,19 +38,40 @@ class Templates:
             raise StyrdokError(f"template {name} not found (looked in {self.override_dir or 'templates/'} and the package)")
         return data.decode("utf-8")
 
-    @cached_property
-    def jinja(self) -> jinja2.Environment:
+    def _environment(self, **options: Any) -> jinja2.Environment:
         loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("styrdok", "templates")]
         if self.override_dir:
             loaders.insert(0, jinja2.FileSystemLoader(self.override_dir))
-        env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
-                                 autoescape=jinja2.select_autoescape(["html", "xml", "j2"]),
-                                 keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-        return env
+        return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
+                                  keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, **options)
+
+    @cached_property
+    def jinja(self) -> jinja2.Environment:
+        return self._environment(autoescape=jinja2.select_autoescape(["html", "xml", "j2"]))
+
+    @cached_property
+    def markdown(self) -> jinja2.Environment:
+        """For `*.md.j2`: every value is escaped for Markdown, as HTML templates escape for HTML."""
+        return self._environment(autoescape=False, finalize=escape_markdown)
 
     def render(self, name: str, **context: object) -> str:
+        env = self.markdown if name.endswith(MARKDOWN_SUFFIX) else self.jinja
         try:
-            return self.jinja.get_template(name).render(**context)
+            return env.get_template(name).render(**context)
         except jinja2.TemplateError as exc:
             where = f"{exc.filename}:{exc.lineno}" if getattr(exc, "lineno", None) else name
             raise StyrdokError(f"template {where}: {exc.message}") from exc
+
+
+MARKDOWN_SUFFIX = ".md.j2"
+ASCII_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+
+
+def escape_markdown(value: object) -> str:
+    """A value as CommonMark that reads literally: one line, every ASCII punctuation escaped.
+
+    `{{ value | safe }}` in a template passes trusted Markdown through unchanged.
+    """
+    if isinstance(value, Markup):
+        return str(value)
+    return ASCII_PUNCTUATION.sub(lambda m: "\\" + m.group(0), " ".join(str(value).split()))

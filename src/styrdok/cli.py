@@ -154,7 +154,7 @@ def revise(policy_id: str, body: str | None, today: dt.date | None) -> None:
 @click.option("--body", default=None, help="The body that decided, if not the one named in the pending decision.")
 @TODAY
 def adopt(policy_id: str, date: str, paragraph: str, dnr: str | None, body: str | None, today: dt.date | None) -> None:
-    """Record the decision adopting a policy's pending revision: commit and tag it.
+    """Record the decision adopting a pending revision; commit and tag it.
 
     Fills in the pending decision, sets status: adopted, commits the policy file (alone) and
     creates the annotated tag ID/DATE. Refuses, changing nothing, if there is no pending
@@ -173,7 +173,10 @@ def adopt(policy_id: str, date: str, paragraph: str, dnr: str | None, body: str 
 @main.command()
 @click.argument("policy_id", metavar="ID")
 def log(policy_id: str) -> None:
-    """List a policy's versions in git, newest first; adopted versions show their decision.
+    """List a policy's versions in git; adopted ones show their decision.
+
+    Newest first: commit, date, status at that commit, and the decision (adopted versions)
+    or the commit message.
 
     Adopted versions are found from the front matter at each commit, so tags are not needed.
 
@@ -188,7 +191,7 @@ def log(policy_id: str) -> None:
         click.echo(f"{policy_id}: no commits yet")
     for version in reversed(versions):
         rev = version.revision
-        state = version.status.value if version.status else "invalid"
+        state = version.status.value if version.status else "deleted" if version.deleted else "invalid"
         what = version.decision.line() if version.decision else rev.subject
         tags = f"  [{', '.join(version.tags)}]" if version.tags else ""
         line = f"{rev.short}  {rev.date.date()}  {state:<12}  {what}{tags}"

@@ -39,7 +39,7 @@ class Version:
     """A revision of a policy file and what its front matter said then.
 
     `decision` is set on adopted versions only: the decision that revision recorded.
-    `status` is None when the front matter did not validate at that revision. `tags` are the
+    `status` is None when the file was deleted (`deleted`) or did not validate at that revision. `tags` are the
     policy's tags on the commit, a convenience: adopted versions are found without them.
     """
 
@@ -47,6 +47,7 @@ class Version:
     status: Status | None
     decision: Decision | None = None
     tags: tuple[str, ...] = ()
+    deleted: bool = False
 
     @property
     def adopted(self) -> bool:
@@ -95,10 +96,16 @@ class History:
             commit = self.repo.commit(rev)
         except (git.BadName, ValueError):
             raise StyrdokError(f"unknown revision '{rev}': give a commit, tag or branch (see `styrdok log {policy_id}`)") from None
+        data = self._blob(commit, policy_id)
+        if data is None:
+            raise StyrdokError(f"{POLICY_DIR}/{policy_id}.md does not exist at revision {rev}")
+        return data
+
+    def _blob(self, commit: git.Commit, policy_id: str) -> bytes | None:
         try:
             return (commit.tree / self.relpath(policy_id)).data_stream.read()
         except KeyError:
-            raise StyrdokError(f"{POLICY_DIR}/{policy_id}.md does not exist at revision {rev}") from None
+            return None
 
     def load(self, policy_id: str, rev: str | None = WORKING_TREE) -> Policy:
         """The validated policy at `rev` (or on disk); raises InvalidPolicy if it did not validate then."""
@@ -122,12 +129,13 @@ class History:
         before: set[tuple] = set()
         tags = self.tags(policy_id)
         for revision in self.revisions(policy_id):
-            meta, _ = source.check_metadata(Path(f"{policy_id}.md"), self.read(policy_id, revision.sha))
+            data = self._blob(self.repo.commit(revision.sha), policy_id)
+            meta = source.check_metadata(Path(f"{policy_id}.md"), data)[0] if data is not None else None
             decision = adoption(meta, before) if meta else None
             if meta and decision:
                 before = {_key(d) for d in meta.decisions if not d.pending}
             versions.append(Version(revision, meta.status if meta else None, decision,
-                                    tuple(sorted(tags.get(revision.sha, ())))))
+                                    tuple(sorted(tags.get(revision.sha, ()))), deleted=data is None))
         return versions
 
     def adopted_versions(self, policy_id: str) -> list[Version]:
@@ -153,13 +161,7 @@ class History:
 
     def is_committed(self, policy_id: str) -> bool:
         """True if the policy file is in the commit HEAD points at."""
-        if not self.repo.head.is_valid():
-            return False
-        try:
-            self.repo.head.commit.tree / self.relpath(policy_id)
-        except KeyError:
-            return False
-        return True
+        return self.repo.head.is_valid() and self._blob(self.repo.head.commit, policy_id) is not None
 
     def staged(self) -> list[str]:
         """Paths (relative to the repository) whose staged content differs from HEAD."""

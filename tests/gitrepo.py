@@ -70,6 +70,7 @@ def snapshot(repo: Path) -> Snapshot:
                     file=(repo / REL).read_bytes())
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
+@pytest.fixture(name="repo")
+def repo_fixture(tmp_path: Path) -> Path:
+    """Import this into a test module to get `repo`: a fresh repository from `init`."""
     return init(tmp_path / "repo")

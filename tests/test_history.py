@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import ID, REL, TODAY, adopt_2018, commit, git, init, policy_text, repo  # noqa: F401
+from gitrepo import ID, REL, TODAY, adopt_2018, commit, git, init, policy_text
+from gitrepo import repo_fixture  # noqa: F401  (provides the `repo` fixture)
 from styrdok import lifecycle
 from styrdok.errors import InvalidPolicy, StyrdokError
 from styrdok.history import History, adoption

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from gitrepo import ID, REL, TODAY, adopt_2018, commit, git, policy_text, repo, snapshot  # noqa: F401
+from gitrepo import ID, REL, TODAY, adopt_2018, commit, git, init, policy_text, snapshot
+from gitrepo import repo_fixture  # noqa: F401  (provides the `repo` fixture)
 from styrdok import build, cli, lifecycle, source
 from styrdok.errors import RefusedError, StyrdokError
 from styrdok.history import History
@@ -176,7 +177,6 @@ def test_adopt_refuses_a_text_with_placeholders_left(repo: Path) -> None:
 
 
 def test_adopt_refuses_a_policy_file_that_is_not_committed(tmp_path: Path) -> None:
-    from gitrepo import init
     repo = init(tmp_path / "repo")
     (repo / "policy" / "ny-policy.md").write_bytes((repo / REL).read_bytes().replace(b"id: social-ekonomi\n", b""))
     call = lambda: lifecycle.adopt(Workspace(repo), "ny-policy", date="2018-03-06", paragraph=64, today=TODAY)  # noqa: E731
@@ -229,8 +229,7 @@ def test_revise_appends_a_pending_decision_and_leaves_the_text_alone(repo: Path)
 
 def test_revise_refuses_a_repealed_policy(repo: Path) -> None:
     adopt_2018(repo)
-    text = policy_text(repo) + ""
-    text = text.replace("    paragraph: 64\n", "    paragraph: 64\n  - action: upphävd\n    body: kommunstyrelsen\n"
+    text = policy_text(repo).replace("    paragraph: 64\n", "    paragraph: 64\n  - action: upphävd\n    body: kommunstyrelsen\n"
                         "    date: 2024-01-30\n    paragraph: 7\n")
     (repo / REL).write_text(text, "utf-8")
     assert source.load(repo / REL).meta.last_decision.action is Action.REPEALED

@@ -10,8 +10,10 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, strategies as st
 
-from gitrepo import ID, REL, SEED, TODAY, adopt_2018, repo  # noqa: F401
+from gitrepo import ID, REL, SEED, TODAY, adopt_2018
+from gitrepo import repo_fixture  # noqa: F401  (provides the `repo` fixture)
 from styrdok import cli, lifecycle
+from styrdok.errors import StyrdokError
 from styrdok.lifecycle import Due
 from styrdok.mandate import MandatePeriod, periods_between
 from styrdok.workspace import Workspace
@@ -125,7 +127,6 @@ def test_repealed_not_reviewed_and_never_adopted(tmp_path: Path) -> None:
 
 
 def test_status_before_the_calendar_is_an_error(tmp_path: Path) -> None:
-    from styrdok.errors import StyrdokError
     with pytest.raises(StyrdokError, match="no mandate period for 1990-01-01"):
         lifecycle.status(policy_with(tmp_path, decided("2020-01-01")), dt.date(1990, 1, 1))
 

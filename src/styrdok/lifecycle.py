@@ -115,41 +115,13 @@ def adopt(workspace: Workspace, policy_id: str, *, date: dt.date | str, paragrap
     what = f"cannot adopt {policy_id}"
     path = workspace.policy_path(policy_id)
     policy = _load_valid(workspace, path, what)
-    pending = policy.meta.decisions[-1]
-    if not pending.pending:
-        raise refused(what, [Reason(f"it has no pending decision (status {policy.meta.status.value}; "
-                                    f"last decision: {pending.line()})",
-                                    f"start a revision with `styrdok revise {policy_id}`, edit and commit it, "
-                                    "then adopt it once KS has decided")])
-    reasons: list[Reason] = []
-    day = _parse_date(date, reasons)
-    number = _parse_paragraph(paragraph, reasons)
     history = History(workspace)
-    if day:
-        reasons += _date_refusals(policy.meta, day, today or dt.date.today())
-        if history.has_tag(tag := tag_name(policy_id, day)):
-            reasons.append(Reason(f"the tag {tag} already exists: an adoption on that date is already recorded "
-                                  "(styrdok never moves or replaces a tag)",
-                                  f"check `styrdok log {policy_id}` and `git show {tag}`; if the date is wrong, give the right one"))
-    reasons += _git_refusals(history, policy_id)
-    if reasons:
-        raise refused(what, reasons)
-    assert day and number
-    decision = Decision(pending.action, body or pending.body, day, number, dnr or pending.dnr)
-
-    def change(data: CommentedMap) -> None:
-        data["status"] = Status.ADOPTED.value
-        entry = data["decisions"][-1]
-        for key in ("pending", "year", "date", "paragraph", "dnr"):
-            entry.pop(key, None)
-        entry["body"] = decision.body
-        entry["date"] = day
-        entry["paragraph"] = number
-        if decision.dnr:
-            entry["dnr"] = decision.dnr
-
+    decision = _decision(policy, history, date=date, paragraph=paragraph, dnr=dnr, body=body,
+                         today=today or dt.date.today(), what=what)
+    assert decision.date
+    tag = tag_name(policy_id, decision.date)
     old = path.read_bytes()
-    adopted = _rewrite(workspace, path, change, what, final=True)
+    adopted = _rewrite(workspace, path, _fill_in(decision), what, final=True)
     try:
         revision = history.commit_file(policy_id, commit_message(policy_id, decision))
     except StyrdokError:
@@ -161,6 +133,46 @@ def adopt(workspace: Workspace, policy_id: str, *, date: dt.date | str, paragrap
         raise StyrdokError(f"the adoption is committed ({revision.short}) but not tagged: {exc}\n"
                            f"    fix: git tag -a {tag} {revision.short} -m '{decision.line()}'") from None
     return Adoption(adopted, decision, revision, tag)
+
+
+def _decision(policy: Policy, history: History, *, date: dt.date | str, paragraph: int | str, dnr: str | None,
+              body: str | None, today: dt.date, what: str) -> Decision:
+    """The pending decision completed from the arguments, or RefusedError with every reason not to."""
+    last = policy.meta.decisions[-1]
+    if not last.pending:
+        raise refused(what, [Reason(f"it has no pending decision (status {policy.meta.status.value}; "
+                                    f"last decision: {last.line()})",
+                                    f"start a revision with `styrdok revise {policy.id}`, edit and commit it, "
+                                    "then adopt it once KS has decided")])
+    reasons: list[Reason] = []
+    day = _parse_date(date, reasons)
+    number = _parse_paragraph(paragraph, reasons)
+    if day:
+        reasons += _date_refusals(policy.meta, day, today)
+        if history.has_tag(tag := tag_name(policy.id, day)):
+            reasons.append(Reason(f"the tag {tag} already exists: an adoption on that date is already recorded "
+                                  "(styrdok never moves or replaces a tag)",
+                                  f"check `styrdok log {policy.id}` and `git show {tag}`; "
+                                  "if the date is wrong, give the right one"))
+    reasons += _git_refusals(history, policy.id)
+    if reasons or day is None or number is None:
+        raise refused(what, reasons)
+    return Decision(last.action, body or last.body, day, number, dnr or last.dnr)
+
+
+def _fill_in(decision: Decision) -> Callable[[CommentedMap], None]:
+    """The front-matter change: status adopted, the last (pending) decision completed in key order."""
+    def change(data: CommentedMap) -> None:
+        data["status"] = Status.ADOPTED.value
+        entry = data["decisions"][-1]
+        for key in ("pending", "year", "date", "paragraph", "dnr"):
+            entry.pop(key, None)
+        entry["body"] = decision.body
+        entry["date"] = decision.date
+        entry["paragraph"] = decision.paragraph
+        if decision.dnr:
+            entry["dnr"] = decision.dnr
+    return change
 
 
 def _parse_date(value: dt.date | str, reasons: list[Reason]) -> dt.date | None:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
 
 import click
 
-from . import __version__, build as builder, doctor as doctor_lib
+from . import __version__, build as builder, doctor as doctor_lib, lifecycle
 from .consult import consult as consult_policy
 from .errors import Severity, StyrdokError
+from .history import History
 from .workspace import Workspace
 
 
@@ -177,6 +179,127 @@ def consult(policy_id: str, deadline: str, bodies: Path | None, dnr: str | None,
     change = "status: consultation" if result.source_changed else "unchanged (already recorded)"
     click.echo(f"{policy_id}: {len(result.numbers)} numbered parts, {len(result.bodies)} remissinstanser, "
                f"svar senast {result.deadline}; {result.policy_path.name} {change}", err=True)
+
+
+class IsoDate(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"'{value}' is not a date written YYYY-MM-DD, e.g. 2026-11-25", param, ctx)
+
+
+TODAY = click.option("--today", type=IsoDate(), envvar="STYRDOK_TODAY", default=None,
+                     help="Take this date as today (default: the system date; env STYRDOK_TODAY).")
+
+
+@main.command()
+@click.argument("policy_id", metavar="ID")
+@click.option("--body", default=None, help="The body that is to decide (default: the policy's owner).")
+@TODAY
+def revise(policy_id: str, body: str | None, today: dt.date | None) -> None:
+    """Start a new revision of an adopted policy.
+
+    Sets status: draft and appends a pending decision (reviderad, this year), shown as a
+    placeholder in drafts (2026-XX-XX, § XX). Nothing is committed: edit the text, commit,
+    and record the decision with `styrdok adopt` once KS has decided.
+
+    Example:
+
+        styrdok revise social-ekonomi
+    """
+    policy = lifecycle.revise(_workspace(), policy_id, today=today, body=body)
+    click.echo(f"{policy.id}: revision started ({policy.meta.decisions[-1].line()}); status draft")
+
+
+@main.command()
+@click.argument("policy_id", metavar="ID")
+@click.option("--date", "date", required=True, metavar="YYYY-MM-DD", help="Date of the decision (the meeting).")
+@click.option("--paragraph", required=True, metavar="N", help="The § of the decision in the minutes (protokoll).")
+@click.option("--dnr", default=None, help="Diarienummer of the case, e.g. 'KS 2018/123'.")
+@click.option("--body", default=None, help="The body that decided, if not the one named in the pending decision.")
+@TODAY
+def adopt(policy_id: str, date: str, paragraph: str, dnr: str | None, body: str | None, today: dt.date | None) -> None:
+    """Record the decision adopting a pending revision; commit and tag it.
+
+    Fills in the pending decision, sets status: adopted, commits the policy file (alone) and
+    creates the annotated tag ID/DATE. Refuses, changing nothing, if there is no pending
+    decision, the date is before the previous decision or in the future, the tag exists,
+    the § is not a positive whole number, other files are staged, or the file is invalid.
+
+    Example:
+
+        styrdok adopt social-ekonomi --date 2018-03-06 --paragraph 64 --dnr "KS 2018/45"
+    """
+    done = lifecycle.adopt(_workspace(), policy_id, date=date, paragraph=paragraph, dnr=dnr, body=body, today=today)
+    click.echo(f"{policy_id}: {done.decision.line()}\n  commit {done.revision.short} {done.revision.subject}\n"
+               f"  tag    {done.tag}")
+
+
+@main.command()
+@click.argument("policy_id", metavar="ID")
+def log(policy_id: str) -> None:
+    """List a policy's versions in git; adopted ones show their decision.
+
+    Newest first: commit, date, status at that commit, and the decision (adopted versions)
+    or the commit message.
+
+    Adopted versions are found from the front matter at each commit, so tags are not needed.
+
+    Example:
+
+        styrdok log social-ekonomi
+    """
+    workspace = _workspace()
+    workspace.policy_path(policy_id)
+    versions = History(workspace).versions(policy_id)
+    if not versions:
+        click.echo(f"{policy_id}: no commits yet")
+    for version in reversed(versions):
+        rev = version.revision
+        state = version.status.value if version.status else "deleted" if version.deleted else "invalid"
+        what = version.decision.line() if version.decision else rev.subject
+        tags = f"  [{', '.join(version.tags)}]" if version.tags else ""
+        line = f"{rev.short}  {rev.date.date()}  {state:<12}  {what}{tags}"
+        click.echo(click.style(line, bold=True) if version.adopted else line)
+
+
+@main.command()
+@TODAY
+def status(today: dt.date | None) -> None:
+    """Show every policy's type, status, last decision and review state.
+
+    Review states for the current mandate period (from 15 October of the election year):
+    done (a decision in this period), due (none yet; the last is from the previous period),
+    overdue (no decision in the previous period either), not reviewed (review: none),
+    repealed (upphävd).
+
+    Example:
+
+        styrdok status --today 2026-11-25
+    """
+    overview = lifecycle.status(_workspace(), today)
+    click.echo(f"Mandate period {overview.period} (from {overview.period.start}); today {overview.today}\n")
+    table = [("id", "type", "status", "last decision", "review")]
+    for row in overview.rows:
+        meta = row.meta
+        last = row.last.line() if row.last else "—"
+        table.append((row.id, meta.type if meta else "?", meta.status.value if meta else "invalid", last,
+                      row.due.value if row.due else "?"))
+    widths = [max(len(cells[i]) for cells in table) for i in range(len(table[0]))]
+    colours = {"done": "green", "due": "yellow", "overdue": "red"}
+    for n, cells in enumerate(table):
+        text = "  ".join(cell.ljust(w) for cell, w in zip(cells[:-1], widths)) + "  "
+        click.echo(text + (click.style(cells[-1], fg=colours.get(cells[-1])) if n else cells[-1]))
+    for row in overview.rows:
+        for problem in row.problems:
+            click.secho(str(problem), fg="red" if problem.severity is Severity.ERROR else "yellow", err=True)
+    if invalid := [row.id for row in overview.rows if row.meta is None]:
+        raise Failed(f"{len(invalid)} policies have errors in their front matter: {', '.join(invalid)}")
 
 
 if __name__ == "__main__":  # pragma: no cover

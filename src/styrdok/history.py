@@ -1,4 +1,5 @@
-"""The one module that talks to git: revisions of a policy file and its text at any revision."""
+"""The one module that talks to git: revisions of a policy file, its text at any revision,
+its adopted versions, and the commit and tag that record an adoption."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from pathlib import Path
 
 import git
 
+from . import source
 from .errors import StyrdokError
+from .model import Decision, Metadata, Policy, Status
 from .workspace import POLICY_DIR, Workspace
 
 WORKING_TREE = None  # a `rev` of None means the file as it is on disk
@@ -25,6 +28,48 @@ class Revision:
     @property
     def short(self) -> str:
         return self.sha[:8]
+
+    @property
+    def subject(self) -> str:
+        return self.message.split("\n", 1)[0]
+
+
+@dataclass(frozen=True)
+class Version:
+    """A revision of a policy file and what its front matter said then.
+
+    `decision` is set on adopted versions only: the decision that revision recorded.
+    `status` is None when the file was deleted (`deleted`) or did not validate at that revision. `tags` are the
+    policy's tags on the commit, a convenience: adopted versions are found without them.
+    """
+
+    revision: Revision
+    status: Status | None
+    decision: Decision | None = None
+    tags: tuple[str, ...] = ()
+    deleted: bool = False
+
+    @property
+    def adopted(self) -> bool:
+        return self.decision is not None
+
+
+def _key(decision: Decision) -> tuple:
+    """What identifies a decision in the minutes; a later dnr correction is not a new decision."""
+    return decision.action, decision.body, decision.date, decision.paragraph
+
+
+def adoption(meta: Metadata, before: set[tuple]) -> Decision | None:
+    """The decision `meta` records beyond the complete decisions `before`, if it is an adopted version.
+
+    An adopted version says `status: adopted` and has more complete decisions than the last
+    adopted version before it; comparing with that (not merely the parent commit) keeps a
+    corrected § or a reverted deletion from counting as a new adoption.
+    """
+    complete = [d for d in meta.decisions if not d.pending]
+    if meta.status is not Status.ADOPTED or len({_key(d) for d in complete}) <= len(before):
+        return None
+    return next((d for d in reversed(complete) if _key(d) not in before), complete[-1])
 
 
 @dataclass(frozen=True)
@@ -51,15 +96,102 @@ class History:
             commit = self.repo.commit(rev)
         except (git.BadName, ValueError):
             raise StyrdokError(f"unknown revision '{rev}': give a commit, tag or branch (see `styrdok log {policy_id}`)") from None
+        data = self._blob(commit, policy_id)
+        if data is None:
+            raise StyrdokError(f"{POLICY_DIR}/{policy_id}.md does not exist at revision {rev}")
+        return data
+
+    def _blob(self, commit: git.Commit, policy_id: str) -> bytes | None:
         try:
             return (commit.tree / self.relpath(policy_id)).data_stream.read()
         except KeyError:
-            raise StyrdokError(f"{POLICY_DIR}/{policy_id}.md does not exist at revision {rev}") from None
+            return None
+
+    def load(self, policy_id: str, rev: str | None = WORKING_TREE) -> Policy:
+        """The validated policy at `rev` (or on disk); raises InvalidPolicy if it did not validate then."""
+        display = f"{POLICY_DIR}/{policy_id}.md" + (f"@{rev}" if rev else "")
+        return source.load(Path(f"{policy_id}.md"), display=display, data=self.read(policy_id, rev))
 
     def revisions(self, policy_id: str) -> list[Revision]:
-        """Commits that changed the policy file, oldest first (following renames)."""
+        """Commits that changed the policy file, oldest first (renames are not followed)."""
         if not self.repo.head.is_valid():
             return []
-        commits = self.repo.iter_commits(paths=self.relpath(policy_id), follow=False)
-        return [Revision(c.hexsha, c.committed_datetime, c.author.name or "", c.message.strip())
-                for c in reversed(list(commits))]
+        commits = self.repo.iter_commits(paths=self.relpath(policy_id))
+        return [_revision(c) for c in reversed(list(commits))]
+
+    def versions(self, policy_id: str) -> list[Version]:
+        """Every revision of the policy file, oldest first, adopted versions marked with their decision.
+
+        Found from the file's front matter at each commit, not from tags, so the history
+        survives a clone without tags.
+        """
+        versions: list[Version] = []
+        before: set[tuple] = set()
+        tags = self.tags(policy_id)
+        for revision in self.revisions(policy_id):
+            data = self._blob(self.repo.commit(revision.sha), policy_id)
+            meta = source.check_metadata(Path(f"{policy_id}.md"), data)[0] if data is not None else None
+            decision = adoption(meta, before) if meta else None
+            if meta and decision:
+                before = {_key(d) for d in meta.decisions if not d.pending}
+            versions.append(Version(revision, meta.status if meta else None, decision,
+                                    tuple(sorted(tags.get(revision.sha, ()))), deleted=data is None))
+        return versions
+
+    def adopted_versions(self, policy_id: str) -> list[Version]:
+        return [v for v in self.versions(policy_id) if v.adopted]
+
+    def last_adopted(self, policy_id: str) -> Revision | None:
+        """The commit of the policy's latest adopted version (None if none is in git).
+
+        `styrdok diff ID` compares this revision with the working tree by default.
+        """
+        adopted = self.adopted_versions(policy_id)
+        return adopted[-1].revision if adopted else None
+
+    def tags(self, policy_id: str) -> dict[str, list[str]]:
+        """The policy's tags (`<id>/<date>`) by commit sha."""
+        found: dict[str, list[str]] = {}
+        for tag in self.repo.tags:
+            if tag.name.startswith(f"{policy_id}/"):
+                found.setdefault(tag.commit.hexsha, []).append(tag.name)
+        return found
+
+    # --- recording an adoption ------------------------------------------------------------
+
+    def is_committed(self, policy_id: str) -> bool:
+        """True if the policy file is in the commit HEAD points at."""
+        return self.repo.head.is_valid() and self._blob(self.repo.head.commit, policy_id) is not None
+
+    def staged(self) -> list[str]:
+        """Paths (relative to the repository) whose staged content differs from HEAD."""
+        names = self.repo.git.diff("--cached", "--name-only", "--no-renames", "-z")
+        return [name for name in names.split("\0") if name]
+
+    def has_tag(self, name: str) -> bool:
+        return f"refs/tags/{name}" in {ref.path for ref in self.repo.tags}
+
+    def commit_file(self, policy_id: str, message: str) -> Revision:
+        """Commit the policy file as it is on disk, and nothing else, on the current branch."""
+        try:
+            self.repo.git.commit("--only", "--quiet", "--message", message, "--", self.relpath(policy_id))
+        except git.GitCommandError as exc:
+            raise StyrdokError(f"git refused the commit: {_stderr(exc)}") from None
+        return _revision(self.repo.head.commit)
+
+    def tag(self, name: str, revision: Revision, message: str) -> None:
+        """Create the annotated tag `name` on `revision`; an existing tag is never moved."""
+        try:
+            self.repo.create_tag(name, ref=revision.sha, message=message)
+        except git.GitCommandError as exc:
+            raise StyrdokError(f"git refused the tag {name}: {_stderr(exc)}") from None
+
+
+def _revision(commit: git.Commit) -> Revision:
+    message = commit.message if isinstance(commit.message, str) else commit.message.decode("utf-8", "replace")
+    return Revision(commit.hexsha, commit.committed_datetime, commit.author.name or "", message.strip())
+
+
+def _stderr(exc: git.GitCommandError) -> str:
+    text = exc.stderr if isinstance(exc.stderr, str) else str(exc)
+    return " ".join(text.replace("stderr:", "").split()).strip("' ")

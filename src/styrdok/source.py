@@ -88,6 +88,18 @@ def load(path: Path, *, display: str | None = None, data: bytes | None = None) -
 
 
 def _parse(stem: str, data: bytes, report: _Report) -> Policy | None:
+    if (split := _split(data, report)) is None:
+        return None
+    text, lines, end = split
+    meta = _metadata(stem, "\n".join(lines[1:end]), report)
+    sections = _sections("\n".join(lines[end + 1:]), end + 1, lines, report)
+    if meta is None or sections is None:
+        return None
+    return Policy(meta=meta, sections=sections, path=report.path, source=text)
+
+
+def _split(data: bytes, report: _Report) -> tuple[str, list[str], int] | None:
+    """(text, its lines, index of the closing '---' line), or None after reporting why not."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -108,11 +120,15 @@ def _parse(stem: str, data: bytes, report: _Report) -> Policy | None:
     if end is None:
         report.error(1, "the front matter is not closed", "add a line with '---' after the metadata")
         return None
-    meta = _metadata(stem, "\n".join(lines[1:end]), report)
-    sections = _sections("\n".join(lines[end + 1:]), end + 1, lines, report)
-    if meta is None or sections is None:
-        return None
-    return Policy(meta=meta, sections=sections, path=report.path, source=text)
+    return text, lines, end
+
+
+def check_metadata(path: Path, data: bytes, *, display: str | None = None) -> tuple[Metadata | None, list[Problem]]:
+    """Validate only the front matter of `data` (no pandoc): quick enough for every revision in git."""
+    report = _Report(display or str(path), [])
+    split = _split(data, report)
+    meta = _metadata(path.stem, "\n".join(split[1][1:split[2]]), report) if split else None
+    return meta, report.problems
 
 
 # --- front matter ---------------------------------------------------------------------------

@@ -1,0 +1,73 @@
+"""Swedish municipal mandate periods (mandatperioder): pure date arithmetic, no I/O.
+
+Since the 1994 election a municipal council is elected for four years counted from 15 October
+of the election year (kommunallagen 5 kap. 5 §): 1994, 1998 … 2022, 2026, 2030. An extra
+election (extra val) does not start a new period, so the calendar is fixed. Before 1994 terms
+were three years and began on 1 January; styrdok's calendar starts with the 1994 period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+FIRST_ELECTION = 1994
+YEARS = 4
+START_MONTH, START_DAY = 10, 15
+
+
+@dataclass(frozen=True, order=True)
+class MandatePeriod:
+    """The period starting on 15 October of `election_year`; it ends where the next one starts."""
+
+    election_year: int
+
+    def __post_init__(self) -> None:
+        if self.election_year < FIRST_ELECTION or (self.election_year - FIRST_ELECTION) % YEARS:
+            raise ValueError(f"{self.election_year} is not a municipal election year "
+                             f"({FIRST_ELECTION}, {FIRST_ELECTION + YEARS}, … every {YEARS} years)")
+
+    @classmethod
+    def containing(cls, day: dt.date) -> MandatePeriod:
+        year = _grid_year(day)
+        if year < FIRST_ELECTION:
+            raise ValueError(f"{day} lies before the {FIRST_ELECTION} mandate period "
+                             f"(styrdok's calendar starts {FIRST_ELECTION}-10-15)")
+        return cls(year)
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.election_year, START_MONTH, START_DAY)
+
+    @property
+    def end(self) -> dt.date:
+        """The first day after the period (the next period's start)."""
+        return dt.date(self.election_year + YEARS, START_MONTH, START_DAY)
+
+    def __contains__(self, day: dt.date) -> bool:
+        return self.start <= day < self.end
+
+    def previous(self) -> MandatePeriod:
+        return MandatePeriod(self.election_year - YEARS)
+
+    def next(self) -> MandatePeriod:
+        return MandatePeriod(self.election_year + YEARS)
+
+    def __str__(self) -> str:
+        return f"{self.election_year}–{self.election_year + YEARS}"
+
+
+def periods_between(earlier: dt.date, later: dt.date) -> int:
+    """How many period starts (15 October of an election year) lie in (earlier, later].
+
+    0: the same period; 1: `earlier` is in the period before `later`'s; negative if `earlier`
+    is the later date. Dates before 1994 count on the same four-year grid, which is all a
+    "how long ago" comparison needs.
+    """
+    return (_grid_year(later) - _grid_year(earlier)) // YEARS
+
+
+def _grid_year(day: dt.date) -> int:
+    """The election year of the four-year period containing `day`, the grid extended before 1994."""
+    year = day.year if (day.month, day.day) >= (START_MONTH, START_DAY) else day.year - 1
+    return year - (year - FIRST_ELECTION) % YEARS

@@ -19,7 +19,7 @@ install: $(STAMP)
 
 build: $(STAMP)
 	$(BIN)/styrdok check
-	$(BIN)/styrdok build
+	$(BIN)/styrdok build --final
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q

@@ -14,7 +14,7 @@ from styrdok import lifecycle
 from styrdok.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "policy" / "social-ekonomi.md"
+SEED = ROOT / "tests" / "fixtures" / "social-ekonomi.md"  # the 2018 draft, pending
 ID = "social-ekonomi"
 REL = f"policy/{ID}.md"
 TODAY = dt.date(2026, 11, 25)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from gitrepo import ID, REL, TODAY, adopt_2018, commit, git, init, policy_text, snapshot
+from gitrepo import ID, REL, SEED, TODAY, adopt_2018, commit, git, init, policy_text, snapshot
 from gitrepo import repo_fixture  # noqa: F401  (provides the `repo` fixture)
 from styrdok import build, cli, lifecycle, source
 from styrdok.errors import RefusedError, StyrdokError
@@ -202,7 +202,7 @@ def test_a_failing_commit_changes_nothing(repo: Path) -> None:
 
 def test_adopt_outside_git_says_so(tmp_path: Path) -> None:
     (tmp_path / "policy").mkdir()
-    (tmp_path / "policy" / f"{ID}.md").write_bytes((Path(__file__).parent.parent / REL).read_bytes())
+    (tmp_path / "policy" / f"{ID}.md").write_bytes(SEED.read_bytes())
     with pytest.raises(StyrdokError, match="not a git repository"):
         lifecycle.adopt(Workspace(tmp_path), ID, date="2018-03-06", paragraph=64, today=TODAY)
 

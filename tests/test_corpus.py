@@ -75,3 +75,16 @@ def test_stop_on_first_failure_when_asked(tmp_path: Path) -> None:
     result = run(["build", "--stop"], repo)
     assert result.returncode == 1
     assert not (repo / "build" / "social-ekonomi").exists()  # 'empty' sorts first and stops the run
+
+
+def test_markup_in_the_text_never_becomes_live_html() -> None:
+    from styrdok import pandoc
+    from styrdok.render.html import body_html
+
+    hostile = ('Text <script>alert(1)</script> <img src=x onerror="alert(2)"> `x`{=html}\n\n'
+               '```{=html}\n<iframe src="https://evil.example"></iframe>\n```\n')
+    blocks = [block for _, block in pandoc.read_markdown(hostile)]
+    html = body_html(blocks)
+    assert "<script" not in html and "<img" not in html and "<iframe" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert not any(b["t"] in ("RawBlock", "RawInline") for b in blocks)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__, build as builder
+from . import __version__, build as builder, redline
+from .redline import summary as redline_summary
 from .errors import Severity, StyrdokError
 from .workspace import Workspace
 
@@ -30,6 +31,8 @@ class Group(click.Group):
             return super().invoke(ctx)
         except StyrdokError as exc:
             raise Failed(str(exc), exc.exit_code) from None
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
         except Exception as exc:  # a bug, not bad input: say so briefly unless debugging
             if os.environ.get("STYRDOK_DEBUG"):
                 raise
@@ -105,6 +108,45 @@ def build(ids: tuple[str, ...], out: Path | None, final: bool, keep_going: bool)
     click.echo(f"{built} of {len(report.results)} policies built{' (final)' if final else ' (draft: UTKAST)'}", err=True)
     if not report.ok:
         raise Failed(f"{len(report.failed)} policies failed: {', '.join(r.id for r in report.failed)}")
+
+
+@main.command()
+@click.argument("versions", nargs=-1, required=True, metavar="ID | OLD.md NEW.md")
+@click.option("--from", "from_rev", metavar="REV", help="ID form: the old revision, any git ref (default: HEAD).")
+@click.option("--to", "to_rev", metavar="REV", help="ID form: the new revision (default: the working tree).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: build/<id>/redline/, or build/redline/ for two files).")
+@click.option("--author", help="Author of the DOCX tracked changes (default: the deciding body).")
+def diff(versions: tuple[str, ...], from_rev: str | None, to_rev: str | None, out: Path | None,
+         author: str | None) -> None:
+    """Redline between two versions of a policy.
+
+    \b
+    Two forms:
+      styrdok diff OLD.md NEW.md           two policy files, no git needed
+      styrdok diff ID [--from REV] [--to REV]
+                                           policy/ID.md at two git revisions
+
+    Writes OUT/redline.html, redline.pdf, redline.docx (every change a Word tracked change,
+    to accept or reject) and changes.md (the changes per section in Swedish, for the
+    officer's report), and prints the summary.
+
+    Exit status as diff(1): 0 no changes, 1 changes, 2 error.
+
+    Example:
+
+        styrdok diff social-ekonomi --from v2015 --out build/redline/
+    """
+    if len(versions) == 2 and not (from_rev or to_rev):
+        result = redline.redline_files(Path(versions[0]), Path(versions[1]), out=out, author=author)
+    elif len(versions) == 1:
+        result = redline.redline_revisions(_workspace(), versions[0], from_rev=from_rev, to_rev=to_rev,
+                                           out=out, author=author)
+    else:
+        raise click.UsageError("give one policy ID (with --from/--to), or two policy files without them")
+    click.echo(redline_summary.screen(result.summary))
+    click.echo(f"Wrote {', '.join(redline.FILES)} to {result.out}/", err=True)
+    click.get_current_context().exit(1 if result.changed else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -187,3 +187,12 @@ def markdown(summary: Summary) -> str:
 
 def _escape(text: str) -> str:
     return "".join("\\" + ch if ch in "\\`*_[]<>#" else ch for ch in text)
+
+
+def screen(summary: Summary, max_sections: int = 12) -> str:
+    """The summary for a terminal: one screen at most, the rest is in changes.md."""
+    lines = [summary.compared, summary.totals, *summary.document]
+    lines += [f"  {s.where}: {s.text}" for s in summary.sections[:max_sections]]
+    if len(summary.sections) > max_sections:
+        lines.append(f"  … and {len(summary.sections) - max_sections} more sections (see changes.md)")
+    return "\n".join(lines)

@@ -15,6 +15,7 @@ from typing import Any
 from . import pandoc
 
 SPACE = json.dumps({"t": "Space"})
+_STR = '{"t": "Str"'
 # Containers of inlines: where their content sits in "c" (None: "c" is the content itself).
 _CONTENT: dict[str, int | None] = {
     "Emph": None, "Strong": None, "Underline": None, "Strikeout": None, "Superscript": None,
@@ -36,18 +37,22 @@ class Token:
 
     @property
     def is_word(self) -> bool:
-        return bool(self.text.strip())
+        return any(ch.isalnum() for ch in self.text)
 
 
 def tokens(inlines: list[pandoc.Ast], marks: tuple[str, ...] = ()) -> tuple[Token, ...]:
-    """The tokens of pandoc inlines; soft line breaks count as spaces (re-wrapping is no change)."""
+    """The tokens of pandoc inlines. Soft line breaks count as spaces (re-wrapping is no change);
+    neighbouring strings are one word (the Markdown reader splits "t.ex." into four)."""
     out: list[Token] = []
     for node in inlines:
         t = node["t"]
         if t in ("Space", "SoftBreak"):
             out.append(Token(" ", SPACE, marks))
         elif t == "Str":
-            out.append(Token(node["c"], json.dumps(node, ensure_ascii=False), marks))
+            text = node["c"]
+            if out and out[-1].marks == marks and out[-1].node.startswith(_STR):
+                text = out.pop().text + text
+            out.append(Token(text, json.dumps({"t": "Str", "c": text}, ensure_ascii=False), marks))
         elif t in _CONTENT:
             shell, content = _split(node)
             out.extend(tokens(content, marks + (shell,)))

@@ -79,15 +79,14 @@ def layout(diff: PolicyDiff, old_view: Presentation, new_view: Presentation, mar
 
 
 def _number(pieces: list[_Piece]) -> list[Unit | None]:
-    """Consecutive changed pieces of one section form a unit; a move is always a unit of its own."""
+    """Consecutive changed pieces of one section form a unit; each half of a move is a unit of its own."""
     out: list[Unit | None] = []
     count = 0
     for i, piece in enumerate(pieces):
         prev = pieces[i - 1] if i else None
         if piece.kind is Kind.EQUAL:
             out.append(None)
-        elif (prev is not None and out[-1] is not None and prev.group == piece.group
-              and prev.move is None and piece.move is None):
+        elif prev is not None and out[-1] is not None and prev.group == piece.group and prev.move == piece.move:
             out.append(out[-1])
         else:
             count += 1

@@ -48,7 +48,7 @@ class HtmlMarker:
         """The unit in a `div` with its anchor, then links to the other half of a move and onwards."""
         links: list[pandoc.Ast] = []
         if unit.move is not None:
-            other = next((u for u in units if u.move == unit.move and u is not unit), None)
+            other = next((u for u in units if u.move == unit.move and u.kind is not unit.kind), None)
             if other is not None:
                 label = "Flyttat hit från" if unit.kind is Kind.MOVED_TO else "Flyttat till"
                 links += [_link(f"{label}: {other.where}", anchor(other.number)), *pandoc.text(" · ")]

@@ -304,17 +304,9 @@ def _split_words(text: str) -> tuple[str, ...]:
 
 # --- blocks and list items -----------------------------------------------------------------
 
-def _normal(node: Any) -> Any:
-    """The AST with soft breaks as spaces: re-wrapped source lines are no change."""
-    if isinstance(node, list):
-        return [_normal(n) for n in node]
-    if isinstance(node, dict):
-        return {"t": "Space"} if node.get("t") == "SoftBreak" else {k: _normal(v) for k, v in node.items()}
-    return node
-
-
 def _key(ast: Any) -> str:
-    return json.dumps(_normal(ast), ensure_ascii=False, sort_keys=True)
+    """The AST as text, soft breaks as spaces: re-wrapped source lines are no change."""
+    return json.dumps(ast, ensure_ascii=False, sort_keys=True).replace('{"t": "SoftBreak"}', '{"t": "Space"}')
 
 
 def _text_inlines(blocks: list[pandoc.Ast]) -> list[pandoc.Ast] | None:
@@ -384,12 +376,15 @@ def _diff_blocks(old: Sequence[Block], new: Sequence[Block]) -> list[BlockChange
             return 0.0
         return similarity(a.text, b.text, PAIR_SIMILARITY)
 
+    keys_old, keys_new = [_key(b.ast) for b in old], [_key(b.ast) for b in new]
     out: list[BlockChange] = []
-    for i, j in _align([_key(b.ast) for b in old], [_key(b.ast) for b in new], similar, PAIR_SIMILARITY):
+    for i, j in _align(keys_old, keys_new, similar, PAIR_SIMILARITY):
         if i is None:
             out.append(BlockChange(Kind.INSERTED, None, new[j]))  # type: ignore[index]
         elif j is None:
             out.append(BlockChange(Kind.DELETED, old[i], None))
+        elif keys_old[i] == keys_new[j]:
+            out.append(BlockChange(Kind.EQUAL, old[i], new[j]))
         else:
             out.append(_diff_block(old[i], new[j]))
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from itertools import groupby
 from typing import Any, Protocol
 
 from .. import pandoc, words
@@ -100,18 +101,9 @@ def _number(pieces: list[_Piece]) -> list[Unit | None]:
 
 def _render(pieces: list[_Piece], units: list[Unit | None], marker: Marker, all_units: Sequence[Unit]) -> list[Ast]:
     blocks: list[Ast] = []
-    i = 0
-    while i < len(pieces):
-        unit = units[i]
-        if unit is None:
-            blocks += pieces[i].render(None)
-            i += 1
-            continue
-        group: list[Ast] = []
-        while i < len(pieces) and units[i] is not None and units[i].number == unit.number:  # type: ignore[union-attr]
-            group += pieces[i].render(unit)
-            i += 1
-        blocks += marker.wrap(unit, group, all_units)
+    for unit, group in groupby(zip(pieces, units), key=lambda pair: pair[1]):
+        rendered = [block for piece, _ in group for block in piece.render(unit)]
+        blocks += rendered if unit is None else marker.wrap(unit, rendered, all_units)
     return blocks
 
 

@@ -89,24 +89,36 @@ class TextDiff:
 
 @dataclass(frozen=True)
 class PartChange:
-    """One list item or title line: kept, inserted, deleted or changed (with its word diff).
+    """One list item or title line: kept, inserted, deleted or changed.
 
-    `old` and `new` index the item in the old and the new sequence.
+    `old` and `new` index it in the old and the new sequence. A changed line, or list item
+    that is one paragraph, carries its word diff; any other changed item the changes of its
+    blocks (a nested list, say).
     """
 
     kind: Kind
     old: int | None
     new: int | None
     words: TextDiff | None = None
+    blocks: tuple[BlockChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class InnerChange:
+    """The changes of the blocks held at `path` in a container's pandoc AST (a table cell,
+    the body of a block quote …)."""
+
+    path: tuple[str | int, ...]
+    blocks: tuple[BlockChange, ...]
 
 
 @dataclass(frozen=True)
 class BlockChange:
     """One block (paragraph, list, table …) of a section.
 
-    A changed paragraph carries its word diff; a changed list its item changes. Moved blocks
-    come in pairs sharing `move`; the MOVED_TO half carries the word diff if the text was
-    edited as well.
+    A changed paragraph carries its word diff, a changed list its item changes, a changed
+    container of the same structure (table, block quote) the changes inside it. Moved blocks
+    come in pairs sharing `move`; the MOVED_TO half carries what was edited as well.
     """
 
     kind: Kind
@@ -114,6 +126,7 @@ class BlockChange:
     new: Block | None
     words: TextDiff | None = None
     items: tuple[PartChange, ...] = ()
+    inner: tuple[InnerChange, ...] = ()
     move: int | None = None
 
     @property
@@ -246,9 +259,11 @@ def diff_text(old: str, new: str) -> TextDiff:
 
 def diff_lines(old: Sequence[str], new: Sequence[str]) -> tuple[PartChange, ...]:
     """Lines (decision lines, say) aligned, with a word diff of each changed one."""
-    old_toks = [words.text_tokens(line) for line in old]
-    new_toks = [words.text_tokens(line) for line in new]
-    return _parts(list(old), list(new), old_toks, new_toks)
+    def pair(i: int, j: int) -> PartChange:
+        text = diff_text(old[i], new[j])
+        return PartChange(Kind.CHANGED if text.changed else Kind.EQUAL, i, j, text if text.changed else None)
+
+    return _parts([" ".join(x.split()) for x in old], [" ".join(x.split()) for x in new], old, new, pair)
 
 
 def _char(n: int) -> str:
@@ -309,8 +324,27 @@ def _key(ast: Any) -> str:
     return json.dumps(ast, ensure_ascii=False, sort_keys=True).replace('{"t": "SoftBreak"}', '{"t": "Space"}')
 
 
+BLOCK_TYPES = frozenset({"Para", "Plain", "LineBlock", "CodeBlock", "RawBlock", "BlockQuote", "OrderedList",
+                         "BulletList", "DefinitionList", "Header", "HorizontalRule", "Table", "Figure", "Div"})
+LISTS = ("BulletList", "OrderedList")
+
+
+def _block(ast: pandoc.Ast) -> Block:
+    """A nested block (in a list item, a table cell …) as the model has top-level ones."""
+    items = tuple(_text(item) for item in ast["c"]) if ast["t"] == "BulletList" else ()
+    return Block(kind=ast["t"], text=_text(ast), line=0, ast=ast, items=items)
+
+
+def _text(node: Any) -> str:
+    """Plain text of blocks, the words of neighbouring paragraphs (list items, cells) kept apart."""
+    if isinstance(node, dict) and node.get("t") in ("Para", "Plain", "Header", "LineBlock", "CodeBlock"):
+        return pandoc.stringify(node).strip()
+    children = node if isinstance(node, list) else node.values() if isinstance(node, dict) else ()
+    return " ".join(text for child in children if (text := _text(child)))
+
+
 def _text_inlines(blocks: list[pandoc.Ast]) -> list[pandoc.Ast] | None:
-    """The inlines of a lone paragraph (a block, or a list item's content), else None."""
+    """The inlines of a lone paragraph (a list item's content, say), else None."""
     return blocks[0]["c"] if len(blocks) == 1 and blocks[0]["t"] in TEXT_BLOCKS else None
 
 
@@ -322,20 +356,34 @@ def _items(block: Block) -> list[list[pandoc.Ast]]:
     return block.ast["c"][1] if block.kind == "OrderedList" else block.ast["c"]
 
 
-def _item_text(item: list[pandoc.Ast]) -> str:
-    return pandoc.stringify(item).strip()
+def _is_blocks(value: Any) -> bool:
+    return (isinstance(value, list) and bool(value)
+            and all(isinstance(v, dict) and v.get("t") in BLOCK_TYPES for v in value))
 
 
-def _parts(old: Sequence[Any], new: Sequence[Any], old_toks: Sequence[tuple[Token, ...] | None],
-           new_toks: Sequence[tuple[Token, ...] | None]) -> tuple[PartChange, ...]:
-    """Aligned parts (list items, lines); only parts that are lone texts can be CHANGED."""
-    keys_old, keys_new = [_key(x) for x in old], [_key(x) for x in new]
+def skeleton(a: Any, b: Any, path: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...], list, list]] | None:
+    """Where two containers of the same structure hold blocks: [(path, old blocks, new blocks)];
+    None when anything else in them (rows, columns, attributes) differs."""
+    if _is_blocks(a) or _is_blocks(b):
+        return [(path, a, b)] if isinstance(a, list) and isinstance(b, list) else None
+    if isinstance(a, dict) and isinstance(b, dict):
+        if a.keys() != b.keys():
+            return None
+        found = [skeleton(a[k], b[k], path + (k,)) for k in a]
+    elif isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return None
+        found = [skeleton(x, y, path + (i,)) for i, (x, y) in enumerate(zip(a, b))]
+    else:
+        return [] if a == b else None
+    return None if any(f is None for f in found) else [pair for f in found for pair in f]  # type: ignore[union-attr]
 
+
+def _parts(keys_old: Sequence[str], keys_new: Sequence[str], texts_old: Sequence[str], texts_new: Sequence[str],
+           pair: Callable[[int, int], PartChange]) -> tuple[PartChange, ...]:
+    """Aligned parts (list items, lines): equal, inserted, deleted, or `pair`ed when similar."""
     def similar(i: int, j: int) -> float:
-        a, b = old_toks[i], new_toks[j]
-        if a is None or b is None:
-            return 0.0
-        return similarity(words.plain(a), words.plain(b), PAIR_SIMILARITY)
+        return similarity(texts_old[i], texts_new[j], PAIR_SIMILARITY)
 
     out: list[PartChange] = []
     for i, j in _align(keys_old, keys_new, similar, PAIR_SIMILARITY):
@@ -344,41 +392,56 @@ def _parts(old: Sequence[Any], new: Sequence[Any], old_toks: Sequence[tuple[Toke
         elif j is None:
             out.append(PartChange(Kind.DELETED, i, None))
         else:
-            a, b = old_toks[i], new_toks[j]
-            text = diff_tokens(a, b) if a is not None and b is not None else None
-            changed = keys_old[i] != keys_new[j] and (text is None or text.changed)
-            out.append(PartChange(Kind.CHANGED if changed else Kind.EQUAL, i, j, text if changed else None))
+            out.append(PartChange(Kind.EQUAL, i, j) if keys_old[i] == keys_new[j] else pair(i, j))
     return tuple(out)
 
 
-def _item_tokens(item: list[pandoc.Ast]) -> tuple[Token, ...] | None:
-    inlines = _text_inlines(item)
-    return words.tokens(inlines) if inlines is not None else None
+def _diff_items(old: list[list[pandoc.Ast]], new: list[list[pandoc.Ast]]) -> tuple[PartChange, ...]:
+    def pair(i: int, j: int) -> PartChange:
+        a, b = _text_inlines(old[i]), _text_inlines(new[j])
+        if a is not None and b is not None:
+            text = diff_tokens(words.tokens(a), words.tokens(b))
+            return PartChange(Kind.CHANGED if text.changed else Kind.EQUAL, i, j, text if text.changed else None)
+        blocks = tuple(_diff_blocks([_block(x) for x in old[i]], [_block(x) for x in new[j]]))
+        changed = any(c.kind is not Kind.EQUAL for c in blocks)
+        return PartChange(Kind.CHANGED if changed else Kind.EQUAL, i, j, blocks=blocks if changed else ())
+
+    return _parts([_key(x) for x in old], [_key(x) for x in new], [_text(x) for x in old], [_text(x) for x in new], pair)
 
 
 def _diff_block(old: Block, new: Block) -> BlockChange:
-    """Two paired blocks of one family: a paragraph's word diff or a list's item changes."""
+    """Two paired blocks of one family: a paragraph's word diff, a list's item changes, or the
+    changes inside a container."""
     if _family(old) == "text":
         text = diff_tokens(words.tokens(old.ast["c"]), words.tokens(new.ast["c"]))
         return BlockChange(Kind.CHANGED if text.changed else Kind.EQUAL, old, new, words=text if text.changed else None)
-    if old.kind in ("BulletList", "OrderedList"):
-        a, b = _items(old), _items(new)
-        items = _parts(a, b, [_item_tokens(x) for x in a], [_item_tokens(x) for x in b])
+    if old.kind in LISTS:
+        items = _diff_items(_items(old), _items(new))
         changed = any(p.kind is not Kind.EQUAL for p in items)
         return BlockChange(Kind.CHANGED if changed else Kind.EQUAL, old, new, items=items if changed else ())
-    return BlockChange(Kind.EQUAL, old, new)  # only reached with equal keys
+    inner = [InnerChange(path, tuple(_diff_blocks([_block(x) for x in a], [_block(x) for x in b])))
+             for path, a, b in skeleton(old.ast, new.ast) or ()]
+    changed = tuple(i for i in inner if any(c.kind is not Kind.EQUAL for c in i.blocks))
+    return BlockChange(Kind.CHANGED if changed else Kind.EQUAL, old, new, inner=changed)
+
+
+def _pairable(a: Block, b: Block) -> float:
+    """How strongly two blocks in a replaced stretch want to be shown as one changed block."""
+    if _family(a) != _family(b):
+        return 0.0
+    if _family(a) == "text":
+        return similarity(a.text, b.text, PAIR_SIMILARITY)
+    if a.kind in LISTS:
+        return similarity(_text(a.ast), _text(b.ast), PAIR_SIMILARITY)
+    if skeleton(a.ast, b.ast) is None:
+        return 0.0
+    return PAIR_SIMILARITY + similarity(_text(a.ast), _text(b.ast)) / 2  # same structure: always diffed inside
 
 
 def _diff_blocks(old: Sequence[Block], new: Sequence[Block]) -> list[BlockChange]:
-    def similar(i: int, j: int) -> float:
-        a, b = old[i], new[j]
-        if _family(a) != _family(b) or not (_family(a) == "text" or a.kind in ("BulletList", "OrderedList")):
-            return 0.0
-        return similarity(a.text, b.text, PAIR_SIMILARITY)
-
     keys_old, keys_new = [_key(b.ast) for b in old], [_key(b.ast) for b in new]
     out: list[BlockChange] = []
-    for i, j in _align(keys_old, keys_new, similar, PAIR_SIMILARITY):
+    for i, j in _align(keys_old, keys_new, lambda i, j: _pairable(old[i], new[j]), PAIR_SIMILARITY):
         if i is None:
             out.append(BlockChange(Kind.INSERTED, None, new[j]))  # type: ignore[index]
         elif j is None:
@@ -391,18 +454,19 @@ def _diff_blocks(old: Sequence[Block], new: Sequence[Block]) -> list[BlockChange
 
 
 def _counted(change: BlockChange, *, inserted: bool) -> int:
+    whole = Kind.INSERTED if inserted else Kind.DELETED
     block = change.new if inserted else change.old
-    if change.kind is (Kind.INSERTED if inserted else Kind.DELETED):
-        return len(block.text.split()) if block else 0
+    if change.kind is whole:
+        return words.count_text(_text(block.ast))  # type: ignore[union-attr]
     if change.words is not None and change.kind in (Kind.CHANGED, Kind.MOVED_TO):
         return change.words.inserted if inserted else change.words.deleted
-    total = 0
+    total = sum(_counted(b, inserted=inserted) for inner in change.inner for b in inner.blocks)
     for item in change.items:
         if item.words is not None:
             total += item.words.inserted if inserted else item.words.deleted
-        elif item.kind is (Kind.INSERTED if inserted else Kind.DELETED) and block is not None:
-            index = item.new if inserted else item.old
-            total += len(_item_text(_items(block)[index]).split())  # type: ignore[index]
+        total += sum(_counted(b, inserted=inserted) for b in item.blocks)
+        if item.kind is whole and block is not None:
+            total += words.count_text(_text(_items(block)[item.new if inserted else item.old]))  # type: ignore[index]
     return total
 
 
@@ -468,8 +532,8 @@ def _find_moved_blocks(sections: list[SectionChange]) -> list[SectionChange]:
     """Deleted and inserted blocks that are (nearly) the same text become a MOVED_FROM/MOVED_TO pair."""
     spots = [(si, bi, b) for si, s in enumerate(sections) if s.kind not in (Kind.MOVED_FROM, Kind.MOVED_TO)
              for bi, b in enumerate(s.blocks)]
-    gone = [(si, bi, b.old) for si, bi, b in spots if b.kind is Kind.DELETED and len(b.old.text.split()) >= MOVE_MIN_WORDS]
-    came = [(si, bi, b.new) for si, bi, b in spots if b.kind is Kind.INSERTED and len(b.new.text.split()) >= MOVE_MIN_WORDS]
+    gone = [(si, bi, b.old) for si, bi, b in spots if b.kind is Kind.DELETED and words.count_text(b.old.text) >= MOVE_MIN_WORDS]
+    came = [(si, bi, b.new) for si, bi, b in spots if b.kind is Kind.INSERTED and words.count_text(b.new.text) >= MOVE_MIN_WORDS]
     scored = sorted(((similarity(a.text, b.text, MOVE_SIMILARITY), g, c)
                      for g, (_, _, a) in enumerate(gone) for c, (_, _, b) in enumerate(came)
                      if _family(a) == _family(b)), key=lambda s: (-s[0], s[1], s[2]))
@@ -484,7 +548,7 @@ def _find_moved_blocks(sections: list[SectionChange]) -> list[SectionChange]:
         (gs, gb, old), (cs, cb, new) = gone[g], came[c]
         edited = _diff_block(old, new)
         blocks[gs][gb] = BlockChange(Kind.MOVED_FROM, old, new, move=g)  # provisional number
-        blocks[cs][cb] = BlockChange(Kind.MOVED_TO, old, new, words=edited.words, items=edited.items, move=g)
+        blocks[cs][cb] = replace(edited, kind=Kind.MOVED_TO, move=g)
     return [replace(s, blocks=tuple(b)) for s, b in zip(sections, blocks)]
 
 

@@ -86,6 +86,11 @@ def count_words(toks: tuple[Token, ...] | list[Token]) -> int:
     return sum(tok.is_word for tok in toks)
 
 
+def count_text(text: str) -> int:
+    """Words in plain text, counted as tokens are: punctuation alone is no word."""
+    return sum(any(ch.isalnum() for ch in word) for word in text.split())
+
+
 def _split(node: pandoc.Ast) -> tuple[str, list[pandoc.Ast]]:
     index = _CONTENT[node["t"]]
     if index is None:

@@ -9,6 +9,7 @@ gives the new text and rejecting every change the old.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby
@@ -154,7 +155,15 @@ class _Builder:
         new = change.new.ast  # type: ignore[union-attr]
         if change.words is not None:
             return [{"t": new["t"], "c": self.text(change.words, unit)}]
-        return [self.list(change, unit)]
+        if change.items:
+            return [self.list(change, unit)]
+        node = copy.deepcopy(new)
+        for inner in change.inner:
+            _put(node, inner.path, self.blocks(inner.blocks, unit))
+        return [node]
+
+    def blocks(self, changes: Sequence[BlockChange], unit: Unit) -> list[Ast]:
+        return [block for change in changes for block in self.block(change, unit)]
 
     def list(self, change: BlockChange, unit: Unit) -> Ast:
         old_ast, new_ast = change.old.ast, change.new.ast  # type: ignore[union-attr]
@@ -171,8 +180,10 @@ class _Builder:
             return self.whole(new[part.new], Kind.INSERTED, unit)  # type: ignore[index]
         if part.kind is Kind.DELETED:
             return self.whole(old[part.old], Kind.DELETED, unit)  # type: ignore[index]
+        if part.words is None:
+            return self.blocks(part.blocks, unit)
         first = new[part.new][0]  # type: ignore[index]
-        return [{"t": first["t"], "c": self.text(part.words, unit)}]  # type: ignore[arg-type]
+        return [{"t": first["t"], "c": self.text(part.words, unit)}]
 
     # --- headings and sections ---------------------------------------------------------------
 
@@ -243,6 +254,12 @@ class _Builder:
             return pandoc.para(self.text(part.words, unit))  # type: ignore[arg-type]
         line = new[part.new] if part.kind is Kind.INSERTED else old[part.old]  # type: ignore[index]
         return pandoc.para(self._marked(pandoc.text(line), part.kind, unit))
+
+
+def _put(node: Any, path: tuple[str | int, ...], value: Any) -> None:
+    for step in path[:-1]:
+        node = node[step]
+    node[path[-1]] = value
 
 
 def _anonymous(section: Section, *, keep: bool) -> Ast:

@@ -68,18 +68,21 @@ def track_paragraph_marks(docx: bytes, author: str, date: str, timestamp: dateti
         parts = {name: src.read(name) for name in src.namelist()}
     root = etree.fromstring(parts[DOCUMENT])
     ends = {end.get(_w("id")): end for end in root.iter(_w("bookmarkEnd"))}
+    tracked: dict[etree._Element, str] = {}
     for start in list(root.iter(_w("bookmarkStart"))):
         name = start.get(_w("name"), "")
         if not name.startswith(MARK):
             continue
-        tag = "ins" if name.removeprefix(MARK).startswith("ins") else "del"
         paragraph = next(start.iterancestors(_w("p")))
-        _track(_properties(paragraph, "pPr", "rPr", before=("sectPr", "pPrChange")), tag, author, date)
-        if (row := next(paragraph.iterancestors(_w("tr")), None)) is not None:
-            _track(_properties(row, "trPr", None, before=("tc",)), tag, author, date)
+        tracked[paragraph] = "ins" if name.removeprefix(MARK).startswith("ins") else "del"
+        _track(_properties(paragraph, "pPr", "rPr", before=("sectPr", "pPrChange")), tracked[paragraph], author, date)
         for element in (start, ends.get(start.get(_w("id")))):
             if element is not None:
                 element.getparent().remove(element)
+    for row in root.iter(_w("tr")):  # a row all of whose paragraphs came or went came or went itself
+        tags = {tracked.get(p) for p in row.iter(_w("p"))}
+        if len(tags) == 1 and (tag := tags.pop()) is not None:
+            _track(_properties(row, "trPr", None, before=("tc",)), tag, author, date)
     _renumber(root)
     parts[DOCUMENT] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     out = io.BytesIO()

@@ -37,6 +37,7 @@ class Summary:
 # Swedish forms: (singular, plural) of nouns; adjectives for neuter/common singular and plural.
 NOUNS = {"text": ("stycke", "stycken", "t"), "BulletList": ("lista", "listor", "n"),
          "OrderedList": ("lista", "listor", "n"), "Table": ("tabell", "tabeller", "n"),
+         "BlockQuote": ("citat", "citat", "t"),
          "item": ("listpunkt", "listpunkter", "n"), "section": ("avsnitt", "avsnitt", "t"),
          "other": ("textblock", "textblock", "t")}
 ADJECTIVES = {Kind.INSERTED: ("nytt", "ny", "nya"), Kind.DELETED: ("borttaget", "borttagen", "borttagna"),

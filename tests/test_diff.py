@@ -142,6 +142,43 @@ def test_list_items_inserted_deleted_and_changed() -> None:
     assert block.items[0].words.inserted == block.items[0].words.deleted == 1
 
 
+NESTED = """\
+---
+title: Nästlat
+type: riktlinje
+owner: kommunstyrelsen
+status: draft
+decisions:
+  - action: fastställd
+    body: kommunstyrelsen
+    pending: true
+---
+
+- punkt ett
+  - underpunkt a
+  - underpunkt b
+- punkt två
+
+| Kolumn A | Kolumn B |
+|----------|----------|
+| ett      | två      |
+"""
+
+
+def test_nested_list_and_table_changes_are_found_inside() -> None:
+    old = source.load(Path("nastlat.md"), data=NESTED.encode("utf-8"))
+    new = source.load(Path("nastlat.md"), data=NESTED.replace("underpunkt b", "underpunkt c")
+                      .replace("| ett      | två      |", "| ett      | tre      |").encode("utf-8"))
+    [section] = diff_policies(old, new).sections
+    listed, table = [b for b in section.blocks]
+    [item] = [p for p in listed.items if p.kind is not Kind.EQUAL]
+    assert item.words is None and [c.kind for c in item.blocks] == [Kind.EQUAL, Kind.CHANGED]
+    assert [p.kind for p in item.blocks[1].items] == [Kind.EQUAL, Kind.CHANGED]
+    [cell] = table.inner
+    assert [c.kind for c in cell.blocks] == [Kind.DELETED, Kind.INSERTED]  # "två" and "tre" share no word
+    assert (listed.inserted_words, listed.deleted_words, table.inserted_words, table.deleted_words) == (1, 1, 1, 1)
+
+
 def test_front_matter_changes_are_part_of_the_diff() -> None:
     doc = copy.deepcopy(seed_doc())
     doc.head = (doc.head.replace("status: draft", "status: adopted")
@@ -197,7 +234,8 @@ def _side(diff: PolicyDiff, new: bool) -> list[tuple[str, str, list[str]]]:
             if b.words is not None:
                 assert " ".join(words.plain(b.words.side(new)).split()) == " ".join(block.text.split())
             if b.items:
-                assert [p.new if new else p.old for p in b.items if p.kind not in gone] == list(range(len(block.items)))
+                count = len(block.ast["c"][1] if block.kind == "OrderedList" else block.ast["c"])
+                assert [p.new if new else p.old for p in b.items if p.kind not in gone] == list(range(count))
             texts.append(block.text)
         out.append((section.id, section.title, texts))
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from functools import cache
 from typing import Any
@@ -44,8 +45,45 @@ def read_markdown(text: str) -> list[tuple[int, Ast]]:
 
     Raw HTML comes back as text, so no markup from a source file can reach a page.
     """
+    blocks = json.loads(run(["-f", MARKDOWN, "-t", "json"], text.encode("utf-8")))["blocks"]
+    if (starts := _block_starts(text.split("\n"), blocks)) is not None:
+        return list(zip(starts, _unwrap(blocks)))
+    # Loose lists, lazy continuations …: let pandoc say where each block starts (5× the JSON).
     raw = json.loads(run(["-f", MARKDOWN + "+sourcepos", "-t", "json"], text.encode("utf-8")))
     return [(_start_line(block), _unwrap(block)) for block in raw["blocks"] for block in _flatten_top(block)]
+
+
+_HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
+_STARTS = {"Header": _HEADING, "BulletList": re.compile(r"^ {0,3}[-*+]\s"),
+           "OrderedList": re.compile(r"^ {0,3}\d{1,9}[.)]\s"), "CodeBlock": re.compile(r"^( {0,3}(```|~~~)| {4})"),
+           "BlockQuote": re.compile(r"^ {0,3}>"), "HorizontalRule": re.compile(r"^ {0,3}([-*_] *){3,}$")}
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+
+
+def _block_starts(lines: list[str], blocks: list[Ast]) -> list[int] | None:
+    """The 1-based start line of each top-level block, read off the text where that is unambiguous:
+    one block per run of non-blank lines (a heading line is a run of its own). None if the text
+    does not pair up with pandoc's blocks one to one."""
+    starts: list[int] = []
+    fenced = previous_blank = False
+    previous_heading = True
+    for number, line in enumerate(lines, 1):
+        blank = not line.strip()
+        if fenced:
+            fenced = not _FENCE.match(line)
+        elif not blank and (previous_blank or previous_heading or _HEADING.match(line) or not starts):
+            starts.append(number)
+            fenced = bool(_FENCE.match(line))
+        previous_blank, previous_heading = blank, bool(_HEADING.match(line)) and not fenced
+    if len(starts) != len(blocks):
+        return None
+    for number, block in zip(starts, blocks):
+        pattern = _STARTS.get(block["t"])
+        line = lines[number - 1]
+        if pattern is not None and not pattern.match(line) or pattern is None and any(
+                p.match(line) for p in _STARTS.values()):
+            return None
+    return starts
 
 
 def _flatten_top(block: Ast) -> list[Ast]:

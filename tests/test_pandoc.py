@@ -1,0 +1,32 @@
+"""Reading Markdown: start lines read off the text must equal pandoc's own source positions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import SEED_POLICY
+from styrdok import frontmatter, pandoc
+
+SAMPLES = {
+    "seed": frontmatter.split(SEED_POLICY.read_text("utf-8"))[1],
+    "loose list": "Stycke\n\n- a\n\n- b\n\nSlut.\n",
+    "lazy list": "Inledning:\n- ett\n- två\n\n## Rubrik {#r}\nText direkt.\n",
+    "fence with blank lines and hashes": "Text\n\n```\n# inte en rubrik\n\nkod\n```\n\nMer text.\n",
+    "quote, table, rule": "> citat\n> mer\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n---\n\n1. ett\n2. två\n",
+    "headings back to back": "## A {#a}\n### B {#b}\nText\n## C {#c}\n",
+}
+
+
+def _exact(text: str) -> list[tuple[int, str]]:
+    raw = json.loads(pandoc.run(["-f", pandoc.MARKDOWN + "+sourcepos", "-t", "json"], text.encode("utf-8")))
+    # pandoc places a pipe table at its delimiter row; the table starts one line up, at its header.
+    return [(pandoc._start_line(b) - (b["t"] == "Table"), pandoc.stringify(pandoc._unwrap(b)))
+            for block in raw["blocks"] for b in pandoc._flatten_top(block)]
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_start_lines_match_pandoc_source_positions(name: str) -> None:
+    text = SAMPLES[name]
+    assert [(line, pandoc.stringify(block)) for line, block in pandoc.read_markdown(text)] == _exact(text)

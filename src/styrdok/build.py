@@ -69,12 +69,14 @@ def render_policy(policy: Policy, templates: Templates, view: Presentation,
     `body` replaces the policy text as pandoc blocks (a numbered remissversion).
     """
     body = body_blocks(policy) if body is None else body
-    typst_body = pandoc.write(pandoc.document(body), "typst").decode("utf-8")
-    return {
-        f"{policy.id}.docx": render_docx(title_blocks(view) + body, view, templates),
-        f"{policy.id}.pdf": render_pdf(typst_body, view.pdf_meta(), templates.text("policy.typ"), view.timestamp),
-        f"{policy.id}.html": render_html(policy, view, templates, body=body_html(body)),
-    }
+
+    def pdf() -> bytes:
+        typst_body = pandoc.write(pandoc.document(body), "typst").decode("utf-8")
+        return render_pdf(typst_body, view.pdf_meta(), templates.text("policy.typ"), view.timestamp)
+
+    docx, pdf_bytes, html = pandoc.concurrently(lambda: render_docx(title_blocks(view) + body, view, templates), pdf,
+                                                lambda: render_html(policy, view, templates, body=body_html(body)))
+    return {f"{policy.id}.docx": docx, f"{policy.id}.pdf": pdf_bytes, f"{policy.id}.html": html}
 
 
 def build_one(workspace: Workspace, path: Path, out: Path, *, final: bool) -> PolicyResult:

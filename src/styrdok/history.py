@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 import git
 
-from . import source
+from . import pandoc, source
 from .errors import StyrdokError
 from .model import Decision, Metadata, Policy, Status
 from .workspace import POLICY_DIR, Workspace
@@ -109,8 +109,14 @@ class History:
 
     def load(self, policy_id: str, rev: str | None = WORKING_TREE) -> Policy:
         """The validated policy at `rev` (or on disk); raises InvalidPolicy if it did not validate then."""
-        display = f"{POLICY_DIR}/{policy_id}.md" + (f"@{rev}" if rev else "")
-        return source.load(Path(f"{policy_id}.md"), display=display, data=self.read(policy_id, rev))
+        return self.load_many(policy_id, rev)[0]
+
+    def load_many(self, policy_id: str, *revs: str | None) -> list[Policy]:
+        """The policy at several revisions: read from git one by one, parsed concurrently."""
+        data = [self.read(policy_id, rev) for rev in revs]  # one git process: not shared between threads
+        return pandoc.concurrently(*(partial(source.load, Path(f"{policy_id}.md"), data=blob,
+                                             display=f"{POLICY_DIR}/{policy_id}.md" + (f"@{rev}" if rev else ""))
+                                     for rev, blob in zip(revs, data)))
 
     def revisions(self, policy_id: str) -> list[Revision]:
         """Commits that changed the policy file, oldest first (renames are not followed)."""

@@ -6,8 +6,10 @@ import json
 import os
 import re
 import subprocess
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import pypandoc
 
@@ -18,6 +20,7 @@ MARKDOWN = "commonmark_x-raw_html-raw_attribute-tex_math_dollars"
 API_VERSION = [1, 23, 1, 1]
 
 Ast = dict[str, Any]
+T = TypeVar("T")
 
 
 @cache
@@ -148,6 +151,14 @@ def _unwrap(node: Any) -> Any:
             attributes[2] = [kv for kv in attributes[2] if kv[0] not in ("data-pos", "wrapper")]
         return node
     return node
+
+
+def concurrently(*jobs: Callable[[], T]) -> list[T]:
+    """Run jobs in threads and return their results in order. Each job mostly waits on a pandoc
+    process, so the conversions of one document overlap on all cores."""
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        futures = [pool.submit(job) for job in jobs]
+        return [future.result() for future in futures]
 
 
 def document(blocks: list[Ast], meta: dict[str, Any] | None = None) -> Ast:

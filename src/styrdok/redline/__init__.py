@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from .. import frontmatter, source
+from .. import frontmatter, pandoc, source
 from ..diff import PolicyDiff, diff_policies
 from ..errors import StyrdokError
 from ..history import History
@@ -59,20 +59,27 @@ def render_redline(old: Policy, new: Policy, templates: Templates, *, author: st
     old_label, new_label = labels or (old.path, new.path)
     html_layout = layout(diff, old_view, new_view, HtmlMarker(new_view.timestamp.date().isoformat()))
     summary = summarize(diff, html_layout.units, old_label, new_label)
-    out: dict[str, bytes] = {}
-    if "redline.html" in files:
-        out["redline.html"] = render_redline_html(html_layout, new_view, summary, templates)
-    if "redline.docx" in files:
-        docx_marker = DocxMarker(author or new_view.owner, new_view.timestamp)
-        out["redline.docx"] = render_redline_docx(layout(diff, old_view, new_view, docx_marker), new_view,
-                                                  templates, docx_marker)
-    if "redline.pdf" in files:
-        typst_marker = TypstMarker()
-        out["redline.pdf"] = render_redline_pdf(layout(diff, old_view, new_view, typst_marker), new_view,
-                                                summary, templates, typst_marker)
-    if "changes.md" in files:
-        out["changes.md"] = markdown(summary).encode("utf-8")
+    renderers = {
+        "redline.html": lambda: render_redline_html(html_layout, new_view, summary, templates),
+        "redline.docx": lambda: _docx(diff, old_view, new_view, templates, DocxMarker(author or new_view.owner,
+                                                                                      new_view.timestamp)),
+        "redline.pdf": lambda: _pdf(diff, old_view, new_view, summary, templates),
+        "changes.md": lambda: markdown(summary).encode("utf-8"),
+    }
+    names = [name for name in renderers if name in files]
+    out = dict(zip(names, pandoc.concurrently(*(renderers[name] for name in names))))
     return Redline(diff, summary, out)
+
+
+def _docx(diff: PolicyDiff, old_view: Presentation, new_view: Presentation, templates: Templates,
+          marker: DocxMarker) -> bytes:
+    return render_redline_docx(layout(diff, old_view, new_view, marker), new_view, templates, marker)
+
+
+def _pdf(diff: PolicyDiff, old_view: Presentation, new_view: Presentation, summary: Summary,
+         templates: Templates) -> bytes:
+    marker = TypstMarker()
+    return render_redline_pdf(layout(diff, old_view, new_view, marker), new_view, summary, templates, marker)
 
 
 def write_redline(old: Policy, new: Policy, out: Path, templates: Templates, *, author: str | None = None,
@@ -92,7 +99,8 @@ def redline_files(old: Path, new: Path, *, out: Path | None = None, author: str 
         templates = Workspace.find(new.resolve().parent).templates
     except StyrdokError:
         templates = Templates(None)
-    return write_redline(load_file(old), load_file(new), out or Path("build", "redline"), templates,
+    old_policy, new_policy = pandoc.concurrently(lambda: load_file(old), lambda: load_file(new))
+    return write_redline(old_policy, new_policy, out or Path("build", "redline"), templates,
                          author=author, labels=(f"filen {old}", f"filen {new}"))
 
 
@@ -108,7 +116,7 @@ def redline_revisions(workspace: Workspace, policy_id: str, *, from_rev: str | N
         from_rev, from_label = (adopted.sha, f"den antagna versionen ({adopted.short})") if adopted else ("HEAD", None)
     else:
         from_label = None
-    old, new = history.load(policy_id, from_rev), history.load(policy_id, to_rev)
+    old, new = history.load_many(policy_id, from_rev, to_rev)
     labels = (from_label or _revision_label(from_rev), _revision_label(to_rev))
     return write_redline(old, new, out or workspace.root / "build" / policy_id / "redline", workspace.templates,
                          author=author, labels=labels)

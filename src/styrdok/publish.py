@@ -242,14 +242,13 @@ def _intact(folder: Path, files: dict[str, dict]) -> bool:
 
 # --- redlines --------------------------------------------------------------------------------------
 
-def redlines_available() -> bool:
-    """Whether this styrdok can render redlines (styrdok.redline)."""
-    return False
+RedlineFiles = Callable[[Policy, Policy, Templates], dict[str, bytes]]
 
 
-def _redline_files(old: Policy, new: Policy, templates: Templates) -> dict[str, bytes]:
-    """The redline from one adopted version to the next: {file name: bytes}, redline.html among them."""
-    raise NotImplementedError("styrdok.redline is not part of this styrdok yet")
+def redline_renderer() -> RedlineFiles | None:
+    """What renders the redline from one adopted version to the next ({file name: bytes}, with
+    REDLINE_PAGE and REDLINE_FILES among them); None while styrdok has no redlines (styrdok.redline)."""
+    return None
 
 
 REDLINE_PAGE = "redline.html"
@@ -336,7 +335,8 @@ class _Run:
         self.history = History(workspace)
         self.templates = workspace.templates
         self.cache = BuildCache(site.root, fingerprint(self.templates, "site"))
-        self.redlines = redlines_available()
+        self.redline = redline_renderer()
+        self.redlines = self.redline is not None
         self.result = PublishResult(site.root)
 
     # gather and check -----------------------------------------------------------------------------
@@ -440,8 +440,8 @@ class _Run:
         return replace(presentation(policy, final=True), timestamp=_midnight(day))
 
     def _frozen_files(self, entry: Entry, unit: Frozen) -> dict[str, bytes]:
-        if unit.redline and unit.previous:
-            return _redline_files(self._load(unit.previous), self._load(unit.version), self.templates)
+        if unit.redline and unit.previous and self.redline:
+            return self.redline(self._load(unit.previous), self._load(unit.version), self.templates)
         return self._version_files(entry, unit.version, unit.previous)
 
     def _version_files(self, entry: Entry, version: AdoptedVersion, previous: AdoptedVersion | None) -> dict[str, bytes]:

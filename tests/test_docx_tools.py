@@ -130,7 +130,8 @@ def test_reference_styles_give_the_municipal_look(reference: Path) -> None:
         assert not [a for a in rfonts.attrib if a.endswith("Theme") or a.endswith("theme")]
     beslut = styles["Beslutsrad"]
     assert beslut.type == WD_STYLE_TYPE.PARAGRAPH
-    assert (beslut.font.name, beslut.font.size, beslut.paragraph_format.space_after) == ("Arial", Pt(10), Pt(0))
+    assert (beslut.font.name, beslut.font.size, beslut.paragraph_format.space_after) == ("Arial", Pt(10), Pt(14))
+    assert beslut.element.pPr.find(qn("w:contextualSpacing")) is not None  # no space between decision lines
     assert beslut.font.color.rgb == RGBColor(0x40, 0x40, 0x40)
     assert styles["Dokumenttyp"].font.small_caps
     for pandoc_name in ("Body Text", "First Paragraph", "Compact", "Title"):

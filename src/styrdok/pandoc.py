@@ -40,7 +40,10 @@ def run(args: list[str], data: bytes, *, epoch: int | None = None) -> bytes:
 
 
 def read_markdown(text: str) -> list[tuple[int, Ast]]:
-    """Parse Markdown into top-level pandoc blocks, each with the 1-based line it starts on."""
+    """Parse Markdown into top-level pandoc blocks, each with the 1-based line it starts on.
+
+    Raw HTML comes back as text, so no markup from a source file can reach a page.
+    """
     raw = json.loads(run(["-f", MARKDOWN + "+sourcepos", "-t", "json"], text.encode("utf-8")))
     return [(_start_line(block), _unwrap(block)) for block in raw["blocks"] for block in _flatten_top(block)]
 
@@ -96,10 +99,15 @@ def _unwrap(node: Any) -> Any:
                 out.append(_unwrap(item))
         return out
     if isinstance(node, dict):
+        # pandoc's CommonMark reader keeps inline HTML even without raw_html: make it text.
+        if node.get("t") == "RawInline":
+            return {"t": "Str", "c": node["c"][1]}
+        if node.get("t") == "RawBlock":
+            return {"t": "CodeBlock", "c": [attr(), node["c"][1]]}
         node = {k: _unwrap(v) for k, v in node.items() if k != "_pos"}
-        attr = _attr_of(node)
-        if attr is not None:
-            attr[2] = [kv for kv in attr[2] if kv[0] not in ("data-pos", "wrapper")]
+        attributes = _attr_of(node)
+        if attributes is not None:
+            attributes[2] = [kv for kv in attributes[2] if kv[0] not in ("data-pos", "wrapper")]
         return node
     return node
 

@@ -52,6 +52,7 @@ class StyleSpec:
     after: float | None = None
     line: float | None = None  # line spacing as a multiple
     keep_next: bool | None = None
+    contextual: bool = False  # no space between paragraphs of this same style (Word's "Don't add space")
 
 
 HEADING: dict[str, Any] = dict(base="Normal", next="Body Text", font=SANS, bold=True, color=DARK_BLUE, keep_next=True)
@@ -67,7 +68,7 @@ STYLES: tuple[StyleSpec, ...] = (
     StyleSpec("List Paragraph", base="Normal", after=2),
     StyleSpec("Dokumenttyp", small_caps=True, custom=True, **SMALL_SANS),  # above the title
     StyleSpec("Title", **{**HEADING, "size": 22, "before": 0, "after": 6, "line": 1.0}),
-    StyleSpec("Beslutsrad", custom=True, **SMALL_SANS),  # decision line under the title
+    StyleSpec("Beslutsrad", custom=True, contextual=True, **{**SMALL_SANS, "after": 14}),  # decision lines
     StyleSpec("Heading 1", size=16, before=18, after=6, **HEADING),
     StyleSpec("Heading 2", size=13, before=12, after=4, **HEADING),
     StyleSpec("Heading 3", size=11.5, before=10, after=3, **HEADING),
@@ -180,6 +181,8 @@ def _apply(doc: Document, spec: StyleSpec) -> None:
         fmt.line_spacing = spec.line
     if spec.keep_next is not None:
         fmt.keep_with_next = spec.keep_next
+    if spec.contextual:
+        style.element.get_or_add_pPr().append(OxmlElement("w:contextualSpacing"))
 
 
 def _set_font_name(style: BaseStyle, name: str) -> None:

@@ -32,7 +32,8 @@ GIT_DATE = "2026-11-25T10:00:00+01:00"
 EDIT_2026 = "Ett nytt stycke om uppföljning 2026."
 PROPOSAL = "FÖRSLAGSTEXT PÅ REMISS."  # committed, on consultation: only in the remiss package
 UNCOMMITTED = "OPUBLICERAT UTKAST."  # never anywhere
-DRAFT_MARKS = ("XX-XX", "§ XX", "UTKAST", PROPOSAL, UNCOMMITTED)
+UNDECIDED = "REDAKTIONELL ÄNDRING UTAN BESLUT."  # committed with status adopted, but no decision: not adopted
+DRAFT_MARKS = ("XX-XX", "§ XX", "UTKAST", PROPOSAL, UNCOMMITTED, UNDECIDED)
 V2018, V2026 = f"{ID}/2018-03-06", f"{ID}/2026-11-24"
 REMISS = f"{ID}/remiss/2027-02-15"
 
@@ -51,7 +52,7 @@ def append(repo: Path, text: str) -> None:
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory, fixed_git_dates: None) -> Path:
-    """Adopted 2018 and 2026, then a revision on consultation (committed), then uncommitted edits."""
+    """Adopted 2018 and 2026, an edit without decision, a revision on consultation (committed), uncommitted edits."""
     repo = init(tmp_path_factory.mktemp("publish") / "repo")
     workspace = Workspace(repo)
     adopt_2018(repo)
@@ -60,6 +61,8 @@ def repo(tmp_path_factory: pytest.TempPathFactory, fixed_git_dates: None) -> Pat
     append(repo, EDIT_2026)
     commit(repo, "social-ekonomi: revision 2026")
     lifecycle.adopt(workspace, ID, date="2026-11-24", paragraph=180, dnr="KS 2026/311", today=TODAY)
+    append(repo, UNDECIDED)
+    commit(repo, "social-ekonomi: redaktionell ändring")
     lifecycle.revise(workspace, ID, today=TODAY)
     append(repo, PROPOSAL)
     consult(workspace, ID, "2027-02-15", dnr="KS 2026/400", out=repo / "build" / "remiss", today=TODAY)
@@ -164,10 +167,13 @@ def test_the_policy_page_shows_the_last_adopted_text_with_its_files_and_history(
 
 
 def test_no_draft_placeholder_or_unadopted_text_outside_the_marked_consultation(site: Path) -> None:
+    checked = []
     for path in sorted(site.rglob("*")):
         if path.suffix in (".html", ".json", ".xml", ".md") and REMISS not in path.as_posix():
             text = path.read_text("utf-8")
             assert not [mark for mark in DRAFT_MARKS if mark in text], path
+            checked.append(path.relative_to(site).as_posix())
+    assert {"index.html", f"{ID}/index.html", f"{V2026}/index.html", "feed.xml", "register.json"} <= set(checked)
     current_pdf = "".join(page.extract_text() for page in PdfReader(site / V2026 / f"{ID}.pdf").pages)
     current_docx = pandoc.read_docx((site / V2026 / f"{ID}.docx").read_bytes())
     for text in (current_pdf, current_docx):

@@ -162,6 +162,12 @@ def _meta(policy_id: str, data: bytes) -> Metadata | None:
     return source.check_metadata(Path(f"{policy_id}.md"), data)[0]
 
 
+def _parse(policy_id: str, data: bytes, revision: Revision | str) -> Policy:
+    """The policy in `data` (the file at `revision`): exactly the bytes its cache key and manifest name."""
+    rev = revision.short if isinstance(revision, Revision) else revision
+    return source.load(Path(f"{policy_id}.md"), display=f"{POLICY_DIR}/{policy_id}.md@{rev}", data=data)
+
+
 def gather_entry(history: History, policy_id: str, today: dt.date) -> Entry | None:
     """What the site shows of a policy, from git; None if git holds neither an adopted version nor a consultation."""
     versions = history.versions(policy_id)
@@ -214,9 +220,14 @@ class Frozen:
         return {**about, "compared_with": self.previous.date.isoformat()} if self.redline and self.previous else about
 
 
+def with_previous(versions: tuple[AdoptedVersion, ...]) -> list[tuple[AdoptedVersion | None, AdoptedVersion]]:
+    """Each version with the adopted version before it (None for the first)."""
+    return list(zip((None, *versions), versions))
+
+
 def frozen_units(entry: Entry, redlines: bool) -> list[Frozen]:
     units = []
-    for previous, version in zip((None, *entry.versions), entry.versions):
+    for previous, version in with_previous(entry.versions):
         units.append(Frozen(version.folder, version.blob, version, previous))
         if previous and redlines:
             units.append(Frozen(f"{version.folder}/{CHANGES_DIR}", f"{previous.blob}..{version.blob}",
@@ -268,7 +279,6 @@ class Link:
 @dataclass(frozen=True)
 class HistoryRow:
     decision: str  # the decision line
-    date: str
     current: bool
     page: Link | None  # the version's page, if the version is in git
     downloads: tuple[Link, ...] = ()
@@ -278,7 +288,6 @@ class HistoryRow:
 @dataclass(frozen=True)
 class ConsultationInfo:
     deadline: str  # "15 februari 2027"
-    deadline_iso: str
     dnr: str | None
     open: bool
     bodies: tuple[str, ...]
@@ -293,7 +302,6 @@ class PolicyPage:
     policy_href: str
     current: bool
     date: str
-    decision: str
     downloads: tuple[Link, ...]
     changes: tuple[Link, ...] = ()
     previous: Link | None = None
@@ -303,7 +311,6 @@ class PolicyPage:
 
 @dataclass(frozen=True)
 class RegisterRow:
-    id: str
     title: str
     href: str
     doctype: str
@@ -430,7 +437,7 @@ class _Run:
         return True
 
     def _load(self, version: AdoptedVersion) -> Policy:
-        policy = self.history.load(version.policy_id, version.revision.sha)
+        policy = _parse(version.policy_id, version.source, version.revision)
         if left := source.placeholders(policy):
             raise InvalidPolicy(left)
         return policy
@@ -452,20 +459,21 @@ class _Run:
         root = "../../"
         downloads = tuple(Link(label, f"{root}{version.folder}/{name}", size_text(len(files[name])))
                           for label, name in _document_files(entry.id, PAGE_DOWNLOADS))
-        page = PolicyPage(
-            root=root, policy_href=f"{root}{entry.id}/{PAGE}", current=False, date=version.date.isoformat(),
-            decision=version.decision.line(), downloads=downloads,
-            changes=(Link("Ändringar jämfört med föregående version", f"{CHANGES_DIR}/{REDLINE_PAGE}"),)
-            if previous and self.redlines else (),
-            previous=Link(f"Föregående version, antagen {previous.date.isoformat()}",
-                          f"{root}{previous.folder}/{PAGE}") if previous else None)
+        changes, earlier = (), None
+        if previous:
+            earlier = Link(f"Föregående version, antagen {previous.date.isoformat()}", f"{root}{previous.folder}/{PAGE}")
+            if self.redlines:
+                changes = (Link("Ändringar jämfört med föregående version",
+                                f"{root}{version.folder}/{CHANGES_DIR}/{REDLINE_PAGE}"),)
+        page = PolicyPage(root=root, policy_href=f"{root}{entry.id}/{PAGE}", current=False,
+                          date=version.date.isoformat(), downloads=downloads, changes=changes, previous=earlier)
         files[PAGE] = render_html(policy, view, self.templates, template=POLICY_TEMPLATE, extra={"site": page})
         return files
 
     def _remiss_files(self, entry: Entry) -> dict[str, bytes]:
         consultation = entry.consultation
         assert consultation is not None
-        policy = self.history.load(entry.id, consultation.sha)
+        policy = _parse(entry.id, consultation.source, consultation.sha[:8])
         remiss = remiss_of(policy, deadline=consultation.deadline, bodies=consultation.bodies, dnr=consultation.dnr,
                            issued=consultation.opened.date(), stamp=_midnight(consultation.opened.date()))
         folder = _remiss_folder(entry.id, consultation)
@@ -483,7 +491,7 @@ class _Run:
             self.site.write(path, page.encode("utf-8"))
             return
         site = PolicyPage(root=root, policy_href=PAGE, current=True, date=current.date.isoformat(),
-                          decision=current.decision.line(), downloads=self._downloads(current, root, labels=PAGE_DOWNLOADS),
+                          downloads=self._downloads(current, root, labels=PAGE_DOWNLOADS),
                           history=history, consultation=consultation)
         key = current.source + _json(dataclasses.asdict(site))
 
@@ -503,13 +511,12 @@ class _Run:
         return Link(label, root + relative, size_text((self.site.root / relative).stat().st_size), context)
 
     def _history_rows(self, entry: Entry, root: str) -> tuple[HistoryRow, ...]:
-        by_date = {version.date: (previous, version) for previous, version in zip((None, *entry.versions),
-                                                                                  entry.versions)}
+        by_date = {version.date: (previous, version) for previous, version in with_previous(entry.versions)}
         rows = []
         for decision in reversed([d for d in entry.meta.decisions if d.date]):
             previous, version = by_date.get(decision.date, (None, None))
             if version is None:
-                rows.append(HistoryRow(_line(decision), decision.date.isoformat(), False, None))
+                rows.append(HistoryRow(_line(decision), False, None))
                 continue
             context = f"version {version.date.isoformat()}"
             changes = ()
@@ -519,7 +526,7 @@ class _Run:
                                 context=f"från {previous.date.isoformat()} till {version.date.isoformat()}"),
                            *(self._file_link(label, f"{changes_dir}/{name}", root, f"ändringar {context}")
                              for name, label in REDLINE_FILES))
-            rows.append(HistoryRow(_line(decision), decision.date.isoformat(), version is entry.current,
+            rows.append(HistoryRow(_line(decision), version is entry.current,
                                    Link(f"Version {version.date.isoformat()}", f"{root}{version.folder}/{PAGE}"),
                                    self._downloads(version, root, context), changes))
         return tuple(rows)
@@ -535,8 +542,7 @@ class _Run:
                          ("Remissversionen i Word", f"{VERSION}.docx"),
                          ("Svarsmall i Word", FORM),
                          ("Missiv (följebrev) i Word", MISSIV))))
-        return ConsultationInfo(swedish_date(consultation.deadline), consultation.deadline.isoformat(),
-                                consultation.dnr, consultation.deadline >= self.today, consultation.bodies, documents)
+        return ConsultationInfo(swedish_date(consultation.deadline), consultation.dnr, consultation.deadline >= self.today, consultation.bodies, documents)
 
     # the register, feed and sitemap ------------------------------------------------------------------
 
@@ -635,7 +641,7 @@ def _register_row(entry: Entry) -> RegisterRow:
     repealed = last is not None and last.action is Action.REPEALED
     status = "Upphävd" if repealed else Status.ADOPTED.swedish if entry.versions else Status.CONSULTATION.swedish
     deadline = swedish_date(entry.consultation.deadline) if entry.consultation else None
-    return RegisterRow(entry.id, meta.title, f"{entry.id}/{PAGE}", _doctype(meta), status, deadline,
+    return RegisterRow(meta.title, f"{entry.id}/{PAGE}", _doctype(meta), status, deadline,
                        _line(last) if last else None, entry.due.value)
 
 

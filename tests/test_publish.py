@@ -249,6 +249,18 @@ def test_two_publishes_are_byte_identical(repo: Path, site: Path, tmp_path: Path
     assert hashes(tmp_path / "again") == hashes(site)
 
 
+def test_the_day_defaults_to_source_date_epoch(repo: Path, site: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1924992000")  # 2031-01-01: a new mandate period
+    copy = copy_site(site, tmp_path)
+    result = publish(Workspace(repo), out=copy, base_url=BASE)
+    assert f"site-{ID}-page" in result.rendered  # the consultation has closed
+    assert not [part for part in result.rendered if part.startswith(f"{ID}/")]  # versions do not depend on the day
+    register = json.loads((copy / "register.json").read_text("utf-8"))
+    assert register["review_state_on"] == "2031-01-01" and register["policies"][0]["review_state"] == "due"
+    assert "remisstiden gick ut 15 februari 2027" in (copy / ID / "index.html").read_text("utf-8")
+
+
 def test_publishing_again_rewrites_nothing(repo: Path, site: Path, tmp_path: Path) -> None:
     copy = copy_site(site, tmp_path)
     before = mtimes(copy)

@@ -359,7 +359,7 @@ class _Run:
                 entries.append(entry)
             if self._uncommitted(policy_id):
                 self.result.notes.append(f"{POLICY_DIR}/{policy_id}.md: uncommitted changes are not published "
-                                         "(the site shows what is committed to git)")
+                                         "(the site shows what git holds; commit a consultation to publish it)")
         return entries
 
     def _uncommitted(self, policy_id: str) -> bool:

@@ -33,3 +33,32 @@ def test_golden_draft(tmp_path: Path) -> None:
 
 def test_golden_final(tmp_path: Path) -> None:
     assert not check_golden("final", _built(tmp_path, adopted(SEED_POLICY.read_text("utf-8")), final=True))
+
+
+def test_golden_redline(tmp_path: Path) -> None:
+    from styrdok import source
+    from styrdok.redline import write_redline
+
+    old_text = SEED_POLICY.read_text("utf-8")
+    new_text = (adopted(old_text)
+                .replace("Arbetsmarknadsenheten samordnar", "Arbetsmarknadsenheten leder och samordnar")
+                .replace("## Målsättning {#malsattning}", "## Mål {#malsattning}")
+                .replace("- uppmuntra sociala företag att starta ny verksamhet\n", ""))
+    paths = []
+    for name, text in (("old", old_text), ("new", new_text)):
+        (tmp_path / name).mkdir()
+        paths.append(tmp_path / name / "social-ekonomi.md")
+        paths[-1].write_text(text, "utf-8")
+    out = tmp_path / "redline"
+    write_redline(source.load(paths[0]), source.load(paths[1]), out, Workspace(tmp_path).templates,
+                  labels=("utkastet", "den antagna versionen"))
+    assert not check_golden("redline", {p.name: p.read_bytes() for p in out.iterdir()})
+
+
+def test_golden_remiss(tmp_path: Path) -> None:
+    from styrdok.consult import consult
+
+    (tmp_path / "policy").mkdir()
+    (tmp_path / "policy" / "social-ekonomi.md").write_bytes(SEED_POLICY.read_bytes())
+    result = consult(Workspace(tmp_path), "social-ekonomi", "2027-02-15", dnr="KS 2026/45", today="2026-11-25")
+    assert not check_golden("remiss", {p.name: p.read_bytes() for p in result.files})

@@ -35,6 +35,7 @@ UNCOMMITTED = "OPUBLICERAT UTKAST."  # never anywhere
 UNDECIDED = "REDAKTIONELL ÄNDRING UTAN BESLUT."  # committed with status adopted, but no decision: not adopted
 DRAFT_MARKS = ("XX-XX", "§ XX", "UTKAST", PROPOSAL, UNCOMMITTED, UNDECIDED)
 V2018, V2026 = f"{ID}/2018-03-06", f"{ID}/2026-11-24"
+CHANGES = f"{V2026}/andringar"
 REMISS = f"{ID}/remiss/2027-02-15"
 
 
@@ -134,6 +135,9 @@ def test_bundle_holds_every_adopted_version_the_consultation_and_the_register(
     for version in (V2018, V2026):
         assert {p.name for p in (site / version).iterdir()} >= {"index.html", f"{ID}.pdf", f"{ID}.docx",
                                                                  "manifest.json"}
+    assert {p.name for p in (site / CHANGES).iterdir()} == {
+        "redline.html", "redline.pdf", "redline.docx", "changes.md", "manifest.json"}
+    assert not (site / V2018 / "andringar").exists()  # the first version has nothing to compare with
     assert {p.name for p in (site / REMISS).iterdir()} == {
         "remissversion.html", "remissversion.pdf", "remissversion.docx", "svarsmall.docx", "missiv.docx"}
     assert any("uncommitted changes are not published" in note for note in result.notes)
@@ -159,8 +163,11 @@ def test_the_policy_page_shows_the_last_adopted_text_with_its_files_and_history(
     assert EDIT_2026 in page and "samhälleliga" in page
     assert "Reviderad av kommunstyrelsen 2026-11-24, § 180 (dnr KS 2026/311)" in page
     assert "Fastställd av kommunstyrelsen 2015-05-26, §\u00a0129" in page  # decision history, before git
-    for href in (f"../{V2026}/{ID}.pdf", f"../{V2026}/{ID}.docx", f"../{V2018}/index.html", f"../{V2018}/{ID}.pdf"):
+    for href in (f"../{V2026}/{ID}.pdf", f"../{V2026}/{ID}.docx", f"../{V2018}/index.html", f"../{V2018}/{ID}.pdf",
+                 f"../{CHANGES}/redline.html", f"../{CHANGES}/redline.docx"):
         assert f'href="{href}"' in page, href
+    newer = (site / V2026 / "index.html").read_text("utf-8")
+    assert f'href="../../{CHANGES}/redline.html"' in newer and f'href="../../{V2018}/index.html"' in newer
     older = (site / V2018 / "index.html").read_text("utf-8")
     assert EDIT_2026 not in older and "samhällliga" in older and "2026-11-24" not in older
     assert "Du läser versionen som antogs 2018-03-06" in older
@@ -234,12 +241,22 @@ def test_register_json_is_the_open_data_of_the_register(site: Path) -> None:
     assert "Reviderad av kommunstyrelsen 2026-11-24, §\u00a0180" in index and "På remiss" in index
 
 
-def test_manifests_record_the_git_blob_of_each_version(repo: Path, site: Path) -> None:
-    manifest = json.loads((site / V2018 / "manifest.json").read_text("utf-8"))
-    tagged = git(repo, "rev-parse", f"{ID}/2018-03-06:{REL}")
-    assert manifest["source"] == tagged
-    for name, record in manifest["files"].items():
-        assert hashlib.sha256((site / V2018 / name).read_bytes()).hexdigest() == record["sha256"]
+def test_manifests_record_the_git_blobs_of_each_version_and_redline(repo: Path, site: Path) -> None:
+    blob_2018, blob_2026 = (git(repo, "rev-parse", f"{ID}/{day}:{REL}") for day in ("2018-03-06", "2026-11-24"))
+    for folder, source in ((V2018, blob_2018), (V2026, blob_2026), (CHANGES, f"{blob_2018}..{blob_2026}")):
+        manifest = json.loads((site / folder / "manifest.json").read_text("utf-8"))
+        assert manifest["source"] == source
+        for name, record in manifest["files"].items():
+            assert hashlib.sha256((site / folder / name).read_bytes()).hexdigest() == record["sha256"]
+
+
+def test_the_redline_shows_what_the_2026_adoption_changed(site: Path) -> None:
+    redline = (site / CHANGES / "redline.html").read_text("utf-8")
+    assert "versionen antagen 2018-03-06" in redline and "versionen antagen 2026-11-24" in redline
+    assert "<ins" in redline and EDIT_2026.split()[1] in redline
+    assert not [mark for mark in DRAFT_MARKS if mark in redline]
+    changes = (site / CHANGES / "changes.md").read_text("utf-8")
+    assert "2026-11-24" in changes
 
 
 # --- reproducible, incremental, immutable ----------------------------------------------------------------
@@ -359,7 +376,8 @@ def test_a_policy_without_adoption_or_consultation_in_git_is_not_published(repo:
 
 # --- accessibility, golden files, command line -------------------------------------------------------------
 
-@pytest.mark.parametrize("page", ["index.html", f"{ID}/index.html", f"{V2018}/index.html"])
+@pytest.mark.parametrize("page", ["index.html", f"{ID}/index.html", f"{V2018}/index.html",
+                                  f"{CHANGES}/redline.html"])
 def test_accessibility_with_axe_and_reflow(site: Path, page: str) -> None:
     require_chromium()
     violations = axe_violations(site / page)

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import click
 
-from . import __version__, build as builder, doctor as doctor_lib, lifecycle, publish as publisher
+from . import __version__, build as builder, doctor as doctor_lib, lifecycle, publish as publisher, redline
 from .consult import consult as consult_policy
+from .redline import summary as redline_summary
 from .errors import Severity, StyrdokError
 from .history import History
 from .workspace import Workspace
@@ -332,6 +333,45 @@ def publish(out: Path | None, base_url: str | None, today: dt.date | None) -> No
                f"({len(result.rendered)} parts rendered, {len(result.written)} files written)", err=True)
     if not result.ok:
         raise Failed(f"{len({p.path for p in result.problems})} policies could not be published (see above)")
+
+
+@main.command()
+@click.argument("versions", nargs=-1, required=True, metavar="ID | OLD.md NEW.md")
+@click.option("--from", "from_rev", metavar="REV", help="ID form: the old revision, any git ref (default: the last adopted version, else HEAD).")
+@click.option("--to", "to_rev", metavar="REV", help="ID form: the new revision (default: the working tree).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: build/<id>/redline/, or build/redline/ for two files).")
+@click.option("--author", help="Author of the DOCX tracked changes (default: the deciding body).")
+def diff(versions: tuple[str, ...], from_rev: str | None, to_rev: str | None, out: Path | None,
+         author: str | None) -> None:
+    """Redline between two versions of a policy.
+
+    \b
+    Two forms:
+      styrdok diff OLD.md NEW.md           two policy files, no git needed
+      styrdok diff ID [--from REV] [--to REV]
+                                           policy/ID.md at two git revisions
+
+    Writes OUT/redline.html, redline.pdf, redline.docx (every change a Word tracked change,
+    to accept or reject) and changes.md (the changes per section in Swedish, for the
+    officer's report), and prints the summary.
+
+    Exit status as diff(1): 0 no changes, 1 changes, 2 error.
+
+    Example:
+
+        styrdok diff social-ekonomi --from v2015 --out build/redline/
+    """
+    if len(versions) == 2 and not (from_rev or to_rev):
+        result = redline.redline_files(Path(versions[0]), Path(versions[1]), out=out, author=author)
+    elif len(versions) == 1:
+        result = redline.redline_revisions(_workspace(), versions[0], from_rev=from_rev, to_rev=to_rev,
+                                           out=out, author=author)
+    else:
+        raise click.UsageError("give one policy ID (with --from/--to), or two policy files without them")
+    click.echo(redline_summary.screen(result.summary))
+    click.echo(f"Wrote {', '.join(redline.FILES)} to {result.out}/", err=True)
+    click.get_current_context().exit(1 if result.changed else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

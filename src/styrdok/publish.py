@@ -30,16 +30,18 @@ from .lifecycle import Due, due
 from .mandate import MandatePeriod
 from .model import Action, Decision, Metadata, Policy, Status
 from .output import OutputDir
+from .redline import render_redline
 from .render.document import DOCTYPES, Presentation, presentation
 from .render.html import render_html
 from .render.remiss import FORM, MISSIV, VERSION, swedish_date
-from .templates import Templates
 from .workspace import POLICY_DIR, Workspace
 
 SITE_DIR = Path("build") / "site"
 PAGE = "index.html"
 MANIFEST = "manifest.json"
 CHANGES_DIR = "andringar"  # a version's redline against the version before it
+REDLINE_PAGE = "redline.html"
+REDLINE_FILES = (("redline.pdf", "PDF"), ("redline.docx", "Word med spårade ändringar"))  # linked with the page
 REMISS_DIR = "remiss"
 REGISTER, FEED, SITEMAP = "register.json", "feed.xml", "sitemap.xml"
 REGISTER_FORMAT = "styrdok-register/1"
@@ -225,11 +227,11 @@ def with_previous(versions: tuple[AdoptedVersion, ...]) -> list[tuple[AdoptedVer
     return list(zip((None, *versions), versions))
 
 
-def frozen_units(entry: Entry, redlines: bool) -> list[Frozen]:
+def frozen_units(entry: Entry) -> list[Frozen]:
     units = []
     for previous, version in with_previous(entry.versions):
         units.append(Frozen(version.folder, version.blob, version, previous))
-        if previous and redlines:
+        if previous:
             units.append(Frozen(f"{version.folder}/{CHANGES_DIR}", f"{previous.blob}..{version.blob}",
                                 version, previous, redline=True))
     return units
@@ -249,21 +251,6 @@ def _sha256(data: bytes) -> str:
 def _intact(folder: Path, files: dict[str, dict]) -> bool:
     return bool(files) and all((folder / name).is_file() and (folder / name).stat().st_size == record.get("bytes")
                                for name, record in files.items())
-
-
-# --- redlines --------------------------------------------------------------------------------------
-
-RedlineFiles = Callable[[Policy, Policy, Templates], dict[str, bytes]]
-
-
-def redline_renderer() -> RedlineFiles | None:
-    """What renders the redline from one adopted version to the next ({file name: bytes}, with
-    REDLINE_PAGE and REDLINE_FILES among them); None while styrdok has no redlines (styrdok.redline)."""
-    return None
-
-
-REDLINE_PAGE = "redline.html"
-REDLINE_FILES = (("redline.pdf", "PDF"), ("redline.docx", "Word med spårade ändringar"))
 
 
 # --- page data --------------------------------------------------------------------------------------
@@ -342,8 +329,6 @@ class _Run:
         self.history = History(workspace)
         self.templates = workspace.templates
         self.cache = BuildCache(site.root, fingerprint(self.templates, "site"))
-        self.redline = redline_renderer()
-        self.redlines = self.redline is not None
         self.result = PublishResult(site.root)
 
     # gather and check -----------------------------------------------------------------------------
@@ -372,7 +357,7 @@ class _Run:
         """Refuse, writing nothing, if a published version would change or has gone from git."""
         conflicts = []
         for entry in entries:
-            units = {unit.folder: unit for unit in frozen_units(entry, self.redlines)}
+            units = {unit.folder: unit for unit in frozen_units(entry)}
             for unit in units.values():
                 recorded = _manifest(self.site.root / unit.folder).get("source")
                 if recorded and recorded != unit.key:
@@ -424,7 +409,7 @@ class _Run:
 
     def publish_policy(self, entry: Entry) -> bool:
         try:
-            for unit in frozen_units(entry, self.redlines):
+            for unit in frozen_units(entry):
                 self.write_frozen(unit, lambda unit=unit: self._frozen_files(entry, unit))
             if entry.consultation:
                 self._cached(f"site-{entry.id}-remiss", _round_key(entry.consultation),
@@ -447,9 +432,14 @@ class _Run:
         return replace(presentation(policy, final=True), timestamp=_midnight(day))
 
     def _frozen_files(self, entry: Entry, unit: Frozen) -> dict[str, bytes]:
-        if unit.redline and unit.previous and self.redline:
-            return self.redline(self._load(unit.previous), self._load(unit.version), self.templates)
+        if unit.redline and unit.previous:
+            return self._redline_files(unit.previous, unit.version)
         return self._version_files(entry, unit.version, unit.previous)
+
+    def _redline_files(self, old: AdoptedVersion, new: AdoptedVersion) -> dict[str, bytes]:
+        """The redline from one adopted version to the next: redline.html, .docx, .pdf and changes.md."""
+        labels = (f"versionen antagen {old.date.isoformat()}", f"versionen antagen {new.date.isoformat()}")
+        return render_redline(self._load(old), self._load(new), self.templates, labels=labels).files
 
     def _version_files(self, entry: Entry, version: AdoptedVersion, previous: AdoptedVersion | None) -> dict[str, bytes]:
         policy = self._load(version)
@@ -462,9 +452,8 @@ class _Run:
         changes, earlier = (), None
         if previous:
             earlier = Link(f"Föregående version, antagen {previous.date.isoformat()}", f"{root}{previous.folder}/{PAGE}")
-            if self.redlines:
-                changes = (Link("Ändringar jämfört med föregående version",
-                                f"{root}{version.folder}/{CHANGES_DIR}/{REDLINE_PAGE}"),)
+            changes = (Link("Ändringar jämfört med föregående version",
+                            f"{root}{version.folder}/{CHANGES_DIR}/{REDLINE_PAGE}"),)
         page = PolicyPage(root=root, policy_href=f"{root}{entry.id}/{PAGE}", current=False,
                           date=version.date.isoformat(), downloads=downloads, changes=changes, previous=earlier)
         files[PAGE] = render_html(policy, view, self.templates, template=POLICY_TEMPLATE, extra={"site": page})
@@ -520,7 +509,7 @@ class _Run:
                 continue
             context = f"version {version.date.isoformat()}"
             changes = ()
-            if previous and self.redlines:
+            if previous:
                 changes_dir = f"{version.folder}/{CHANGES_DIR}"
                 changes = (Link("Ändringar", f"{root}{changes_dir}/{REDLINE_PAGE}",
                                 context=f"från {previous.date.isoformat()} till {version.date.isoformat()}"),
@@ -576,7 +565,7 @@ class _Run:
                           "page": f"{v.folder}/{PAGE}", "source_blob": v.blob,
                           **{kind: f"{v.folder}/{name}" for kind, name in (("pdf", f"{entry.id}.pdf"),
                                                                            ("docx", f"{entry.id}.docx"))},
-                          "redline": f"{v.folder}/{CHANGES_DIR}/{REDLINE_PAGE}" if self.redlines and i else None}
+                          "redline": f"{v.folder}/{CHANGES_DIR}/{REDLINE_PAGE}" if i else None}
                          for i, v in enumerate(entry.versions)],
             "consultation": {"deadline": consultation.deadline.isoformat(), "dnr": consultation.dnr,
                              "open": consultation.deadline >= self.today, "bodies": list(consultation.bodies),
@@ -602,7 +591,7 @@ class _Run:
             pages.append((f"{entry.id}/{PAGE}", max(dates)))
             for i, version in enumerate(entry.versions):
                 pages.append((f"{version.folder}/{PAGE}", version.date))
-                if i and self.redlines:
+                if i:
                     pages.append((f"{version.folder}/{CHANGES_DIR}/{REDLINE_PAGE}", version.date))
             if entry.consultation:
                 pages.append((f"{_remiss_folder(entry.id, entry.consultation)}/{VERSION}.html",

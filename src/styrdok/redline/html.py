@@ -1,0 +1,75 @@
+"""HTML redline: `<ins>`/`<del>` in the policy page, a summary first, links from change to change.
+
+Removing every `<del>` leaves exactly the new text and removing every `<ins>` the old: the
+labels screen readers announce ("Infogat:", "Borttaget:" …) come from CSS `::before`/`::after`
+content (see styrdok.css), not from the text, and the links between changes sit in
+`div.change-nav` blocks between the paragraphs, never inside them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from .. import pandoc
+from ..diff import Kind
+from ..render.document import Presentation
+from ..render.html import body_html
+from ..templates import Templates
+from .document import Layout, Unit
+from .summary import Summary
+
+TEMPLATE = "redline.html.j2"
+SUMMARY_ID = "sammanfattning"
+SPLIT = "<!-- styrdok: title ends -->"
+TAGS = {Kind.INSERTED: ("ins", ""), Kind.DELETED: ("del", ""),
+        Kind.MOVED_TO: ("ins", "moved-to"), Kind.MOVED_FROM: ("del", "moved-from")}
+
+
+def anchor(number: int) -> str:
+    return f"andring-{number}"
+
+
+def _raw(html: str) -> pandoc.Ast:
+    return {"t": "RawInline", "c": ["html", html]}
+
+
+class HtmlMarker:
+    def __init__(self, date: str):
+        self.date = date
+
+    def run(self, kind: Kind, inlines: list[pandoc.Ast], unit: Unit) -> list[pandoc.Ast]:
+        tag, cls = TAGS[kind]
+        attrs = f' class="{cls}"' if cls else ""
+        return [_raw(f'<{tag}{attrs} datetime="{self.date}">'), *inlines, _raw(f"</{tag}>")]
+
+    def paragraph(self, kind: Kind, unit: Unit) -> list[pandoc.Ast]:
+        return []
+
+    def wrap(self, unit: Unit, blocks: list[pandoc.Ast], units: Sequence[Unit]) -> list[pandoc.Ast]:
+        """The unit in a `div` with its anchor, then links to the other half of a move and onwards."""
+        links: list[pandoc.Ast] = []
+        if unit.move is not None:
+            other = next((u for u in units if u.move == unit.move and u.kind is not unit.kind), None)
+            if other is not None:
+                label = "Flyttat hit från" if unit.kind is Kind.MOVED_TO else "Flyttat till"
+                links += [_link(f"{label}: {other.where}", anchor(other.number)), *pandoc.text(" · ")]
+        if unit.number < len(units):
+            links.append(_link(f"Nästa ändring ({unit.number + 1} av {len(units)})", anchor(unit.number + 1)))
+        else:
+            links.append(_link("Tillbaka till sammanfattningen", SUMMARY_ID))
+        return [pandoc.div(blocks, ident=anchor(unit.number), classes=["change", unit.kind.value]),
+                pandoc.div([pandoc.para(links)], classes=["change-nav"])]
+
+
+def _link(text: str, target: str) -> pandoc.Ast:
+    return {"t": "Link", "c": [pandoc.attr(), pandoc.text(text), [f"#{target}", ""]]}
+
+
+def render_redline_html(layout: Layout, view: Presentation, summary: Summary, templates: Templates) -> bytes:
+    """A standalone, accessible page: title area, summary with links, the marked text."""
+    split = {"t": "RawBlock", "c": ["html", SPLIT]}
+    html = body_html(layout.title + [split] + layout.body)
+    title, body = html.split(SPLIT, 1)
+    page = templates.render(TEMPLATE, view=view, title_html=title, body=body, summary=summary,
+                            units=layout.units, anchor=anchor, summary_id=SUMMARY_ID)
+    return page.encode("utf-8")
+

@@ -1,0 +1,64 @@
+"""PDF redline: pandoc → Typst → typst-py, the policy's page design plus a summary page.
+
+Inserted text is underlined and green, deleted text struck through and red, moved text violet
+with a dashed line (functions in templates/redline.typ, overridable like policy.typ).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .. import pandoc
+from ..diff import Kind
+from ..render.document import Presentation
+from ..render.pdf import render_pdf
+from ..templates import Templates
+from .document import Layout, Unit
+from .summary import Summary
+
+FUNCTIONS = {Kind.INSERTED: "redline-ins", Kind.DELETED: "redline-del",
+             Kind.MOVED_TO: "redline-moved-to", Kind.MOVED_FROM: "redline-moved-from"}
+LEGEND = ((Kind.INSERTED, "infogad text"), (Kind.DELETED, "borttagen text"),
+          (Kind.MOVED_TO, "flyttad text på sin nya plats"), (Kind.MOVED_FROM, "flyttad text på sin tidigare plats"))
+
+
+def _raw(typst: str) -> pandoc.Ast:
+    return {"t": "RawInline", "c": ["typst", typst]}
+
+
+class TypstMarker:
+    def run(self, kind: Kind, inlines: list[pandoc.Ast], unit: Unit | None) -> list[pandoc.Ast]:
+        # "];" ends the call, so text right after it cannot be read as a further argument.
+        return [_raw(f"#{FUNCTIONS[kind]}["), *inlines, _raw("];")]
+
+    def paragraph(self, kind: Kind, unit: Unit) -> list[pandoc.Ast]:
+        return []
+
+    def wrap(self, unit: Unit, blocks: list[pandoc.Ast], units: Sequence[Unit]) -> list[pandoc.Ast]:
+        return blocks
+
+
+def summary_blocks(summary: Summary, marker: TypstMarker) -> list[pandoc.Ast]:
+    """The summary page: comparison, totals, legend, front-matter and per-section changes."""
+    legend: list[pandoc.Ast] = pandoc.text("Teckenförklaring:")
+    for i, (kind, label) in enumerate(LEGEND):
+        legend += [{"t": "Space"}, *marker.run(kind, pandoc.text(label), None), {"t": "Str", "c": "," if i < 3 else "."}]
+    blocks = [pandoc.header(2, pandoc.text("Sammanfattning av ändringar"), ident="sammanfattning"),
+              pandoc.para(pandoc.text(summary.compared)), pandoc.para(pandoc.text(summary.totals)),
+              pandoc.para(legend)]
+    if summary.document:
+        blocks += [pandoc.header(3, pandoc.text("Dokumentets uppgifter")),
+                   {"t": "BulletList", "c": [[{"t": "Plain", "c": pandoc.text(s)}] for s in summary.document]}]
+    if summary.sections:
+        items = [[{"t": "Plain", "c": [{"t": "Strong", "c": pandoc.text(f"{s.where}:")}, {"t": "Space"}, *pandoc.text(s.text)]}]
+                 for s in summary.sections]
+        blocks += [pandoc.header(3, pandoc.text("Ändringar per avsnitt")), {"t": "BulletList", "c": items}]
+    return blocks + [{"t": "RawBlock", "c": ["typst", "#pagebreak(weak: true)"]}]
+
+
+def render_redline_pdf(layout: Layout, view: Presentation, summary: Summary, templates: Templates,
+                       marker: TypstMarker) -> bytes:
+    blocks = summary_blocks(summary, marker) + layout.body
+    body = pandoc.write(pandoc.document(blocks), "typst").decode("utf-8")
+    template = templates.text("policy.typ") + "\n" + templates.text("redline.typ")
+    return render_pdf(body, view.pdf_meta(), template, view.timestamp)

@@ -20,6 +20,7 @@ install: $(STAMP)
 build: $(STAMP)
 	$(BIN)/styrdok check
 	$(BIN)/styrdok build --final
+	$(BIN)/styrdok publish
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q

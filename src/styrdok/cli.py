@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, build as builder, doctor as doctor_lib, lifecycle, redline
+from . import __version__, build as builder, doctor as doctor_lib, lifecycle, publish as publisher, redline
 from .consult import consult as consult_policy
 from .redline import summary as redline_summary
 from .errors import Severity, StyrdokError
@@ -301,6 +301,38 @@ def status(today: dt.date | None) -> None:
             click.secho(str(problem), fg="red" if problem.severity is Severity.ERROR else "yellow", err=True)
     if invalid := [row.id for row in overview.rows if row.meta is None]:
         raise Failed(f"{len(invalid)} policies have errors in their front matter: {', '.join(invalid)}")
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: build/site/).")
+@click.option("--base-url", default=None, metavar="URL",
+              help="The bundle's address on the web: absolute links in feed.xml, and sitemap.xml (needs it).")
+@TODAY
+def publish(out: Path | None, base_url: str | None, today: dt.date | None) -> None:
+    """Write the website bundle: every policy's adopted versions, from git.
+
+    index.html (the register), a page per policy with its current adopted text, PDF and
+    Word, its decisions and every earlier adopted version (OUT/<id>/<date>/), an open
+    consultation (marked Remissversion, with the response form), feed.xml, register.json
+    and, with --base-url, sitemap.xml. Uncommitted changes are never published. Only what
+    changed is rendered; a published version is never changed or removed, and publishing
+    refuses if git's history of it was rewritten. Links are relative: the folder works
+    anywhere.
+
+    Example:
+
+        styrdok publish --base-url https://www.timra.se/styrdokument/
+    """
+    result = publisher.publish(_workspace(), out=out, base_url=base_url, today=today)
+    for note in result.notes:
+        click.echo(f"  note: {note}", err=True)
+    for problem in result.problems:
+        click.secho(str(problem), fg="red", err=True)
+    click.echo(f"{len(result.policies)} policies published → {out or 'build/site'}/ "
+               f"({len(result.rendered)} parts rendered, {len(result.written)} files written)", err=True)
+    if not result.ok:
+        raise Failed(f"{len({p.path for p in result.problems})} policies could not be published (see above)")
 
 
 @main.command()

@@ -68,15 +68,21 @@ def consult(workspace: Workspace, policy_id: str, deadline: dt.date | str, *, bo
     if problems or due is None:
         raise InvalidInput(problems)
     recorded = policy.meta.consultation
-    remiss = Remiss(policy=policy, view=replace(presentation(policy, final=True), timestamp=stamp), deadline=due,
-                    bodies=names, dnr=dnr or (recorded.dnr if recorded else None), issued=issued,
-                    numbers=tuple(numbering.numbers(policy)))
+    remiss = remiss_of(policy, deadline=due, bodies=names, dnr=dnr or (recorded.dnr if recorded else None),
+                       issued=issued, stamp=stamp)
     files = render_package(remiss, workspace.templates)
     updated = _encoded_like(data, record(policy.source, remiss))
     source.load(path, display=workspace.display(path), data=updated)  # never write a policy styrdok rejects
     written = OutputDir(out or workspace.root / "build" / policy.id / "remiss").write_all(files)
     changed = _replace_source(path, data, updated)
     return ConsultResult(policy.id, path, tuple(written), due, names, remiss.dnr, remiss.numbers, changed)
+
+
+def remiss_of(policy: Policy, *, deadline: dt.date, bodies: tuple[str, ...], dnr: str | None, issued: dt.date,
+              stamp: dt.datetime) -> Remiss:
+    """The consultation of `policy` as its package presents it, dated `issued`, files timestamped `stamp`."""
+    return Remiss(policy=policy, view=replace(presentation(policy, final=True), timestamp=stamp), deadline=deadline,
+                  bodies=bodies, dnr=dnr, issued=issued, numbers=tuple(numbering.numbers(policy)))
 
 
 def render_package(remiss: Remiss, templates: Templates) -> dict[str, bytes]:

@@ -4,6 +4,7 @@ its adopted versions, and the commit and tag that record an adoption."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -191,6 +192,11 @@ class History:
             self.repo.create_tag(name, ref=revision.sha, message=message)
         except git.GitCommandError as exc:
             raise StyrdokError(f"git refused the tag {name}: {_stderr(exc)}") from None
+
+
+def blob_id(data: bytes) -> str:
+    """The git object id of a file with these bytes (`git hash-object`), computed without git."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def _revision(commit: git.Commit) -> Revision:

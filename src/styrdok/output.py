@@ -31,6 +31,7 @@ class OutputDir:
     def __init__(self, root: Path):
         self.root = root.resolve()
         self.written: set[Path] = set()
+        self.changed: set[Path] = set()  # written with new content (not skipped as unchanged)
 
     def target(self, relative: str | Path) -> Path:
         path = (self.root / relative).resolve()
@@ -46,6 +47,7 @@ class OutputDir:
         if path.is_file() and path.read_bytes() == data:
             return path  # unchanged: keep the file's identity and mtime
         atomic_write(path, data)
+        self.changed.add(path)
         return path
 
     def write_all(self, files: dict[str, bytes]) -> list[Path]:

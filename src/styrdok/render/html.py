@@ -19,9 +19,10 @@ def toc(policy: Policy) -> list[dict[str, object]]:
 
 
 def render_html(policy: Policy, view: Presentation, templates: Templates, *, body: str | None = None,
-                extra: dict[str, object] | None = None) -> bytes:
-    """A standalone, accessible page. `body` replaces the policy text (a redline, a numbered remiss)."""
-    page = templates.render(TEMPLATE, view=view, toc=toc(policy),
+                extra: dict[str, object] | None = None, template: str = TEMPLATE) -> bytes:
+    """A standalone, accessible page. `body` replaces the policy text (a redline, a numbered remiss);
+    `template` may extend policy.html.j2 to place the document in a site (publish)."""
+    page = templates.render(template, view=view, toc=toc(policy),
                             body=body if body is not None else body_html(body_blocks(policy)),
                             **(extra or {}))
     return page.encode("utf-8")

@@ -48,9 +48,10 @@ def read_markdown(text: str) -> list[tuple[int, Ast]]:
 
     Raw HTML comes back as text, so no markup from a source file can reach a page.
     """
-    blocks = json.loads(run(["-f", MARKDOWN, "-t", "json"], text.encode("utf-8")))["blocks"]
+    output = run(["-f", MARKDOWN, "-t", "json"], text.encode("utf-8"))
+    blocks = json.loads(output)["blocks"]
     if (starts := _block_starts(text.split("\n"), blocks)) is not None:
-        return list(zip(starts, _unwrap(blocks)))
+        return list(zip(starts, _unwrap(blocks) if b'"t":"Raw' in output else blocks))
     # Loose lists, lazy continuations …: let pandoc say where each block starts (5× the JSON).
     raw = json.loads(run(["-f", MARKDOWN + "+sourcepos", "-t", "json"], text.encode("utf-8")))
     return [(_start_line(block), _unwrap(block)) for block in raw["blocks"] for block in _flatten_top(block)]

@@ -33,8 +33,9 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/python -m compileall -q src tests scripts
+	$(BIN)/python -m mypy
 
 clean:
-	rm -rf build .pytest_cache .hypothesis
+	rm -rf build .pytest_cache .hypothesis .mypy_cache
 
 include mk/browser.mk

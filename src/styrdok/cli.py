@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import IO, Any
 
 import click
 
@@ -20,9 +21,10 @@ from .workspace import Workspace
 class Failed(click.ClickException):
     def __init__(self, message: str, exit_code: int = 1):
         super().__init__(message)
-        self.exit_code = exit_code
+        # click types exit_code as a ClassVar, yet exits with the instance's value (sys.exit(e.exit_code))
+        self.exit_code = exit_code  # type: ignore[misc]
 
-    def show(self, file=None) -> None:
+    def show(self, file: IO[Any] | None = None) -> None:
         click.echo(click.style("styrdok: ", bold=True) + self.format_message(), err=True)
 
 
@@ -75,9 +77,15 @@ def _versions() -> str:
     return "  ".join(f"{t.name} {t.version or 'missing'}" for t in doctor_lib.tools() if t.name in ("pandoc", "typst", "git"))
 
 
+def _show_version(ctx: click.Context, _: click.Parameter, value: bool) -> None:
+    if value:
+        click.echo(f"styrdok {__version__}  {_versions()}")
+        ctx.exit()
+
+
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, help="Show versions and exit.",
-              callback=lambda ctx, _, value: value and (click.echo(f"styrdok {__version__}  {_versions()}"), ctx.exit()))
+              callback=_show_version)
 def main() -> None:
     """styrdok: a municipality's governing documents (styrdokument) under version control.
 

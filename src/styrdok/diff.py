@@ -421,8 +421,8 @@ def _diff_block(old: Block, new: Block) -> BlockChange:
         return BlockChange(Kind.CHANGED if changed else Kind.EQUAL, old, new, items=items if changed else ())
     inner = [InnerChange(path, tuple(_diff_blocks([_block(x) for x in a], [_block(x) for x in b])))
              for path, a, b in skeleton(old.ast, new.ast) or ()]
-    changed = tuple(i for i in inner if any(c.kind is not Kind.EQUAL for c in i.blocks))
-    return BlockChange(Kind.CHANGED if changed else Kind.EQUAL, old, new, inner=changed)
+    changed_inner = tuple(i for i in inner if any(c.kind is not Kind.EQUAL for c in i.blocks))
+    return BlockChange(Kind.CHANGED if changed_inner else Kind.EQUAL, old, new, inner=changed_inner)
 
 
 def _pairable(a: Block, b: Block) -> float:
@@ -532,8 +532,10 @@ def _find_moved_blocks(sections: list[SectionChange]) -> list[SectionChange]:
     """Deleted and inserted blocks that are (nearly) the same text become a MOVED_FROM/MOVED_TO pair."""
     spots = [(si, bi, b) for si, s in enumerate(sections) if s.kind not in (Kind.MOVED_FROM, Kind.MOVED_TO)
              for bi, b in enumerate(s.blocks)]
-    gone = [(si, bi, b.old) for si, bi, b in spots if b.kind is Kind.DELETED and words.count_text(b.old.text) >= MOVE_MIN_WORDS]
-    came = [(si, bi, b.new) for si, bi, b in spots if b.kind is Kind.INSERTED and words.count_text(b.new.text) >= MOVE_MIN_WORDS]
+    gone = [(si, bi, b.old) for si, bi, b in spots
+            if b.kind is Kind.DELETED and b.old is not None and words.count_text(b.old.text) >= MOVE_MIN_WORDS]
+    came = [(si, bi, b.new) for si, bi, b in spots
+            if b.kind is Kind.INSERTED and b.new is not None and words.count_text(b.new.text) >= MOVE_MIN_WORDS]
     scored = sorted(((similarity(a.text, b.text, MOVE_SIMILARITY), g, c)
                      for g, (_, _, a) in enumerate(gone) for c, (_, _, b) in enumerate(came)
                      if _family(a) == _family(b)), key=lambda s: (-s[0], s[1], s[2]))

@@ -87,7 +87,10 @@ class History:
 
     def relpath(self, policy_id: str) -> str:
         path = (self.workspace.policy_dir / f"{policy_id}.md").resolve()
-        return path.relative_to(Path(self.repo.working_tree_dir).resolve()).as_posix()
+        if (tree := self.repo.working_tree_dir) is None:
+            raise StyrdokError(f"{self.workspace.root} is in a bare git repository: styrdok reads policy files "
+                               "from a working tree (run it in a clone: `git clone`)")
+        return path.relative_to(Path(tree).resolve()).as_posix()
 
     def read(self, policy_id: str, rev: str | None = WORKING_TREE) -> bytes:
         """The policy file's bytes at `rev` (any git ref), or on disk when rev is None."""

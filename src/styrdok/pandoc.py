@@ -100,7 +100,8 @@ def _flatten_top(block: Ast) -> list[Ast]:
 
 
 def _attr_of(block: Ast) -> list | None:
-    t, c = block.get("t"), block.get("c")
+    t = block.get("t")
+    c: Any = block.get("c")  # its shape depends on t; only the types with attributes are read
     if t in ("Header",):
         return c[1]
     if t in ("Div", "Span", "CodeBlock", "Code", "Table", "Figure"):
@@ -183,7 +184,8 @@ def stringify(node: Any) -> str:
         return "".join(stringify(n) for n in node)
     if not isinstance(node, dict):
         return ""
-    t, c = node.get("t"), node.get("c")
+    t = node.get("t")
+    c: Any = node.get("c")  # its shape depends on t (absent for Space, SoftBreak …)
     if t == "Str":
         return c
     if t in ("Space", "SoftBreak", "LineBreak"):

@@ -17,6 +17,7 @@ import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -410,7 +411,7 @@ class _Run:
     def publish_policy(self, entry: Entry) -> bool:
         try:
             for unit in frozen_units(entry):
-                self.write_frozen(unit, lambda unit=unit: self._frozen_files(entry, unit))
+                self.write_frozen(unit, partial(self._frozen_files, entry, unit))
             if entry.consultation:
                 self._cached(f"site-{entry.id}-remiss", _round_key(entry.consultation),
                              lambda: self._remiss_files(entry))
@@ -449,7 +450,8 @@ class _Run:
         root = "../../"
         downloads = tuple(Link(label, f"{root}{version.folder}/{name}", size_text(len(files[name])))
                           for label, name in _document_files(entry.id, PAGE_DOWNLOADS))
-        changes, earlier = (), None
+        changes: tuple[Link, ...] = ()
+        earlier: Link | None = None
         if previous:
             earlier = Link(f"Föregående version, antagen {previous.date.isoformat()}", f"{root}{previous.folder}/{PAGE}")
             changes = (Link("Ändringar jämfört med föregående version",
@@ -502,13 +504,16 @@ class _Run:
     def _history_rows(self, entry: Entry, root: str) -> tuple[HistoryRow, ...]:
         by_date = {version.date: (previous, version) for previous, version in with_previous(entry.versions)}
         rows = []
-        for decision in reversed([d for d in entry.meta.decisions if d.date]):
-            previous, version = by_date.get(decision.date, (None, None))
-            if version is None:
+        for decision in reversed(entry.meta.decisions):
+            if decision.date is None:  # pending: not in the history yet
+                continue
+            adopted = by_date.get(decision.date)
+            if adopted is None:
                 rows.append(HistoryRow(_line(decision), False, None))
                 continue
+            previous, version = adopted
             context = f"version {version.date.isoformat()}"
-            changes = ()
+            changes: tuple[Link, ...] = ()
             if previous:
                 changes_dir = f"{version.folder}/{CHANGES_DIR}"
                 changes = (Link("Ändringar", f"{root}{changes_dir}/{REDLINE_PAGE}",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -312,14 +312,14 @@ def _check_bodies(bodies: tuple[str, ...], line: int, report: _Report) -> None:
 def _sections(body: str, offset: int, lines: list[str], report: _Report) -> tuple[Section, ...] | None:
     errors_before = _error_count(report)
     sections: list[Section] = []
-    current = dict(id=PREAMBLE_ID, title="", level=0, line=offset + 1, heading_ast=None)
+    current = Section(id=PREAMBLE_ID, title="", level=0, line=offset + 1, blocks=())  # blocks added at the next heading
     blocks: list[Block] = []
     ids: dict[str, int] = {}
     previous_level = 1
     for rel_line, ast in pandoc.read_markdown(body):
         line = rel_line + offset
         if ast["t"] == "Header":
-            sections.append(Section(blocks=tuple(blocks), **current))
+            sections.append(replace(current, blocks=tuple(blocks)))
             blocks = []
             level, (ident, _, _), inlines = ast["c"]
             title = pandoc.stringify(inlines).strip()
@@ -345,12 +345,12 @@ def _sections(body: str, offset: int, lines: list[str], report: _Report) -> tupl
             ids.setdefault(ident, line)
             ast["c"][1][0] = ident
             previous_level = level
-            current = dict(id=ident, title=title, level=level, line=line, heading_ast=ast)
+            current = Section(id=ident, title=title, level=level, line=line, blocks=(), heading_ast=ast)
             continue
         _check_block(ast, line, lines, report)
         items = tuple(pandoc.stringify(item).strip() for item in ast["c"]) if ast["t"] == "BulletList" else ()
         blocks.append(Block(kind=ast["t"], text=pandoc.stringify(ast).strip(), line=line, ast=ast, items=items))
-    sections.append(Section(blocks=tuple(blocks), **current))
+    sections.append(replace(current, blocks=tuple(blocks)))
     if sections and sections[0].id == PREAMBLE_ID and not sections[0].blocks:
         sections.pop(0)
     if _error_count(report) > errors_before:

@@ -59,7 +59,8 @@ class Templates:
         try:
             return env.get_template(name).render(**context)
         except jinja2.TemplateError as exc:
-            where = f"{exc.filename}:{exc.lineno}" if getattr(exc, "lineno", None) else name
+            # only syntax errors carry a location; the others name the template given
+            where = f"{exc.filename}:{exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) and exc.lineno else name
             raise StyrdokError(f"template {where}: {exc.message}") from exc
 
 

@@ -156,7 +156,7 @@ class _Builder:
         if change.words is not None:
             return [{"t": new["t"], "c": self.text(change.words, unit)}]
         if change.items:
-            return [self.list(change, unit)]
+            return [self.list_block(change, unit)]
         node = copy.deepcopy(new)
         for inner in change.inner:
             _put(node, inner.path, self.blocks(inner.blocks, unit))
@@ -165,7 +165,7 @@ class _Builder:
     def blocks(self, changes: Sequence[BlockChange], unit: Unit) -> list[Ast]:
         return [block for change in changes for block in self.block(change, unit)]
 
-    def list(self, change: BlockChange, unit: Unit) -> Ast:
+    def list_block(self, change: BlockChange, unit: Unit) -> Ast:
         old_ast, new_ast = change.old.ast, change.new.ast  # type: ignore[union-attr]
         ordered = new_ast["t"] == "OrderedList"
         old_items = old_ast["c"][1] if ordered else old_ast["c"]
@@ -264,7 +264,7 @@ def _put(node: Any, path: tuple[str | int, ...], value: Any) -> None:
 
 def _anonymous(section: Section, *, keep: bool) -> Ast:
     """The old heading; without its id when the new text uses that id too (ids are unique)."""
-    level, attr, inlines = section.heading_ast["c"]  # type: ignore[index]
+    level, attr, inlines = section.heading_ast["c"]
     return {"t": "Header", "c": [level, attr if keep else ["", attr[1], attr[2]], inlines]}
 
 

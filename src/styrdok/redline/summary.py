@@ -73,7 +73,7 @@ def _quote(text: str) -> str:
 
 
 def _value(value: str | None) -> str:
-    return VALUES.get(value, value) if value else "inget"  # type: ignore[arg-type]
+    return VALUES.get(value, value) if value else "inget"
 
 
 def field_sentence(change: FieldChange) -> str:
@@ -144,6 +144,8 @@ def summarize(diff: PolicyDiff, units: Sequence[Unit], old_label: str, new_label
               if change.kind is not Kind.MOVED_TO for block in change.blocks if block.move is not None}
 
     def other_place(block: BlockChange) -> str:
+        if block.move is None:  # not moved: no other place
+            return ""
         other = Kind.MOVED_TO if block.kind is Kind.MOVED_FROM else Kind.MOVED_FROM
         return halves.get((block.move, other), "")
 

@@ -19,14 +19,18 @@ import tempfile
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typst
+
+if TYPE_CHECKING:  # declared in typst-py's stub only, not at run time
+    from typst import PDFStandard
 
 __all__ = ["PDF_STANDARDS", "render_pdf"]
 
 log = logging.getLogger(__name__)
 
-PDF_STANDARDS = ["ua-1", "a-2a"]
+PDF_STANDARDS: list[PDFStandard] = ["ua-1", "a-2a"]
 
 # Static TrueType faces of Source Sans Pro shipped by the PyPI package
 # ``font-source-sans-pro`` (SIL OFL 1.1). The package ships every face twice

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_POLICY = Path(__file__).parent / "fixtures" / "social-ekonomi.md"  # the 2018 draft, pending
@@ -46,3 +47,9 @@ def adopted(text: str, date: str = "2018-03-06", paragraph: int = 64) -> str:
     """The seed source with its pending revision decided (as `styrdok adopt` would record it)."""
     return (text.replace("status: draft", "status: adopted")
                 .replace("    pending: true\n    year: 2018", f"    date: {date}\n    paragraph: {paragraph}"))
+
+
+# Property tests are derandomized so CI is repeatable; HYPOTHESIS_PROFILE=explore searches afresh.
+settings.register_profile("repeatable", derandomize=True, print_blob=True)
+settings.register_profile("explore", derandomize=False, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))

@@ -115,30 +115,24 @@ def redline_100_pages() -> list[float]:
         return _timed(lambda: redline.write_redline(source.load(old), source.load(new), Path(tmp) / "out", templates))
 
 
-def _synthetic_repo(folder: Path, count: int) -> Path:
-    (folder / "policy").mkdir(parents=True)
-    text = SEED.read_text("utf-8").replace("id: social-ekonomi\n", "")
-    for i in range(count):
-        (folder / "policy" / f"styrdok-{i:03d}.md").write_text(text.replace("Timrå kommun\n", f"Timrå kommun ({i})\n", 1), "utf-8")
-    return folder
-
-
 def cold_300() -> list[float]:
+    from synthetic import policy_copies
     from styrdok import build
     from styrdok.workspace import Workspace
     times = []
     for _ in range(max(RUNS // 2, 1)):
         with tempfile.TemporaryDirectory() as tmp:
-            workspace = Workspace(_synthetic_repo(Path(tmp), 300))
+            workspace = Workspace(policy_copies(Path(tmp), 300, prefix="styrdok"))
             times += _timed(lambda: build.build(workspace), runs=1)
     return times
 
 
 def noop_300() -> list[float]:
+    from synthetic import policy_copies
     from styrdok import build
     from styrdok.workspace import Workspace
     with tempfile.TemporaryDirectory() as tmp:
-        workspace = Workspace(_synthetic_repo(Path(tmp), 300))
+        workspace = Workspace(policy_copies(Path(tmp), 300, prefix="styrdok"))
         assert build.build(workspace).ok
         return _timed(lambda: build.build(workspace))
 
@@ -199,5 +193,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT / "src"))
+    sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]  # tests/synthetic.py makes the 300 policies
     main()

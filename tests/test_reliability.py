@@ -11,17 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED_POLICY, STYRDOK, run
+from conftest import STYRDOK, run
 from styrdok import build
+from synthetic import policy_copies
 from styrdok.workspace import Workspace
-
-
-def _repo_with_copies(root: Path, count: int) -> Path:
-    (root / "policy").mkdir(parents=True)
-    text = SEED_POLICY.read_text("utf-8").replace("id: social-ekonomi\n", "")
-    for i in range(count):
-        (root / "policy" / f"policy-{i:02d}.md").write_text(text.replace("Timrå kommun\n", f"Timrå kommun {i}\n", 1), "utf-8")
-    return root
 
 
 def _complete(path: Path) -> bool:
@@ -40,7 +33,7 @@ def _complete(path: Path) -> bool:
 
 
 def test_a_killed_build_leaves_old_or_new_files_never_torn(tmp_path: Path) -> None:
-    repo = _repo_with_copies(tmp_path, 6)
+    repo = policy_copies(tmp_path, 6)
     assert run(["build"], repo).returncode == 0
     old = {p: p.read_bytes() for p in (repo / "build").glob("*/*.*")}
     for delay in (0.3, 0.6, 0.9, 1.2):
@@ -59,7 +52,7 @@ def test_a_killed_build_leaves_old_or_new_files_never_torn(tmp_path: Path) -> No
 
 
 def test_unchanged_policies_are_not_rebuilt(tmp_path: Path) -> None:
-    repo = _repo_with_copies(tmp_path, 3)
+    repo = policy_copies(tmp_path, 3)
     workspace = Workspace(repo)
     first = build.build(workspace, jobs=2)
     assert first.ok and not any(r.cached for r in first.results)
@@ -69,23 +62,23 @@ def test_unchanged_policies_are_not_rebuilt(tmp_path: Path) -> None:
     assert [r.cached for r in second.results] == [True, True, True]
     assert {p: p.stat().st_mtime_ns for p in mtimes} == mtimes
 
-    edited = repo / "policy" / "policy-01.md"
+    edited = repo / "policy" / "policy-001.md"
     edited.write_text(edited.read_text("utf-8").replace("byalag.", "byalag och bygdegårdar."), "utf-8")
     third = build.build(workspace)
     assert [r.cached for r in third.results] == [True, False, True]
-    assert "bygdegårdar" in (repo / "build" / "policy-01" / "policy-01.html").read_text("utf-8")
+    assert "bygdegårdar" in (repo / "build" / "policy-001" / "policy-001.html").read_text("utf-8")
 
-    (repo / "build" / "policy-02" / "policy-02.pdf").unlink()
+    (repo / "build" / "policy-002" / "policy-002.pdf").unlink()
     (repo / "templates").mkdir()
     (repo / "templates" / "styrdok.css").write_text("body { color: #000; }", "utf-8")
     fourth = build.build(workspace)
     assert not any(r.cached for r in fourth.results), "a template override invalidates every policy"
-    assert (repo / "build" / "policy-02" / "policy-02.pdf").is_file()
+    assert (repo / "build" / "policy-002" / "policy-002.pdf").is_file()
 
 
 def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
-    serial = build.build(Workspace(_repo_with_copies(tmp_path / "a", 3)), jobs=1)
-    parallel = build.build(Workspace(_repo_with_copies(tmp_path / "b", 3)), jobs=3)
+    serial = build.build(Workspace(policy_copies(tmp_path / "a", 3)), jobs=1)
+    parallel = build.build(Workspace(policy_copies(tmp_path / "b", 3)), jobs=3)
     assert serial.ok and parallel.ok
     for result in serial.results:
         for path in result.files:

@@ -40,13 +40,14 @@ def _timed(fn: Callable[[], object], runs: int = RUNS) -> list[float]:
 
 def _body(text: str) -> str:
     from styrdok import frontmatter
-    return frontmatter.split(text)[1]
+    return frontmatter.split(text).body
 
 
 def synthetic_policy(copies: int, edits: int = 0) -> str:
     """The seed's sections repeated with distinct headings; `edits` scattered word changes."""
     from styrdok import frontmatter
-    head, body = frontmatter.split(SEED.read_text("utf-8"))
+    split = frontmatter.split(SEED.read_text("utf-8"))
+    head, body = split.head, split.body
     head = head.replace("id: social-ekonomi\n", "")
     parts = []
     for n in range(copies):
@@ -80,14 +81,15 @@ def bare_converters() -> list[float]:
 
 
 def seed_all_formats() -> list[float]:
-    from styrdok import build, source
+    from styrdok import source
+    from styrdok.render import render_policy
     from styrdok.render.document import presentation
     from styrdok.workspace import Workspace
     workspace = Workspace(ROOT)
 
     def once() -> None:
         policy = source.load(SEED)
-        build.render_policy(policy, workspace.templates, presentation(policy, final=False))
+        render_policy(policy, workspace.templates, presentation(policy, final=False))
     return _timed(once)
 
 
@@ -107,12 +109,12 @@ def bare_pandoc_100_pages() -> list[float]:
 
 
 def redline_100_pages() -> list[float]:
-    from styrdok import redline, source
+    from styrdok import compare, source
     from styrdok.workspace import Workspace
     templates = Workspace(ROOT).templates
     with tempfile.TemporaryDirectory() as tmp:
         old, new = _write_pair(Path(tmp))
-        return _timed(lambda: redline.write_redline(source.load(old), source.load(new), Path(tmp) / "out", templates))
+        return _timed(lambda: compare.write_redline(source.load(old), source.load(new), Path(tmp) / "out", templates))
 
 
 def cold_300() -> list[float]:

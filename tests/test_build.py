@@ -15,6 +15,7 @@ from conftest import SEED_POLICY, adopted, run, seed_paragraphs, squash
 from styrdok import build, pandoc, source
 from styrdok.errors import StyrdokError
 from styrdok.output import OutputDir
+from styrdok.render import render_policy
 from styrdok.render.document import body_blocks, presentation, title_blocks
 from styrdok.workspace import Workspace
 
@@ -118,7 +119,7 @@ def test_docx_round_trip_equals_the_source_text(policy_repo: Path) -> None:
     policy = source.load(policy_repo / "policy" / "social-ekonomi.md")
     view = presentation(policy, final=False)
     expected = pandoc.write(pandoc.document(title_blocks(view) + body_blocks(policy)), "plain", "--wrap=none")
-    docx = build.render_policy(policy, Workspace(policy_repo).templates, view)["social-ekonomi.docx"]
+    docx = render_policy(policy, Workspace(policy_repo).templates, view)["social-ekonomi.docx"]
     assert pandoc.read_docx(docx).strip() == expected.decode("utf-8").strip()
 
 

@@ -37,7 +37,7 @@ def test_golden_final(tmp_path: Path) -> None:
 
 def test_golden_redline(tmp_path: Path) -> None:
     from styrdok import source
-    from styrdok.redline import write_redline
+    from styrdok.compare import write_redline
 
     old_text = SEED_POLICY.read_text("utf-8")
     new_text = (adopted(old_text)

@@ -10,7 +10,7 @@ from conftest import SEED_POLICY
 from styrdok import frontmatter, pandoc
 
 SAMPLES = {
-    "seed": frontmatter.split(SEED_POLICY.read_text("utf-8"))[1],
+    "seed": frontmatter.split(SEED_POLICY.read_text("utf-8")).body,
     "loose list": "Stycke\n\n- a\n\n- b\n\nSlut.\n",
     "lazy list": "Inledning:\n- ett\n- två\n\n## Rubrik {#r}\nText direkt.\n",
     "fence with blank lines and hashes": "Text\n\n```\n# inte en rubrik\n\nkod\n```\n\nMer text.\n",

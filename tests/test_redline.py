@@ -26,7 +26,8 @@ from seed_edits import ROOT, SEED, Doc, edited, load, seed_doc
 from styrdok import pandoc, source
 from styrdok.cli import main
 from styrdok.model import Policy
-from styrdok.redline import render_redline, view, write_redline
+from styrdok.compare import write_redline
+from styrdok.redline import render_redline, view
 from styrdok.render.document import body_blocks, title_blocks
 from styrdok.render.docx import render_docx
 from styrdok.render.html import body_html

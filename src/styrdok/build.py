@@ -9,19 +9,13 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import pandoc, source
+from . import source
 from .cache import BuildCache, fingerprint
 from .errors import Problem, Severity, StyrdokError
-from .model import Policy
 from .output import OutputDir
-from .render.document import Presentation, body_blocks, presentation, title_blocks
-from .render.docx import render_docx
-from .render.html import body_html, render_html
-from .render.pdf import render_pdf
-from .templates import Templates
+from .render import render_policy
+from .render.document import presentation
 from .workspace import Workspace
-
-FORMATS = ("docx", "pdf", "html")
 
 
 @dataclass
@@ -62,23 +56,6 @@ def check(workspace: Workspace, ids: Iterable[str] = ()) -> Report:
     return Report(results)
 
 
-def render_policy(policy: Policy, templates: Templates, view: Presentation,
-                  body: list[pandoc.Ast] | None = None) -> dict[str, bytes]:
-    """The final renderings of one policy, in memory: {file name: bytes}.
-
-    `body` replaces the policy text as pandoc blocks (a numbered remissversion).
-    """
-    body = body_blocks(policy) if body is None else body
-
-    def pdf() -> bytes:
-        typst_body = pandoc.write(pandoc.document(body), "typst").decode("utf-8")
-        return render_pdf(typst_body, view.pdf_meta(), templates.text("policy.typ"), view.timestamp)
-
-    docx, pdf_bytes, html = pandoc.concurrently(lambda: render_docx(title_blocks(view) + body, view, templates), pdf,
-                                                lambda: render_html(policy, view, templates, body=body_html(body)))
-    return {f"{policy.id}.docx": docx, f"{policy.id}.pdf": pdf_bytes, f"{policy.id}.html": html}
-
-
 def build_one(workspace: Workspace, path: Path, out: Path, *, final: bool) -> PolicyResult:
     """Validate, render and write one policy; on any problem nothing of it is written."""
     display = workspace.display(path)
@@ -92,7 +69,7 @@ def build_one(workspace: Workspace, path: Path, out: Path, *, final: bool) -> Po
     try:
         files = render_policy(policy, workspace.templates, presentation(policy, final=final))
     except StyrdokError as exc:
-        result.problems.append(Problem(display, 0, str(exc)))
+        result.problems += exc.problems if any(p.located for p in exc.problems) else [Problem(display, 0, str(exc))]
         return result
     result.files = OutputDir(out).write_all({f"{policy.id}/{name}": data for name, data in files.items()})
     return result

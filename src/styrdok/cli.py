@@ -10,7 +10,7 @@ from typing import IO, Any
 
 import click
 
-from . import __version__, build as builder, doctor as doctor_lib, lifecycle, publish as publisher, redline
+from . import __version__, build as builder, clock, compare, doctor as doctor_lib, lifecycle, publish as publisher, redline
 from .consult import consult as consult_policy
 from .redline import summary as redline_summary
 from .errors import Severity, StyrdokError
@@ -93,6 +93,23 @@ def main() -> None:
     """
 
 
+class IsoDate(click.ParamType):
+    """A date written YYYY-MM-DD: --today, --deadline and --date (clock.parse_date, as the library reads dates)."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        try:
+            return clock.parse_date(value if isinstance(value, dt.date) else str(value))
+        except clock.BadDate as exc:
+            self.fail(f"{exc}, e.g. 2026-11-25", param, ctx)
+
+
+DATE = IsoDate()
+TODAY = click.option("--today", type=DATE, envvar=clock.TODAY_ENV, default=None,
+                     help=f"Take this date as today (default: the system date; env {clock.TODAY_ENV}).")
+
+
 @main.command()
 @click.argument("ids", nargs=-1)
 def check(ids: tuple[str, ...]) -> None:
@@ -161,16 +178,16 @@ def doctor() -> None:
 
 @main.command()
 @click.argument("policy_id", metavar="ID")
-@click.option("--deadline", required=True, metavar="YYYY-MM-DD", help="Last day for the answers (svar senast).")
+@click.option("--deadline", required=True, type=DATE, help="Last day for the answers (svar senast).")
 @click.option("--bodies", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="YAML file with a list of remissinstanser (default: consultation: bodies: in the front matter).")
 @click.option("--dnr", default=None, help="The case number (diarienummer), e.g. 'KS 2026/45'.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: build/<ID>/remiss/).")
-@click.option("--today", default=None, metavar="YYYY-MM-DD",
-              help="Take this as today's date: the cover letter's date and the earliest deadline.")
-def consult(policy_id: str, deadline: str, bodies: Path | None, dnr: str | None, out: Path | None,
-            today: str | None) -> None:
+@click.option("--today", type=DATE, envvar=clock.TODAY_ENV, default=None,
+              help=f"Take this as today's date: the cover letter's date and the earliest deadline (env {clock.TODAY_ENV}).")
+def consult(policy_id: str, deadline: dt.date, bodies: Path | None, dnr: str | None, out: Path | None,
+            today: dt.date | None) -> None:
     """Write the consultation package (remiss) of a policy and set its status to consultation.
 
     The package: remissversion.docx/.pdf/.html (marked REMISSVERSION, every heading,
@@ -188,22 +205,6 @@ def consult(policy_id: str, deadline: str, bodies: Path | None, dnr: str | None,
     change = "status: consultation" if result.source_changed else "unchanged (already recorded)"
     click.echo(f"{policy_id}: {len(result.numbers)} numbered parts, {len(result.bodies)} remissinstanser, "
                f"svar senast {result.deadline}; {result.policy_path.name} {change}", err=True)
-
-
-class IsoDate(click.ParamType):
-    name = "YYYY-MM-DD"
-
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"'{value}' is not a date written YYYY-MM-DD, e.g. 2026-11-25", param, ctx)
-
-
-TODAY = click.option("--today", type=IsoDate(), envvar="STYRDOK_TODAY", default=None,
-                     help="Take this date as today (default: the system date; env STYRDOK_TODAY).")
 
 
 @main.command()
@@ -227,12 +228,12 @@ def revise(policy_id: str, body: str | None, today: dt.date | None) -> None:
 
 @main.command()
 @click.argument("policy_id", metavar="ID")
-@click.option("--date", "date", required=True, metavar="YYYY-MM-DD", help="Date of the decision (the meeting).")
+@click.option("--date", "date", required=True, type=DATE, help="Date of the decision (the meeting).")
 @click.option("--paragraph", required=True, metavar="N", help="The § of the decision in the minutes (protokoll).")
 @click.option("--dnr", default=None, help="Diarienummer of the case, e.g. 'KS 2018/123'.")
 @click.option("--body", default=None, help="The body that decided, if not the one named in the pending decision.")
 @TODAY
-def adopt(policy_id: str, date: str, paragraph: str, dnr: str | None, body: str | None, today: dt.date | None) -> None:
+def adopt(policy_id: str, date: dt.date, paragraph: str, dnr: str | None, body: str | None, today: dt.date | None) -> None:
     """Record the decision adopting a pending revision; commit and tag it.
 
     Fills in the pending decision, sets status: adopted, commits the policy file (alone) and
@@ -371,9 +372,9 @@ def diff(versions: tuple[str, ...], from_rev: str | None, to_rev: str | None, ou
         styrdok diff social-ekonomi --from v2015 --out build/redline/
     """
     if len(versions) == 2 and not (from_rev or to_rev):
-        result = redline.redline_files(Path(versions[0]), Path(versions[1]), out=out, author=author)
+        result = compare.redline_files(Path(versions[0]), Path(versions[1]), out=out, author=author)
     elif len(versions) == 1:
-        result = redline.redline_revisions(_workspace(), versions[0], from_rev=from_rev, to_rev=to_rev,
+        result = compare.redline_revisions(_workspace(), versions[0], from_rev=from_rev, to_rev=to_rev,
                                            out=out, author=author)
     else:
         raise click.UsageError("give one policy ID (with --from/--to), or two policy files without them")

@@ -7,20 +7,18 @@ memory, and only then are the files written and, last, the policy's front matter
 from __future__ import annotations
 
 import datetime as dt
-import os
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 from ruamel.yaml.comments import CommentedMap
 
-from . import frontmatter, numbering, source
-from .build import render_policy
-from .errors import InvalidInput, Problem, RefusedError, StyrdokError
+from . import clock, frontmatter, numbering, source
+from .errors import InvalidPolicy, Problem, StyrdokError
 from .model import Policy, Status
 from .numbering import RefNumber
 from .output import OutputDir, atomic_write
+from .render import render_policy
 from .render.document import presentation, timestamp
 from .render.docx import render_docx
 from .render.remiss import (FORM, MISSIV, VERSION, Remiss, form_blocks, form_view, missiv_blocks, missiv_view,
@@ -28,7 +26,6 @@ from .render.remiss import (FORM, MISSIV, VERSION, Remiss, form_blocks, form_vie
 from .templates import Templates
 from .workspace import Workspace
 
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 YAML_STR = "tag:yaml.org,2002:str"
 YAML_NULL = "tag:yaml.org,2002:null"
 BODIES_EXAMPLE = "- Socialnämnden\n      - Arbetsförmedlingen"
@@ -52,7 +49,8 @@ def consult(workspace: Workspace, policy_id: str, deadline: dt.date | str, *, bo
     consultation (status, deadline, dnr, bodies) in its front matter.
 
     `bodies` is a YAML file with a list of remissinstanser; without it the front matter's
-    `consultation: bodies:` are used. `today` defaults to the SOURCE_DATE_EPOCH date, else the clock's.
+    `consultation: bodies:` are used. `today` defaults to `clock.today()` (STYRDOK_TODAY, the
+    SOURCE_DATE_EPOCH date, else the system date).
     """
     path = workspace.policy_path(policy_id)
     data = path.read_bytes()
@@ -60,18 +58,17 @@ def consult(workspace: Workspace, policy_id: str, deadline: dt.date | str, *, bo
     refuse_adopted(policy)
     problems: list[Problem] = []
     due = parse_date(deadline, "--deadline", problems)
-    given_today = parse_date(today, "--today", problems) if today is not None else None
     names = read_bodies(bodies, workspace.display(bodies), problems) if bodies else policy_bodies(policy, problems)
-    issued, stamp = issue_date(policy, given_today)
+    issued, stamp = issue_date(policy, parse_date(today, "--today", problems) if today is not None else None)
     if due:
         problems += deadline_problems(policy, due, issued)
     if problems or due is None:
-        raise InvalidInput(problems)
+        raise InvalidPolicy(problems)
     recorded = policy.meta.consultation
     remiss = remiss_of(policy, deadline=due, bodies=names, dnr=dnr or (recorded.dnr if recorded else None),
                        issued=issued, stamp=stamp)
     files = render_package(remiss, workspace.templates)
-    updated = _encoded_like(data, record(policy.source, remiss))
+    updated = frontmatter.rewrite(data, record(remiss))
     source.load(path, display=workspace.display(path), data=updated)  # never write a policy styrdok rejects
     written = OutputDir(out or workspace.root / "build" / policy.id / "remiss").write_all(files)
     changed = _replace_source(path, data, updated)
@@ -94,8 +91,8 @@ def render_package(remiss: Remiss, templates: Templates) -> dict[str, bytes]:
     return files
 
 
-def record(text: str, remiss: Remiss) -> str:
-    """The policy file with status consultation and the consultation's deadline, dnr and bodies."""
+def record(remiss: Remiss) -> frontmatter.Change:
+    """The front-matter change: status consultation and the consultation's deadline, dnr and bodies."""
     def change(data: CommentedMap) -> None:
         data["status"] = Status.CONSULTATION.value
         if data.get("consultation") is None:
@@ -107,28 +104,23 @@ def record(text: str, remiss: Remiss) -> str:
         if remiss.dnr:
             section["dnr"] = remiss.dnr
 
-    return frontmatter.edit(text, change)
+    return change
 
 
 # --- validation ------------------------------------------------------------------------------
 
 def refuse_adopted(policy: Policy) -> None:
     if policy.meta.status is Status.ADOPTED and not policy.meta.pending_decisions:
-        raise RefusedError(f"{policy.path}: '{policy.id}' is adopted and has no pending revision, so there is "
-                           "no proposal to send on consultation\n"
-                           f"    fix: run `styrdok revise {policy.id}` first, edit the text, then consult")
+        raise StyrdokError.because(f"cannot send {policy.id} on consultation ({policy.path})",
+                                   "it is adopted and has no pending revision, so there is no proposal to send",
+                                   f"run `styrdok revise {policy.id}` first, edit the text, then consult")
 
 
 def parse_date(value: dt.date | str, option: str, problems: list[Problem]) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    if not ISO_DATE.match(value.strip()):
-        problems.append(Problem(option, 0, f"'{value}' is not a date in the form YYYY-MM-DD", "e.g. 2027-02-15"))
-        return None
     try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        problems.append(Problem(option, 0, f"{value} is not a real date", "check the month and the day"))
+        return clock.parse_date(value)
+    except clock.BadDate as exc:
+        problems.append(Problem(option, 0, str(exc), "e.g. 2027-02-15"))
         return None
 
 
@@ -146,12 +138,10 @@ def deadline_problems(policy: Policy, deadline: dt.date, today: dt.date) -> list
 
 
 def issue_date(policy: Policy, today: dt.date | None) -> tuple[dt.date, dt.datetime]:
-    """The package's date and file timestamp: from SOURCE_DATE_EPOCH if set (reproducible), else today."""
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        stamp = timestamp(policy)
-        return today or stamp.date(), stamp
-    day = today or dt.date.today()
-    return day, dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+    """The package's date and file timestamp: today (see `clock.today`), the timestamp SOURCE_DATE_EPOCH
+    if set (reproducible), else midnight of that day."""
+    day = clock.today(today)
+    return day, timestamp(policy) if clock.epoch() else clock.midnight(day)
 
 
 def policy_bodies(policy: Policy, problems: list[Problem]) -> tuple[str, ...]:
@@ -210,18 +200,11 @@ def read_bodies(path: Path, display: str, problems: list[Problem]) -> tuple[str,
 
 # --- writing the policy ----------------------------------------------------------------------
 
-def _encoded_like(original: bytes, text: str) -> bytes:
-    """`text` with the original file's BOM and line endings, so only the changed lines differ."""
-    if b"\r\n" in original:
-        text = text.replace("\n", "\r\n")
-    return (b"\xef\xbb\xbf" if original.startswith(b"\xef\xbb\xbf") else b"") + text.encode("utf-8")
-
-
 def _replace_source(path: Path, before: bytes, after: bytes) -> bool:
     if after == before:
         return False
     if path.read_bytes() != before:
-        raise StyrdokError(f"{path} changed while the package was built; its status was not changed\n"
-                           "    fix: run styrdok consult again")
+        raise StyrdokError.because(f"{path} was not updated", "it changed while the package was built; "
+                                   "its status was not changed", "run styrdok consult again")
     atomic_write(path, after)
     return True

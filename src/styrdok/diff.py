@@ -326,21 +326,12 @@ def _key(ast: Any) -> str:
 
 BLOCK_TYPES = frozenset({"Para", "Plain", "LineBlock", "CodeBlock", "RawBlock", "BlockQuote", "OrderedList",
                          "BulletList", "DefinitionList", "Header", "HorizontalRule", "Table", "Figure", "Div"})
-LISTS = ("BulletList", "OrderedList")
 
 
 def _block(ast: pandoc.Ast) -> Block:
     """A nested block (in a list item, a table cell …) as the model has top-level ones."""
-    items = tuple(_text(item) for item in ast["c"]) if ast["t"] == "BulletList" else ()
-    return Block(kind=ast["t"], text=_text(ast), line=0, ast=ast, items=items)
-
-
-def _text(node: Any) -> str:
-    """Plain text of blocks, the words of neighbouring paragraphs (list items, cells) kept apart."""
-    if isinstance(node, dict) and node.get("t") in ("Para", "Plain", "Header", "LineBlock", "CodeBlock"):
-        return pandoc.stringify(node).strip()
-    children = node if isinstance(node, list) else node.values() if isinstance(node, dict) else ()
-    return " ".join(text for child in children if (text := _text(child)))
+    items = tuple(pandoc.plain_text(item) for item in ast["c"]) if ast["t"] == "BulletList" else ()
+    return Block(kind=ast["t"], text=pandoc.plain_text(ast), line=0, ast=ast, items=items)
 
 
 def _text_inlines(blocks: list[pandoc.Ast]) -> list[pandoc.Ast] | None:
@@ -350,10 +341,6 @@ def _text_inlines(blocks: list[pandoc.Ast]) -> list[pandoc.Ast] | None:
 
 def _family(block: Block) -> str:
     return "text" if block.kind in TEXT_BLOCKS else block.kind
-
-
-def _items(block: Block) -> list[list[pandoc.Ast]]:
-    return block.ast["c"][1] if block.kind == "OrderedList" else block.ast["c"]
 
 
 def _is_blocks(value: Any) -> bool:
@@ -406,7 +393,8 @@ def _diff_items(old: list[list[pandoc.Ast]], new: list[list[pandoc.Ast]]) -> tup
         changed = any(c.kind is not Kind.EQUAL for c in blocks)
         return PartChange(Kind.CHANGED if changed else Kind.EQUAL, i, j, blocks=blocks if changed else ())
 
-    return _parts([_key(x) for x in old], [_key(x) for x in new], [_text(x) for x in old], [_text(x) for x in new], pair)
+    return _parts([_key(x) for x in old], [_key(x) for x in new], [pandoc.plain_text(x) for x in old],
+                  [pandoc.plain_text(x) for x in new], pair)
 
 
 def _diff_block(old: Block, new: Block) -> BlockChange:
@@ -415,8 +403,8 @@ def _diff_block(old: Block, new: Block) -> BlockChange:
     if _family(old) == "text":
         text = diff_tokens(words.tokens(old.ast["c"]), words.tokens(new.ast["c"]))
         return BlockChange(Kind.CHANGED if text.changed else Kind.EQUAL, old, new, words=text if text.changed else None)
-    if old.kind in LISTS:
-        items = _diff_items(_items(old), _items(new))
+    if old.kind in pandoc.LISTS:
+        items = _diff_items(pandoc.list_items(old.ast), pandoc.list_items(new.ast))
         changed = any(p.kind is not Kind.EQUAL for p in items)
         return BlockChange(Kind.CHANGED if changed else Kind.EQUAL, old, new, items=items if changed else ())
     inner = [InnerChange(path, tuple(_diff_blocks([_block(x) for x in a], [_block(x) for x in b])))
@@ -431,11 +419,12 @@ def _pairable(a: Block, b: Block) -> float:
         return 0.0
     if _family(a) == "text":
         return similarity(a.text, b.text, PAIR_SIMILARITY)
-    if a.kind in LISTS:
-        return similarity(_text(a.ast), _text(b.ast), PAIR_SIMILARITY)
+    if a.kind in pandoc.LISTS:
+        return similarity(pandoc.plain_text(a.ast), pandoc.plain_text(b.ast), PAIR_SIMILARITY)
     if skeleton(a.ast, b.ast) is None:
         return 0.0
-    return PAIR_SIMILARITY + similarity(_text(a.ast), _text(b.ast)) / 2  # same structure: always diffed inside
+    # same structure: always diffed inside
+    return PAIR_SIMILARITY + similarity(pandoc.plain_text(a.ast), pandoc.plain_text(b.ast)) / 2
 
 
 def _diff_blocks(old: Sequence[Block], new: Sequence[Block]) -> list[BlockChange]:
@@ -457,7 +446,7 @@ def _counted(change: BlockChange, *, inserted: bool) -> int:
     whole = Kind.INSERTED if inserted else Kind.DELETED
     block = change.new if inserted else change.old
     if change.kind is whole:
-        return words.count_text(_text(block.ast))  # type: ignore[union-attr]
+        return words.count_text(pandoc.plain_text(block.ast))  # type: ignore[union-attr]
     if change.words is not None and change.kind in (Kind.CHANGED, Kind.MOVED_TO):
         return change.words.inserted if inserted else change.words.deleted
     total = sum(_counted(b, inserted=inserted) for inner in change.inner for b in inner.blocks)
@@ -466,7 +455,8 @@ def _counted(change: BlockChange, *, inserted: bool) -> int:
             total += item.words.inserted if inserted else item.words.deleted
         total += sum(_counted(b, inserted=inserted) for b in item.blocks)
         if item.kind is whole and block is not None:
-            total += words.count_text(_text(_items(block)[item.new if inserted else item.old]))  # type: ignore[index]
+            item_blocks = pandoc.list_items(block.ast)[item.new if inserted else item.old]  # type: ignore[index]
+            total += words.count_text(pandoc.plain_text(item_blocks))
     return total
 
 

@@ -6,17 +6,34 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import cache, cached_property, partial
 from pathlib import Path
-
-import git
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from . import pandoc, source
 from .errors import StyrdokError
 from .model import Decision, Metadata, Policy, Status
 from .workspace import POLICY_DIR, Workspace
 
+if TYPE_CHECKING:
+    import git
+
 WORKING_TREE = None  # a `rev` of None means the file as it is on disk
+
+
+@cache
+def _git() -> ModuleType:
+    """GitPython, imported on first use: it refuses to import without a git program, and commands
+    that need no history (`diff a.md b.md`, `doctor`, `build`) must work without one."""
+    try:
+        import git
+    except ImportError as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise StyrdokError.because("git is needed for this command", f"git cannot be used ({reason})",
+                                   "install git (apt-get install git, or your system's package manager); "
+                                   "`styrdok doctor` shows what is missing") from None
+    return git
 
 
 @dataclass(frozen=True)
@@ -80,15 +97,16 @@ class History:
     @cached_property
     def repo(self) -> git.Repo:
         try:
-            return git.Repo(self.workspace.root, search_parent_directories=True)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-            raise StyrdokError(f"{self.workspace.root} is not a git repository: "
-                               "styrdok keeps policy history in git (run `git init` and commit policy/)") from None
+            return _git().Repo(self.workspace.root, search_parent_directories=True)
+        except (_git().InvalidGitRepositoryError, _git().NoSuchPathError):
+            raise StyrdokError.because(f"{self.workspace.root} is not a git repository",
+                                       "styrdok keeps policy history in git",
+                                       "run `git init` and commit policy/") from None
 
     def relpath(self, policy_id: str) -> str:
         path = (self.workspace.policy_dir / f"{policy_id}.md").resolve()
         if (tree := self.repo.working_tree_dir) is None:
-            raise StyrdokError(f"{self.workspace.root} is in a bare git repository: styrdok reads policy files "
+            raise StyrdokError.because(f"{self.workspace.root} is in a bare git repository", "styrdok reads policy files "
                                "from a working tree (run it in a clone: `git clone`)")
         return path.relative_to(Path(tree).resolve()).as_posix()
 
@@ -98,11 +116,13 @@ class History:
             return self.workspace.policy_path(policy_id).read_bytes()
         try:
             commit = self.repo.commit(rev)
-        except (git.BadName, ValueError):
-            raise StyrdokError(f"unknown revision '{rev}': give a commit, tag or branch (see `styrdok log {policy_id}`)") from None
+        except (_git().BadName, ValueError):
+            raise StyrdokError.because(f"unknown revision '{rev}'", "git has no commit, tag or branch of that name",
+                                       f"give a commit, tag or branch (see `styrdok log {policy_id}`)") from None
         data = self._blob(commit, policy_id)
         if data is None:
-            raise StyrdokError(f"{POLICY_DIR}/{policy_id}.md does not exist at revision {rev}")
+            raise StyrdokError.because(f"{POLICY_DIR}/{policy_id}.md does not exist at revision {rev}",
+                                       "the file was added later, or removed", f"see `styrdok log {policy_id}`")
         return data
 
     def _blob(self, commit: git.Commit, policy_id: str) -> bytes | None:
@@ -185,16 +205,16 @@ class History:
         """Commit the policy file as it is on disk, and nothing else, on the current branch."""
         try:
             self.repo.git.commit("--only", "--quiet", "--message", message, "--", self.relpath(policy_id))
-        except git.GitCommandError as exc:
-            raise StyrdokError(f"git refused the commit: {_stderr(exc)}") from None
+        except _git().GitCommandError as exc:
+            raise StyrdokError.because("git refused the commit", _stderr(exc)) from None
         return _revision(self.repo.head.commit)
 
     def tag(self, name: str, revision: Revision, message: str) -> None:
         """Create the annotated tag `name` on `revision`; an existing tag is never moved."""
         try:
             self.repo.create_tag(name, ref=revision.sha, message=message)
-        except git.GitCommandError as exc:
-            raise StyrdokError(f"git refused the tag {name}: {_stderr(exc)}") from None
+        except _git().GitCommandError as exc:
+            raise StyrdokError.because(f"git refused the tag {name}", _stderr(exc)) from None
 
 
 def blob_id(data: bytes) -> str:

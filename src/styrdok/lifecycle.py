@@ -12,35 +12,17 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-import re
 from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap
 
-from . import frontmatter, source
-from .errors import InvalidPolicy, Problem, RefusedError, StyrdokError
+from . import clock, frontmatter, source
+from .errors import InvalidPolicy, Problem, StyrdokError
 from .history import History, Revision
 from .mandate import MandatePeriod, periods_between
 from .model import Action, Decision, Metadata, Policy, Review, Status
 from .output import atomic_write
 from .workspace import Workspace
-
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-@dataclass(frozen=True)
-class Reason:
-    """Why a command refused, and how to fix it."""
-
-    why: str
-    fix: str
-
-
-def refused(what: str, reasons: list[Reason]) -> RefusedError:
-    """One error naming what was refused, then each reason with its fix."""
-    if len(reasons) == 1:
-        return RefusedError(f"{what}: {reasons[0].why}\n    fix: {reasons[0].fix}")
-    return RefusedError(f"{what}:\n" + "\n".join(f"  - {r.why}\n    fix: {r.fix}" for r in reasons))
 
 
 # --- revise ---------------------------------------------------------------------------------
@@ -56,8 +38,8 @@ def revise(workspace: Workspace, policy_id: str, *, today: dt.date | None = None
     policy = _load_valid(workspace, path, what)
     meta = policy.meta
     if reasons := _revise_refusals(meta):
-        raise refused(what, reasons)
-    year = (today or dt.date.today()).year
+        raise StyrdokError(what, reasons)
+    year = clock.today(today).year
     pending = CommentedMap([("action", Action.REVISED.value), ("body", body or meta.owner),
                             ("pending", True), ("year", year)])
 
@@ -68,17 +50,17 @@ def revise(workspace: Workspace, policy_id: str, *, today: dt.date | None = None
     return _rewrite(workspace, path, change, what)
 
 
-def _revise_refusals(meta: Metadata) -> list[Reason]:
+def _revise_refusals(meta: Metadata) -> list[Problem]:
     if pending := meta.pending_decisions:
-        return [Reason(f"a revision is already in progress (pending: {pending[-1].line()})",
-                       f"edit the draft, then record the decision with `styrdok adopt {meta.id} --date YYYY-MM-DD --paragraph N`")]
+        return [Problem.reason(f"a revision is already in progress (pending: {pending[-1].line()})",
+                               f"edit the draft, then record the decision with `styrdok adopt {meta.id} --date YYYY-MM-DD --paragraph N`")]
     if meta.status is not Status.ADOPTED:
-        return [Reason(f"its status is {meta.status.value}, not adopted: a revision is already in progress",
-                       "work on the current draft; a new revision starts from an adopted policy")]
+        return [Problem.reason(f"its status is {meta.status.value}, not adopted: a revision is already in progress",
+                               "work on the current draft; a new revision starts from an adopted policy")]
     last = meta.last_decision
     if last and last.action is Action.REPEALED:
-        return [Reason(f"it has been repealed ({last.line()})",
-                       "a repealed (upphävd) policy is not revised; write a new policy instead")]
+        return [Problem.reason(f"it has been repealed ({last.line()})",
+                               "a repealed (upphävd) policy is not revised; write a new policy instead")]
     return []
 
 
@@ -117,7 +99,7 @@ def adopt(workspace: Workspace, policy_id: str, *, date: dt.date | str, paragrap
     policy = _load_valid(workspace, path, what)
     history = History(workspace)
     decision = _decision(policy, history, date=date, paragraph=paragraph, dnr=dnr, body=body,
-                         today=today or dt.date.today(), what=what)
+                         today=clock.today(today), what=what)
     assert decision.date
     tag = tag_name(policy_id, decision.date)
     old = path.read_bytes()
@@ -130,33 +112,33 @@ def adopt(workspace: Workspace, policy_id: str, *, date: dt.date | str, paragrap
     try:
         history.tag(tag, revision, f"{policy.meta.title}\n\n{decision.line()}")
     except StyrdokError as exc:
-        raise StyrdokError(f"the adoption is committed ({revision.short}) but not tagged: {exc}\n"
-                           f"    fix: git tag -a {tag} {revision.short} -m '{decision.line()}'") from None
+        raise StyrdokError.because(f"the adoption is committed ({revision.short}) but not tagged", str(exc),
+                                   f"git tag -a {tag} {revision.short} -m '{decision.line()}'") from None
     return Adoption(adopted, decision, revision, tag)
 
 
 def _decision(policy: Policy, history: History, *, date: dt.date | str, paragraph: int | str, dnr: str | None,
               body: str | None, today: dt.date, what: str) -> Decision:
-    """The pending decision completed from the arguments, or RefusedError with every reason not to."""
+    """The pending decision completed from the arguments, or StyrdokError with every reason not to."""
     last = policy.meta.decisions[-1]
     if not last.pending:
-        raise refused(what, [Reason(f"it has no pending decision (status {policy.meta.status.value}; "
-                                    f"last decision: {last.line()})",
-                                    f"start a revision with `styrdok revise {policy.id}`, edit and commit it, "
-                                    "then adopt it once KS has decided")])
-    reasons: list[Reason] = []
+        raise StyrdokError.because(what, f"it has no pending decision (status {policy.meta.status.value}; "
+                                         f"last decision: {last.line()})",
+                                   f"start a revision with `styrdok revise {policy.id}`, edit and commit it, "
+                                   "then adopt it once KS has decided")
+    reasons: list[Problem] = []
     day = _parse_date(date, reasons)
     number = _parse_paragraph(paragraph, reasons)
     if day:
         reasons += _date_refusals(policy.meta, day, today)
         if history.has_tag(tag := tag_name(policy.id, day)):
-            reasons.append(Reason(f"the tag {tag} already exists: an adoption on that date is already recorded "
-                                  "(styrdok never moves or replaces a tag)",
-                                  f"check `styrdok log {policy.id}` and `git show {tag}`; "
-                                  "if the date is wrong, give the right one"))
+            reasons.append(Problem.reason(f"the tag {tag} already exists: an adoption on that date is already recorded "
+                                          "(styrdok never moves or replaces a tag)",
+                                          f"check `styrdok log {policy.id}` and `git show {tag}`; "
+                                          "if the date is wrong, give the right one"))
     reasons += _git_refusals(history, policy.id)
     if reasons or day is None or number is None:
-        raise refused(what, reasons)
+        raise StyrdokError(what, reasons)
     return Decision(last.action, body or last.body, day, number, dnr or last.dnr)
 
 
@@ -175,51 +157,47 @@ def _fill_in(decision: Decision) -> Callable[[CommentedMap], None]:
     return change
 
 
-def _parse_date(value: dt.date | str, reasons: list[Reason]) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
+def _parse_date(value: dt.date | str, reasons: list[Problem]) -> dt.date | None:
     try:
-        if ISO_DATE.match(value.strip()):
-            return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        pass
-    reasons.append(Reason(f"the date '{value}' is not a real date written YYYY-MM-DD",
-                          "give the date of the meeting from the minutes (protokoll), e.g. --date 2018-03-06"))
-    return None
+        return clock.parse_date(value)
+    except clock.BadDate:
+        reasons.append(Problem.reason(f"the date '{value}' is not a real date written YYYY-MM-DD",
+                                      "give the date of the meeting from the minutes (protokoll), e.g. --date 2018-03-06"))
+        return None
 
 
-def _parse_paragraph(value: int | str, reasons: list[Reason]) -> int | None:
+def _parse_paragraph(value: int | str, reasons: list[Problem]) -> int | None:
     text = str(value).strip()
     if not isinstance(value, bool) and text.isascii() and text.isdigit() and int(text) > 0:
         return int(text)
-    reasons.append(Reason(f"§ '{value}' is not a positive whole number",
-                          "give the number of the paragraph (§) in the minutes, e.g. --paragraph 64"))
+    reasons.append(Problem.reason(f"§ '{value}' is not a positive whole number",
+                                  "give the number of the paragraph (§) in the minutes, e.g. --paragraph 64"))
     return None
 
 
-def _date_refusals(meta: Metadata, day: dt.date, today: dt.date) -> list[Reason]:
+def _date_refusals(meta: Metadata, day: dt.date, today: dt.date) -> list[Problem]:
     reasons = []
     if (last := meta.last_decision) and last.date and day < last.date:
-        reasons.append(Reason(f"the date {day} is before the previous decision ({last.line()})",
-                              "decisions are recorded in order; check the date in the minutes (protokoll)"))
+        reasons.append(Problem.reason(f"the date {day} is before the previous decision ({last.line()})",
+                                      "decisions are recorded in order; check the date in the minutes (protokoll)"))
     if day > today:
-        reasons.append(Reason(f"the date {day} is in the future (today is {today}): only a decision "
-                              "that has been taken can be recorded",
-                              "adopt after the meeting, or correct the date (see the minutes, protokoll)"))
+        reasons.append(Problem.reason(f"the date {day} is in the future (today is {today}): only a decision "
+                                      "that has been taken can be recorded",
+                                      "adopt after the meeting, or correct the date (see the minutes, protokoll)"))
     return reasons
 
 
-def _git_refusals(history: History, policy_id: str) -> list[Reason]:
+def _git_refusals(history: History, policy_id: str) -> list[Problem]:
     relpath = history.relpath(policy_id)
     reasons = []
     if not history.is_committed(policy_id):
-        reasons.append(Reason(f"{relpath} is not committed: the adopted version must follow its draft in git",
-                              f"commit the draft first: git add {relpath} && git commit"))
+        reasons.append(Problem.reason(f"{relpath} is not committed: the adopted version must follow its draft in git",
+                                      f"commit the draft first: git add {relpath} && git commit"))
     if others := [p for p in history.staged() if p != relpath]:
         shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
-        reasons.append(Reason(f"other changes are staged for commit ({shown}); the adoption commit "
-                              "must hold the policy file alone",
-                              "commit them first, or unstage them with `git restore --staged <file>`"))
+        reasons.append(Problem.reason(f"other changes are staged for commit ({shown}); the adoption commit "
+                                      "must hold the policy file alone",
+                                      "commit them first, or unstage them with `git restore --staged <file>`"))
     return reasons
 
 
@@ -232,10 +210,10 @@ def _load_valid(workspace: Workspace, path: Path, what: str) -> Policy:
         raise _invalid(what, path.stem, exc.problems) from None
 
 
-def _invalid(what: str, policy_id: str, problems: list[Problem]) -> RefusedError:
+def _invalid(what: str, policy_id: str, problems: list[Problem]) -> StyrdokError:
     listing = "\n".join(f"      {line}" for p in problems for line in str(p).split("\n"))
-    return refused(what, [Reason(f"the policy file has errors:\n{listing}",
-                                 f"correct them (see `styrdok check {policy_id}`) and run the command again")])
+    return StyrdokError.because(what, f"the policy file has errors:\n{listing}",
+                                f"correct them (see `styrdok check {policy_id}`) and run the command again")
 
 
 def _rewrite(workspace: Workspace, path: Path, change: Callable[[CommentedMap], None], what: str,
@@ -244,12 +222,7 @@ def _rewrite(workspace: Workspace, path: Path, change: Callable[[CommentedMap], 
 
     With `final`, the result must also be free of pending decisions and placeholders.
     """
-    data = path.read_bytes()
-    text = data.decode("utf-8")
-    bom, text = ("\ufeff", text[1:]) if text.startswith("\ufeff") else ("", text)
-    crlf = "\r\n" in text
-    new = bom + frontmatter.edit(text.replace("\r\n", "\n"), change)
-    new_data = (new.replace("\n", "\r\n") if crlf else new).encode("utf-8")
+    new_data = frontmatter.rewrite(path.read_bytes(), change)
     policy, problems = source.check_file(path, display=workspace.display(path), data=new_data)
     if policy is None:
         raise _invalid(what, path.stem, problems)
@@ -308,11 +281,11 @@ class Overview:
 
 def status(workspace: Workspace, today: dt.date | None = None) -> Overview:
     """Every policy's type, status, last decision and review state in the current mandate period."""
-    today = today or dt.date.today()
+    today = clock.today(today)
     try:
         period = MandatePeriod.containing(today)
     except ValueError as exc:
-        raise StyrdokError(f"no mandate period for {today}: {exc}") from None
+        raise StyrdokError.because(f"no mandate period for {today}", str(exc)) from None
     rows = []
     for path in workspace.paths():
         meta, problems = source.check_metadata(path, path.read_bytes(), display=workspace.display(path))

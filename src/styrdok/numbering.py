@@ -11,8 +11,6 @@ typically comments on one point of a list, not the list as a whole.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
 from . import pandoc
 from .model import Block, Policy
 
@@ -69,23 +67,13 @@ def numbers(policy: Policy) -> list[RefNumber]:
 
 def parts(block: Block) -> list[tuple[int | None, str]]:
     """The numbered parts of a block: each item of a list, else the block itself (if it has text)."""
-    if block.kind == "BulletList":
-        return [(i, pandoc.stringify(item)) for i, item in enumerate(block.ast["c"])]
-    if block.kind == "OrderedList":
-        return [(i, pandoc.stringify(item)) for i, item in enumerate(block.ast["c"][1])]
+    if block.kind in pandoc.LISTS:
+        return [(i, pandoc.plain_text(item)) for i, item in enumerate(pandoc.list_items(block.ast))]
     if block.kind in UNNUMBERED:
         return []
-    if block.kind == "Table":  # stringify runs the cells together
-        return [(None, "Tabell: " + " ".join(_paragraph_texts(block.ast)))]
+    if block.kind == "Table":
+        return [(None, "Tabell: " + block.text)]
     return [(None, block.text)]
-
-
-def _paragraph_texts(node: Any) -> list[str]:
-    if isinstance(node, dict):
-        return [pandoc.stringify(node)] if node.get("t") in ("Plain", "Para") else _paragraph_texts(node.get("c"))
-    if isinstance(node, list):
-        return [text for child in node for text in _paragraph_texts(child)]
-    return []
 
 
 def excerpt(text: str, words: int = EXCERPT_WORDS) -> str:

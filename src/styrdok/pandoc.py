@@ -39,7 +39,7 @@ def run(args: list[str], data: bytes, *, epoch: int | None = None) -> bytes:
         env["SOURCE_DATE_EPOCH"] = str(epoch)
     proc = subprocess.run([binary(), *args], input=data, capture_output=True, env=env)
     if proc.returncode != 0:
-        raise StyrdokError(f"pandoc failed ({' '.join(args[:4])}): {proc.stderr.decode(errors='replace').strip()}")
+        raise StyrdokError.because(f"pandoc failed ({' '.join(args[:4])})", proc.stderr.decode(errors="replace").strip())
     return proc.stdout
 
 
@@ -203,10 +203,8 @@ def stringify(node: Any) -> str:
         return mark + stringify(c[1]) + mark
     if t in ("Cite",):
         return stringify(c[1])
-    if t in ("BulletList",):
-        return "\n".join(stringify(item) for item in c)
-    if t == "OrderedList":
-        return "\n".join(stringify(item) for item in c[1])
+    if t in LISTS:
+        return "\n".join(stringify(item) for item in list_items(node))
     if t in ("Para", "Plain", "Emph", "Strong", "Strikeout", "Underline", "Superscript", "Subscript",
              "SmallCaps", "BlockQuote", "LineBlock"):
         return stringify(c)
@@ -215,6 +213,23 @@ def stringify(node: Any) -> str:
     if t == "Table":
         return stringify(c)
     return stringify(c) if isinstance(c, list) else ""
+
+
+def plain_text(node: Any) -> str:
+    """Plain text of blocks, the words of neighbouring paragraphs (list items, table cells) kept apart
+    by a space: the one text extractor for numbering, diffing and checks (`stringify` is its inline part)."""
+    if isinstance(node, dict) and node.get("t") in ("Para", "Plain", "Header", "LineBlock", "CodeBlock"):
+        return stringify(node).strip()
+    children = node if isinstance(node, list) else node.values() if isinstance(node, dict) else ()
+    return " ".join(text for child in children if (text := plain_text(child)))
+
+
+LISTS = ("BulletList", "OrderedList")
+
+
+def list_items(block: Ast) -> list[list[Ast]]:
+    """The items of a BulletList or OrderedList, each a list of blocks (an OrderedList has its attributes first)."""
+    return block["c"][1] if block["t"] == "OrderedList" else block["c"]
 
 
 def text(s: str) -> list[Ast]:

@@ -13,7 +13,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -21,18 +20,18 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import source
-from .build import render_policy
+from . import clock, source
 from .cache import BuildCache, fingerprint
 from .consult import remiss_of, render_package
-from .errors import InvalidPolicy, Problem, RefusedError, StyrdokError
+from .errors import InvalidPolicy, Problem, StyrdokError
 from .history import History, Revision, Version, blob_id
 from .lifecycle import Due, due
 from .mandate import MandatePeriod
 from .model import Action, Decision, Metadata, Policy, Status
 from .output import OutputDir
 from .redline import render_redline
-from .render.document import DOCTYPES, Presentation, presentation
+from .render import render_policy
+from .render.document import Presentation, doctype_label, presentation
 from .render.html import render_html
 from .render.remiss import FORM, MISSIV, VERSION, swedish_date
 from .workspace import POLICY_DIR, Workspace
@@ -50,7 +49,7 @@ POLICY_TEMPLATE, REMISS_TEMPLATE, INDEX_TEMPLATE = "site_policy.html.j2", "site_
 FEED_TEMPLATE, SITEMAP_TEMPLATE = "site_feed.xml.j2", "site_sitemap.xml.j2"
 
 
-class HistoryRewritten(RefusedError):
+class HistoryRewritten(StyrdokError):
     """Publishing would change or drop a version published earlier."""
 
 
@@ -130,7 +129,7 @@ def publish(workspace: Workspace, out: Path | None = None, base_url: str | None 
     the clock's) decides review states and whether a consultation is still open.
     """
     base = _base_url(base_url)
-    run = _Run(workspace, OutputDir(out or workspace.root / SITE_DIR), _today(today), base)
+    run = _Run(workspace, OutputDir(out or workspace.root / SITE_DIR), clock.today(today), base)
     entries = run.gather()
     run.check_frozen(entries)
     published = [entry for entry in entries if run.publish_policy(entry)]
@@ -144,21 +143,9 @@ def _base_url(value: str | None) -> str | None:
         return None
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise StyrdokError(f"--base-url '{value}' is not the web address of a folder\n"
-                           "    fix: give an absolute http(s) URL, e.g. https://www.timra.se/styrdokument/")
+        raise StyrdokError.because(f"--base-url '{value}' cannot be used", "it is not the web address of a folder",
+                                   "give an absolute http(s) URL, e.g. https://www.timra.se/styrdokument/")
     return value if value.endswith("/") else value + "/"
-
-
-def _today(today: dt.date | None) -> dt.date:
-    if today:
-        return today
-    if epoch := os.environ.get("SOURCE_DATE_EPOCH"):
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return dt.date.today()
-
-
-def _midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
 
 
 def _meta(policy_id: str, data: bytes) -> Metadata | None:
@@ -356,23 +343,22 @@ class _Run:
 
     def check_frozen(self, entries: list[Entry]) -> None:
         """Refuse, writing nothing, if a published version would change or has gone from git."""
-        conflicts = []
+        conflicts: list[Problem] = []
         for entry in entries:
             units = {unit.folder: unit for unit in frozen_units(entry)}
             for unit in units.values():
                 recorded = _manifest(self.site.root / unit.folder).get("source")
                 if recorded and recorded != unit.key:
-                    conflicts.append(f"{unit.folder}/ was published from {recorded}, git now has {unit.key}")
+                    conflicts.append(Problem.reason(f"{unit.folder}/ was published from {recorded}, git now has {unit.key}"))
             for manifest in sorted((self.site.root / entry.id).glob(f"*/{MANIFEST}")):
                 folder = manifest.parent.relative_to(self.site.root).as_posix()
                 if folder not in units:
-                    conflicts.append(f"{folder}/ was published, but git no longer has that adopted version")
+                    conflicts.append(Problem.reason(f"{folder}/ was published, but git no longer has that adopted version"))
         if conflicts:
-            raise HistoryRewritten(
-                "published versions would change:\n" + "\n".join(f"  - {c}" for c in conflicts) +
-                "\n  The git history of these policies was rewritten (a rebase, or an amended or removed adoption "
-                "commit); a published version is never changed.\n"
-                "    fix: restore the history, or publish to a new folder (--out) if the published version was wrong")
+            raise HistoryRewritten("published versions would change", [*conflicts, Problem.reason(
+                "the git history of these policies was rewritten (a rebase, or an amended or removed adoption "
+                "commit); a published version is never changed",
+                "restore the history, or publish to a new folder (--out) if the published version was wrong")])
 
     # frozen folders ---------------------------------------------------------------------------------
 
@@ -388,9 +374,10 @@ class _Run:
             if path.is_file() and (old := path.read_bytes()) != data:
                 if recorded.get(name, {}).get("sha256") == _sha256(old):
                     continue  # published with earlier templates: it stays as published
-                raise HistoryRewritten(f"{path} exists with other content than {unit.folder}/ would have; "
-                                       "a published version is never overwritten\n"
-                                       "    fix: publish to a new folder (--out), or remove the folder on purpose")
+                raise HistoryRewritten.because(f"refusing to overwrite {path}",
+                                               f"it exists with other content than {unit.folder}/ would have; "
+                                               "a published version is never overwritten",
+                                               "publish to a new folder (--out), or remove the folder on purpose")
             self.site.write(f"{unit.folder}/{name}", data)
         listing = {name: {"bytes": len(data := (folder / name).read_bytes()), "sha256": _sha256(data)}
                    for name in sorted(files)}
@@ -430,7 +417,7 @@ class _Run:
 
     def _view(self, policy: Policy, day: dt.date) -> Presentation:
         """The final presentation, dated by the version's decision: its files never depend on when they were built."""
-        return replace(presentation(policy, final=True), timestamp=_midnight(day))
+        return replace(presentation(policy, final=True), timestamp=clock.midnight(day))
 
     def _frozen_files(self, entry: Entry, unit: Frozen) -> dict[str, bytes]:
         if unit.redline and unit.previous:
@@ -466,7 +453,7 @@ class _Run:
         assert consultation is not None
         policy = _parse(entry.id, consultation.source, consultation.sha[:8])
         remiss = remiss_of(policy, deadline=consultation.deadline, bodies=consultation.bodies, dnr=consultation.dnr,
-                           issued=consultation.opened.date(), stamp=_midnight(consultation.opened.date()))
+                           issued=consultation.opened.date(), stamp=clock.midnight(consultation.opened.date()))
         folder = _remiss_folder(entry.id, consultation)
         return {f"{folder}/{name}": data for name, data in render_package(remiss, self.templates).items()}
 
@@ -477,7 +464,7 @@ class _Run:
         path = f"{entry.id}/{PAGE}"
         current = entry.current
         if current is None:
-            page = self.templates.render(REMISS_TEMPLATE, meta=entry.meta, doctype=_doctype(entry.meta), root=root,
+            page = self.templates.render(REMISS_TEMPLATE, meta=entry.meta, doctype=doctype_label(entry.meta.type), root=root,
                                          history=history, consultation=consultation)
             self.site.write(path, page.encode("utf-8"))
             return
@@ -625,17 +612,13 @@ def _line(decision: Decision) -> str:
     return decision.line().replace("§ ", "§\u00a0")
 
 
-def _doctype(meta: Metadata) -> str:
-    return DOCTYPES.get(meta.type, meta.type.capitalize())
-
-
 def _register_row(entry: Entry) -> RegisterRow:
     meta = entry.meta
     last = meta.last_decision
     repealed = last is not None and last.action is Action.REPEALED
     status = "Upphävd" if repealed else Status.ADOPTED.swedish if entry.versions else Status.CONSULTATION.swedish
     deadline = swedish_date(entry.consultation.deadline) if entry.consultation else None
-    return RegisterRow(meta.title, f"{entry.id}/{PAGE}", _doctype(meta), status, deadline,
+    return RegisterRow(meta.title, f"{entry.id}/{PAGE}", doctype_label(meta.type), status, deadline,
                        _line(last) if last else None, entry.due.value)
 
 
@@ -655,7 +638,7 @@ def _feed_items(entry: Entry) -> list[dict]:
     items = [{"id": _urn(f"styrdok:{entry.id}:{version.decision.action.value}:{version.date}:"
                          f"{version.decision.paragraph}"),
               "title": f"{title}: {version.decision.action.value} {version.date.isoformat()}",
-              "updated": _iso_utc(_midnight(version.date)), "href": f"{version.folder}/{PAGE}",
+              "updated": _iso_utc(clock.midnight(version.date)), "href": f"{version.folder}/{PAGE}",
               "author": version.decision.body.capitalize(), "category": "antagande",
               "summary": f"{version.decision.line()}."}
              for version in entry.versions]

@@ -17,7 +17,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from . import pandoc
+from . import frontmatter, pandoc
 from .errors import InvalidPolicy, Problem, Severity
 from .model import (PREAMBLE_ID, Action, Block, Consultation, Decision, Metadata, Policy, Review,
                     Section, Status)
@@ -57,8 +57,13 @@ class _Report:
         self.problems.append(Problem(self.path, line, message, hint, Severity.WARNING))
 
 
-def check_file(path: Path, *, display: str | None = None, data: bytes | None = None) -> tuple[Policy | None, list[Problem]]:
-    """Load and validate one policy file; returns the policy (None if it has errors) and all problems."""
+def check_file(path: Path, *, display: str | None = None, data: bytes | None = None,
+               declared_id: bool = False) -> tuple[Policy | None, list[Problem]]:
+    """Load and validate one policy file; returns the policy (None if it has errors) and all problems.
+
+    With `declared_id`, the front matter's `id:` (when it is a safe id) names the policy instead of
+    the file name: a version compared outside its repository (old.md) keeps its id.
+    """
     report = _Report(display or str(path), [])
     if data is None:
         try:
@@ -75,23 +80,23 @@ def check_file(path: Path, *, display: str | None = None, data: bytes | None = N
         report.error(0, f"the file is {len(data) / 2**20:.1f} MB; styrdok refuses policy files over {MAX_BYTES // 2**20} MB",
                      "split the document, or move appendices (bilagor) to files of their own")
         return None, report.problems
-    policy = _parse(path.stem, data, report)
+    policy = _parse(path.stem, data, report, declared_id)
     ok = not any(p.severity is Severity.ERROR for p in report.problems)
     return (policy if ok else None), report.problems
 
 
-def load(path: Path, *, display: str | None = None, data: bytes | None = None) -> Policy:
-    policy, problems = check_file(path, display=display, data=data)
+def load(path: Path, *, display: str | None = None, data: bytes | None = None, declared_id: bool = False) -> Policy:
+    policy, problems = check_file(path, display=display, data=data, declared_id=declared_id)
     if policy is None:
         raise InvalidPolicy(problems)
     return policy
 
 
-def _parse(stem: str, data: bytes, report: _Report) -> Policy | None:
+def _parse(stem: str, data: bytes, report: _Report, declared_id: bool = False) -> Policy | None:
     if (split := _split(data, report)) is None:
         return None
     text, lines, end = split
-    meta = _metadata(stem, "\n".join(lines[1:end]), report)
+    meta = _metadata(stem, "\n".join(lines[1:end]), report, declared_id)
     sections = _sections("\n".join(lines[end + 1:]), end + 1, lines, report)
     if meta is None or sections is None:
         return None
@@ -101,26 +106,18 @@ def _parse(stem: str, data: bytes, report: _Report) -> Policy | None:
 def _split(data: bytes, report: _Report) -> tuple[str, list[str], int] | None:
     """(text, its lines, index of the closing '---' line), or None after reporting why not."""
     try:
-        text = data.decode("utf-8")
+        text = frontmatter.decode(data)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         report.error(line, f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
                      "save the file as UTF-8 (in Word: Spara som > Oformaterad text > Unicode (UTF-8))")
         return None
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
-    if not text.strip():
-        report.error(1, "the file is empty", "start with front matter between two '---' lines, then the text")
+    try:
+        parts = frontmatter.split(text, report.path)
+    except InvalidPolicy as exc:
+        report.problems += exc.problems
         return None
-    lines = text.split("\n")
-    if lines[0].strip() != "---":
-        report.error(1, "the file has no front matter",
-                     "start the file with a '---' line, the decision metadata in YAML, and a closing '---' line")
-        return None
-    end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "...")), None)
-    if end is None:
-        report.error(1, "the front matter is not closed", "add a line with '---' after the metadata")
-        return None
-    return text, lines, end
+    return parts.text, parts.lines, parts.end
 
 
 def check_metadata(path: Path, data: bytes, *, display: str | None = None) -> tuple[Metadata | None, list[Problem]]:
@@ -133,7 +130,7 @@ def check_metadata(path: Path, data: bytes, *, display: str | None = None) -> tu
 
 # --- front matter ---------------------------------------------------------------------------
 
-def _metadata(stem: str, yaml_text: str, report: _Report) -> Metadata | None:
+def _metadata(stem: str, yaml_text: str, report: _Report, declared_id: bool = False) -> Metadata | None:
     try:
         root = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.YAMLError as exc:
@@ -149,6 +146,8 @@ def _metadata(stem: str, yaml_text: str, report: _Report) -> Metadata | None:
     lines: dict[tuple, int] = {}
     _index_lines(root, (), lines, report)
     raw = yaml.load(yaml_text, Loader=_Loader)
+    if declared_id and isinstance(raw.get("id"), str) and SLUG.match(raw["id"]):
+        stem = raw["id"]
 
     def line_of(path: tuple) -> int:
         while path not in lines and path:
@@ -348,8 +347,8 @@ def _sections(body: str, offset: int, lines: list[str], report: _Report) -> tupl
             current = Section(id=ident, title=title, level=level, line=line, blocks=(), heading_ast=ast)
             continue
         _check_block(ast, line, lines, report)
-        items = tuple(pandoc.stringify(item).strip() for item in ast["c"]) if ast["t"] == "BulletList" else ()
-        blocks.append(Block(kind=ast["t"], text=pandoc.stringify(ast).strip(), line=line, ast=ast, items=items))
+        items = tuple(pandoc.plain_text(item) for item in ast["c"]) if ast["t"] == "BulletList" else ()
+        blocks.append(Block(kind=ast["t"], text=pandoc.plain_text(ast), line=line, ast=ast, items=items))
     sections.append(replace(current, blocks=tuple(blocks)))
     if sections and sections[0].id == PREAMBLE_ID and not sections[0].blocks:
         sections.pop(0)
@@ -368,7 +367,7 @@ def _line_with(needle: str, start: int, lines: list[str]) -> int:
 
 
 def _check_block(ast: pandoc.Ast, line: int, lines: list[str], report: _Report) -> None:
-    for match in HTML_TAG.finditer(pandoc.stringify(ast)):
+    for match in HTML_TAG.finditer(pandoc.plain_text(ast)):
         report.error(_line_with(match.group(0), line, lines), f"raw HTML {match.group(0)!r} in the text",
                      "write plain Markdown; styrdok never passes HTML through to the documents or the website")
     for kind, target in pandoc.links(ast):

@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .errors import StyrdokError
+from .errors import Problem, StyrdokError
 
 
 class Templates:
@@ -32,10 +32,18 @@ class Templates:
         packaged = resources.files("styrdok").joinpath("templates", name)
         return packaged.read_bytes() if packaged.is_file() else None
 
+    def origin(self, name: str) -> str:
+        """Where the template `name` comes from, as a message names it: the override's path, else the package's."""
+        if path := self._override(name):
+            return str(path)
+        return f"styrdok/templates/{name} (packaged)"
+
     def text(self, name: str) -> str:
         data = self.bytes(name)
         if data is None:
-            raise StyrdokError(f"template {name} not found (looked in {self.override_dir or 'templates/'} and the package)")
+            raise StyrdokError.because(f"template {name} not found",
+                                       f"looked in {self.override_dir or 'templates/'} and the package",
+                                       "check the name, or copy the packaged template to templates/")
         return data.decode("utf-8")
 
     def _environment(self, **options: Any) -> jinja2.Environment:
@@ -60,8 +68,11 @@ class Templates:
             return env.get_template(name).render(**context)
         except jinja2.TemplateError as exc:
             # only syntax errors carry a location; the others name the template given
-            where = f"{exc.filename}:{exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) and exc.lineno else name
-            raise StyrdokError(f"template {where}: {exc.message}") from exc
+            if isinstance(exc, jinja2.TemplateSyntaxError) and exc.lineno:
+                problem = Problem(exc.filename or name, exc.lineno, exc.message or str(exc))
+            else:
+                problem = Problem(name, 0, exc.message or str(exc))
+            raise StyrdokError(f"the template {name} cannot be used", [problem]) from exc
 
 
 MARKDOWN_SUFFIX = ".md.j2"

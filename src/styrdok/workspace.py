@@ -23,8 +23,8 @@ class Workspace:
         for folder in (here, *here.parents):
             if (folder / POLICY_DIR).is_dir():
                 return cls(folder)
-        raise StyrdokError(f"no policy/ folder in {here} or its parents: run styrdok in a policy repository "
-                           "(a folder with policy/*.md)")
+        raise StyrdokError.because(f"no policy/ folder in {here} or its parents", "styrdok works in a policy repository",
+                                   "run styrdok in a folder with policy/*.md (or below it)")
 
     @property
     def policy_dir(self) -> Path:
@@ -38,7 +38,8 @@ class Workspace:
         path = self.policy_dir / f"{policy_id}.md"
         if "/" in policy_id or "\\" in policy_id or policy_id.startswith(".") or not path.is_file():
             known = ", ".join(self.ids()) or "none"
-            raise StyrdokError(f"no policy '{policy_id}' in {self.policy_dir} (known: {known})")
+            raise StyrdokError.because(f"no policy '{policy_id}' in {self.policy_dir}", f"known: {known}",
+                                       "give the id of a policy (its file name without .md)")
         return path
 
     def ids(self) -> list[str]:

@@ -1,5 +1,8 @@
 """Redlines between two versions of a policy: DOCX with Word tracked changes, HTML, PDF and a
-summary in Swedish (changes.md), all from one diff (styrdok.diff)."""
+summary in Swedish (changes.md), all from one diff (styrdok.diff), rendered in memory.
+
+Loading the versions (files, git) and writing the files is `styrdok.compare`'s.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +10,11 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import yaml
-
-from .. import frontmatter, pandoc, source
+from .. import pandoc
 from ..diff import PolicyDiff, diff_policies
-from ..errors import StyrdokError
-from ..history import History
 from ..model import Policy
-from ..output import OutputDir
 from ..render.document import Presentation, presentation
 from ..templates import Templates
-from ..workspace import Workspace
 from .document import layout
 from .docx import DocxMarker, render_redline_docx
 from .html import HtmlMarker, render_redline_html
@@ -35,7 +32,7 @@ class Redline:
     diff: PolicyDiff
     summary: Summary
     files: dict[str, bytes]
-    out: Path | None = None  # where write_redline put the files
+    out: Path | None = None  # where compare.write_redline put the files
 
     @property
     def changed(self) -> bool:
@@ -82,70 +79,4 @@ def _pdf(diff: PolicyDiff, old_view: Presentation, new_view: Presentation, summa
     return render_redline_pdf(layout(diff, old_view, new_view, marker), new_view, summary, templates, marker)
 
 
-def write_redline(old: Policy, new: Policy, out: Path, templates: Templates, *, author: str | None = None,
-                  labels: tuple[str, str] | None = None) -> Redline:
-    """Render the redline of two versions and write its files into `out` (atomically)."""
-    redline = render_redline(old, new, templates, author=author, labels=labels)
-    OutputDir(out).write_all(redline.files)
-    return replace(redline, out=out)
-
-
-def redline_files(old: Path, new: Path, *, out: Path | None = None, author: str | None = None) -> Redline:
-    """The redline of two policy files (no git needed) into `out` (default build/redline/).
-
-    Templates come from the policy repository around NEW, if there is one.
-    """
-    try:
-        templates = Workspace.find(new.resolve().parent).templates
-    except StyrdokError:
-        templates = Templates(None)
-    old_policy, new_policy = pandoc.concurrently(lambda: load_file(old), lambda: load_file(new))
-    return write_redline(old_policy, new_policy, out or Path("build", "redline"), templates,
-                         author=author, labels=(f"filen {old}", f"filen {new}"))
-
-
-def redline_revisions(workspace: Workspace, policy_id: str, *, from_rev: str | None = None, to_rev: str | None = None,
-                      out: Path | None = None, author: str | None = None) -> Redline:
-    """The redline of a policy between two git revisions into `out` (default build/<id>/redline/).
-
-    `from_rev` defaults to the last adopted version (else HEAD), `to_rev` to the working tree.
-    """
-    history = History(workspace)
-    if from_rev is None:
-        adopted = history.last_adopted(policy_id)
-        from_rev, from_label = (adopted.sha, f"den antagna versionen ({adopted.short})") if adopted else ("HEAD", None)
-    else:
-        from_label = None
-    old, new = history.load_many(policy_id, from_rev, to_rev)
-    labels = (from_label or _revision_label(from_rev), _revision_label(to_rev))
-    return write_redline(old, new, out or workspace.root / "build" / policy_id / "redline", workspace.templates,
-                         author=author, labels=labels)
-
-
-def _revision_label(rev: str | None) -> str:
-    return f"versionen i {rev}" if rev else "arbetskopian"
-
-
-def load_file(path: Path) -> Policy:
-    """A policy file compared outside its repository: its id comes from the front matter when
-    given there, so versions can sit side by side under any name (old.md, social-ekonomi-2015.md)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise StyrdokError(f"cannot read {path}: {exc.strerror} (give the path of a policy file, "
-                           "e.g. policy/social-ekonomi.md)") from None
-    return source.load(Path(f"{_declared_id(data) or path.stem}.md"), display=str(path), data=data)
-
-
-def _declared_id(data: bytes) -> str | None:
-    try:
-        head, _ = frontmatter.split(data.decode("utf-8"))
-        declared = yaml.safe_load(head)
-    except (StyrdokError, UnicodeDecodeError, yaml.YAMLError):
-        return None  # source.load reports the problem properly
-    value = declared.get("id") if isinstance(declared, dict) else None
-    return value if isinstance(value, str) and source.SLUG.match(value) else None
-
-
-__all__ = ["FILES", "Redline", "load_file", "load_revision", "redline_files", "redline_revisions", "render_redline",
-           "view", "write_redline"]
+__all__ = ["FILES", "Redline", "render_redline", "view"]

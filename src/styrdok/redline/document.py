@@ -167,11 +167,9 @@ class _Builder:
 
     def list_block(self, change: BlockChange, unit: Unit) -> Ast:
         old_ast, new_ast = change.old.ast, change.new.ast  # type: ignore[union-attr]
-        ordered = new_ast["t"] == "OrderedList"
-        old_items = old_ast["c"][1] if ordered else old_ast["c"]
-        new_items = new_ast["c"][1] if ordered else new_ast["c"]
-        items = [self.item(part, old_items, new_items, unit) for part in change.items]
-        return {"t": "OrderedList", "c": [new_ast["c"][0], items]} if ordered else {"t": "BulletList", "c": items}
+        items = [self.item(part, pandoc.list_items(old_ast), pandoc.list_items(new_ast), unit) for part in change.items]
+        return {"t": "OrderedList", "c": [new_ast["c"][0], items]} if new_ast["t"] == "OrderedList" \
+            else {"t": "BulletList", "c": items}
 
     def item(self, part: PartChange, old: list[Any], new: list[Any], unit: Unit) -> list[Ast]:
         if part.kind is Kind.EQUAL:

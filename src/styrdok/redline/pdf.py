@@ -58,7 +58,4 @@ def summary_blocks(summary: Summary, marker: TypstMarker) -> list[pandoc.Ast]:
 
 def render_redline_pdf(layout: Layout, view: Presentation, summary: Summary, templates: Templates,
                        marker: TypstMarker) -> bytes:
-    blocks = summary_blocks(summary, marker) + layout.body
-    body = pandoc.write(pandoc.document(blocks), "typst").decode("utf-8")
-    template = templates.text("policy.typ") + "\n" + templates.text("redline.typ")
-    return render_pdf(body, view.pdf_meta(), template, view.timestamp)
+    return render_pdf(summary_blocks(summary, marker) + layout.body, view, templates, extra=("redline.typ",))

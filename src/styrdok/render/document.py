@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .. import pandoc
+from .. import clock, pandoc
 from ..model import Policy
 
-DOCTYPES = {"policy": "Policy", "riktlinje": "Riktlinje", "plan": "Plan", "program": "Program",
-            "reglemente": "Reglemente", "strategi": "Strategi", "taxa": "Taxa", "föreskrift": "Föreskrift",
-            "instruktion": "Instruktion"}
 DRAFT_MARK = "UTKAST"
+
+
+def doctype_label(doctype: str) -> str:
+    """How documents and the site name a document type: 'riktlinje' → 'Riktlinje'.
+
+    The types themselves are listed once, in the schema (policy.schema.json, `type`).
+    """
+    return doctype[:1].upper() + doctype[1:]
 
 
 @dataclass(frozen=True)
@@ -44,20 +48,19 @@ class Presentation:
 
 def timestamp(policy: Policy) -> dt.datetime:
     """The build's timestamp: SOURCE_DATE_EPOCH if set, else the last decision's date (reproducible)."""
-    if epoch := os.environ.get("SOURCE_DATE_EPOCH"):
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    if stamp := clock.epoch():
+        return stamp
     last = policy.meta.last_decision
-    day = last.date if last and last.date else dt.date(1980, 1, 1)
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+    return clock.midnight(last.date if last and last.date else dt.date(1980, 1, 1))
 
 
 def presentation(policy: Policy, *, final: bool) -> Presentation:
     meta = policy.meta
     view = Presentation(
-        policy_id=meta.id, title=meta.title, doctype=DOCTYPES.get(meta.type, meta.type.capitalize()),
+        policy_id=meta.id, title=meta.title, doctype=doctype_label(meta.type),
         owner=meta.owner[:1].upper() + meta.owner[1:], coordinator=meta.coordinator,
         decisions=tuple(d.line() for d in meta.decisions),
-        keywords=meta.keywords or (DOCTYPES.get(meta.type, meta.type), meta.owner, "styrdokument"),
+        keywords=meta.keywords or (doctype_label(meta.type), meta.owner, "styrdokument"),
         revision=len(meta.decisions), timestamp=timestamp(policy), status=meta.status.swedish)
     return view if final else replace(view, watermark=DRAFT_MARK, header_note=DRAFT_MARK)
 

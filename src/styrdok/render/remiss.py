@@ -77,7 +77,7 @@ def numbered_body(policy: Policy, numbers: tuple[RefNumber, ...]) -> list[pandoc
         if section.heading_ast is not None:
             blocks += _prefixed(section.heading_ast, by_place[(section.id, None, None)])
         for index, block in enumerate(section.blocks):
-            if block.kind in ("BulletList", "OrderedList"):
+            if block.kind in pandoc.LISTS:
                 items = copy.deepcopy(block.ast)  # numbered in place; the model's AST stays as it is
                 _number_items(items, lambda item: by_place[(section.id, index, item)])
                 blocks.append(items)
@@ -116,8 +116,7 @@ def _prefixed(block: pandoc.Ast, number: str) -> list[pandoc.Ast]:
 
 
 def _number_items(ast: pandoc.Ast, number_of: Callable[[int], str]) -> None:
-    items = ast["c"] if ast["t"] == "BulletList" else ast["c"][1]
-    for i, item in enumerate(items):
+    for i, item in enumerate(pandoc.list_items(ast)):
         if item:
             item[:1] = _prefixed(item[0], number_of(i))
         else:

@@ -53,16 +53,20 @@ class BuildCache:
 
     def fresh(self, policy_id: str, source: bytes) -> list[Path] | None:
         """The outputs of an unchanged policy if they are all still there, else None."""
+        sizes = self.sizes(policy_id, source)
+        return None if sizes is None else [self.root / name for name in sizes]
+
+    def sizes(self, policy_id: str, source: bytes) -> dict[str, int] | None:
+        """{path under the output folder: size} of an unchanged policy's outputs if they are all still there."""
         try:
             stamp = json.loads(self._stamp(policy_id).read_text("utf-8"))
         except (OSError, ValueError):
             return None
         if stamp.get("key") != self.key(source):
             return None
-        files = [self.root / name for name in stamp.get("files", {})]
         sizes = stamp.get("files", {})
-        if all(p.is_file() and p.stat().st_size == sizes[p.relative_to(self.root).as_posix()] for p in files):
-            return files
+        if all((path := self.root / name).is_file() and path.stat().st_size == size for name, size in sizes.items()):
+            return sizes
         return None
 
     def record(self, policy_id: str, source: bytes, files: list[Path]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property, partial
 from pathlib import Path
 from types import ModuleType
@@ -58,7 +58,9 @@ class Version:
 
     `decision` is set on adopted versions only: the decision that revision recorded.
     `status` is None when the file was deleted (`deleted`) or did not validate at that revision. `tags` are the
-    policy's tags on the commit, a convenience: adopted versions are found without them.
+    policy's tags on the commit, a convenience: adopted versions are found without them. `data` is the file
+    as committed and `meta` its validated front matter, parsed once here so no later stage reads or parses
+    the revision again.
     """
 
     revision: Revision
@@ -66,6 +68,13 @@ class Version:
     decision: Decision | None = None
     tags: tuple[str, ...] = ()
     deleted: bool = False
+    data: bytes | None = field(default=None, repr=False, compare=False)
+    meta: Metadata | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def blob(self) -> str | None:
+        """The file's git blob id at this revision (None when deleted)."""
+        return blob_id(self.data) if self.data is not None else None
 
     @property
     def adopted(self) -> bool:
@@ -106,8 +115,8 @@ class History:
     def relpath(self, policy_id: str) -> str:
         path = (self.workspace.policy_dir / f"{policy_id}.md").resolve()
         if (tree := self.repo.working_tree_dir) is None:
-            raise StyrdokError.because(f"{self.workspace.root} is in a bare git repository", "styrdok reads policy files "
-                               "from a working tree (run it in a clone: `git clone`)")
+            raise StyrdokError.because(f"{self.workspace.root} is in a bare git repository",
+                                       "styrdok reads policy files from a working tree", "run it in a clone: `git clone`")
         return path.relative_to(Path(tree).resolve()).as_posix()
 
     def read(self, policy_id: str, rev: str | None = WORKING_TREE) -> bytes:
@@ -124,6 +133,17 @@ class History:
             raise StyrdokError.because(f"{POLICY_DIR}/{policy_id}.md does not exist at revision {rev}",
                                        "the file was added later, or removed", f"see `styrdok log {policy_id}`")
         return data
+
+    def read_commit(self, rev: str) -> str:
+        """The commit sha `rev` (any git ref) names; an unknown revision is an error."""
+        try:
+            return self.repo.commit(rev).hexsha
+        except (_git().BadName, ValueError):
+            raise StyrdokError.because(f"okänd revision '{rev}'", "git har ingen commit, tagg eller gren med det namnet",
+                                       "ange en commit, en tagg eller en gren (se `styrdok log ID`)") from None
+
+    def exists_at(self, policy_id: str, rev: str) -> bool:
+        return self._blob(self.repo.commit(self.read_commit(rev)), policy_id) is not None
 
     def _blob(self, commit: git.Commit, policy_id: str) -> bytes | None:
         try:
@@ -165,7 +185,8 @@ class History:
             if meta and decision:
                 before = {_key(d) for d in meta.decisions if not d.pending}
             versions.append(Version(revision, meta.status if meta else None, decision,
-                                    tuple(sorted(tags.get(revision.sha, ()))), deleted=data is None))
+                                    tuple(sorted(tags.get(revision.sha, ()))), deleted=data is None, data=data,
+                                    meta=meta))
         return versions
 
     def adopted_versions(self, policy_id: str) -> list[Version]:
@@ -215,6 +236,21 @@ class History:
             self.repo.create_tag(name, ref=revision.sha, message=message)
         except _git().GitCommandError as exc:
             raise StyrdokError.because(f"git refused the tag {name}", _stderr(exc)) from None
+
+
+def ensure_repository(root: Path) -> bool:
+    """Make `root` a git repository unless it already lies in one; True if one was created."""
+    git = _git()
+    try:
+        git.Repo(root, search_parent_directories=True)
+        return False
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        git.Repo.init(root, initial_branch="main") if _supports_initial_branch() else git.Repo.init(root)
+        return True
+
+
+def _supports_initial_branch() -> bool:
+    return _git().Git().version_info >= (2, 28)
 
 
 def blob_id(data: bytes) -> str:

@@ -26,7 +26,12 @@ TARGETS = {  # scenario: (compared with, limit as ratio or seconds)
     "redline_100_pages": ("bare_pandoc_100_pages", 3.0),
     "cold_300": (None, 60.0),
     "noop_300": (None, 1.0),
+    "cold_publish_50x5": ("cold_build_50x5", 1.5),
+    "noop_publish_50x5": (None, 1.0),
 }
+POLICIES, VERSIONS = 50, 5  # the publish scenarios: 50 policies, each adopted 5 times
+BENCH_DAY = "2026-11-25"  # publish's review states depend on the day
+COLD_RUNS = int(os.environ.get("BENCH_COLD_RUNS", "1"))  # a cold 50 × 5 run takes a minute or more
 
 
 def _timed(fn: Callable[[], object], runs: int = RUNS) -> list[float]:
@@ -139,8 +144,49 @@ def noop_300() -> list[float]:
         return _timed(lambda: build.build(workspace))
 
 
+def cold_build_50x5() -> list[float]:
+    """A cold build of every adopted version of the publish scenarios, side by side as policies."""
+    from synthetic import every_version
+    from styrdok import build
+    from styrdok.workspace import Workspace
+    times = []
+    for _ in range(COLD_RUNS):
+        with tempfile.TemporaryDirectory() as tmp:
+            workspace = Workspace(every_version(Path(tmp), POLICIES, VERSIONS, prefix="styrdok"))
+            times += _timed(lambda: build.build(workspace, final=True), runs=1)
+    return times
+
+
+def cold_publish_50x5() -> list[float]:
+    """A cold publish of 50 policies adopted 5 times each: 250 versions, 200 redlines, 50 policy pages."""
+    from synthetic import adopted_history
+    from styrdok.publish import publish
+    from styrdok.workspace import Workspace
+    times = []
+    for _ in range(COLD_RUNS):
+        with tempfile.TemporaryDirectory() as tmp:
+            workspace = Workspace(adopted_history(Path(tmp) / "repo", POLICIES, VERSIONS, prefix="styrdok"))
+            times += _timed(lambda: _published(publish(workspace, out=Path(tmp) / "site", today=BENCH_DAY)), runs=1)
+    return times
+
+
+def noop_publish_50x5() -> list[float]:
+    from synthetic import adopted_history
+    from styrdok.publish import publish
+    from styrdok.workspace import Workspace
+    with tempfile.TemporaryDirectory() as tmp:
+        workspace = Workspace(adopted_history(Path(tmp) / "repo", POLICIES, VERSIONS, prefix="styrdok"))
+        _published(publish(workspace, out=Path(tmp) / "site", today=BENCH_DAY))
+        return _timed(lambda: _published(publish(workspace, out=Path(tmp) / "site", today=BENCH_DAY), noop=True))
+
+
+def _published(result, noop: bool = False) -> None:
+    assert result.ok and len(result.policies) == POLICIES, result.problems
+    assert not noop or not result.rendered, result.rendered
+
+
 SCENARIOS = {f.__name__: f for f in (bare_converters, seed_all_formats, bare_pandoc_100_pages, redline_100_pages,
-                                     cold_300, noop_300)}
+                                     cold_300, noop_300, cold_build_50x5, cold_publish_50x5, noop_publish_50x5)}
 
 
 def _peak_kb() -> dict[str, int]:

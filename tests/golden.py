@@ -54,24 +54,52 @@ def pdf_summary(data: bytes) -> str:
     return "\n".join(lines) + "\n"
 
 
-def html_summary(data: bytes) -> str:
+def text_summary(data: bytes) -> str:
     return data.decode("utf-8")
 
 
-SUMMARIES = {".docx": docx_summary, ".pdf": pdf_summary, ".html": html_summary, ".md": html_summary}
+def manifest_summary(data: bytes) -> str:
+    """A frozen folder's manifest, its files' hashes left out (the PDF and DOCX goldens hold their content)."""
+    manifest = json.loads(data)
+    manifest["files"] = {name: "…" for name in manifest.get("files", {})}
+    return json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+SUMMARIES = {".docx": docx_summary, ".pdf": pdf_summary, ".html": text_summary, ".md": text_summary,
+             ".json": text_summary, ".xml": text_summary}
+
+
+def summary(name: str, data: bytes) -> str:
+    if Path(name).name == "manifest.json":
+        return manifest_summary(data)
+    return SUMMARIES[Path(name).suffix](data)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` by its relative path, hidden folders (caches) left out."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)}
 
 
 def check_golden(kind: str, files: dict[str, bytes]) -> list[str]:
-    """Compare (or with STYRDOK_UPDATE_GOLDEN=1 rewrite) golden/<kind>/<file>.txt; returns the mismatches."""
+    """Compare the whole output tree `files` with golden/<kind>/ (one `<path>.txt` per file): a file that
+    differs, a new file without a golden one and a golden file no longer produced all fail.
+
+    With STYRDOK_UPDATE_GOLDEN=1 (`make golden`) the folder is rewritten to match instead.
+    """
     folder = GOLDEN / kind
-    update = os.environ.get("STYRDOK_UPDATE_GOLDEN") == "1"
-    mismatches = []
-    for name, data in sorted(files.items()):
-        summary = SUMMARIES[Path(name).suffix](data)
-        golden = folder / f"{name}.txt"
-        if update:
-            folder.mkdir(parents=True, exist_ok=True)
-            golden.write_text(summary, "utf-8")
-        elif not golden.is_file() or golden.read_text("utf-8") != summary:
-            mismatches.append(f"{golden.relative_to(GOLDEN.parent)} differs (run `make golden` if the change is intended)")
+    expected = {p.relative_to(folder).as_posix().removesuffix(".txt"): p for p in folder.rglob("*.txt")}
+    if os.environ.get("STYRDOK_UPDATE_GOLDEN") == "1":
+        for name in set(expected) - set(files):
+            expected[name].unlink()
+        for name, data in files.items():
+            golden = folder / f"{name}.txt"
+            golden.parent.mkdir(parents=True, exist_ok=True)
+            golden.write_text(summary(name, data), "utf-8")
+        return []
+    hint = "(run `make golden` if the change is intended)"
+    mismatches = [f"{kind}/{name} is no longer produced {hint}" for name in sorted(set(expected) - set(files))]
+    mismatches += [f"{kind}/{name} is new: it has no golden file {hint}" for name in sorted(set(files) - set(expected))]
+    mismatches += [f"{kind}/{name} differs from golden/{kind}/{name}.txt {hint}" for name in sorted(set(files) & set(expected))
+                   if expected[name].read_text("utf-8") != summary(name, files[name])]
     return mismatches

@@ -216,25 +216,27 @@ def test_diff_text_of_plain_lines() -> None:
 # --- properties ----------------------------------------------------------------------------
 
 def _side(diff: PolicyDiff, new: bool) -> list[tuple[str, str, list[str]]]:
-    """Each section (id, title, block texts) as the diff says the new (or old) version has it."""
+    """Each section (id, title, block texts) as the diff's change records say the new (or old) version has it.
+
+    A moved section's text comes from its MOVED_TO half, which carries the changes; the MOVED_FROM half
+    only marks where the old version had it."""
     gone = (Kind.DELETED, Kind.MOVED_FROM) if new else (Kind.INSERTED, Kind.MOVED_TO)
+    moved_to = {s.move: s for s in diff.sections if s.kind is Kind.MOVED_TO}
     out = []
     for s in diff.sections:
         if s.kind in gone:
             continue
         section = s.new if new else s.old
-        if s.kind in (Kind.MOVED_FROM, Kind.MOVED_TO):
-            out.append((section.id, section.title, [b.text for b in section.blocks]))
-            continue
+        changes = moved_to[s.move] if s.kind is Kind.MOVED_FROM else s
         texts = []
-        for b in s.blocks:
+        for b in changes.blocks:
             if b.kind in gone:
                 continue
             block = b.new if new else b.old
             if b.words is not None:
                 assert " ".join(words.plain(b.words.side(new)).split()) == " ".join(block.text.split())
             if b.items:
-                count = len(block.ast["c"][1] if block.kind == "OrderedList" else block.ast["c"])
+                count = len(pandoc.list_items(block.ast))
                 assert [p.new if new else p.old for p in b.items if p.kind not in gone] == list(range(count))
             texts.append(block.text)
         out.append((section.id, section.title, texts))
@@ -267,5 +269,6 @@ def test_a_one_word_edit_marks_at_most_one_word_each_way(data: st.DataObject) ->
     edit_word(doc, data.draw)
     diff = diff_policies(SEED, load(doc))
     counts = diff.counts()
-    assert counts.words_inserted <= 1 and counts.words_deleted <= 1
-    assert sum(b.kind is not Kind.EQUAL for s in diff.sections for b in s.blocks) <= 1
+    changed = diff.changed
+    assert (counts.words_inserted, counts.words_deleted) in ({(1, 1), (1, 0), (0, 1)} if changed else {(0, 0)})
+    assert sum(b.kind is not Kind.EQUAL for s in diff.sections for b in s.blocks) == (1 if changed else 0)

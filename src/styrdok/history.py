@@ -12,6 +12,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from . import pandoc, source
+from .cache import HistoryCache
 from .errors import StyrdokError
 from .model import Decision, Metadata, Policy, Status
 from .workspace import POLICY_DIR, Workspace
@@ -58,9 +59,9 @@ class Version:
 
     `decision` is set on adopted versions only: the decision that revision recorded.
     `status` is None when the file was deleted (`deleted`) or did not validate at that revision. `tags` are the
-    policy's tags on the commit, a convenience: adopted versions are found without them. `data` is the file
-    as committed and `meta` its validated front matter, parsed once here so no later stage reads or parses
-    the revision again.
+    policy's tags on the commit, a convenience: adopted versions are found without them. `blob` is the
+    file's git blob id (read it with `History.blob`) and `meta` its validated front matter, parsed once
+    here so no later stage parses the revision's front matter again.
     """
 
     revision: Revision
@@ -68,13 +69,8 @@ class Version:
     decision: Decision | None = None
     tags: tuple[str, ...] = ()
     deleted: bool = False
-    data: bytes | None = field(default=None, repr=False, compare=False)
+    blob: str | None = None  # None when deleted
     meta: Metadata | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def blob(self) -> str | None:
-        """The file's git blob id at this revision (None when deleted)."""
-        return blob_id(self.data) if self.data is not None else None
 
     @property
     def adopted(self) -> bool:
@@ -101,7 +97,10 @@ def adoption(meta: Metadata, before: set[tuple]) -> Decision | None:
 
 @dataclass(frozen=True)
 class History:
+    """`cache` (optional) keeps what git said between runs: revisions by HEAD, front matter by blob."""
+
     workspace: Workspace
+    cache: HistoryCache | None = field(default=None, compare=False)
 
     @cached_property
     def repo(self) -> git.Repo:
@@ -177,17 +176,56 @@ class History:
         """
         versions: list[Version] = []
         before: set[tuple] = set()
-        tags = self.tags(policy_id)
-        for revision in self.revisions(policy_id):
-            data = self._blob(self.repo.commit(revision.sha), policy_id)
-            meta = source.check_metadata(Path(f"{policy_id}.md"), data)[0] if data is not None else None
+        tags = self._all_tags.get(policy_id, {})
+        for revision, blob in self._revision_blobs(policy_id):
+            meta = self._metadata(policy_id, blob) if blob is not None else None
             decision = adoption(meta, before) if meta else None
             if meta and decision:
                 before = {_key(d) for d in meta.decisions if not d.pending}
             versions.append(Version(revision, meta.status if meta else None, decision,
-                                    tuple(sorted(tags.get(revision.sha, ()))), deleted=data is None, data=data,
+                                    tuple(sorted(tags.get(revision.sha, ()))), deleted=blob is None, blob=blob,
                                     meta=meta))
         return versions
+
+    @property
+    def head(self) -> str | None:
+        """The commit HEAD points at (None in a repository without commits)."""
+        return self.repo.head.commit.hexsha if self.repo.head.is_valid() else None
+
+    def blob(self, blob: str) -> bytes:
+        """The bytes of a file git holds, by blob id (`Version.blob`)."""
+        return self.repo.odb.stream(bytes.fromhex(blob)).read()
+
+    def _revision_blobs(self, policy_id: str) -> list[tuple[Revision, str | None]]:
+        """Each revision of the policy file with the file's blob id then (None: deleted)."""
+        def load() -> list[tuple[Revision, str | None]]:
+            relpath = self.relpath(policy_id)
+            found: list[tuple[Revision, str | None]] = []
+            for revision in self.revisions(policy_id):
+                try:
+                    found.append((revision, (self.repo.commit(revision.sha).tree / relpath).hexsha))
+                except KeyError:
+                    found.append((revision, None))
+            return found
+
+        if self.cache is None or (head := self.head) is None:
+            return load()
+        return self.cache.revisions(f"{head}:{self.relpath(policy_id)}", load, Revision)
+
+    def _metadata(self, policy_id: str, blob: str) -> Metadata | None:
+        def load() -> Metadata | None:
+            return source.check_metadata(Path(f"{policy_id}.md"), self.blob(blob))[0]
+
+        return self.cache.metadata(f"{policy_id}:{blob}", load, Metadata) if self.cache else load()
+
+    @cached_property
+    def _all_tags(self) -> dict[str, dict[str, list[str]]]:
+        """Every policy's tags (`<id>/<date>`) by commit sha, from one pass over the tags."""
+        found: dict[str, dict[str, list[str]]] = {}
+        for tag in self.repo.tags:
+            if "/" in tag.name:
+                found.setdefault(tag.name.split("/", 1)[0], {}).setdefault(tag.commit.hexsha, []).append(tag.name)
+        return found
 
     def adopted_versions(self, policy_id: str) -> list[Version]:
         return [v for v in self.versions(policy_id) if v.adopted]
@@ -202,11 +240,7 @@ class History:
 
     def tags(self, policy_id: str) -> dict[str, list[str]]:
         """The policy's tags (`<id>/<date>`) by commit sha."""
-        found: dict[str, list[str]] = {}
-        for tag in self.repo.tags:
-            if tag.name.startswith(f"{policy_id}/"):
-                found.setdefault(tag.commit.hexsha, []).append(tag.name)
-        return found
+        return self._all_tags.get(policy_id, {})
 
     # --- recording an adoption ------------------------------------------------------------
 

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import subprocess
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
@@ -168,8 +169,68 @@ def document(blocks: list[Ast], meta: dict[str, Any] | None = None) -> Ast:
 
 
 def write(doc: Ast, to: str, *args: str, epoch: int | None = None) -> bytes:
-    """Convert a pandoc document to `to`; binary formats come back as their bytes."""
-    return run(["-f", "json", "-t", to, "-o", "-", *args], json.dumps(doc).encode("utf-8"), epoch=epoch)
+    """Convert a pandoc document to `to`; binary formats come back as their bytes.
+
+    A conversion `prefetch` made already is taken from there instead of starting pandoc again.
+    """
+    payload = json.dumps(doc).encode("utf-8")
+    with _prefetched_lock:
+        if (done := _prefetched.pop((to, args, epoch, payload), None)) is not None:
+            return done
+    return run(["-f", "json", "-t", to, "-o", "-", *args], payload, epoch=epoch)
+
+
+# Starting pandoc costs more than converting one policy, so the text formats of many documents are
+# converted in one run: the documents are joined with a raw marker block between them, which the
+# writer copies through on a line of its own, and the output is cut there again.
+_MARKERS = {"html5": ("html", "<!--styrdok-split-{n}-->"), "typst": ("typst", "// styrdok-split-{n}")}
+_prefetched: dict[tuple, bytes] = {}
+_prefetched_lock = threading.Lock()
+
+
+def write_many(docs: list[Ast], to: str, *args: str) -> list[bytes]:
+    """`[write(doc, to, *args) for doc in docs]`, byte for byte, with as few pandoc runs as can be.
+
+    Documents with footnotes (the writer collects them at the end) or with metadata are converted
+    on their own.
+    """
+    if to not in _MARKERS:
+        return [write(doc, to, *args) for doc in docs]
+    out: list[bytes | None] = [None] * len(docs)
+    joinable = [i for i, doc in enumerate(docs) if not doc.get("meta") and '"t": "Note"' not in json.dumps(doc)]
+    for i in set(range(len(docs))) - set(joinable):
+        out[i] = write(docs[i], to, *args)
+    if len(joinable) == 1:
+        out[joinable[0]] = write(docs[joinable[0]], to, *args)
+    elif joinable:
+        form, mark = _MARKERS[to]
+        blocks: list[Ast] = []
+        for n, i in enumerate(joinable):
+            if n:
+                blocks.append({"t": "RawBlock", "c": [form, mark.format(n=n)]})
+            blocks.extend(docs[i]["blocks"])
+        text = write(document(blocks), to, *args)
+        parts = [text]
+        for n in range(1, len(joinable)):
+            head, sep, tail = parts[-1].partition(b"\n" + mark.format(n=n).encode() + b"\n")
+            if not sep:
+                return [write(doc, to, *args) for doc in docs]  # the writer did not copy the marker: no shortcut
+            parts[-1:] = [head + b"\n", tail.lstrip(b"\n")]
+        for i, part in zip(joinable, parts):
+            out[i] = part if docs[i]["blocks"] else write(docs[i], to, *args)
+    return [b for b in out if b is not None]
+
+
+def prefetch(docs: list[Ast], to: str, *args: str) -> None:
+    """Convert `docs` now, in as few pandoc runs as can be; each later `write` of one of them takes its result."""
+    for doc, data in zip(docs, write_many(docs, to, *args)):
+        with _prefetched_lock:
+            _prefetched[(to, args, None, json.dumps(doc).encode("utf-8"))] = data
+
+
+def forget_prefetched() -> None:
+    with _prefetched_lock:
+        _prefetched.clear()
 
 
 def read_docx(data: bytes, track_changes: str = "accept", to: str = "plain") -> str:

@@ -19,15 +19,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .. import clock
-from ..cache import BuildCache, fingerprint
+from ..cache import CACHE_DIR, BuildCache, HistoryCache, fingerprint
 from ..errors import StyrdokError
 from ..history import History
 from ..output import OutputDir
 from ..templates import Templates
 from ..workspace import Workspace
-from .frozen import HistoryRewritten, check_frozen, frozen_units, state
-from .gather import Entry, gather
-from .layout import SITE_DIR
+from .frozen import Frozen, HistoryRewritten, State, check_frozen, frozen_units, state
+from .gather import Entry, gather, sources
+from .layout import HISTORY_CACHE, SITE_DIR
 from .register import register_files
 from .render import Job, remiss_cache_name, run
 from .write import PublishResult, write_made
@@ -49,10 +49,13 @@ def publish(workspace: Workspace, out: Path | None = None, base_url: str | None 
     cache = BuildCache(site.root, fingerprint(templates, "site"))
     result = PublishResult(site.root)
 
-    gathered = gather(workspace, History(workspace), day)
+    known = HistoryCache(site.root / CACHE_DIR / HISTORY_CACHE)
+    history = History(workspace, known)
+    gathered = gather(workspace, history, day)
     result.notes += gathered.notes
-    check_frozen(site.root, gathered.entries)
-    planned = [plan(site.root, entry, templates, cache, day) for entry in gathered.entries]
+    states = {entry.id: [(unit, state(site.root, unit)) for unit in frozen_units(entry)] for entry in gathered.entries}
+    check_frozen(site.root, gathered.entries, states)
+    planned = [plan(entry, states[entry.id], history, templates, cache, day) for entry in gathered.entries]
     published: set[str] = set()
     for made in run(planned, jobs):
         if made.problems:
@@ -66,15 +69,18 @@ def publish(workspace: Workspace, out: Path | None = None, base_url: str | None 
     site.write_all(files)
     result.notes += notes
     result.written = sorted(site.changed)
+    known.save(keep_head=history.head)
     return result
 
 
-def plan(site: Path, entry: Entry, templates: Templates, cache: BuildCache, today: dt.date) -> Job:
+def plan(entry: Entry, folders: list[tuple[Frozen, State]], history: History, templates: Templates,
+         cache: BuildCache, today: dt.date) -> Job:
     """What of `entry` the site lacks: frozen folders not intact, a stale consultation package; the sizes
-    of everything already published (from the folders' manifests and the cache's records)."""
-    units, sizes = [], {}
-    for unit in frozen_units(entry):
-        published = state(site, unit)
+    of everything already published (from the folders' manifests and the cache's records), and the bytes
+    of the versions that may be rendered."""
+    units: list[tuple[Frozen, State]] = []
+    sizes: dict[str, int] = {}
+    for unit, published in folders:
         if published.intact:
             sizes.update({f"{unit.folder}/{name}": rec["bytes"] for name, rec in published.recorded.items()})
         else:
@@ -84,7 +90,12 @@ def plan(site: Path, entry: Entry, templates: Templates, cache: BuildCache, toda
         recorded = cache.sizes(remiss_cache_name(entry.id), entry.consultation.key)
         stale = recorded is None
         sizes.update(recorded or {})
-    return Job(entry, tuple(units), stale, sizes, templates, cache, today)
+    blobs = {v.blob for unit, _ in units for v in (unit.version, unit.previous) if v is not None}
+    if entry.current:
+        blobs.add(entry.current.blob)  # the policy's page, should it be stale
+    if stale and entry.consultation:
+        blobs.add(entry.consultation.blob)
+    return Job(entry, tuple(units), stale, sizes, sources(history, blobs), templates, cache, today)
 
 
 def site_url(value: str | None) -> str | None:

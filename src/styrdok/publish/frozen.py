@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,8 +46,10 @@ Record = dict  # {"bytes": n, "sha256": hex} of one published file
 
 @dataclass(frozen=True)
 class State:
-    """A frozen folder as published: the manifest's records, and those whose file is there unchanged (`kept`)."""
+    """A frozen folder as published: the sources its manifest names, the manifest's records of its files,
+    and those whose file is there unchanged (`kept`)."""
 
+    source: str | None = None
     recorded: dict[str, Record] = field(default_factory=dict)
     kept: dict[str, Record] = field(default_factory=dict)
 
@@ -93,26 +95,29 @@ def state(site: Path, unit: Frozen) -> State:
     published file is never changed by styrdok); in a damaged folder each file is compared by hash.
     """
     folder = site / unit.folder
-    recorded = read_manifest(folder).get("files", {})
+    manifest = read_manifest(folder)
+    source, recorded = manifest.get("source"), manifest.get("files", {})
     if not isinstance(recorded, dict):
-        return State()
+        return State(source)
     sized = {name: rec for name, rec in recorded.items()
              if (folder / name).is_file() and (folder / name).stat().st_size == rec.get("bytes")}
     if recorded and sized == recorded:
-        return State(recorded, dict(recorded))
+        return State(source, recorded, dict(recorded))
     kept = {name: rec for name, rec in sized.items() if sha256((folder / name).read_bytes()) == rec.get("sha256")}
-    return State(recorded, kept)
+    return State(source, recorded, kept)
 
 
-def check_frozen(site: Path, entries: Iterable[Entry]) -> None:
-    """Refuse, writing nothing, if a published version would change or has gone from git."""
+def check_frozen(site: Path, entries: Iterable[Entry], states: Mapping[str, list[tuple[Frozen, State]]]) -> None:
+    """Refuse, writing nothing, if a published version would change or has gone from git.
+
+    `states` holds, per policy id, its frozen folders as `state` found them."""
     conflicts: list[Problem] = []
     for entry in entries:
-        units = {unit.folder: unit for unit in frozen_units(entry)}
-        for unit in units.values():
-            recorded = read_manifest(site / unit.folder).get("source")
-            if recorded and recorded != unit.key:
-                conflicts.append(Problem.reason(f"{unit.folder}/ was published from {recorded}, git now has {unit.key}"))
+        units = {unit.folder: unit for unit, _ in states[entry.id]}
+        for unit, published in states[entry.id]:
+            if published.source and published.source != unit.key:
+                conflicts.append(Problem.reason(f"{unit.folder}/ was published from {published.source}, "
+                                                f"git now has {unit.key}"))
         for manifest in sorted((site / entry.id).glob(f"*/{MANIFEST}")):
             folder = manifest.parent.relative_to(site).as_posix()
             if folder not in units:

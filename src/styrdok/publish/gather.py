@@ -1,17 +1,19 @@
 """Gather: what git holds of every policy, in one pass over each policy's revisions.
 
-`History.versions` reads every revision once and parses its front matter once; everything the
-later stages need (adopted versions with their text, consultations, the metadata shown) is taken
-from those versions, never read or parsed again.
+`History.versions` lists every revision with its blob id and parses each blob's front matter once
+(kept between runs in the site's cache, by blob id); everything the later stages need (adopted
+versions, consultations, the metadata shown) is taken from those versions. The files' bytes are read
+only for what is rendered (`sources`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from ..errors import StyrdokError
-from ..history import History, Revision, Version
+from ..history import History, Revision, Version, blob_id
 from ..lifecycle import Due, due
 from ..model import Decision, Metadata, Status
 from ..workspace import POLICY_DIR, Workspace
@@ -25,8 +27,7 @@ class AdoptedVersion:
     policy_id: str
     decision: Decision
     revision: Revision
-    source: bytes = field(repr=False)
-    blob: str = ""  # the file's git blob id: what a published version is made from
+    blob: str  # the file's git blob id: what a published version is made from
 
     @property
     def date(self) -> dt.date:
@@ -46,8 +47,8 @@ class Round:
     dnr: str | None
     bodies: tuple[str, ...]
     opened: dt.datetime
-    source: bytes = field(repr=False)
-    sha: str = ""  # the last commit with this consultation
+    blob: str  # the file as last committed with this consultation
+    sha: str = ""  # that commit
 
     def folder(self, policy_id: str) -> str:
         return remiss_folder(policy_id, self.deadline.isoformat())
@@ -55,7 +56,7 @@ class Round:
     @property
     def key(self) -> bytes:
         """What the consultation's package is made from (its cache key)."""
-        return self.source + self.opened.isoformat().encode()
+        return f"{self.blob} {self.opened.isoformat()}".encode()
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,8 @@ def gather(workspace: Workspace, history: History, today: dt.date) -> Gathered:
 def entry_of(policy_id: str, versions: list[Version], today: dt.date) -> Entry | None:
     """What the site shows of a policy; None if git holds neither an adopted version nor a consultation."""
     by_sha = {v.revision.sha: v for v in versions}
-    adopted = tuple(AdoptedVersion(policy_id, v.decision, v.revision, v.data, v.blob or "")
-                    for v in versions if v.decision and v.data is not None)
+    adopted = tuple(AdoptedVersion(policy_id, v.decision, v.revision, v.blob)
+                    for v in versions if v.decision and v.blob is not None)
     rounds = _rounds(versions)
     head = versions[-1].revision.sha if versions else None
     open_round = next((r for r in rounds if r.sha == head), None)
@@ -116,21 +117,26 @@ def _rounds(versions: list[Version]) -> list[Round]:
     rounds: dict[dt.date, Round] = {}
     for version in versions:
         meta = version.meta
-        if version.status is not Status.CONSULTATION or version.data is None:
+        if version.status is not Status.CONSULTATION or version.blob is None:
             continue
         if not (meta and meta.consultation and meta.consultation.deadline):
             continue
         first = rounds.get(meta.consultation.deadline)
         rounds[meta.consultation.deadline] = Round(
             meta.consultation.deadline, meta.consultation.dnr, meta.consultation.bodies,
-            first.opened if first else version.revision.date, version.data, version.revision.sha)
+            first.opened if first else version.revision.date, version.blob, version.revision.sha)
     return sorted(rounds.values(), key=lambda r: r.opened)
 
 
 def _uncommitted(workspace: Workspace, policy_id: str, versions: list[Version]) -> bool:
     """True if the file on disk differs from the last committed one (or either is missing)."""
-    committed = versions[-1].data if versions else None
+    committed = versions[-1].blob if versions else None
     try:
-        return committed is None or workspace.policy_path(policy_id).read_bytes() != committed
+        return committed is None or blob_id(workspace.policy_path(policy_id).read_bytes()) != committed
     except (OSError, StyrdokError):
         return True
+
+
+def sources(history: History, blobs: Iterable[str]) -> dict[str, bytes]:
+    """The committed bytes of the given blobs, for the versions and consultations to render."""
+    return {blob: history.blob(blob) for blob in sorted(set(blobs))}

@@ -7,6 +7,7 @@ from pathlib import Path
 SITE_DIR = Path("build") / "site"
 PAGE = "index.html"
 MANIFEST = "manifest.json"
+HISTORY_CACHE = "history.json"  # in the site's cache folder: what git said, by commit and blob
 CHANGES_DIR = "andringar"  # a version's redline against the version before it
 REDLINE_PAGE = "redline.html"
 REDLINE_FILES = (("redline.pdf", "PDF"), ("redline.docx", "Word med spårade ändringar"))  # linked with the page

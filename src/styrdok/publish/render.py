@@ -22,8 +22,8 @@ from ..consult import remiss_of, render_package
 from ..errors import InvalidPolicy, Problem
 from ..model import Policy
 from ..redline import render_redline
-from ..render.document import Presentation, doctype_label, presentation
-from ..render.html import render_html
+from ..render.document import Presentation, body_blocks, doctype_label, presentation
+from ..render.html import HTML_OPTIONS, render_html
 from ..render.policy import render_documents
 from ..templates import Templates
 from ..workspace import POLICY_DIR
@@ -37,12 +37,14 @@ from .register import as_json
 @dataclass(frozen=True)
 class Job:
     """What to make of one policy: the frozen folders it lacks (with what of them is published), whether
-    its consultation's package is stale, and the sizes of everything published earlier."""
+    its consultation's package is stale, the sizes of everything published earlier, and the committed
+    bytes of the versions it may render (by blob id)."""
 
     entry: Entry
     units: tuple[tuple[Frozen, State], ...]
     remiss: bool
     sizes: dict[str, int]
+    sources: dict[str, bytes]
     templates: Templates
     cache: BuildCache
     today: dt.date
@@ -103,8 +105,12 @@ class _Maker:
         made = Made(self.entry.id)
         self._parse([unit.version for unit, _ in self.job.units] +
                     [unit.previous for unit, _ in self.job.units if unit.redline and unit.previous])
-        for unit, published in self.job.units:
-            made.folders.append(self._frozen(unit, published))
+        self._prefetch([unit.version for unit, _ in self.job.units if not unit.redline])
+        try:
+            for unit, published in self.job.units:
+                made.folders.append(self._frozen(unit, published))
+        finally:
+            pandoc.forget_prefetched()
         if self.job.remiss and self.entry.consultation:
             made.remiss, made.remiss_key = self._remiss(), self.entry.consultation.key
             self.sizes.update({path: len(data) for path, data in made.remiss.items()})
@@ -113,8 +119,16 @@ class _Maker:
 
     def _parse(self, versions: list[AdoptedVersion]) -> None:
         todo = {v.blob: v for v in versions if v.blob not in self.policies}
-        parsed = pandoc.concurrently(*(lambda v=v: _load(v) for v in todo.values())) if todo else []
+        sources = self.job.sources
+        parsed = pandoc.concurrently(*(lambda v=v: _load(v, sources[v.blob]) for v in todo.values())) if todo else []
         self.policies.update(zip(todo, parsed))
+
+    def _prefetch(self, versions: list[AdoptedVersion]) -> None:
+        """The HTML and Typst of every version's body, each in one pandoc run (render_documents then takes them)."""
+        if len(versions) > 1:
+            docs = [pandoc.document(body_blocks(self.policies[v.blob])) for v in versions]
+            pandoc.concurrently(lambda: pandoc.prefetch(docs, "html5", *HTML_OPTIONS),
+                                lambda: pandoc.prefetch(docs, "typst"))
 
     def _policy(self, version: AdoptedVersion) -> Policy:
         if version.blob not in self.policies:
@@ -157,7 +171,7 @@ class _Maker:
     def _remiss(self) -> dict[str, bytes]:
         consultation = self.entry.consultation
         assert consultation is not None
-        policy = source.load(Path(f"{self.entry.id}.md"), data=consultation.source,
+        policy = source.load(Path(f"{self.entry.id}.md"), data=self.job.sources[consultation.blob],
                              display=f"{POLICY_DIR}/{self.entry.id}.md@{consultation.sha[:8]}")
         day = consultation.opened.date()
         remiss = remiss_of(policy, deadline=consultation.deadline, bodies=consultation.bodies, dnr=consultation.dnr,
@@ -171,7 +185,7 @@ class _Maker:
         current = self.entry.current
         if isinstance(page, RemissPage) or current is None:
             return self._remiss_page(page), None
-        key = current.source + as_json(dataclasses.asdict(page))
+        key = current.blob.encode() + as_json(dataclasses.asdict(page))
         if self.job.cache.fresh(page_cache_name(self.entry.id), key) is not None:
             return None, None
         policy = self._policy(current)
@@ -193,10 +207,10 @@ def dated_view(policy: Policy, day: dt.date) -> Presentation:
     return replace(presentation(policy, final=True), timestamp=clock.midnight(day))
 
 
-def _load(version: AdoptedVersion) -> Policy:
+def _load(version: AdoptedVersion, data: bytes) -> Policy:
     """The policy in a version's committed bytes: exactly those its manifest names; a final document, so no
     placeholders."""
-    policy = source.load(Path(f"{version.policy_id}.md"), data=version.source,
+    policy = source.load(Path(f"{version.policy_id}.md"), data=data,
                          display=f"{POLICY_DIR}/{version.policy_id}.md@{version.revision.short}")
     if left := source.placeholders(policy):
         raise InvalidPolicy(left)

@@ -8,10 +8,11 @@ from ..templates import Templates
 from .document import Presentation, body_blocks
 
 TEMPLATE = "policy.html.j2"
+HTML_OPTIONS = ("--wrap=none",)
 
 
 def body_html(blocks: list[pandoc.Ast]) -> str:
-    return pandoc.write(pandoc.document(blocks), "html5", "--wrap=none").decode("utf-8")
+    return pandoc.write(pandoc.document(blocks), "html5", *HTML_OPTIONS).decode("utf-8")
 
 
 def toc(policy: Policy) -> list[dict[str, object]]:

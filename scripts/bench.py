@@ -94,7 +94,8 @@ def seed_all_formats() -> list[float]:
 
     def once() -> None:
         policy = source.load(SEED)
-        render_policy(policy, workspace.templates, presentation(policy, final=False))
+        render_policy(policy, workspace.templates, presentation(policy, final=False, labels=workspace.templates.labels,
+                                                                theme=workspace.templates.theme))
     return _timed(once)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -58,6 +59,14 @@ def text_summary(data: bytes) -> str:
     return data.decode("utf-8")
 
 
+DATA_URI = re.compile(r"data:(image/[a-z+]+);base64,[A-Za-z0-9+/=]+")
+
+
+def html_summary(data: bytes) -> str:
+    """The page as it is, with an embedded image (the logo) shortened to its type and size."""
+    return DATA_URI.sub(lambda m: f"data:{m.group(1)};base64,…({len(m.group(0))} bytes)", data.decode("utf-8"))
+
+
 def manifest_summary(data: bytes) -> str:
     """A frozen folder's manifest, its files' hashes left out (the PDF and DOCX goldens hold their content)."""
     manifest = json.loads(data)
@@ -65,7 +74,7 @@ def manifest_summary(data: bytes) -> str:
     return json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-SUMMARIES = {".docx": docx_summary, ".pdf": pdf_summary, ".html": text_summary, ".md": text_summary,
+SUMMARIES = {".docx": docx_summary, ".pdf": pdf_summary, ".html": html_summary, ".md": text_summary,
              ".json": text_summary, ".xml": text_summary}
 
 

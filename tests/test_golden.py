@@ -64,3 +64,20 @@ def test_golden_remiss(tmp_path: Path) -> None:
     out = tmp_path / "remiss"
     consult(Workspace(tmp_path), "social-ekonomi", "2027-02-15", dnr="KS 2026/45", today="2026-11-25", out=out)
     assert not check_golden("remiss", tree(out))
+
+
+def test_the_golden_check_fails_for_a_lost_an_added_and_a_stale_file(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import golden
+
+    monkeypatch.setattr(golden, "GOLDEN", tmp_path)
+    monkeypatch.setenv("STYRDOK_UPDATE_GOLDEN", "1")
+    assert check_golden("kind", {"a.md": b"A\n", "sub/b.md": b"B\n", "c.md": b"C\n"}) == []
+    monkeypatch.delenv("STYRDOK_UPDATE_GOLDEN")
+    assert check_golden("kind", {"a.md": b"A\n", "sub/b.md": b"B\n", "c.md": b"C\n"}) == []
+    found = check_golden("kind", {"a.md": b"A\n", "sub/b.md": b"B2\n", "d.md": b"D\n"})
+    assert [line.split(" ", 1)[0] for line in found] == ["kind/c.md", "kind/d.md", "kind/sub/b.md"]
+    assert "no longer produced" in found[0] and "is new" in found[1] and "differs" in found[2]
+    monkeypatch.setenv("STYRDOK_UPDATE_GOLDEN", "1")  # `make golden` removes what is no longer produced
+    check_golden("kind", {"a.md": b"A\n"})
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.txt")) == ["kind/a.md.txt"]

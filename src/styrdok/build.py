@@ -67,7 +67,9 @@ def build_one(workspace: Workspace, path: Path, out: Path, *, final: bool) -> Po
         result.problems += [Problem(p.path, p.line, f"final build refused: {p.message}", p.hint) for p in refusals]
         return result
     try:
-        files = render_policy(policy, workspace.templates, presentation(policy, final=final))
+        templates = workspace.templates
+        view = presentation(policy, final=final, labels=templates.labels, theme=templates.theme)
+        files = render_policy(policy, templates, view)
     except StyrdokError as exc:
         result.problems += exc.problems if any(p.located for p in exc.problems) else [Problem(display, 0, str(exc))]
         return result

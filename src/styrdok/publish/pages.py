@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..model import Action, Decision, Status
-from ..render.document import doctype_label
+from ..theme import Labels
 from ..render.remiss import FORM, MISSIV, VERSION, swedish_date
 from .frozen import with_previous
 from .gather import AdoptedVersion, Entry, Round
@@ -171,13 +171,13 @@ def consultation_info(entry: Entry, root: str, sizes: Sizes, today: dt.date) -> 
                             consultation.bodies, documents)
 
 
-def register_row(entry: Entry) -> RegisterRow:
+def register_row(entry: Entry, labels: Labels) -> RegisterRow:
     meta = entry.meta
     last = meta.last_decision
     repealed = last is not None and last.action is Action.REPEALED
     status = "Upphävd" if repealed else Status.ADOPTED.swedish if entry.versions else Status.CONSULTATION.swedish
     deadline = swedish_date(entry.consultation.deadline) if entry.consultation else None
-    return RegisterRow(meta.title, f"{entry.id}/{PAGE}", doctype_label(meta.type), status, deadline,
+    return RegisterRow(meta.title, f"{entry.id}/{PAGE}", labels.doctype(meta.type), status, deadline,
                        decision_line(last) if last else None, entry.due.value)
 
 

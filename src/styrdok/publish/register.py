@@ -23,7 +23,7 @@ def register_files(entries: list[Entry], templates: Templates, today: dt.date,
                    base_url: str | None) -> tuple[dict[str, bytes], list[str]]:
     """({site path: bytes} of index.html, register.json, feed.xml and, with `base_url`, sitemap.xml; notes)."""
     period = MandatePeriod.containing(today)
-    rows = [register_row(entry) for entry in entries]
+    rows = [register_row(entry, templates.labels) for entry in entries]
     index = templates.render(INDEX_TEMPLATE, rows=rows, period=str(period), today=today.isoformat(),
                              feed=FEED, register=REGISTER)
     files = {PAGE: index.encode("utf-8"),

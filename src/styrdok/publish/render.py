@@ -22,7 +22,7 @@ from ..consult import remiss_of, render_package
 from ..errors import InvalidPolicy, Problem
 from ..model import Policy
 from ..redline import render_redline
-from ..render.document import Presentation, body_blocks, doctype_label, presentation
+from ..render.document import Presentation, body_blocks, presentation
 from ..render.html import HTML_OPTIONS, render_html
 from ..render.policy import render_documents
 from ..templates import Templates
@@ -155,7 +155,7 @@ class _Maker:
         """A version's PDF and Word, and its page (which links them with their sizes)."""
         version = unit.version
         policy = self._policy(version)
-        view = dated_view(policy, version.date)
+        view = dated_view(policy, version.date, self.templates)
         documents = render_documents(policy, self.templates, view)
         self.bodies[version.blob] = documents.body_html
         files = {f"{policy.id}.docx": documents.docx, f"{policy.id}.pdf": documents.pdf}
@@ -174,8 +174,8 @@ class _Maker:
         policy = source.load(Path(f"{self.entry.id}.md"), data=self.job.sources[consultation.blob],
                              display=f"{POLICY_DIR}/{self.entry.id}.md@{consultation.sha[:8]}")
         day = consultation.opened.date()
-        remiss = remiss_of(policy, deadline=consultation.deadline, bodies=consultation.bodies, dnr=consultation.dnr,
-                           issued=day, stamp=clock.midnight(day))
+        remiss = remiss_of(policy, self.templates, deadline=consultation.deadline, bodies=consultation.bodies,
+                           dnr=consultation.dnr, issued=day, stamp=clock.midnight(day))
         folder = consultation.folder(self.entry.id)
         return {f"{folder}/{name}": data for name, data in render_package(remiss, self.templates).items()}
 
@@ -189,7 +189,7 @@ class _Maker:
         if self.job.cache.fresh(page_cache_name(self.entry.id), key) is not None:
             return None, None
         policy = self._policy(current)
-        view = dated_view(policy, current.date)
+        view = dated_view(policy, current.date, self.templates)
         body = self.bodies.get(current.blob)
         html = render_html(policy, view, self.templates, body=body, template=POLICY_TEMPLATE, extra={"site": page})
         return html, key
@@ -197,14 +197,15 @@ class _Maker:
     def _remiss_page(self, page: PolicyPage | RemissPage) -> bytes:
         assert isinstance(page, RemissPage)
         meta = self.entry.meta
-        html = self.templates.render(REMISS_TEMPLATE, meta=meta, doctype=doctype_label(meta.type), root="../",
+        html = self.templates.render(REMISS_TEMPLATE, meta=meta, doctype=self.templates.labels.doctype(meta.type), root="../",
                                      history=page.history, consultation=page.consultation)
         return html.encode("utf-8")
 
 
-def dated_view(policy: Policy, day: dt.date) -> Presentation:
+def dated_view(policy: Policy, day: dt.date, templates: Templates) -> Presentation:
     """The final presentation, dated by the version's decision: its files never depend on when they were built."""
-    return replace(presentation(policy, final=True), timestamp=clock.midnight(day))
+    view = presentation(policy, final=True, labels=templates.labels, theme=templates.theme)
+    return replace(view, timestamp=clock.midnight(day))
 
 
 def _load(version: AdoptedVersion, data: bytes) -> Policy:

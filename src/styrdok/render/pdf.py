@@ -56,8 +56,15 @@ _FONT_FACES = (
 )
 
 _lock = threading.Lock()
-_compiler: typst.Compiler | None = None
+_compilers: dict[tuple[str, ...], typst.Compiler] = {}
 _font_dir: str | None = None
+FONTS_DIR = "fonts"  # the repository's templates/fonts/: extra font files for the theme's families
+
+
+def font_dirs(templates: "Templates") -> tuple[str, ...]:
+    """The repository's templates/fonts/ if it exists (the packaged fonts are always added)."""
+    folder = templates.override_dir / FONTS_DIR if templates.override_dir else None
+    return (str(folder.resolve()),) if folder and folder.is_dir() else ()
 
 
 def _font_paths() -> list[str]:
@@ -84,12 +91,11 @@ def _font_paths() -> list[str]:
     return [folder]
 
 
-def _get_compiler() -> typst.Compiler:
-    """One compiler per process: fonts are scanned once, caches are reused."""
-    global _compiler
-    if _compiler is None:
-        _compiler = typst.Compiler(font_paths=_font_paths(), ignore_system_fonts=True)
-    return _compiler
+def _get_compiler(extra: tuple[str, ...] = ()) -> typst.Compiler:
+    """One compiler per process and font folders: fonts are scanned once, caches are reused."""
+    if extra not in _compilers:
+        _compilers[extra] = typst.Compiler(font_paths=[*_font_paths(), *extra], ignore_system_fonts=True)
+    return _compilers[extra]
 
 
 def render_pdf(blocks: list[pandoc.Ast], view: Presentation, templates: Templates, *,
@@ -98,7 +104,8 @@ def render_pdf(blocks: list[pandoc.Ast], view: Presentation, templates: Template
     redline.typ), with `view`'s metadata and timestamp: the one PDF pipeline (build, consult, redline)."""
     body = pandoc.write(pandoc.document(blocks), "typst").decode("utf-8")
     parts = [Part(templates.origin(name), templates.text(name)) for name in (TEMPLATE, *extra)]
-    return compile_pdf(body, view.pdf_meta(), parts, view.timestamp)
+    return compile_pdf(body, view.pdf_meta(templates.labels, templates.theme), parts, view.timestamp,
+                       font_dirs=font_dirs(templates))
 
 
 @dataclass(frozen=True)
@@ -109,8 +116,10 @@ class Part:
     text: str
 
 
-def compile_pdf(body_typst: str, meta: dict, template: str | Sequence[Part], timestamp: datetime | None) -> bytes:
-    """Compile ``template`` (one text, or templates in order) followed by ``body_typst`` to PDF bytes.
+def compile_pdf(body_typst: str, meta: dict, template: str | Sequence[Part], timestamp: datetime | None,
+                font_dirs: Sequence[str] = ()) -> bytes:
+    """Compile ``template`` (one text, or templates in order) followed by ``body_typst`` to PDF bytes,
+    with the fonts in ``font_dirs`` besides the packaged ones.
 
     ``meta`` must be JSON-serialisable; the template reads it with
     ``json(bytes(sys.inputs.meta))``. ``timestamp`` fixes the PDF creation
@@ -128,7 +137,7 @@ def compile_pdf(body_typst: str, meta: dict, template: str | Sequence[Part], tim
     sources = _Sources(parts)
     sys_inputs = {"meta": json.dumps(meta, ensure_ascii=False, sort_keys=True)}
     with _lock:
-        compiler = _get_compiler()
+        compiler = _get_compiler(tuple(font_dirs))
         try:
             pdf, warnings = compiler.compile_with_warnings(
                 input=source,

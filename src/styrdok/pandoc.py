@@ -53,8 +53,14 @@ def read_markdown(text: str) -> list[tuple[int, Ast]]:
     if (starts := _block_starts(text.split("\n"), blocks)) is not None:
         return list(zip(starts, _unwrap(blocks) if b'"t":"Raw' in output else blocks))
     # Loose lists, lazy continuations …: let pandoc say where each block starts (5× the JSON).
+    # Only the line numbers are taken from the sourcepos parse. Its AST splits text into one Str
+    # per source token ("/", "/"), and writers escape each Str alone: the Typst writer then
+    # printed "//" unescaped, which Typst reads as a comment, and the rest of the line vanished.
     raw = json.loads(run(["-f", MARKDOWN + "+sourcepos", "-t", "json"], text.encode("utf-8")))
-    return [(_start_line(block), _unwrap(block)) for block in raw["blocks"] for block in _flatten_top(block)]
+    positioned = [inner for block in raw["blocks"] for inner in _flatten_top(block)]
+    if len(positioned) == len(blocks):
+        return list(zip((_start_line(b) for b in positioned), _unwrap(blocks) if b'"t":"Raw' in output else blocks))
+    return [(_start_line(block), normalize(_unwrap(block))) for block in positioned]
 
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
@@ -155,6 +161,24 @@ def _unwrap(node: Any) -> Any:
     return node
 
 
+def normalize(node: Any) -> Any:
+    """Merge adjacent Str inlines, as pandoc's readers do: a writer escapes one Str at a time, so
+    text split over several Strs could form markup between them (Typst's "//" or "/*")."""
+    if isinstance(node, list):
+        out: list[Any] = []
+        for item in node:
+            item = normalize(item)
+            if (isinstance(item, dict) and item.get("t") == "Str" and out and isinstance(out[-1], dict)
+                    and out[-1].get("t") == "Str"):
+                out[-1] = {"t": "Str", "c": out[-1]["c"] + item["c"]}
+            else:
+                out.append(item)
+        return out
+    if isinstance(node, dict):
+        return {k: normalize(v) for k, v in node.items()}
+    return node
+
+
 def concurrently(*jobs: Callable[[], T]) -> list[T]:
     """Run jobs in threads and return their results in order. Each job mostly waits on a pandoc
     process, so the conversions of one document overlap on all cores."""
@@ -169,7 +193,7 @@ def document(blocks: list[Ast], meta: dict[str, Any] | None = None) -> Ast:
 
 def write(doc: Ast, to: str, *args: str, epoch: int | None = None) -> bytes:
     """Convert a pandoc document to `to`; binary formats come back as their bytes."""
-    return run(["-f", "json", "-t", to, "-o", "-", *args], json.dumps(doc).encode("utf-8"), epoch=epoch)
+    return run(["-f", "json", "-t", to, "-o", "-", *args], json.dumps(normalize(doc)).encode("utf-8"), epoch=epoch)
 
 
 def read_docx(data: bytes, track_changes: str = "accept", to: str = "plain") -> str:

@@ -25,7 +25,7 @@ from .model import (PREAMBLE_ID, Action, Block, Consultation, Decision, Metadata
 MAX_BYTES = 2 * 1024 * 1024  # far above any real policy; refuse before pandoc spends minutes on it
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PLACEHOLDER = re.compile(r"\b(\d{4}|ÅÅÅÅ)-XX-XX\b|§\s*XX\b|\bXX-XX\b")
-HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?\s*>")
+HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?\s*>")
 SAFE_URL = re.compile(r"^(https?:|mailto:|tel:|#|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)
 EXPLICIT_ID = re.compile(r"\{[^}]*#([^}\s]+)[^}]*\}\s*$")
 

@@ -11,11 +11,12 @@ from typing import IO, Any
 import click
 
 from . import __version__, build as builder, changed as changes, doctor as doctor_lib, lifecycle, publish as publisher, redline
-from . import scaffold
+from . import annotate, scaffold
 from .consult import consult as consult_policy
 from .redline import summary as redline_summary
 from .errors import Problem, Severity, StyrdokError
 from .history import History
+from .output import atomic_write
 from .workspace import Workspace
 
 
@@ -77,14 +78,7 @@ def _print_problem(problem: Problem) -> None:
     colour = "red" if problem.severity is Severity.ERROR else "yellow"
     click.secho(str(problem), fg=colour, err=True)
     if os.environ.get("GITHUB_ACTIONS") == "true":
-        level = "error" if problem.severity is Severity.ERROR else "warning"
-        where = f"file={problem.path}" + (f",line={problem.line}" if problem.line else "")
-        text = f"{problem.message} ({problem.hint})" if problem.hint else problem.message
-        click.echo(f"::{level} {where}::{_escape_annotation(text)}")
-
-
-def _escape_annotation(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        click.echo(annotate.github(problem))
 
 
 def _print_problems(report: builder.Report) -> None:
@@ -123,7 +117,9 @@ def _policy_ids(args: tuple[str, ...]) -> tuple[str, ...]:
 
 @main.command()
 @click.argument("ids", nargs=-1)
-def check(ids: tuple[str, ...]) -> None:
+@click.option("--codequality", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="Also write the problems as a GitLab Code Quality report (JSON) to FILE.")
+def check(ids: tuple[str, ...], codequality: Path | None) -> None:
     """Validate policies: front matter, decisions, headings and text.
 
     Every problem in every file is reported with file and line; exit 1 on any error.
@@ -135,6 +131,8 @@ def check(ids: tuple[str, ...]) -> None:
     """
     report = builder.check(_workspace(), _policy_ids(ids))
     _print_problems(report)
+    if codequality:
+        atomic_write(codequality, annotate.codequality(p for r in report.results for p in r.problems).encode())
     if not report.ok:
         raise Failed(f"{len(report.failed)} of {len(report.results)} policies have errors")
     click.echo(f"{len(report.results)} policies checked, no errors")

@@ -78,7 +78,9 @@ def _pdf_text(pdf: bytes) -> str:
 def _outputs(path: Path, data: bytes) -> dict[str, list[str]]:
     policy, problems = source.check_file(path, data=data)
     assert policy is not None, "\n".join(map(str, problems))
-    files = render_policy(policy, Templates(None), presentation(policy, final=True))
+    templates = Templates(None)
+    files = render_policy(policy, templates, presentation(policy, final=True, labels=templates.labels,
+                                                          theme=templates.theme))
     by_kind = {name.rsplit(".", 1)[1]: content for name, content in files.items()}
     texts = {"pdf": _pdf_text(by_kind["pdf"]), "docx": pandoc.read_docx(by_kind["docx"]),
              "html": _html_text(by_kind["html"])}

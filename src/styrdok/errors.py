@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
+from typing import Self
 
 
 class Severity(str, Enum):
@@ -61,7 +62,7 @@ class StyrdokError(Exception):
         super().__init__(self.render())
 
     @classmethod
-    def because(cls, what: str, why: str, fix: str = "") -> "StyrdokError":
+    def because(cls, what: str, why: str, fix: str = "") -> Self:
         """The common case: one reason, not tied to a file."""
         return cls(what, [Problem.reason(why, fix)])
 

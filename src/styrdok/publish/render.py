@@ -24,6 +24,7 @@ from ..model import Policy
 from ..redline import render_redline
 from ..render.document import Presentation, body_blocks, presentation
 from ..render.html import HTML_OPTIONS, render_html
+from ..render.pdf import TypstFailed
 from ..render.policy import render_documents
 from ..templates import Templates
 from ..workspace import POLICY_DIR
@@ -85,11 +86,14 @@ def remiss_cache_name(policy_id: str) -> str:
 
 
 def make(job: Job) -> Made:
-    """Render everything `job` asks for; a policy that does not validate makes nothing (its problems say why)."""
+    """Render everything `job` asks for; a policy that does not validate or cannot be rendered makes nothing
+    (its problems say why)."""
     try:
         return _Maker(job).make()
     except InvalidPolicy as exc:
         return Made(job.entry.id, problems=exc.problems)
+    except (TypstFailed, pandoc.PandocFailed) as exc:  # one policy that cannot be rendered must not stop the others
+        return Made(job.entry.id, problems=[Problem(f"{POLICY_DIR}/{job.entry.id}.md", 0, f"could not be published: {exc}")])
 
 
 class _Maker:

@@ -12,7 +12,9 @@ HTML_OPTIONS = ("--wrap=none",)
 
 
 def body_html(blocks: list[pandoc.Ast]) -> str:
-    return pandoc.write(pandoc.document(blocks), "html5", *HTML_OPTIONS).decode("utf-8")
+    # `check` refuses attributes beyond id, class and lang; stripping them here as well means
+    # no path (publish, redline, remiss) can put an event handler or a style on the page.
+    return pandoc.write(pandoc.document(pandoc.safe_attributes(blocks)), "html5", *HTML_OPTIONS).decode("utf-8")
 
 
 def toc(policy: Policy) -> list[dict[str, object]]:

@@ -33,7 +33,7 @@ from .document import Presentation
 if TYPE_CHECKING:  # declared in typst-py's stub only, not at run time
     from typst import PDFStandard
 
-__all__ = ["PDF_STANDARDS", "Part", "compile_pdf", "render_pdf"]
+__all__ = ["PDF_STANDARDS", "Part", "TypstFailed", "compile_pdf", "render_pdf"]
 
 TEMPLATE = "policy.typ"
 
@@ -55,6 +55,10 @@ _FONT_FACES = (
     "SourceSansPro-BoldIt.ttf",
 )
 
+class TypstFailed(StyrdokError, RuntimeError):
+    """Typst refused the document: reported for that policy, never an internal error of the run."""
+
+
 _lock = threading.Lock()
 _compilers: dict[tuple[str, ...], typst.Compiler] = {}
 _font_dir: str | None = None
@@ -67,8 +71,30 @@ def font_dirs(templates: "Templates") -> tuple[str, ...]:
     return (str(folder.resolve()),) if folder and folder.is_dir() else ()
 
 
+# Fallback fonts for what Source Sans Pro lacks, so that text in any script builds (PDF/A refuses a
+# missing glyph): Noto Sans for Arabic, Hebrew, Indic and other scripts, Noto Sans Symbols and
+# the monochrome Noto Emoji (PyPI `manimgx-fonts`), Noto Sans CJK (PyPI `noto-cjk-sans-otc`).
+# Both folders hold one file per face, so Typst's choice does not depend on the file system.
+_FALLBACK_PACKAGES = ("manimgx_fonts", "noto_cjk_sans_otc")
+
+
+def _fallback_paths() -> list[str]:
+    import importlib.util
+
+    folders = []
+    for name in _FALLBACK_PACKAGES:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            folders.append(str(Path(spec.origin).parent))
+    return folders
+
+
 def _font_paths() -> list[str]:
-    """Folders with extra fonts (none if the font package is missing)."""
+    """Folders with extra fonts: the body font, then the fallbacks (none if a package is missing)."""
+    return _body_font_paths() + _fallback_paths()
+
+
+def _body_font_paths() -> list[str]:
     global _font_dir
     if _font_dir is not None:
         return [_font_dir]
@@ -127,8 +153,8 @@ def compile_pdf(body_typst: str, meta: dict, template: str | Sequence[Part], tim
     a naive datetime is taken as UTC; ``None`` lets Typst use the current time
     (output then differs between runs).
 
-    A Typst error is a StyrdokError naming the template and its line (a broken override of
-    policy.typ), or the line of the body.
+    A Typst error is a TypstFailed naming the template and its line (a broken override of
+    policy.typ), or the line of the body: one policy's problem, never an internal error of the run.
     """
     parts = [Part(TEMPLATE, template)] if isinstance(template, str) else list(template)
     if timestamp is not None and timestamp.tzinfo is None:
@@ -149,11 +175,11 @@ def compile_pdf(body_typst: str, meta: dict, template: str | Sequence[Part], tim
         except typst.TypstError as exc:
             raise sources.error(exc) from None
         except RuntimeError as exc:  # other failures reported by typst-py
-            raise StyrdokError.because("the PDF could not be made", f"Typst: {exc}") from None
+            raise TypstFailed.because("the PDF could not be made", f"Typst: {exc}") from None
     for warning in warnings or ():
         log.warning("Typst: %s", sources.describe(warning)[0])
     if not isinstance(pdf, bytes):
-        raise StyrdokError.because("the PDF could not be made", f"Typst returned {type(pdf).__name__}, not PDF bytes")
+        raise TypstFailed.because("the PDF could not be made", f"Typst returned {type(pdf).__name__}, not PDF bytes")
     return pdf
 
 
@@ -200,12 +226,12 @@ class _Sources:
         text = "\n".join([message] + [_LOCATION.sub(name, line) for line in lines])
         return text, first[0] if first else None
 
-    def error(self, exc: typst.TypstError) -> StyrdokError:
+    def error(self, exc: typst.TypstError) -> TypstFailed:
         text, location = self.describe(exc)
         template, line = location or (None, 0)
         if template:
-            return StyrdokError("the PDF could not be made", [Problem(
+            return TypstFailed("the PDF could not be made", [Problem(
                 template, line, f"the PDF template does not compile (Typst): {text}",
                 f"correct {template} at line {line}, or remove the override to use the packaged template")])
-        return StyrdokError.because("the PDF could not be made", f"Typst: {text}",
+        return TypstFailed.because("the PDF could not be made", f"Typst: {text}",
                                     "check the text near that line; if it looks right, this is a bug in styrdok")

@@ -268,8 +268,3 @@ def test_cli_revise_adopt_log(repo: Path, monkeypatch: pytest.MonkeyPatch) -> No
 def test_cli_rejects_a_malformed_today(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = invoke(repo, monkeypatch, "status", "--today", "25/11/2026")
     assert result.exit_code == 2 and "is not a date written YYYY-MM-DD" in result.output
-
-
-def test_every_command_has_an_example() -> None:
-    for name, command in cli.main.commands.items():
-        assert "Example:" in (command.help or ""), name

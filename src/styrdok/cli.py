@@ -15,6 +15,7 @@ from .consult import consult as consult_policy
 from .redline import summary as redline_summary
 from .errors import Severity, StyrdokError
 from .history import History
+from .importer import run as importer
 from .workspace import Workspace
 
 
@@ -380,6 +381,78 @@ def diff(versions: tuple[str, ...], from_rev: str | None, to_rev: str | None, ou
     click.echo(redline_summary.screen(result.summary))
     click.echo(f"Wrote {', '.join(redline.FILES)} to {result.out}/", err=True)
     click.get_current_context().exit(1 if result.changed else 0)
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--id", "policy_id", metavar="ID", help="Id of the new policy (one file only; default: from the file name).")
+@click.option("--type", "doc_type", metavar="TYPE", help="Document type (policy, riktlinje, plan …) if the title does not say.")
+@click.option("--force", is_flag=True, help="Overwrite an existing policy file.")
+@click.option("--into", "into", metavar="ID",
+              help="Take the edited text of a DOCX styrdok made for policy ID back into policy/ID.md.")
+@click.option("--changes", type=click.Choice(["accept", "reject"]), default="accept", show_default=True,
+              help="--into: accept or reject the DOCX's tracked changes (typed edits are always kept).")
+def import_(files: tuple[Path, ...], policy_id: str | None, doc_type: str | None, force: bool, into: str | None,
+            changes: str) -> None:
+    """Import Word documents (.docx, .odt; .doc via LibreOffice) as policies.
+
+    \b
+    Two forms:
+      styrdok import FILE... [--id ID] [--type TYPE] [--force]
+                  new policies policy/<id>.md, one per file (in parallel)
+      styrdok import FILE --into ID [--changes accept|reject]
+                  the text of a styrdok DOCX edited in Word back into policy/ID.md
+
+    Headings are found from Word's heading styles, styles based on them, outline levels and,
+    in files of plain Normal text, from short bold or larger lines (typed numbers give the
+    level). Decision lines, the information table, header, footer and document properties
+    become the front matter. Every guess and every loss (images, text boxes, comments …) is
+    in the report, printed and written to build/import/<id>.md. Nothing is written for a file
+    that fails; an existing policy is only overwritten with --force.
+
+    Example:
+
+        styrdok import "Policy för föreningsstöd.docx" --id foreningsstod
+        styrdok import remissversion-med-synpunkter.docx --into social-ekonomi
+    """
+    workspace = _workspace()
+    if into is not None:
+        if len(files) != 1 or policy_id or doc_type or force:
+            raise click.UsageError("--into tar en fil och inga av --id, --type, --force")
+        report = importer.import_into(workspace, files[0], into, changes=changes)
+        click.echo(report.screen())
+        click.echo(f"rapport: {importer.REPORT_DIR / (into + '.md')}", err=True)
+        return
+    reports = importer.import_files(workspace, list(files), policy_id=policy_id, doc_type=doc_type, force=force,
+                                    progress=_import_progress() if len(files) > 1 else None)
+    failed = [r for r in reports if not r.ok]
+    if len(files) == 1:
+        click.echo(reports[0].screen())
+    else:
+        click.echo(importer.summary(reports))
+    for report in reports:
+        if report.ok:
+            click.echo(f"rapport: {importer.REPORT_DIR / (report.policy_id + '.md')}", err=True)
+    if failed:
+        for report in failed:
+            if len(files) > 1:
+                click.secho(f"{report.source}: {report.error}", fg="red", err=True)
+        raise Failed(f"{len(failed)} av {len(reports)} filer kunde inte importeras; inget skrevs för dem")
+    click.echo(f"{len(reports)} filer importerade → policy/ (kör styrdok check)", err=True)
+
+
+def _import_progress() -> importer.Progress:
+    tty = sys.stderr.isatty()
+
+    def show(report, done: int, total: int) -> None:
+        state = click.style("ok", fg="green") if report.ok else click.style("FEL", fg="red")
+        line = f"  [{done}/{total}] {state}  {report.source} → {report.policy_id}"
+        if tty and report.ok:
+            click.echo(f"\r\033[K{line}", err=True, nl=done == total)
+        else:
+            click.echo(("\r\033[K" if tty else "") + line, err=True)
+
+    return show
 
 
 if __name__ == "__main__":  # pragma: no cover

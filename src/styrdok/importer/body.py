@@ -178,6 +178,12 @@ def build(doc: WordFile, ast: Ast, plan: Plan, heading_id: Callable[[int, str], 
         flush()
         if t in ("BulletList", "OrderedList"):
             lst = _tight(clean(block, plan), plan)
+            if not (lst["c"] if lst["t"] == "BulletList" else lst["c"][1]):
+                continue
+            if out and out[-1]["t"] == lst["t"] == "BulletList":  # in Markdown two lists in a row are one
+                out[-1] = {"t": "BulletList", "c": out[-1]["c"] + lst["c"]}
+                counts.list_items += _count_items(lst)
+                continue
             out.append(lst)
             where.append(number)
             counts.list_items += _count_items(lst)
@@ -274,6 +280,8 @@ def _tight(lst: Ast, plan: Plan) -> Ast:
     items = lst["c"] if lst["t"] == "BulletList" else lst["c"][1]
     new_items = []
     for item in items:
+        if not pandoc.stringify(item).strip() and not _count(item, "Note"):
+            continue  # a list paragraph deleted (or, rejected, inserted) with its mark: pandoc leaves it empty
         blocks = []
         for b in item:
             if b["t"] == "Para":

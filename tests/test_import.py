@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 import wordgen
-from conftest import run
+from conftest import run_sv
 from styrdok import build, source
 from styrdok.cli import main
 from styrdok.importer import run as importer
@@ -54,8 +54,8 @@ def test_legacy_headings_from_bold_text_and_typed_numbers(legacy) -> None:
     # the title is the front matter's, never a heading; the big bold first line is it
     assert policy.meta.title == "Policy för föreningsstöd i Timrå kommun"
     assert "Policy för föreningsstöd i Timrå kommun" not in text.split("---", 2)[2]
-    guessed = [e.line() for e in report.guesses if "taget som rubrik" in e.text]
-    assert len(guessed) == 4 and any(g.startswith("stycke 24") and "2.1 Uppföljning" in g and "nivå 3" in g
+    guessed = [e.line() for e in report.guesses if "taken as a level" in e.text]
+    assert len(guessed) == 4 and any(g.startswith("paragraph 24") and "2.1 Uppföljning" in g and "level 3 heading" in g
                                      for g in guessed)
 
 
@@ -89,20 +89,20 @@ def test_legacy_front_matter_from_decision_lines_table_header_footer(legacy) -> 
         assert metadata_text not in body
     unmapped = {(label, value) for label, value, _ in report.unmapped}
     assert ("Gäller för", "Alla förvaltningar") in unmapped and ("Giltig till", "2026-12-31") in unmapped
-    assert ("Författare", "Anna Andersson") in unmapped and ("Text", "Timrå kommun") in unmapped
+    assert ("Author", "Anna Andersson") in unmapped and ("Text", "Timrå kommun") in unmapped
 
 
 def test_legacy_report_names_every_loss_where_it_was(legacy) -> None:
     _, _, report, root = legacy
     losses = [e.line() for e in report.losses]
-    assert any(line.startswith("stycke 32: ”Logotyp:”") and "bild" in line for line in losses)
-    assert any("textruta" in line and "Sök senast 1 mars" in line for line in losses)
-    assert any("fältet DATE" in line and line.startswith("stycke 25") for line in losses)
-    assert any("utan författare" in line and "eller på blankett." in line for line in losses)
+    assert any(line.startswith("paragraph 32: ”Logotyp:”") and "an image" in line for line in losses)
+    assert any("text box" in line and "Sök senast 1 mars" in line for line in losses)
+    assert any("field DATE" in line and line.startswith("paragraph 25") for line in losses)
+    assert any("without an author" in line and "eller på blankett." in line for line in losses)
     [(comment, where)] = report.comments
-    assert (comment.author, comment.text) == ("Eva Ek", "Ska blanketten finnas kvar?") and where.startswith("stycke 34")
+    assert (comment.author, comment.text) == ("Eva Ek", "Ska blanketten finnas kvar?") and where.startswith("paragraph 34")
     written = (root / "build" / "import" / "foreningsstod.md").read_text("utf-8")
-    assert "## Förluster" in written and "Ska blanketten finnas kvar?" in written and "## Gissningar" in written
+    assert "## Losses" in written and "Ska blanketten finnas kvar?" in written and "## Guesses" in written
     assert "Logotyp" in written
 
 
@@ -117,34 +117,35 @@ def test_swedish_styles_based_on_and_outline_level(repo: Path) -> None:
     assert policy.meta.status.value == "adopted" and policy.meta.decisions[0].dnr == "KS 2019/400"
     assert policy.section("att-tanka-pa").blocks[0].items == ("Skriv kort.", "Svara inom en dag.")
     evidence = {title: why for _, title, _, why in report.headings}
-    assert evidence["Bakgrund"] == "formatmallen Rubrik1 (heading 1)"
-    assert "baserad på heading 2" in evidence["Konton och ansvar"] and "outlineLvl" in evidence["Att tänka på"]
+    assert evidence["Bakgrund"] == "style Rubrik1 (heading 1)"
+    assert "based on heading 2" in evidence["Konton och ansvar"] and "outlineLvl" in evidence["Att tänka på"]
 
 
 def test_the_command_imports_checks_and_refuses_to_overwrite(repo: Path) -> None:
     path = wordgen.legacy_policy(repo / "foreningsstod.docx")
-    first = run(["import", str(path)], repo)
+    first = run_sv(["import", str(path)], repo)  # as a Swedish user: the report in Swedish
     assert first.returncode == 0, first.stderr
-    assert "förlust: stycke 32" in first.stdout and (repo / "build" / "import" / "foreningsstod.md").is_file()
+    assert "förlust: stycke 32: ”Logotyp:”" in first.stdout
+    assert "## Förluster" in (repo / "build" / "import" / "foreningsstod.md").read_text("utf-8")
     assert build.check(Workspace(repo)).ok
     before = (repo / "policy" / "foreningsstod.md").read_bytes()
     again = cli("import", str(path))
-    assert again.exit_code == 1 and "finns redan" in again.output and "--force" in again.output
+    assert again.exit_code == 1 and "already exists" in again.output and "--force" in again.output
     assert (repo / "policy" / "foreningsstod.md").read_bytes() == before
     assert cli("import", str(path), "--force", "--type", "riktlinje").exit_code == 0
     assert "type: riktlinje" in (repo / "policy" / "foreningsstod.md").read_text("utf-8")
 
 
 @pytest.mark.parametrize("name, content, says", [
-    ("tom.docx", b"", "filen är tom"),
-    ("anteckning.docx", "Bara text, inget Word.".encode(), "inget Word-dokument"),
-    ("trasig.docx", b"PK\x03\x04 not really a zip", "inget Word-dokument"),
+    ("tom.docx", b"", "the file is empty"),
+    ("anteckning.docx", "Bara text, inget Word.".encode(), "not a Word document"),
+    ("trasig.docx", b"PK\x03\x04 not really a zip", "not a Word document"),
 ])
 def test_files_that_are_not_word_are_refused_by_name(repo: Path, name: str, content: bytes, says: str) -> None:
     (repo / name).write_bytes(content)
     result = cli("import", name)
     assert result.exit_code == 1 and name in result.output and says in result.output
-    assert "Spara" in result.output or "spara" in result.output
+    assert "save" in result.output.lower()
     assert not any((repo / "policy").iterdir()) and not (repo / "build").exists()
 
 
@@ -152,7 +153,7 @@ def test_legacy_doc_without_libreoffice_says_save_as_docx(repo: Path, monkeypatc
     (repo / "gammal.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
     monkeypatch.setattr(wordfile, "soffice", lambda: None)
     [report] = importer.import_files(Workspace(repo), [repo / "gammal.doc"])
-    assert not report.ok and ".doc" in report.error and "spara den som Word-dokument (.docx)" in report.error
+    assert not report.ok and ".doc" in report.error and "save it as a Word document (.docx)" in report.error
     assert not any((repo / "policy").iterdir())
 
 
@@ -176,7 +177,7 @@ def test_many_files_in_parallel_with_progress_and_summary(repo: Path) -> None:
     assert [r.ok for r in reports] == [True, True, False]
     assert sorted(seen) == [(1, 3), (2, 3), (3, 3)]
     table = importer.summary(reports)
-    assert "a.docx" in table and "FEL" in table and "2 av 3 importerade" in table
+    assert "a.docx" in table and "FAILED" in table and "2 of 3 files imported" in table
     assert sorted(p.name for p in (repo / "policy").iterdir()) == ["a.md", "b.md"]
 
 
@@ -203,6 +204,6 @@ def test_a_plain_typed_document_without_metadata_gets_guesses_that_pass_check(re
     assert (policy.meta.type, policy.meta.owner, policy.meta.status.value) == ("riktlinje", "kommunstyrelsen", "draft")
     assert policy.meta.decisions[0].pending
     guesses = " ".join(e.text for e in report.guesses)
-    assert "owner: kommunstyrelsen antogs" in guesses and "inget beslut" in guesses
+    assert "owner: kommunstyrelsen was assumed" in guesses and "no decision" in guesses
     with zipfile.ZipFile(path) as z:
         assert "word/document.xml" in z.namelist()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import pandoc
+from ..i18n import _
 from .headings import TYPED_BULLET, Heading, typed_number
 from .wordfile import MARKER, WordFile
 
@@ -171,7 +172,7 @@ def build(doc: WordFile, ast: Ast, plan: Plan, heading_id: Callable[[int, str], 
                 bullets.append((number, _without_bullet(clean(inlines, plan))))
                 continue
             flush()
-            out.append(pandoc.para(clean(inlines, plan)))
+            out.append(pandoc.para(_strip_ends(clean(inlines, plan))))
             where.append(number)
             counts.paragraphs += 1
             continue
@@ -245,7 +246,18 @@ def clean(node: Any, plan: Plan) -> Any:
         return clean(node["c"][1], plan)
     if t == "Figure":
         return GONE
+    if t in ("Para", "Plain"):  # spaces at either end are not text (Markdown has no way to keep them)
+        return {"t": t, "c": _strip_ends(clean(node["c"], plan))}
     return {k: (clean(v, plan) if k == "c" else v) for k, v in node.items()}
+
+
+def _strip_ends(inlines: list[Any]) -> list[Any]:
+    ends = ("Space", "SoftBreak", "LineBreak")
+    while inlines and isinstance(inlines[0], dict) and inlines[0].get("t") in ends:
+        inlines = inlines[1:]
+    while inlines and isinstance(inlines[-1], dict) and inlines[-1].get("t") in ends:
+        inlines = inlines[:-1]
+    return inlines
 
 
 def _merge_spaces(inlines: list[Any]) -> list[Any]:
@@ -328,7 +340,7 @@ def _table(block: Ast, notes: list[tuple[int | None, str]], number: int | None) 
         c[3][1] = [c[4][0][3][0]]
         c[4][0][3] = c[4][0][3][1:]
     if joined:
-        notes.append((number, "tabellceller med flera stycken har slagits ihop till en rad"))
+        notes.append((number, _("table cells of several paragraphs were joined into one line each")))
     return {"t": "Table", "c": c}
 
 

@@ -8,13 +8,14 @@ from pathlib import Path
 
 from .. import pandoc, source
 from ..errors import Severity
+from ..i18n import _, ngettext
 from ..model import Action, Decision
 from . import headings as heading_rules
 from . import markdown, metadata
 from .body import Plan, build
 from .headings import Heading
 from .report import Entry, Report
-from .wordfile import UNKNOWN_AUTHOR, WordFile
+from .wordfile import UNKNOWN_AUTHOR, Finding, WordFile
 
 TOC_STYLE = re.compile(r"^(toc|innehåll) ?\d$")
 TOC_TITLES = {"innehåll", "innehållsförteckning", "innehållsförteckning:"}
@@ -35,7 +36,7 @@ def file_id(path: Path) -> str:
 def convert(doc: WordFile, *, policy_id: str, doc_type: str | None = None, display: str | None = None) -> Converted:
     report = Report(source=display or str(doc.path), policy_id=policy_id, target=f"policy/{policy_id}.md")
     ast = pandoc.read_word(doc.marked, track_changes="accept")
-    first, _ = heading_rules.find(doc, set())
+    first, _first_title = heading_rules.find(doc, set())
     first_section = min(first, default=None)
     found = metadata.harvest(doc, first_section)
     skip = set(found.taken) | {n for t in found.tables for row in doc.tables[t] for cell in row for n in cell}
@@ -74,9 +75,10 @@ def convert(doc: WordFile, *, policy_id: str, doc_type: str | None = None, displ
         level = plan.levels[h.paragraph]
         report.headings.append((level, h.text, ident, h.evidence))
         if h.guessed:
-            report.guesses.append(Entry(f"taget som rubrik nivå {level} ({h.evidence})", where))
+            report.guesses.append(Entry(_("taken as a level {level} heading ({evidence})")
+                                        .format(level=level, evidence=h.evidence), where))
     if toc:
-        report.losses.append(Entry("innehållsförteckningen togs bort (styrdok gör en egen av rubrikerna)",
+        report.losses.append(Entry(_("the table of contents was left out (styrdok makes its own from the headings)"),
                                    doc.paragraph(min(toc)).where()))
     _losses(doc, report, legacy=True)
     for number, note in result.notes:
@@ -130,7 +132,7 @@ def _title(doc: WordFile, title: Heading | None, found: metadata.Harvest) -> tup
     if "core-title" in found.values:
         return found.values["core-title"]
     name = re.sub(r"[_]+", " ", doc.path.stem).strip()
-    return (name if len(name) >= 3 else f"Dokument {name}"), "filnamnet"
+    return (name if len(name) >= 3 else f"Dokument {name}"), _("the file name")
 
 
 def _front_matter(doc: WordFile, found: metadata.Harvest, policy_id: str, title: str, title_where: str,
@@ -138,8 +140,8 @@ def _front_matter(doc: WordFile, found: metadata.Harvest, policy_id: str, title:
     v = found.values
     meta: dict = {"id": policy_id, "title": title}
     report.metadata.append(("title", title, title_where))
-    if title_where == "filnamnet":
-        report.guesses.append(Entry("dokumentet har ingen titel; filnamnet används som titel"))
+    if title_where == _("the file name"):
+        report.guesses.append(Entry(_("the document has no title; its file name is used as the title")))
 
     # type: --type, the information table, a type line, the title, else a guess
     kind, where = None, ""
@@ -150,25 +152,26 @@ def _front_matter(doc: WordFile, found: metadata.Harvest, policy_id: str, title:
     elif type_line:
         kind, where = type_line[1], doc.paragraph(type_line[0]).where()
     elif t := metadata.type_from(title):
-        kind, where = t, "titeln"
+        kind, where = t, _("the title")
     else:
-        kind, where = "policy", "antaget"
-        report.guesses.append(Entry("dokumenttypen framgår inte; type: policy antogs (ange --type riktlinje, plan …)"))
+        kind, where = "policy", _("assumed")
+        report.guesses.append(Entry(_("the document does not say its type; type: policy was assumed "
+                                      "(give --type riktlinje, plan …)")))
     meta["type"] = kind
     report.metadata.append(("type", kind, where))
 
     decisions = _decisions(found, report)
     owner, owner_where = None, ""
-    complete = [d for d, _ in decisions if not d.pending]
+    complete = [d for d, _where in decisions if not d.pending]
     if decisions:
         owner, owner_where = decisions[-1][0].body, decisions[-1][1]
     elif "body" in v:
         owner, owner_where = v["body"]
     if owner is None:
         owner = metadata.OWNER_BY_TYPE.get(kind, metadata.DEFAULT_OWNER)
-        owner_where = "antaget"
-        report.guesses.append(Entry(f"dokumentet säger inte vem som beslutar; owner: {owner} antogs "
-                                    f"(det vanliga för typen {kind})"))
+        owner_where = _("assumed")
+        report.guesses.append(Entry(_("the document does not say who decides it; owner: {owner} was assumed "
+                                      "(the usual body for the type {type})").format(owner=owner, type=kind)))
     meta["owner"] = owner
     report.metadata.append(("owner", owner, owner_where))
     if "coordinator" in v and len(v["coordinator"][0]) >= 2:
@@ -180,20 +183,20 @@ def _front_matter(doc: WordFile, found: metadata.Harvest, policy_id: str, title:
         if "date" in v and v["date"][0][:4].isdigit():
             year = int(v["date"][0][:4])
         d = Decision(action=Action.ADOPTED, body=owner, year=year)
-        decisions = [(d, "antaget")]
-        report.guesses.append(Entry(f"inget beslut med datum och § hittades; ett väntande beslut ({d.line()}) "
-                                    "lades in — fyll i datum och § från protokollet"))
-    meta["decisions"] = [d for d, _ in decisions]
+        decisions = [(d, _("assumed"))]
+        report.guesses.append(Entry(_("no decision with date and § was found; a pending decision ({decision}) was "
+                                      "recorded: fill in date and § from the minutes").format(decision=d.line())))
+    meta["decisions"] = [d for d, _where in decisions]
     for d, where in decisions:
         report.metadata.append(("decisions", d.line(), where))
     meta["status"] = "adopted" if complete and not decisions[-1][0].pending else "draft"
-    report.metadata.append(("status", meta["status"], "av besluten"))
+    report.metadata.append(("status", meta["status"], _("from the decisions")))
     if "keywords" in v:
         meta["keywords"] = [k.strip() for k in re.split(r"[,;]", v["keywords"][0]) if k.strip()]
         report.metadata.append(("keywords", ", ".join(meta["keywords"]), v["keywords"][1]))
     for key in ("core-title",):
         if key in v and v[key][0] != title:
-            report.unmapped.append(("Titel", v[key][0], v[key][1]))
+            report.unmapped.append((_("Title"), v[key][0], v[key][1]))
     report.unmapped += found.unmapped
     return meta
 
@@ -209,7 +212,7 @@ def _decisions(found: metadata.Harvest, report: Report) -> list[tuple[Decision, 
     v = found.values
     table_date = v.get("date")
     if table_date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", table_date[0]):
-        same = [i for i, (d, _) in enumerate(decisions) if d.date and d.date.isoformat() == table_date[0]]
+        same = [i for i, (d, _where) in enumerate(decisions) if d.date and d.date.isoformat() == table_date[0]]
         par = v.get("paragraph") or v.get("date-paragraph")
         if not same and not decisions and par:
             body = v.get("body", (None, ""))[0] or None
@@ -218,28 +221,30 @@ def _decisions(found: metadata.Harvest, report: Report) -> list[tuple[Decision, 
                 if made is not None:
                     decisions.append((made, table_date[1]))
         elif not same and not decisions:
-            report.unmapped.append(("Datum", table_date[0], table_date[1] + " (utan §: inget fullständigt beslut)"))
+            report.unmapped.append((_("Date"), table_date[0], _("{where} (no §: not a complete decision)")
+                                    .format(where=table_date[1])))
     pending = [x for x in decisions if x[0].pending]
     done = sorted((x for x in decisions if not x[0].pending), key=lambda x: x[0].date)  # type: ignore[arg-type, return-value]
     if len(pending) > 1:
         for d, where in pending[:-1]:
-            report.guesses.append(Entry(f"fler än ett väntande beslut; bara det sista behölls ({d.line()} togs bort)",
-                                        where))
+            report.guesses.append(Entry(_("more than one pending decision; only the last was kept ({decision} was "
+                                          "left out)").format(decision=d.line()), where))
     decisions = done + pending[-1:]
     if found.dnrs and decisions:
         dnr, where = found.dnrs[0]
         # the decision dated as in the information table, else the last one taken, else the last
-        at = next((i for i, (d, _) in enumerate(decisions) if table_date and d.date
+        at = next((i for i, (d, _where) in enumerate(decisions) if table_date and d.date
                    and d.date.isoformat() == table_date[0]), None)
         if at is None:
-            at = max((i for i, (d, _) in enumerate(decisions) if not d.pending), default=len(decisions) - 1)
+            at = max((i for i, (d, _where) in enumerate(decisions) if not d.pending), default=len(decisions) - 1)
         chosen = decisions[at][0]
         if not chosen.dnr and 3 <= len(dnr) <= 40:
             decisions[at] = (replace(chosen, dnr=dnr), decisions[at][1])
-            report.guesses.append(Entry(f"diarienumret {dnr} ({where}) sattes på beslutet {chosen.line()}"))
+            report.guesses.append(Entry(_("the case number {dnr} ({where}) was given to the decision {decision}")
+                                        .format(dnr=dnr, where=where, decision=chosen.line())))
         for other, w in found.dnrs[1:]:
             if other != dnr:
-                report.unmapped.append(("Diarienummer", other, w))
+                report.unmapped.append((_("Case number"), other, w))
     return decisions
 
 
@@ -247,33 +252,44 @@ def _losses(doc: WordFile, report: Report, *, legacy: bool) -> None:
     for f in doc.findings:
         where = doc.paragraph(f.paragraph).where()
         if f.kind == "image":
-            name = f" ({f.detail})" if f.detail else ""
-            report.losses.append(Entry(f"bild{name} togs inte med (policytexten har inga bilder; länka till den "
-                                       "eller lägg den i en bilaga)", where))
+            report.losses.append(Entry(_("an image{name} was left out (policy text has no images; link to it or put "
+                                         "it in an appendix)").format(name=f" ({f.detail})" if f.detail else ""), where))
         elif f.kind == "textbox":
-            report.losses.append(Entry(f"textruta togs inte med: ”{_words(f.detail)}”", where))
+            report.losses.append(Entry(_("a text box was left out: ”{text}”").format(text=_words(f.detail)), where))
         elif f.kind == "object":
-            report.losses.append(Entry("inbäddat objekt togs inte med", where))
+            report.losses.append(Entry(_("an embedded object was left out"), where))
         elif f.kind == "field":
-            report.losses.append(Entry(f"fältet {f.detail.split()[0]} är nu fast text (det uppdateras inte längre)",
-                                       where))
+            report.losses.append(Entry(_("the field {field} is now fixed text (it is no longer updated)")
+                                       .format(field=f.detail.split()[0]), where))
         elif f.kind == "unauthored":
-            report.losses.append(Entry(f"infogning utan författare (pandoc tappar sådana; texten är med): "
-                                       f"”{_words(f.detail)}”", where))
-        elif f.kind == "tracked" and legacy:
-            kind, author, text = f.detail.split("\u0000")
-            label = {"ins": "infogning", "del": "borttagning", "moveFrom": "flytt (härifrån)",
-                     "moveTo": "flytt (hit)", "paragraph mark": "styckemarkering"}.get(kind, kind)
-            accepted = "godkändes" if kind != "paragraph mark" else "godkändes"
-            who = "" if author == UNKNOWN_AUTHOR else f" av {author}"
-            report.changes.append(Entry(f"spårad {label}{who} {accepted}: ”{_words(text)}”", where))
+            report.losses.append(Entry(_("an insertion without an author (pandoc drops those; the text is kept): "
+                                         "”{text}”").format(text=_words(f.detail)), where))
+        elif f.kind == "tracked" and legacy and (entry := tracked_entry(f, where, accepted=True)) is not None:
+            report.changes.append(entry)
     for c in doc.comments:
         report.comments.append((c, doc.paragraph(c.paragraph).where()))
     if legacy and report.changes:
-        report.losses.append(Entry(f"{len(report.changes)} spårade ändringar godkändes (texten är som Word visar den "
-                                   "utan markeringar); se Spårade ändringar"))
+        report.losses.append(Entry(ngettext("{n} tracked change was accepted (the text is as Word shows it without "
+                                            "markup); see Tracked changes",
+                                            "{n} tracked changes were accepted (the text is as Word shows it without "
+                                            "markup); see Tracked changes", len(report.changes))
+                                   .format(n=len(report.changes))))
     if report.comments:
-        report.losses.append(Entry(f"{len(report.comments)} kommentarer togs inte med i texten; se Kommentarer"))
+        report.losses.append(Entry(ngettext("{n} comment was not taken into the text; see Comments",
+                                            "{n} comments were not taken into the text; see Comments",
+                                            len(report.comments)).format(n=len(report.comments))))
+
+
+def tracked_entry(f: Finding, where: str, *, accepted: bool) -> Entry | None:
+    """A tracked change for the report ("insertion by Eva Ek accepted: ”…”"); None for paragraph marks."""
+    kind, author, text = f.detail.split("\u0000")
+    labels = {"ins": _("insertion"), "del": _("deletion"), "moveFrom": _("move (from here)"),
+              "moveTo": _("move (to here)")}
+    if kind not in labels:
+        return None
+    who = _("unknown author") if author == UNKNOWN_AUTHOR else author
+    message = _("{change} by {author} accepted: ”{text}”") if accepted else _("{change} by {author} rejected: ”{text}”")
+    return Entry(message.format(change=labels[kind], author=who, text=_words(text)), where)
 
 
 def _words(text: str, count: int = 10) -> str:
@@ -282,10 +298,10 @@ def _words(text: str, count: int = 10) -> str:
 
 
 def _check(text: str, policy_id: str, report: Report) -> None:
-    _, problems = source.check_file(Path(f"{policy_id}.md"), display=f"policy/{policy_id}.md",
+    _policy, problems = source.check_file(Path(f"{policy_id}.md"), display=f"policy/{policy_id}.md",
                                     data=text.encode("utf-8"))
     errors = [p for p in problems if p.severity is Severity.ERROR]
     report.warnings = [str(p) for p in problems if p.severity is not Severity.ERROR]
     if errors:
-        report.error = ("det importerade dokumentet klarar inte styrdok check (ett fel i styrdok; rapportera det "
-                        "med Word-filen): " + "; ".join(str(p) for p in errors))
+        report.error = _("the imported document does not pass styrdok check (a bug in styrdok; please report it "
+                         "with the Word file): {problems}").format(problems="; ".join(str(p) for p in errors))

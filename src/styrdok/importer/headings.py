@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..i18n import _
 from .wordfile import Paragraph, WordFile
 
 BUILTIN = re.compile(r"^heading ([1-9])$")
@@ -32,11 +33,7 @@ class Heading:
     evidence: str  # what made it a heading, in the words of the report
     text: str  # without a typed number
     typed_number: str | None = None
-
-    @property
-    def guessed(self) -> bool:
-        """Taken as a heading from its look (bold, size) rather than from a style."""
-        return self.evidence.startswith(("fet", "större"))
+    guessed: bool = False  # taken as a heading from its look (bold, size) rather than from a style
 
 
 def typed_number(text: str) -> tuple[str | None, str]:
@@ -56,8 +53,8 @@ def style_level(p: Paragraph) -> tuple[int, str] | None:
     for depth, style in enumerate(p.styles):
         if m := BUILTIN.match(style.name):
             name = style.id if style.id.lower() == style.name.replace(" ", "") else f"{style.id} ({style.name})"
-            return int(m.group(1)), (f"formatmallen {name}" if depth == 0 else
-                                     f"formatmallen {p.styles[0].id}, baserad på {style.name}")
+            return int(m.group(1)), (_("style {style}").format(style=name) if depth == 0 else
+                                     _("style {style}, based on {base}").format(style=p.styles[0].id, base=style.name))
     return None
 
 
@@ -80,17 +77,17 @@ def find(doc: WordFile, skip: set[int]) -> tuple[dict[int, Heading], Heading | N
         clean = " ".join(rest.split())
         if is_title_style(p):
             if title is None:
-                title = Heading(p.number, 0, "formatmallen Rubrik (title)", clean)
+                title = Heading(p.number, 0, _("style {style} (title)").format(style=p.style), clean)
             continue
         if (hit := style_level(p)) is not None:
             found[p.number] = Heading(p.number, hit[0], hit[1], clean, number)
         elif p.outline:
-            found[p.number] = Heading(p.number, p.outline, f"disposition nivå {p.outline} (w:outlineLvl)", clean,
-                                      number)
+            found[p.number] = Heading(p.number, p.outline, _("outline level {level} (w:outlineLvl)")
+                                      .format(level=p.outline), clean, number)
         elif not p.listed and not typed_bullet(text) and _looks_like_heading(p, text, body):
             legacy.append(p)
     for p, level, evidence, number, clean in _legacy_levels(legacy, body):
-        found[p.number] = Heading(p.number, level, evidence, clean, number)
+        found[p.number] = Heading(p.number, level, evidence, clean, number, guessed=True)
     if title is None:
         title = _first_as_title(doc, found, skip)
         if title is not None:
@@ -117,14 +114,15 @@ def _legacy_levels(paragraphs: list[Paragraph],
     for p in paragraphs:
         number, rest = typed_number(p.text.strip())
         clean = " ".join(rest.split())
-        look = "fet" if p.bold else "större"
-        extra = f" {p.size:g} pt" if p.size and body and p.size >= body + 1 else ""
+        size = f"{p.size:g}" if p.size else "?"
+        look = (_("bold text") if p.bold else _("larger text")) if not (p.size and body and p.size >= body + 1) else \
+            (_("bold text, {size} pt") if p.bold else _("larger text, {size} pt")).format(size=size)
         if number:
             level = len([n for n in number.split(".") if n])
             numbered_size.setdefault(p.size or 0, level)
-            items.append((p, level, f"{look} text{extra}, numrerad {number}", number, clean))
+            items.append((p, level, _("{look}, numbered {number}").format(look=look, number=number), number, clean))
         else:
-            items.append((p, None, f"{look} text{extra}, kort och utan punkt", None, clean))
+            items.append((p, None, _("{look}, short and without a full stop").format(look=look), None, clean))
     out = []
     for p, given, evidence, number, clean in items:
         level = given if given is not None else numbered_size.get(p.size or 0, sizes.index(p.size or 0) + 1)
@@ -147,4 +145,5 @@ def _first_as_title(doc: WordFile, found: dict[int, Heading], skip: set[int]) ->
     later = [h.level for h in candidates[1:]]
     if later and head.level > min(later):
         return None
-    return Heading(head.paragraph, 0, f"första rubriken ({head.evidence})", head.text)
+    return Heading(head.paragraph, 0, _("the first heading ({evidence})").format(evidence=head.evidence), head.text,
+                   guessed=head.guessed)

@@ -19,12 +19,13 @@ from typing import Any
 
 from .. import pandoc, source
 from ..errors import Severity, StyrdokError
+from ..i18n import _, ngettext
 from ..model import PREAMBLE_ID, Policy
 from ..workspace import Workspace
 from . import headings as heading_rules
 from . import markdown, wordfile
 from .body import Plan, build
-from .convert import _losses
+from .convert import _losses, tracked_entry
 from .report import Entry, Report
 
 STYRDOK_STYLES = {"dokumenttyp", "beslutsrad"}
@@ -50,12 +51,13 @@ def into(workspace: Workspace, file: Path, policy_id: str, *, changes: str = "ac
     raw = path.read_bytes()
     policy, problems = source.check_file(path, display=workspace.display(path), data=raw)
     if policy is None:
-        raise StyrdokError(f"{workspace.display(path)} har fel och måste rättas innan ändringar förs in från Word:\n"
-                           + "\n".join(str(p) for p in problems if p.severity is Severity.ERROR))
+        raise StyrdokError(_("{path} has errors; correct them before taking edits from Word into it:\n{problems}")
+                           .format(path=workspace.display(path),
+                                   problems="\n".join(str(p) for p in problems if p.severity is Severity.ERROR)))
     doc = wordfile.load(file, str(file))
     if doc.converted_from:
-        raise StyrdokError(f"{file}: --into tar ett Word-dokument (.docx) som styrdok har gjort; "
-                           f"detta är en .{doc.converted_from}-fil")
+        raise StyrdokError(_("{file}: --into takes a Word document (.docx) that styrdok made; this is a .{kind} file")
+                           .format(file=file, kind=doc.converted_from))
     report = Report(source=str(file), policy_id=policy_id, target=workspace.display(path), mode="into")
     ast = pandoc.read_word(doc.marked, track_changes=changes)
     plan = _plan(doc, policy, report)
@@ -72,9 +74,10 @@ def into(workspace: Workspace, file: Path, policy_id: str, *, changes: str = "ac
     _changes(doc, report, changes)
     text, bom, crlf = _decode(raw)
     new_text = splice(policy, text, result.blocks)
-    _, after = source.check_file(path, display=workspace.display(path), data=new_text.encode("utf-8"))
+    _policy, after = source.check_file(path, display=workspace.display(path), data=new_text.encode("utf-8"))
     if errors := [p for p in after if p.severity is Severity.ERROR]:
-        raise StyrdokError("texten från Word klarar inte styrdok check; inget skrevs:\n" + "\n".join(map(str, errors)))
+        raise StyrdokError(_("the text from Word does not pass styrdok check; nothing was written:\n{problems}")
+                           .format(problems="\n".join(map(str, errors))))
     report.warnings = [str(p) for p in after]
     data = _encode(new_text, bom, crlf)
     if data == raw:
@@ -128,14 +131,19 @@ def _plan(doc: wordfile.WordFile, policy: Policy, report: Report) -> Plan:
     for at in sorted(plan.headings):
         level = max(2, min(plan.headings[at].level, previous + 1))
         if plan.headings[at].level == 1:
-            report.guesses.append(Entry("rubrik på nivå 1 (titelns nivå) blev nivå 2", doc.paragraph(at).where()))
+            report.guesses.append(Entry(_("a level 1 heading (the title's level) became level 2"),
+                                        doc.paragraph(at).where()))
         plan.levels[at] = level
         previous = level
     if dropped:
-        report.guesses.append(Entry(f"{len(dropped)} stycken som styrdok själv satte in (dokumenttyp, titel, "
-                                    "beslutsrader, remissruta) togs inte med; front matter är oförändrad"))
+        report.guesses.append(Entry(ngettext(
+            "{n} paragraph styrdok itself put in (document type, title, decision lines, remiss notice) was left out; "
+            "the front matter is unchanged",
+            "{n} paragraphs styrdok itself put in (document type, title, decision lines, remiss notice) were left out; "
+            "the front matter is unchanged", len(dropped)).format(n=len(dropped))))
     if remiss:
-        report.guesses.append(Entry("remissversion: referensnumren framför rubriker, stycken och punkter togs bort"))
+        report.guesses.append(Entry(_("remissversion: the reference numbers before headings, paragraphs and items "
+                                      "were removed")))
     return plan
 
 
@@ -148,7 +156,7 @@ def _resolve_ids(doc: wordfile.WordFile, policy: Policy, blocks: list[Any], titl
     old = {s.id: s for s in policy.sections if s.level}
     headers = [(int(b["c"][1][0].rsplit("-", 1)[1]), b) for b in blocks if b["t"] == "Header"]
     chosen: dict[int, str] = {}
-    for number, _ in headers:
+    for number, _block in headers:
         for mark in doc.paragraph(number).bookmarks:
             if mark in old and mark not in chosen.values():
                 chosen[number] = mark
@@ -163,8 +171,9 @@ def _resolve_ids(doc: wordfile.WordFile, policy: Policy, blocks: list[Any], titl
                           -abs(order.index(i) - position), i) for i in free), reverse=True)
         if scored and scored[0][0] >= SIMILAR:
             chosen[number] = scored[0][2]
-            report.guesses.append(Entry(f"rubriken ”{title}” saknar styrdoks bokmärke; den fick id "
-                                        f"{scored[0][2]} av den mest lika gamla rubriken (”{old[scored[0][2]].title}”)",
+            report.guesses.append(Entry(_("the heading ”{title}” has lost styrdok's bookmark; it keeps the id {id} of "
+                                          "the most similar earlier heading (”{old}”)")
+                                        .format(title=title, id=scored[0][2], old=old[scored[0][2]].title),
                                         doc.paragraph(number).where()))
     taken = set(chosen.values()) | {PREAMBLE_ID}
     for number, block in headers:
@@ -176,24 +185,19 @@ def _resolve_ids(doc: wordfile.WordFile, policy: Policy, blocks: list[Any], titl
                 ident = f"{base}-{n}"
             chosen[number] = ident
             taken.add(ident)
-            report.guesses.append(Entry(f"ny rubrik ”{titles[number]}” fick id {ident}", doc.paragraph(number).where()))
+            report.guesses.append(Entry(_("the new heading ”{title}” got the id {id}")
+                                        .format(title=titles[number], id=ident), doc.paragraph(number).where()))
         block["c"][1][0] = chosen[number]
         report.headings.append((block["c"][0], titles[number], chosen[number],
-                                "bokmärke" if chosen[number] in doc.paragraph(number).bookmarks else "se gissningar"))
+                                _("bookmark") if chosen[number] in doc.paragraph(number).bookmarks
+                                else _("see guesses")))
 
 
 def _changes(doc: wordfile.WordFile, report: Report, changes: str) -> None:
-    verb = "godkändes" if changes == "accept" else "förkastades"
-    labels = {"ins": "infogning", "del": "borttagning", "moveFrom": "flytt (härifrån)", "moveTo": "flytt (hit)",
-              "paragraph mark": "styckemarkering"}
     for f in doc.findings:
-        if f.kind == "tracked":
-            kind, author, text = f.detail.split("\u0000")
-            if kind == "paragraph mark":
-                continue
-            words = " ".join(text.split()[:10])
-            report.changes.append(Entry(f"{labels.get(kind, kind)} av {author} {verb}: ”{words}”",
-                                        doc.paragraph(f.paragraph).where()))
+        if f.kind == "tracked" and (entry := tracked_entry(f, doc.paragraph(f.paragraph).where(),
+                                                           accepted=changes == "accept")) is not None:
+            report.changes.append(entry)
 
 
 # --- the file -------------------------------------------------------------------------------

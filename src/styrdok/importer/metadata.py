@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from ..i18n import _
 from ..model import Action, Decision
 from .wordfile import Paragraph, WordFile
 
@@ -115,14 +116,14 @@ def harvest(doc: WordFile, first_heading: int | None) -> Harvest:
         decisions = [parse_decision(line) for line in lines]
         if all(decisions):
             for d in decisions:
-                found.decisions.append((d, f"beslutsraden i {p.where()}"))  # type: ignore[arg-type]
+                found.decisions.append((d, _("the decision line in {where}").format(where=p.where())))  # type: ignore[arg-type]
             found.taken.add(p.number)
             continue
         early = first_heading is None or p.number < first_heading
         if early and all(_label_line(line, found, f"{p.where()}") for line in lines):
             found.taken.add(p.number)
     _tables(doc, found, first_heading)
-    for kind, texts in (("sidhuvudet", doc.header_text), ("sidfoten", doc.footer_text)):
+    for kind, texts in ((_("the page header"), doc.header_text), (_("the page footer"), doc.footer_text)):
         for text in texts:
             for line in text.replace("\t", "\n").split("\n"):
                 _header_line(line.strip(), found, kind)
@@ -180,7 +181,7 @@ def _tables(doc: WordFile, found: Harvest, first_heading: int | None) -> None:
         if labels < 2:
             continue
         found.tables.add(table)
-        where = f"informationstabellen (stycke {_first_para(doc, table)})"
+        where = _("the information table (paragraph {number})").format(number=_first_para(doc, table))
         used: set[tuple[int, int]] = set()
         for r, row in enumerate(grid):
             for c, cell in enumerate(row):
@@ -241,18 +242,18 @@ def _header_line(line: str, found: Harvest, where: str) -> None:
     if m := DNR.search(line):
         found.dnrs.append((m.group(1), where))
         return
-    found.unmapped.append(("Text", line, where))
+    found.unmapped.append((_("Text"), line, where))
 
 
 def _core(doc: WordFile, found: Harvest) -> None:
     core = doc.core
-    where = "dokumentegenskaperna"
+    where = _("the document properties")
     if title := core.get("title"):
         found.put("core-title", title, where)
     if keywords := core.get("keywords"):
         found.put("keywords", keywords, where)
-    for key, label in (("creator", "Författare"), ("lastModifiedBy", "Senast sparad av"), ("subject", "Ämne"),
-                       ("description", "Kommentarer"), ("created", "Skapad"), ("modified", "Senast ändrad")):
+    for key, label in (("creator", _("Author")), ("lastModifiedBy", _("Last saved by")), ("subject", _("Subject")),
+                       ("description", _("Comments")), ("created", _("Created")), ("modified", _("Last modified"))):
         if value := core.get(key):
             found.unmapped.append((label, value[:10] if key in ("created", "modified") else value, where))
 

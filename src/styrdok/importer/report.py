@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..i18n import _, ngettext
 from .body import Counts
 from .wordfile import Comment
 
@@ -46,33 +47,42 @@ class Report:
     def ok(self) -> bool:
         return self.error is None
 
-    def markdown(self) -> str:
+    def counted(self) -> str:
         c = self.counts
-        out = [f"# Importrapport: {self.source}", ""]
+        return _("{headings} headings, {paragraphs} paragraphs, {items} list items, {tables} tables, {notes} footnotes, "
+                 "{links} links").format(headings=c.headings, paragraphs=c.paragraphs, items=c.list_items,
+                                        tables=c.tables, notes=c.footnotes, links=c.links)
+
+    def markdown(self) -> str:
+        out = [_("# Import report: {file}").format(file=self.source), ""]
         if self.error:
-            return "\n".join(out + [f"**Fel:** {self.error}", ""])
-        verb = "uppdaterad från" if self.mode == "into" else "importerad från"
-        state = " (oförändrad: dokumentet säger samma sak som policyfilen)" if self.unchanged else ""
-        out += [f"`{self.target}` {verb} `{self.source}`{state}.", "",
-                f"Importerat: {c.headings} rubriker, {c.paragraphs} stycken, {c.list_items} listpunkter, "
-                f"{c.tables} tabeller, {c.footnotes} fotnoter, {c.links} länkar.", ""]
+            return "\n".join(out + [_("**Error:** {error}").format(error=self.error), ""])
+        if self.mode == "into":
+            line = _("`{target}` updated from `{file}`.") if not self.unchanged else \
+                _("`{target}` unchanged: `{file}` says the same as the policy file.")
+        else:
+            line = _("`{target}` imported from `{file}`.")
+        out += [line.format(target=self.target, file=self.source), "",
+                _("Imported: {counts}.").format(counts=self.counted()), ""]
         if self.metadata:
-            out += ["## Metadata", "", "| nyckel | värde | hämtat från |", "| --- | --- | --- |"]
+            out += [_("## Front matter"), "", "| " + _("key") + " | " + _("value") + " | " + _("from") + " |",
+                    "| --- | --- | --- |"]
             out += [f"| {_cell(k)} | {_cell(v)} | {_cell(w)} |" for k, v, w in self.metadata] + [""]
         if self.headings:
-            out += ["## Rubriker", "", "| nivå | rubrik | id | varför |", "| --- | --- | --- | --- |"]
+            out += [_("## Headings"), "", "| " + " | ".join((_("level"), _("heading"), "id", _("why"))) + " |",
+                    "| --- | --- | --- | --- |"]
             out += [f"| {'#' * lvl} | {_cell(t)} | `{i}` | {_cell(e)} |" for lvl, t, i, e in self.headings] + [""]
-        out += self._list("Gissningar (kontrollera)", self.guesses)
-        out += self._list("Förluster (finns i Word-filen men inte i policyn)", self.losses)
+        out += self._list(_("Guesses (check them)"), self.guesses)
+        out += self._list(_("Losses (in the Word file but not in the policy)"), self.losses)
         if self.comments:
-            out += ["## Kommentarer i Word-filen (inte med i policytexten)", "",
-                    "| författare | datum | vid | kommentar |", "| --- | --- | --- | --- |"]
+            out += [_("## Comments in the Word file (not in the policy text)"), "",
+                    "| " + " | ".join((_("author"), _("date"), _("at"), _("comment"))) + " |", "| --- | --- | --- | --- |"]
             out += [f"| {_cell(cm.author)} | {cm.date} | {_cell(w)} | {_cell(cm.text)} |" for cm, w in self.comments]
             out.append("")
-        out += self._list("Spårade ändringar", self.changes)
+        out += self._list(_("Tracked changes"), self.changes)
         if self.unmapped:
-            out += ["## Övriga uppgifter i dokumentet (ingen nyckel i front matter)", "",
-                    "| uppgift | värde | var |", "| --- | --- | --- |"]
+            out += [_("## Other information in the document (no front-matter key)"), "",
+                    "| " + " | ".join((_("information"), _("value"), _("where"))) + " |", "| --- | --- | --- |"]
             out += [f"| {_cell(k)} | {_cell(v)} | {_cell(w)} |" for k, v, w in self.unmapped] + [""]
         if self.warnings:
             out += ["## styrdok check", ""] + [f"- {_md(w)}" for w in self.warnings] + [""]
@@ -87,18 +97,16 @@ class Report:
     def screen(self) -> str:
         if self.error:
             return f"{self.source}: {self.error}"
-        c = self.counts
-        lines = [f"{self.source} → {self.target}"
-                 + (" (oförändrad)" if self.unchanged else ""),
-                 f"  {c.headings} rubriker, {c.paragraphs} stycken, {c.list_items} listpunkter, {c.tables} tabeller, "
-                 f"{c.footnotes} fotnoter"]
-        for title, entries in (("gissning", self.guesses), ("förlust", self.losses)):
-            for e in entries:
-                lines.append(f"  {title}: {e.line()}")
+        state = " (" + _("unchanged") + ")" if self.unchanged else ""
+        lines = [f"{self.source} → {self.target}{state}", f"  {self.counted()}"]
+        for label, entries in ((_("guess"), self.guesses), (_("loss"), self.losses)):
+            lines += [f"  {label}: {e.line()}" for e in entries]
         for cm, where in self.comments:
-            lines.append(f"  kommentar: {cm.author} {cm.date} vid {where}: {cm.text}")
+            lines.append("  " + _("comment: {author} {date} at {where}: {text}")
+                         .format(author=cm.author, date=cm.date, where=where, text=cm.text))
         if self.changes:
-            lines.append(f"  spårade ändringar: {len(self.changes)}")
+            lines.append("  " + ngettext("{n} tracked change", "{n} tracked changes", len(self.changes))
+                         .format(n=len(self.changes)))
         return "\n".join(lines)
 
 

@@ -12,14 +12,16 @@ from pathlib import Path
 
 from .. import source
 from ..errors import StyrdokError
+from ..i18n import _, ngettext
 from ..output import atomic_write
 from ..workspace import Workspace
 from . import wordfile
 from .convert import convert, file_id
-from .report import Report
+from .report import Entry, Report
 
 TYPES = ("policy", "riktlinje", "plan", "program", "reglemente", "strategi", "taxa", "föreskrift", "instruktion")
 REPORT_DIR = Path("build", "import")
+__all__ = ["REPORT_DIR", "Progress", "Report", "import_files", "import_into", "summary"]
 Progress = Callable[[Report, int, int], None]
 
 
@@ -39,13 +41,14 @@ def import_files(workspace: Workspace, files: list[Path], *, policy_id: str | No
                  force: bool = False, progress: Progress | None = None, jobs: int | None = None) -> list[Report]:
     """Import Word files as new policies `policy/<id>.md`; one report per file, in the order given."""
     if policy_id is not None and len(files) != 1:
-        raise StyrdokError("--id går bara att ange när en fil importeras; utan --id får varje policy sitt id av "
-                           "filnamnet")
+        raise StyrdokError(_("--id can only be given when one file is imported; without --id each policy gets its "
+                             "id from the file name"))
     if policy_id is not None and not source.SLUG.match(policy_id):
-        raise StyrdokError(f"--id {policy_id!r} är inget giltigt id: använd a–z, 0–9 och enstaka bindestreck, "
-                           "t.ex. --id foreningsstod")
+        raise StyrdokError(_("--id {id!r} is not a valid id: use a–z, 0–9 and single hyphens, e.g. --id foreningsstod")
+                           .format(id=policy_id))
     if doc_type is not None and doc_type not in TYPES:
-        raise StyrdokError(f"--type {doc_type!r} är ingen dokumenttyp; välj en av {', '.join(TYPES)}")
+        raise StyrdokError(_("--type {type!r} is not a document type; choose one of {types}")
+                           .format(type=doc_type, types=", ".join(TYPES)))
     reports: dict[int, Report] = {}
     todo: dict[int, Job] = {}
     claimed: dict[str, str] = {}
@@ -55,13 +58,13 @@ def import_files(workspace: Workspace, files: list[Path], *, policy_id: str | No
         target = workspace.policy_dir / f"{pid}.md"
         error = None
         if not path.is_file():
-            error = f"{display}: filen finns inte"
+            error = _("the file does not exist")
         elif pid in claimed:
-            error = (f"{display}: ger samma id '{pid}' som {claimed[pid]}; byt namn på en av filerna "
-                     "eller importera dem var för sig med --id")
+            error = _("gives the same id '{id}' as {other}; rename one of the files or import them one by one with "
+                      "--id").format(id=pid, other=claimed[pid])
         elif target.exists() and not force:
-            error = (f"policy/{pid}.md finns redan; inget skrevs. Ange --force för att skriva över den, --id för "
-                     f"ett annat id, eller --into {pid} för att föra in ändringar från Word i den")
+            error = _("policy/{id}.md already exists; nothing was written. Give --force to overwrite it, --id for "
+                      "another id, or --into {id} to take edits from Word into it").format(id=pid)
         claimed.setdefault(pid, display)
         if error:
             reports[i] = Report(source=display, policy_id=pid, target=f"policy/{pid}.md", error=error)
@@ -101,15 +104,10 @@ def convert_job(job: Job) -> tuple[Report, str | None]:
                       error=str(exc).removeprefix(f"{job.display}: ")), None
     report = converted.report
     if doc.converted_from == "doc":
-        report.guesses.insert(0, _note("filen var ett äldre Word-dokument (.doc) och konverterades med LibreOffice"))
+        report.guesses.insert(0, Entry(_("the file was an older Word document (.doc), converted with LibreOffice")))
     elif doc.converted_from == "odt":
-        report.guesses.insert(0, _note("filen var OpenDocument-text (.odt) och lästes via pandoc"))
+        report.guesses.insert(0, Entry(_("the file was OpenDocument text (.odt), read through pandoc")))
     return report, (converted.text if report.ok else None)
-
-
-def _note(text: str):
-    from .report import Entry
-    return Entry(text)
 
 
 def _write(workspace: Workspace, report: Report, text: str) -> None:
@@ -126,17 +124,21 @@ def _show(progress: Progress | None, report: Report, done: int, total: int) -> N
 
 def summary(reports: list[Report]) -> str:
     """The table printed after a batch: one row per file."""
-    rows: list[tuple[str, ...]] = [("fil", "id", "rubriker", "stycken", "listpunkter", "tabeller", "gissningar", "förluster", "")]
+    rows: list[tuple[str, ...]] = [(_("file"), "id", _("headings"), _("paragraphs"), _("list items"), _("tables"),
+                                    _("guesses"), _("losses"), "")]
     for r in reports:
         c = r.counts
         rows.append((r.source, r.policy_id, *(str(n) for n in (c.headings, c.paragraphs, c.list_items, c.tables,
                                                                len(r.guesses), len(r.losses))),
-                     "ok" if r.ok else "FEL"))
+                     "ok" if r.ok else _("FAILED")))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
     done = sum(r.ok for r in reports)
-    lines.append(f"{done} av {len(reports)} importerade; {sum(len(r.guesses) for r in reports)} gissningar och "
-                 f"{sum(len(r.losses) for r in reports)} förluster att kontrollera (se build/import/)")
+    lines.append(ngettext("{done} of {n} file imported; {guesses} guesses and {losses} losses to check (see "
+                          "build/import/)", "{done} of {n} files imported; {guesses} guesses and {losses} losses to "
+                          "check (see build/import/)", len(reports))
+                 .format(done=done, n=len(reports), guesses=sum(len(r.guesses) for r in reports),
+                         losses=sum(len(r.losses) for r in reports)))
     return "\n".join(lines)
 
 

@@ -22,6 +22,7 @@ from lxml import etree
 
 from .. import pandoc
 from ..errors import StyrdokError
+from ..i18n import _
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W, "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
@@ -76,9 +77,11 @@ class Paragraph:
         return " ".join(parts[:count]) + (" …" if len(parts) > count else "")
 
     def where(self) -> str:
-        page = f", sida {self.page}" if self.page else ""
-        first = f": ”{self.words()}”" if self.text.strip() else ""
-        return f"stycke {self.number}{page}{first}"
+        """Where it is, for the report: 'paragraph 12, page 2: ”The first words …”'."""
+        place = _("paragraph {number}").format(number=self.number)
+        if self.page:
+            place += ", " + _("page {page}").format(page=self.page)
+        return place + (f": ”{self.words()}”" if self.text.strip() else "")
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,7 @@ def load(path: Path, display: str | None = None) -> WordFile:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise NotWord(f"{name}: kan inte läsas ({exc.strerror})") from None
+        raise NotWord(_("{name}: cannot be read ({reason})").format(name=name, reason=exc.strerror)) from None
     converted = None
     kind = sniff(data)
     if kind == "doc":
@@ -136,15 +139,17 @@ def load(path: Path, display: str | None = None) -> WordFile:
     elif kind == "odt":
         data, converted = pandoc.convert(data, "odt", "docx"), "odt"
     elif kind == "empty":
-        raise NotWord(f"{name}: filen är tom, inget Word-dokument. Spara dokumentet i Word som .docx och försök igen.")
+        raise NotWord(_("{name}: the file is empty, not a Word document. Save the document in Word as .docx and "
+                        "try again.").format(name=name))
     elif kind != "docx":
-        raise NotWord(f"{name}: är inget Word-dokument (.docx). styrdok läser Word-dokument (.docx) och "
-                      "OpenDocument-text (.odt); öppna filen i Word och spara den som Word-dokument (.docx).")
+        raise NotWord(_("{name}: is not a Word document (.docx). styrdok reads Word documents (.docx) and "
+                        "OpenDocument text (.odt); open the file in Word and save it as a Word document (.docx).")
+                      .format(name=name))
     try:
         return read(Path(name), data, converted)
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
-        raise NotWord(f"{name}: Word-dokumentet är skadat och kan inte läsas ({exc}). Öppna det i Word, "
-                      "spara det på nytt som .docx och försök igen.") from None
+        raise NotWord(_("{name}: the Word document is damaged and cannot be read ({reason}). Open it in Word, "
+                        "save it again as .docx and try again.").format(name=name, reason=exc)) from None
 
 
 def sniff(data: bytes) -> str:
@@ -172,10 +177,11 @@ def soffice() -> str | None:
 def _from_doc(path: Path, name: str) -> bytes:
     """A legacy binary .doc converted to .docx by LibreOffice, when it is installed."""
     office = soffice()
-    advice = "Öppna den i Word och spara den som Word-dokument (.docx) (Arkiv > Spara som), och importera den filen."
+    advice = _("Open it in Word, save it as a Word document (.docx) (File > Save As) and import that file.")
     if office is None:
-        raise NotWord(f"{name}: är ett äldre Word-dokument (.doc, Word 97–2003) eller ett lösenordsskyddat dokument. "
-                      f"{advice} (Med LibreOffice installerat, kommandot soffice, konverterar styrdok .doc själv.)")
+        raise NotWord(_("{name}: is an older Word document (.doc, Word 97–2003) or a password-protected document. "
+                        "{advice} (With LibreOffice installed, the soffice command, styrdok converts .doc files "
+                        "itself.)").format(name=name, advice=advice))
     with tempfile.TemporaryDirectory(prefix="styrdok-doc-") as tmp:
         source = Path(tmp) / "in.doc"
         source.write_bytes(path.read_bytes())
@@ -184,11 +190,12 @@ def _from_doc(path: Path, name: str) -> bytes:
             subprocess.run([office, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "docx",
                             "--outdir", tmp, str(source)], capture_output=True, timeout=180, check=False)
         except subprocess.TimeoutExpired:
-            raise NotWord(f"{name}: LibreOffice kunde inte konvertera filen inom 3 minuter. {advice}") from None
+            raise NotWord(_("{name}: LibreOffice could not convert the file within 3 minutes. {advice}")
+                          .format(name=name, advice=advice)) from None
         out = Path(tmp) / "in.docx"
         if not out.is_file() or sniff(out.read_bytes()) != "docx":
-            raise NotWord(f"{name}: LibreOffice kunde inte läsa filen (ett lösenordsskyddat eller skadat dokument?). "
-                          f"{advice}")
+            raise NotWord(_("{name}: LibreOffice could not read the file (a password-protected or damaged "
+                            "document?). {advice}").format(name=name, advice=advice))
         return out.read_bytes()
 
 

@@ -22,6 +22,7 @@ from seed_edits import Doc
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DOCUMENT = "word/document.xml"
 AUTHOR, DATE = "Eva Ek", "2026-11-20T10:00:00Z"
+STYRDOK_STYLES = ("Dokumenttyp", "Beslutsrad", "TableCaption")  # the title block, not the policy's text
 
 
 def w(tag: str) -> str:
@@ -61,8 +62,7 @@ def edit_docx(data: bytes, old: Doc, new: Doc, *, tracked: bool) -> bytes:
         parts = {n: z.read(n) for n in z.namelist()}
     root = etree.fromstring(parts[DOCUMENT])
     body = root.find(w("body"))
-    paragraphs = [p for p in body.findall(w("p")) if _style(p) not in ("Dokumenttyp", "Beslutsrad")
-                  and not _is_title(p)]
+    paragraphs = [p for p in body.findall(w("p")) if _style(p) not in STYRDOK_STYLES and not _is_title(p)]
     before, after = units(old), units(new)
     assert len(paragraphs) == len(before), (len(paragraphs), len(before))
     editor = _Editor(body, tracked, paragraphs)
@@ -86,8 +86,10 @@ def edit_docx(data: bytes, old: Doc, new: Doc, *, tracked: bool) -> bytes:
     where = {sig: i for op, i1, i2, _, _, _ in steps for i in range(i1, i2) if (sig := before[i].sig) in moves}
     matched = {j: i for op, i1, i2, j1, j2, pairs in steps for i, j in
                (zip(range(i1, i2), range(j1, j2)) if op == "equal" else pairs)}
-    start = [p for p in body.findall(w("p")) if _style(p) in ("Dokumenttyp", "Beslutsrad") or _is_title(p)][-1]
-    anchor: etree._Element = start  # new paragraphs go after it
+    anchor = paragraphs[0].getprevious()  # new paragraphs go after it: the control block's table
+    while anchor is not None and anchor.tag in (w("bookmarkStart"), w("bookmarkEnd")):
+        anchor = anchor.getprevious()
+    assert anchor is not None
     placed: dict[int, etree._Element] = {}
     for op, i1, i2, j1, j2, pairs in steps:
         if op == "equal":

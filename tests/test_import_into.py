@@ -15,13 +15,14 @@ from click.testing import CliRunner
 from lxml import etree
 
 from conftest import SEED_POLICY, adopted
-from styrdok import numbering, source
+from styrdok import source
+from styrdok.consult import remiss_of
 from styrdok.cli import main
 from styrdok.importer.into import into
 from styrdok.redline import render_redline
 from styrdok.render.docx import render_docx
 from styrdok.render.document import body_blocks, presentation, title_blocks
-from styrdok.render.remiss import Remiss, version_blocks, version_view
+from styrdok.render.remiss import version_blocks, version_view
 from styrdok.workspace import Workspace
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -36,16 +37,17 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def draft_docx(policy) -> bytes:
-    view = presentation(policy, final=False)
-    return render_docx(title_blocks(view) + body_blocks(policy), view, Workspace(SEED_POLICY.parent).templates)
+    templates = Workspace(SEED_POLICY.parent).templates
+    view = presentation(policy, final=False, labels=templates.labels, theme=templates.theme)
+    return render_docx(title_blocks(view) + body_blocks(policy), view, templates)
 
 
 def remiss_docx(policy) -> bytes:
-    view = presentation(policy, final=True)
-    remiss = Remiss(policy, view, dt.date(2027, 2, 15), ("Kommunens nämnder",), "KS 2026/45", dt.date(2026, 12, 1),
-                    numbering.numbers(policy))
-    return render_docx(title_blocks(version_view(remiss)) + version_blocks(remiss), version_view(remiss),
-                       Workspace(SEED_POLICY.parent).templates)
+    templates = Workspace(SEED_POLICY.parent).templates
+    remiss = remiss_of(policy, templates, deadline=dt.date(2027, 2, 15), bodies=("Kommunens nämnder",),
+                       dnr="KS 2026/45", issued=dt.date(2026, 12, 1), stamp=dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc))
+    view = version_view(remiss)
+    return render_docx(title_blocks(view) + version_blocks(remiss), view, templates)
 
 
 def test_unedited_draft_remissversion_and_redline_change_nothing(repo: Path) -> None:

@@ -27,8 +27,9 @@ from styrdok.workspace import Workspace
 def seed_docx() -> bytes:
     """The seed policy as styrdok's draft DOCX (what an officer is sent to edit)."""
     policy = source.load(SEED_POLICY)
-    view = presentation(policy, final=False)
-    return render_docx(title_blocks(view) + body_blocks(policy), view, Workspace(SEED_POLICY.parent).templates)
+    templates = Workspace(SEED_POLICY.parent).templates
+    view = presentation(policy, final=False, labels=templates.labels, theme=templates.theme)
+    return render_docx(title_blocks(view) + body_blocks(policy), view, templates)
 
 
 @pytest.fixture(scope="module")

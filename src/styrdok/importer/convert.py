@@ -165,6 +165,8 @@ def _front_matter(doc: WordFile, found: metadata.Harvest, policy_id: str, title:
     complete = [d for d, _where in decisions if not d.pending]
     if decisions:
         owner, owner_where = decisions[-1][0].body, decisions[-1][1]
+    elif "owner" in v:
+        owner, owner_where = metadata.body_name(v["owner"][0]), v["owner"][1]
     elif "body" in v:
         owner, owner_where = v["body"]
     if owner is None:
@@ -174,10 +176,16 @@ def _front_matter(doc: WordFile, found: metadata.Harvest, policy_id: str, title:
                                       "(the usual body for the type {type})").format(owner=owner, type=kind)))
     meta["owner"] = owner
     report.metadata.append(("owner", owner, owner_where))
-    if "coordinator" in v and len(v["coordinator"][0]) >= 2:
-        meta["coordinator"] = v["coordinator"][0]
-        report.metadata.append(("coordinator", *v["coordinator"]))
-    meta["review"] = "mandate-period"
+    for key in ("coordinator", "responsible", "contact"):
+        if key in v and len(v[key][0]) >= 2:
+            meta[key] = v[key][0]
+            report.metadata.append((key, *v[key]))
+    meta["review"] = int(v["review"][0]) if "review" in v and v["review"][0].isdigit() else "mandate-period"
+    if "review" in v:
+        report.metadata.append(("review", str(meta["review"]), v["review"][1]))
+    if "valid_from" in v:
+        meta["valid_from"] = v["valid_from"][0]
+        report.metadata.append(("valid_from", *v["valid_from"]))
     if not decisions:
         year = None
         if "date" in v and v["date"][0][:4].isdigit():

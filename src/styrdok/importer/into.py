@@ -21,6 +21,7 @@ from .. import pandoc, source
 from ..errors import Severity, StyrdokError
 from ..i18n import _, ngettext
 from ..model import PREAMBLE_ID, Policy
+from ..render import document
 from ..workspace import Workspace
 from . import headings as heading_rules
 from . import markdown, wordfile
@@ -29,6 +30,7 @@ from .convert import _losses, tracked_entry
 from .report import Entry, Report
 
 STYRDOK_STYLES = {"dokumenttyp", "beslutsrad"}
+CONTROL_STYLE = document.CONTROL_STYLE.lower()  # the control block's table
 TITLE_BOOKMARK = "titel"
 REMISS_NOTICE = re.compile(r"^Remissversion\s+–\s+svar senast\b")
 REMISS_MARK = "REMISSVERSION"
@@ -108,6 +110,11 @@ def _plan(doc: wordfile.WordFile, policy: Policy, report: Report) -> Plan:
     dropped = []
     for p in doc.paragraphs:
         names = {s.name for s in p.styles[:1]} | {p.style.lower()}
+        if CONTROL_STYLE in names and p.in_table is not None:
+            if p.in_table not in plan.drop_tables:
+                dropped.append(p)
+            plan.drop_tables.add(p.in_table)
+            continue
         if names & STYRDOK_STYLES or TITLE_BOOKMARK in p.bookmarks:
             plan.drop.add(p.number)
             dropped.append(p)
@@ -137,10 +144,10 @@ def _plan(doc: wordfile.WordFile, policy: Policy, report: Report) -> Plan:
         previous = level
     if dropped:
         report.guesses.append(Entry(ngettext(
-            "{n} paragraph styrdok itself put in (document type, title, decision lines, remiss notice) was left out; "
-            "the front matter is unchanged",
-            "{n} paragraphs styrdok itself put in (document type, title, decision lines, remiss notice) were left out; "
-            "the front matter is unchanged", len(dropped)).format(n=len(dropped))))
+            "{n} part styrdok itself put in (document type, title, decision lines, control block, remiss notice) was "
+            "left out; the front matter is unchanged",
+            "{n} parts styrdok itself put in (document type, title, decision lines, control block, remiss notice) were "
+            "left out; the front matter is unchanged", len(dropped)).format(n=len(dropped))))
     if remiss:
         report.guesses.append(Entry(_("remissversion: the reference numbers before headings, paragraphs and items "
                                       "were removed")))

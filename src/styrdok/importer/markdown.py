@@ -31,7 +31,8 @@ def scalar(value: Any) -> str:
 def front_matter(meta: dict[str, Any]) -> str:
     """The YAML block between '---' lines, keys in the README's order, lists indented as the seed's."""
     lines = ["---"]
-    for key in ("id", "title", "type", "owner", "coordinator", "review", "status"):
+    for key in ("id", "title", "type", "owner", "coordinator", "review", "responsible", "contact", "valid_from",
+                "status"):
         if meta.get(key) is not None:
             lines.append(f"{key}: {scalar(meta[key])}")
     lines.append("decisions:")

@@ -38,22 +38,27 @@ DEFAULT_OWNER = "kommunfullmäktige"
 LABELS = {
     "body": ("beslutad av", "fastställd av", "antagen av", "beslutsinstans", "beslutande organ", "beslutande",
              "beslutsfattare", "fastställt av", "antaget av"),
+    "owner": ("dokumentägare", "ägare", "ägare av dokumentet"),
     "date": ("datum", "beslutsdatum", "fastställd", "antagen", "beslutad", "fastställd datum", "datum för beslut",
              "fastställt", "antaget", "beslutat", "fastställelsedatum"),
     "paragraph": ("paragraf", "§", "beslutsparagraf", "protokollsparagraf", "paragrafnummer", "protokoll §"),
     "dnr": ("diarienummer", "dnr", "diarienr", "ärendenummer", "dnr."),
-    "coordinator": ("dokumentansvarig", "ansvarig", "ansvarig för dokumentet", "samordnare", "ansvarig enhet",
-                    "ansvarig förvaltning", "dokumentägare", "handläggare"),
+    "responsible": ("dokumentansvarig", "ansvarig", "ansvarig för dokumentet", "dokumentansvarig tjänsteperson"),
+    "coordinator": ("samordnare", "ansvarig enhet", "ansvarig förvaltning", "samordnande enhet", "samordnas av"),
+    "contact": ("kontaktperson", "kontakt", "handläggare", "upplysningar"),
+    "valid_from": ("giltig från", "gäller från", "gäller fr.o.m.", "giltig fr.o.m.", "gäller fr o m", "ikraftträdande",
+                   "träder i kraft"),
+    "review": ("revideras", "revidering", "revideringsintervall", "ska revideras", "revideringsperiod"),
     "type": ("dokumenttyp", "typ av dokument", "dokumentslag", "styrdokument"),
     "title": ("dokumentnamn", "titel", "dokumenttitel", "namn på dokument"),
     "keywords": ("sökord", "nyckelord"),
     "revised": ("reviderad", "senast reviderad", "revideringsdatum", "reviderad datum", "senaste revidering",
                 "reviderat"),
 }
-REPORT_ONLY = ("gäller för", "giltig till", "gäller till", "giltig från", "gäller från", "giltighetstid", "ersätter",
-               "uppföljning", "revideras", "nästa revidering", "relaterade dokument", "målgrupp", "version",
-               "senast ändrad", "tidigare beslut", "gäller", "giltighet", "diarieplan", "upprättad av",
-               "framtagen av", "kontaktperson", "beslutshistorik", "status", "tillämpning")
+REPORT_ONLY = ("gäller för", "giltig till", "gäller till", "giltighetstid", "ersätter", "uppföljning",
+               "nästa revidering", "relaterade dokument", "målgrupp", "version", "senast ändrad", "tidigare beslut",
+               "gäller", "giltighet", "diarieplan", "upprättad av", "framtagen av", "beslutshistorik", "status",
+               "tillämpning", "ska revideras senast", "revideras senast")
 KEY_OF = {label: key for key, labels in LABELS.items() for label in labels}
 
 
@@ -154,6 +159,23 @@ def _value(key: str, label: str, value: str, found: Harvest, where: str) -> None
             found.put("paragraph", str(d.paragraph), where)
     elif key == "body":
         found.put("body", body_name(value), where)
+    elif key == "valid_from":
+        m = re.match(r"^(\d{4}-\d{2}-\d{2})\b", value)
+        if m:
+            found.put(key, m.group(1), where)
+        else:
+            found.unmapped.append((label, value, where))
+    elif key == "review":
+        years = re.search(r"(\d+)\s*år|vart\s+(\d+)", value.lower())
+        words = {"vartannat": 2, "vart annat": 2, "vart tredje": 3, "vart fjärde": 4, "varje år": 1, "årligen": 1}
+        if "mandatperiod" in value.lower():
+            found.put(key, "mandate-period", where)
+        elif years and 1 <= int(years.group(1) or years.group(2)) <= 10:
+            found.put(key, str(int(years.group(1) or years.group(2))), where)
+        elif (n := next((v for k, v in words.items() if k in value.lower()), None)) is not None:
+            found.put(key, str(n), where)
+        else:
+            found.unmapped.append((label, value, where))
     elif key in ("date", "revised"):
         m = re.match(rf"^({DATE})\s*(?:,?\s*§\s*(\d+))?", value)
         if not m:

@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import os
 import types
 import typing
 from collections.abc import Callable
@@ -16,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import pandoc
+from . import clock, pandoc
 from .output import atomic_write
 from .templates import Templates
 
@@ -43,7 +42,7 @@ def _code_fingerprint() -> str:
 def fingerprint(templates: Templates, *parts: str) -> str:
     digest = hashlib.sha256(_code_fingerprint().encode())
     _hash_tree(digest, templates.override_dir, ("*",))
-    digest.update(repr((parts, os.environ.get("SOURCE_DATE_EPOCH"))).encode())
+    digest.update(repr((parts, clock.epoch())).encode())
     return digest.hexdigest()
 
 

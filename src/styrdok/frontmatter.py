@@ -49,6 +49,25 @@ def decode(data: bytes) -> str:
     return data.decode("utf-8").removeprefix(BOM).replace("\r\n", "\n")
 
 
+@dataclass(frozen=True)
+class Encoding:
+    """How a policy file is stored: with a BOM or not, CRLF or LF line endings. A file styrdok
+    rewrites keeps both, so only the lines that changed differ."""
+
+    bom: bool = False
+    crlf: bool = False
+
+    @classmethod
+    def of(cls, data: bytes) -> "Encoding":
+        return cls(data.startswith(BOM.encode("utf-8")), b"\r\n" in data)
+
+    def encode(self, text: str) -> bytes:
+        """`text` ('\\n' line endings, no BOM, as `decode` gives) stored this way."""
+        if self.crlf:
+            text = text.replace("\n", "\r\n")
+        return ((BOM if self.bom else "") + text).encode("utf-8")
+
+
 def split(text: str, path: str = "") -> Split:
     """Cut `text` (as `decode` returns it) into front matter and text; InvalidPolicy naming `path` if it cannot be."""
     def refuse(message: str, hint: str) -> InvalidPolicy:
@@ -88,8 +107,4 @@ def edit(text: str, change: Change) -> str:
 def rewrite(data: bytes, change: Change) -> bytes:
     """The file `data` with `change` applied to its front matter, keeping its BOM and line endings,
     so that only the changed lines differ."""
-    text = data.decode("utf-8")
-    new = edit(decode(data), change)
-    if "\r\n" in text:
-        new = new.replace("\n", "\r\n")
-    return ((BOM if text.startswith(BOM) else "") + new).encode("utf-8")
+    return Encoding.of(data).encode(edit(decode(data), change))

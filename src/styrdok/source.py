@@ -17,7 +17,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from . import frontmatter, pandoc
+from . import clock, frontmatter, pandoc
 from .errors import InvalidPolicy, Problem, Severity
 from .model import (PREAMBLE_ID, Action, Block, Consultation, Contact, Decision, Metadata, Policy, Review,
                     Section, Status)
@@ -333,7 +333,7 @@ def _date(value: Any, path: tuple, line_of, report: _Report) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        return clock.parse_date(value)
     except ValueError:
         report.error(line_of(path), f"'{_where(path)}': {value} is not a real date", _HINTS["date"])
         return None

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .errors import StyrdokError
+from .errors import Problem, StyrdokError
 
 if TYPE_CHECKING:
     from .templates import Templates
@@ -65,6 +65,17 @@ class LabelError(StyrdokError):
     """A label or theme file that cannot be used, or a label that does not exist."""
 
 
+def _at(where: str, message: str, hint: str = "") -> Problem:
+    """A problem at `where` ('templates/labels.sv.yaml:12', or a file alone)."""
+    path, _, line = where.rpartition(":")
+    return Problem(path, int(line), message, hint) if path and line.isdigit() else Problem(where, 0, message, hint)
+
+
+def _refuse(where: str, message: str, hint: str = "") -> LabelError:
+    name = Path(where.rpartition(":")[0] or where).name
+    return LabelError(f"{name} cannot be used", [_at(where, message, hint)])
+
+
 # --- reading YAML with line numbers -------------------------------------------------------------
 
 def _flatten(node: yaml.Node, prefix: str, out: dict[str, tuple[Any, int]], where: str) -> None:
@@ -73,7 +84,7 @@ def _flatten(node: yaml.Node, prefix: str, out: dict[str, tuple[Any, int]], wher
         for key, value in node.value:
             name = f"{prefix}{key.value}"
             if name in out or any(k.startswith(name + ".") for k in out):
-                raise LabelError(f"{where}:{key.start_mark.line + 1}: key '{name}' appears twice\n    fix: keep one of them")
+                raise _refuse(f"{where}:{key.start_mark.line + 1}", f"key '{name}' appears twice", "keep one of them")
             _flatten(value, name + ".", out, where)
         return
     key = prefix.rstrip(".")
@@ -82,29 +93,29 @@ def _flatten(node: yaml.Node, prefix: str, out: dict[str, tuple[Any, int]], wher
         items = []
         for item in node.value:
             if not isinstance(item, yaml.ScalarNode):
-                raise LabelError(f"{where}:{item.start_mark.line + 1}: '{key}' must be a list of texts")
+                raise _refuse(f"{where}:{item.start_mark.line + 1}", f"'{key}' must be a list of texts")
             items.append(item.value)
         out[key] = (items, line)
     elif isinstance(node, yaml.ScalarNode):
         out[key] = (None if node.tag.endswith(":null") else node.value, line)
     else:
-        raise LabelError(f"{where}:{line}: '{key}' has a value styrdok cannot read")
+        raise _refuse(f"{where}:{line}", f"'{key}' has a value styrdok cannot read")
 
 
 def _read(data: bytes, where: str) -> dict[str, tuple[Any, int]]:
     try:
         root = yaml.compose(data.decode("utf-8"), Loader=yaml.SafeLoader)
     except UnicodeDecodeError:
-        raise LabelError(f"{where}: the file is not UTF-8\n    fix: save it as UTF-8") from None
+        raise _refuse(where, "the file is not UTF-8", "save it as UTF-8") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
-        raise LabelError(f"{where}{line}: not valid YAML: {getattr(exc, 'problem', exc)}\n"
-                         "    fix: check the indentation, and quote texts that contain ':' or '#'") from None
+        raise _refuse(f"{where}{line}", f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                      "check the indentation, and quote texts that contain ':' or '#'") from None
     if root is None:
         return {}
     if not isinstance(root, yaml.MappingNode):
-        raise LabelError(f"{where}:1: the file must be a mapping of keys\n    fix: see the packaged {Path(where).name}")
+        raise _refuse(f"{where}:1", "the file must be a mapping of keys", f"see the packaged {Path(where).name}")
     out: dict[str, tuple[Any, int]] = {}
     _flatten(root, "", out, where)
     return out
@@ -117,12 +128,12 @@ def _fields(text: str) -> set[str]:
         return {"\0invalid"}
 
 
-def _merged(templates: Templates, name: str) -> tuple[dict[str, tuple[Any, str]], list[str]]:
+def _merged(templates: Templates, name: str) -> tuple[dict[str, tuple[Any, str]], list[Problem]]:
     """The packaged file with the override's values on top: {key: (value, 'file:line')}."""
     packaged = resources.files("styrdok").joinpath("templates", name)
     defaults = _read(packaged.read_bytes(), f"styrdok/templates/{name}")
     values: dict[str, tuple[Any, str]] = {k: (v, f"styrdok/templates/{name}:{line}") for k, (v, line) in defaults.items()}
-    problems: list[str] = []
+    problems: list[Problem] = []
     override = templates.override_dir / name if templates.override_dir else None
     if override and override.is_file():
         where = f"templates/{name}"
@@ -130,18 +141,18 @@ def _merged(templates: Templates, name: str) -> tuple[dict[str, tuple[Any, str]]
             if key not in defaults:
                 close = [k for k in defaults if k.rsplit(".", 1)[-1] == key.rsplit(".", 1)[-1]]
                 hint = f"did you mean {', '.join(close[:3])}?" if close else f"see the keys in the packaged {name}"
-                problems.append(f"{where}:{line}: unknown key '{key}'\n    fix: {hint}")
+                problems.append(_at(f"{where}:{line}", f"unknown key '{key}'", hint))
                 continue
             default = defaults[key][0]
             if isinstance(default, list) != isinstance(value, list) or (isinstance(default, list) and len(default) != len(value)):
                 kind = f"a list of {len(default)} texts" if isinstance(default, list) else "a text"
-                problems.append(f"{where}:{line}: '{key}' must be {kind}, like the packaged default")
+                problems.append(_at(f"{where}:{line}", f"'{key}' must be {kind}, like the packaged default"))
                 continue
             if isinstance(default, str) and isinstance(value, str) and not _fields(value) <= _fields(default):
                 offered = ", ".join(f"{{{f}}}" for f in sorted(_fields(default))) or "none"
                 unknown = ", ".join(f"{{{f}}}" for f in sorted(_fields(value) - _fields(default)))
-                problems.append(f"{where}:{line}: '{key}' uses {unknown}, which this text does not offer\n"
-                                f"    fix: placeholders here: {offered} (write {{{{ and }}}} for literal braces)")
+                problems.append(_at(f"{where}:{line}", f"'{key}' uses {unknown}, which this text does not offer",
+                                    f"placeholders here: {offered} (write {{{{ and }}}} for literal braces)"))
                 continue
             values[key] = (value, f"{where}:{line}")
     return values, problems
@@ -159,7 +170,7 @@ class Labels:
     def load(cls, templates: Templates) -> Labels:
         values, problems = _merged(templates, LABELS_FILE)
         if problems:
-            raise LabelError("the labels cannot be used:\n" + "\n".join(f"  - {p}" for p in problems))
+            raise LabelError("the labels cannot be used", problems)
         return cls(values)
 
     @classmethod
@@ -173,21 +184,21 @@ class Labels:
         except KeyError:
             near = sorted(k for k in self._values if k.startswith(key.rsplit(".", 1)[0] + "."))[:5]
             hint = f"keys near it: {', '.join(near)}" if near else f"see the packaged {LABELS_FILE}"
-            raise LabelError(f"label '{key}' is not defined in {LABELS_FILE}\n    fix: {hint}") from None
+            raise LabelError.because(f"label '{key}' is not defined in {LABELS_FILE}", "no label file has it", hint) from None
 
     def __call__(self, key: str, **values: object) -> str:
         text, where = self._get(key)
         if not isinstance(text, str):
-            raise LabelError(f"{where}: label '{key}' is a list; use labels.list('{key}')")
+            raise _refuse(where, f"label '{key}' is a list; use labels.list('{key}')")
         try:
             return text.format_map(values) if values or "{" in text else text
         except (KeyError, IndexError, ValueError) as exc:
-            raise LabelError(f"{where}: label '{key}' needs the value {exc} (given: {', '.join(values) or 'none'})") from None
+            raise _refuse(where, f"label '{key}' needs the value {exc} (given: {', '.join(values) or 'none'})") from None
 
     def list(self, key: str) -> list[str]:
         value, where = self._get(key)
         if not isinstance(value, list):
-            raise LabelError(f"{where}: label '{key}' is a text, not a list")
+            raise _refuse(where, f"label '{key}' is a text, not a list")
         return list(value)
 
     def get(self, key: str, default: str, **values: object) -> str:
@@ -267,7 +278,7 @@ class Theme:
         def text(key: str) -> str:
             value, where = values[key]
             if not isinstance(value, str) or not value.strip():
-                problems.append(f"{where}: '{key}' must be a text")
+                problems.append(_at(where, f"'{key}' must be a text"))
                 return ""
             return value.strip()
 
@@ -275,7 +286,7 @@ class Theme:
         for key in sorted(k for k in values if k.startswith("palette.")):
             color = text(key)
             if color and not COLOR.match(color):
-                problems.append(f"{values[key][1]}: '{key}': {color!r} is not a colour like \"#1f4e79\"")
+                problems.append(_at(values[key][1], f"'{key}': {color!r} is not a colour like \"#1f4e79\""))
             palette[key.removeprefix("palette.")] = color.lower()
         logo = None
         file_value, file_where = values["logo.file"]
@@ -284,36 +295,36 @@ class Theme:
         theme = cls(organisation=text("organisation"), logo=logo,
                     fonts=Fonts(text("fonts.body"), text("fonts.heading"), text("fonts.mono")), palette=palette)
         if problems:
-            raise LabelError("the theme cannot be used:\n" + "\n".join(f"  - {p}" for p in problems))
+            raise LabelError("the theme cannot be used", problems)
         return theme
 
 
 def _logo(templates: Templates, name: str, where: str, alt: str, height: tuple[Any, str],
-          problems: list[str]) -> Logo | None:
+          problems: list[Problem]) -> Logo | None:
     suffix = Path(name).suffix.lower()
     if suffix not in LOGO_TYPES or Path(name).name != name:
-        problems.append(f"{where}: logo.file {name!r} must be the name of an .svg or .png file in templates/")
+        problems.append(_at(where, f"logo.file {name!r} must be the name of an .svg or .png file in templates/"))
         return None
     data = templates.bytes(name)
     if data is None:
-        problems.append(f"{where}: the logo {name} is not in templates/ (nor packaged)\n"
-                        "    fix: put the file in the repository's templates/ folder, or correct logo.file")
+        problems.append(_at(where, f"the logo {name} is not in templates/ (nor packaged)",
+                            "put the file in the repository's templates/ folder, or correct logo.file"))
         return None
     if not alt:
-        problems.append(f"{where}: the logo needs alt text (logo.alt), e.g. the organisation's name")
+        problems.append(_at(where, "the logo needs alt text (logo.alt)", "e.g. the organisation's name"))
     try:
         height_mm = float(height[0])
     except (TypeError, ValueError):
-        problems.append(f"{height[1]}: logo.height_mm must be a number of millimetres, e.g. 14")
+        problems.append(_at(height[1], "logo.height_mm must be a number of millimetres", "e.g. 14"))
         height_mm = 14.0
     if suffix == ".png":
         try:
             png_size(data)
         except ValueError:
-            problems.append(f"{where}: {name} is not a PNG file")
+            problems.append(_at(where, f"{name} is not a PNG file"))
             return None
     elif b"<svg" not in data[:4096]:
-        problems.append(f"{where}: {name} is not an SVG file")
+        problems.append(_at(where, f"{name} is not an SVG file"))
         return None
     return Logo(data, LOGO_TYPES[suffix], alt, height_mm, name)
 

@@ -21,10 +21,10 @@ from ..cache import BuildCache
 from ..consult import remiss_of, render_package
 from ..errors import InvalidPolicy, Problem
 from ..model import Policy
-from ..redline import render_redline
+from ..redline import Prepared, prepare, render_prepared
 from ..render.document import Presentation, body_blocks, presentation
-from ..render.html import HTML_OPTIONS, render_html
-from ..render.pdf import TypstFailed
+from ..render.html import HTML_OPTIONS, html_document, render_html
+from ..render.pdf import TypstFailed, typst_document
 from ..render.policy import render_documents
 from ..templates import Templates
 from ..workspace import POLICY_DIR
@@ -109,10 +109,11 @@ class _Maker:
         made = Made(self.entry.id)
         self._parse([unit.version for unit, _ in self.job.units] +
                     [unit.previous for unit, _ in self.job.units if unit.redline and unit.previous])
-        self._prefetch([unit.version for unit, _ in self.job.units if not unit.redline])
+        redlines = {unit.folder: self._prepare(unit) for unit, _ in self.job.units if unit.redline}
+        self._prefetch([unit.version for unit, _ in self.job.units if not unit.redline], list(redlines.values()))
         try:
             for unit, published in self.job.units:
-                made.folders.append(self._frozen(unit, published))
+                made.folders.append(self._frozen(unit, published, redlines.get(unit.folder)))
         finally:
             pandoc.forget_prefetched()
         if self.job.remiss and self.entry.consultation:
@@ -127,12 +128,15 @@ class _Maker:
         parsed = pandoc.concurrently(*(lambda v=v: _load(v, sources[v.blob]) for v in todo.values())) if todo else []
         self.policies.update(zip(todo, parsed))
 
-    def _prefetch(self, versions: list[AdoptedVersion]) -> None:
-        """The HTML and Typst of every version's body, each in one pandoc run (render_documents then takes them)."""
-        if len(versions) > 1:
-            docs = [pandoc.document(body_blocks(self.policies[v.blob])) for v in versions]
-            pandoc.concurrently(lambda: pandoc.prefetch(docs, "html5", *HTML_OPTIONS),
-                                lambda: pandoc.prefetch(docs, "typst"))
+    def _prefetch(self, versions: list[AdoptedVersion], redlines: list[Prepared]) -> None:
+        """The HTML and the Typst of every version's body and every redline, each format in one pandoc run
+        (starting pandoc costs more than converting a policy); the renderers then take them from there."""
+        bodies = [body_blocks(self.policies[v.blob]) for v in versions]
+        html = [html_document(blocks) for blocks in bodies] + [r.documents()["html5"] for r in redlines]
+        typst = [typst_document(blocks) for blocks in bodies] + [r.documents()["typst"] for r in redlines]
+        if len(html) > 1:
+            pandoc.concurrently(lambda: pandoc.prefetch(html, "html5", *HTML_OPTIONS),
+                                lambda: pandoc.prefetch(typst, "typst"))
 
     def _policy(self, version: AdoptedVersion) -> Policy:
         if version.blob not in self.policies:
@@ -141,19 +145,19 @@ class _Maker:
 
     # frozen folders --------------------------------------------------------------------------------
 
-    def _frozen(self, unit: Frozen, published: State) -> FrozenFolder:
-        files = self._redline(unit) if unit.redline else self._version(unit, published)
+    def _frozen(self, unit: Frozen, published: State, redline: Prepared | None) -> FrozenFolder:
+        files = render_prepared(redline).files if redline else self._version(unit, published)
         listing: dict[str, Record] = {name: published.kept.get(name) or record(data) for name, data in files.items()}
         self.sizes.update({f"{unit.folder}/{name}": rec["bytes"] for name, rec in listing.items()})
         manifest = as_json({**unit.about(), "files": dict(sorted(listing.items()))})
         return FrozenFolder(unit, {n: d for n, d in files.items() if n not in published.kept}, manifest)
 
-    def _redline(self, unit: Frozen) -> dict[str, bytes]:
-        """The redline from one adopted version to the next: redline.html, .docx, .pdf and changes.md."""
+    def _prepare(self, unit: Frozen) -> Prepared:
+        """The redline from one adopted version to the next (redline.html, .docx, .pdf, changes.md), laid out."""
         old, new = unit.previous, unit.version
         assert old is not None
         labels = (f"versionen antagen {old.date.isoformat()}", f"versionen antagen {new.date.isoformat()}")
-        return render_redline(self._policy(old), self._policy(new), self.templates, labels=labels).files
+        return prepare(self._policy(old), self._policy(new), self.templates, labels=labels)
 
     def _version(self, unit: Frozen, published: State) -> dict[str, bytes]:
         """A version's PDF and Word, and its page (which links them with their sizes)."""

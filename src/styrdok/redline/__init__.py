@@ -15,10 +15,12 @@ from ..diff import PolicyDiff, diff_policies
 from ..model import Policy
 from ..render.document import Presentation, presentation
 from ..templates import Templates
-from .document import layout
+from ..render.html import html_document
+from ..render.pdf import typst_document
+from .document import Layout, layout
 from .docx import DocxMarker, render_redline_docx
-from .html import HtmlMarker, render_redline_html
-from .pdf import TypstMarker, render_redline_pdf
+from .html import HtmlMarker, html_blocks, render_redline_html
+from .pdf import TypstMarker, pdf_blocks, render_redline_pdf
 from .summary import Summary, markdown, summarize
 
 FILES = ("redline.html", "redline.docx", "redline.pdf", "changes.md")
@@ -46,6 +48,54 @@ def view(policy: Policy, templates: Templates | None = None) -> Presentation:
                    header_note=HEADER_NOTE, control=())  # the redline compares texts; the control block is the documents'.
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A redline diffed and laid out, not yet rendered: everything its four files are made from."""
+
+    diff: PolicyDiff
+    old_view: Presentation
+    new_view: Presentation
+    html_layout: Layout
+    pdf_layout: Layout
+    summary: Summary
+    author: str
+    templates: Templates
+
+    def documents(self) -> dict[str, pandoc.Ast]:
+        """The pandoc documents its HTML and PDF convert, by target format (for `pandoc.prefetch`)."""
+        return {"html5": html_document(html_blocks(self.html_layout)),
+                "typst": typst_document(pdf_blocks(self.pdf_layout, self.summary, TYPST))}
+
+
+TYPST = TypstMarker()
+
+
+def prepare(old: Policy, new: Policy, templates: Templates, *, author: str | None = None,
+            labels: tuple[str, str] | None = None) -> Prepared:
+    """Diff two versions and lay the redline out; `render_prepared` renders it."""
+    diff = diff_policies(old, new)
+    old_view, new_view = view(old, templates), view(new, templates)
+    old_label, new_label = labels or (old.path, new.path)
+    html_layout = layout(diff, old_view, new_view, HtmlMarker(new_view.timestamp.date().isoformat()))
+    return Prepared(diff, old_view, new_view, html_layout, layout(diff, old_view, new_view, TYPST),
+                    summarize(diff, html_layout.units, old_label, new_label), author or new_view.owner, templates)
+
+
+def render_prepared(prepared: Prepared, files: Collection[str] = FILES) -> Redline:
+    """Render the redline `files` (by default all of FILES) in memory, concurrently."""
+    p, templates = prepared, prepared.templates
+    renderers = {
+        "redline.html": lambda: render_redline_html(p.html_layout, p.new_view, p.summary, templates),
+        "redline.docx": lambda: _docx(p.diff, p.old_view, p.new_view, templates,
+                                      DocxMarker(p.author, p.new_view.timestamp)),
+        "redline.pdf": lambda: render_redline_pdf(p.pdf_layout, p.new_view, p.summary, templates, TYPST),
+        "changes.md": lambda: markdown(p.summary).encode("utf-8"),
+    }
+    names = [name for name in renderers if name in files]
+    out = dict(zip(names, pandoc.concurrently(*(renderers[name] for name in names))))
+    return Redline(p.diff, p.summary, out)
+
+
 def render_redline(old: Policy, new: Policy, templates: Templates, *, author: str | None = None,
                    labels: tuple[str, str] | None = None, files: Collection[str] = FILES) -> Redline:
     """Diff two versions and render the redline `files` (by default all of FILES) in memory.
@@ -53,21 +103,7 @@ def render_redline(old: Policy, new: Policy, templates: Templates, *, author: st
     Tracked changes are by `author` (default: the deciding body) and dated like the new
     version's build (SOURCE_DATE_EPOCH, else its last decision), so outputs are reproducible.
     """
-    diff = diff_policies(old, new)
-    old_view, new_view = view(old, templates), view(new, templates)
-    old_label, new_label = labels or (old.path, new.path)
-    html_layout = layout(diff, old_view, new_view, HtmlMarker(new_view.timestamp.date().isoformat()))
-    summary = summarize(diff, html_layout.units, old_label, new_label)
-    renderers = {
-        "redline.html": lambda: render_redline_html(html_layout, new_view, summary, templates),
-        "redline.docx": lambda: _docx(diff, old_view, new_view, templates, DocxMarker(author or new_view.owner,
-                                                                                      new_view.timestamp)),
-        "redline.pdf": lambda: _pdf(diff, old_view, new_view, summary, templates),
-        "changes.md": lambda: markdown(summary).encode("utf-8"),
-    }
-    names = [name for name in renderers if name in files]
-    out = dict(zip(names, pandoc.concurrently(*(renderers[name] for name in names))))
-    return Redline(diff, summary, out)
+    return render_prepared(prepare(old, new, templates, author=author, labels=labels), files)
 
 
 def _docx(diff: PolicyDiff, old_view: Presentation, new_view: Presentation, templates: Templates,
@@ -75,10 +111,4 @@ def _docx(diff: PolicyDiff, old_view: Presentation, new_view: Presentation, temp
     return render_redline_docx(layout(diff, old_view, new_view, marker), new_view, templates, marker)
 
 
-def _pdf(diff: PolicyDiff, old_view: Presentation, new_view: Presentation, summary: Summary,
-         templates: Templates) -> bytes:
-    marker = TypstMarker()
-    return render_redline_pdf(layout(diff, old_view, new_view, marker), new_view, summary, templates, marker)
-
-
-__all__ = ["FILES", "Redline", "render_redline", "view"]
+__all__ = ["FILES", "Prepared", "Redline", "prepare", "render_prepared", "render_redline", "view"]

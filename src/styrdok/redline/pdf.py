@@ -82,6 +82,11 @@ def summary_blocks(summary: Summary, marker: TypstMarker) -> list[pandoc.Ast]:
     return blocks + [{"t": "RawBlock", "c": ["typst", "#pagebreak(weak: true)"]}]
 
 
+def pdf_blocks(layout: Layout, summary: Summary, marker: TypstMarker) -> list[pandoc.Ast]:
+    """The summary page, then the marked text."""
+    return summary_blocks(summary, marker) + layout.body
+
+
 def render_redline_pdf(layout: Layout, view: Presentation, summary: Summary, templates: Templates,
                        marker: TypstMarker) -> bytes:
-    return render_pdf(summary_blocks(summary, marker) + layout.body, view, templates, extra=("redline.typ",))
+    return render_pdf(pdf_blocks(layout, summary, marker), view, templates, extra=("redline.typ",))

@@ -128,10 +128,15 @@ def render_pdf(blocks: list[pandoc.Ast], view: Presentation, templates: Template
                extra: Sequence[str] = ()) -> bytes:
     """The PDF of pandoc `blocks` in the page design policy.typ (then the `extra` templates, e.g.
     redline.typ), with `view`'s metadata and timestamp: the one PDF pipeline (build, consult, redline)."""
-    body = pandoc.write(pandoc.document(blocks), "typst").decode("utf-8")
+    body = pandoc.write(typst_document(blocks), "typst").decode("utf-8")
     parts = [Part(templates.origin(name), templates.text(name)) for name in (TEMPLATE, *extra)]
     return compile_pdf(body, view.pdf_meta(templates.labels, templates.theme), parts, view.timestamp,
                        font_dirs=font_dirs(templates))
+
+
+def typst_document(blocks: list[pandoc.Ast]) -> pandoc.Ast:
+    """The pandoc document `render_pdf` converts to Typst (what `pandoc.prefetch` is given)."""
+    return pandoc.document(blocks)
 
 
 @dataclass(frozen=True)

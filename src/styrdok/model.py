@@ -62,6 +62,16 @@ class Consultation:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """The officer handling the document (handläggare), named in the missiv and the tjänsteskrivelse."""
+
+    name: str
+    title: str | None = None  # e.g. "utvecklingsstrateg"
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
 class Metadata:
     id: str
     title: str
@@ -73,6 +83,7 @@ class Metadata:
     decisions: tuple[Decision, ...]
     consultation: Consultation | None = None
     keywords: tuple[str, ...] = ()
+    contact: Contact | None = None
 
     @property
     def pending_decisions(self) -> tuple[Decision, ...]:

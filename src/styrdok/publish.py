@@ -34,7 +34,7 @@ from .output import OutputDir
 from .redline import render_redline
 from .render.document import DOCTYPES, Presentation, presentation
 from .render.html import render_html
-from .render.remiss import FORM, MISSIV, VERSION, swedish_date
+from .consult.package import FORM, MISSIV, VERSION, swedish_date
 from .workspace import POLICY_DIR, Workspace
 
 SITE_DIR = Path("build") / "site"

@@ -19,7 +19,7 @@ import yaml
 
 from . import pandoc
 from .errors import InvalidPolicy, Problem, Severity
-from .model import (PREAMBLE_ID, Action, Block, Consultation, Decision, Metadata, Policy, Review,
+from .model import (PREAMBLE_ID, Action, Block, Consultation, Contact, Decision, Metadata, Policy, Review,
                     Section, Status)
 
 MAX_BYTES = 2 * 1024 * 1024  # far above any real policy; refuse before pandoc spends minutes on it
@@ -202,7 +202,7 @@ def _metadata(stem: str, yaml_text: str, report: _Report) -> Metadata | None:
     return Metadata(id=stem, title=raw["title"].strip(), type=raw["type"], owner=raw["owner"],
                     coordinator=raw.get("coordinator"), review=Review(raw.get("review", "mandate-period")),
                     status=status, decisions=decisions, consultation=consultation,
-                    keywords=tuple(raw.get("keywords", ())))
+                    keywords=tuple(raw.get("keywords", ())), contact=_contact(raw.get("contact")))
 
 
 _HINTS = {
@@ -275,6 +275,12 @@ def _date(value: Any, path: tuple, line_of, report: _Report) -> dt.date | None:
     except ValueError:
         report.error(line_of(path), f"'{_where(path)}': {value} is not a real date", _HINTS["date"])
         return None
+
+
+def _contact(raw: dict | None) -> Contact | None:
+    if not raw:
+        return None
+    return Contact(name=raw["name"].strip(), title=raw.get("title"), phone=raw.get("phone"), email=raw.get("email"))
 
 
 def _decision(raw: dict, path: tuple, line_of, report: _Report) -> Decision | None:

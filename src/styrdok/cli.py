@@ -10,11 +10,13 @@ from typing import IO, Any
 
 import click
 
-from . import __version__, build as builder, doctor as doctor_lib, lifecycle, publish as publisher, redline
+from . import __version__, build as builder, changed as changes, doctor as doctor_lib, lifecycle, publish as publisher, redline
+from . import annotate, scaffold
 from .consult import consult as consult_policy
 from .redline import summary as redline_summary
-from .errors import Severity, StyrdokError
+from .errors import Problem, Severity, StyrdokError
 from .history import History
+from .output import atomic_write
 from .workspace import Workspace
 
 
@@ -50,9 +52,14 @@ def _workspace() -> Workspace:
     return Workspace.find()
 
 
+def _machine() -> bool:
+    """In CI or without a terminal: no progress animation, no colour, one line per policy."""
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes") or not sys.stderr.isatty()
+
+
 def _progress() -> builder.Progress:
     """One line per policy; on a terminal, one line updated in place."""
-    tty = sys.stderr.isatty()
+    tty = not _machine()
 
     def show(result: builder.PolicyResult, done: int, total: int) -> None:
         state = ("unchanged" if result.cached else click.style("ok", fg="green")) if result.ok \
@@ -66,11 +73,18 @@ def _progress() -> builder.Progress:
     return show
 
 
+def _print_problem(problem: Problem) -> None:
+    """A problem as `file:line: message` (and its fix); in GitHub Actions also as an annotation."""
+    colour = "red" if problem.severity is Severity.ERROR else "yellow"
+    click.secho(str(problem), fg=colour, err=True)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        click.echo(annotate.github(problem))
+
+
 def _print_problems(report: builder.Report) -> None:
     for result in report.results:
         for problem in result.problems:
-            colour = "red" if problem.severity is Severity.ERROR else "yellow"
-            click.secho(str(problem), fg=colour, err=True)
+            _print_problem(problem)
 
 
 def _versions() -> str:
@@ -86,26 +100,39 @@ def _show_version(ctx: click.Context, _: click.Parameter, value: bool) -> None:
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, help="Show versions and exit.",
               callback=_show_version)
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """styrdok: a municipality's governing documents (styrdokument) under version control.
 
     Run it in a policy repository: a folder with policy/*.md (and optionally templates/).
     """
+    if _machine():
+        ctx.color = False
+
+
+def _policy_ids(args: tuple[str, ...]) -> tuple[str, ...]:
+    """Policy ids, also given as file names (policy/social-ekonomi.md), as a pre-commit hook passes them."""
+    return tuple(Path(a).stem if a.endswith(".md") else a for a in args)
 
 
 @main.command()
 @click.argument("ids", nargs=-1)
-def check(ids: tuple[str, ...]) -> None:
+@click.option("--codequality", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="Also write the problems as a GitLab Code Quality report (JSON) to FILE.")
+def check(ids: tuple[str, ...], codequality: Path | None) -> None:
     """Validate policies: front matter, decisions, headings and text.
 
     Every problem in every file is reported with file and line; exit 1 on any error.
+    IDs may also be given as file names (policy/ID.md).
 
     Example:
 
         styrdok check social-ekonomi
     """
-    report = builder.check(_workspace(), ids)
+    report = builder.check(_workspace(), _policy_ids(ids))
     _print_problems(report)
+    if codequality:
+        atomic_write(codequality, annotate.codequality(p for r in report.results for p in r.problems).encode())
     if not report.ok:
         raise Failed(f"{len(report.failed)} of {len(report.results)} policies have errors")
     click.echo(f"{len(report.results)} policies checked, no errors")
@@ -118,7 +145,10 @@ def check(ids: tuple[str, ...]) -> None:
 @click.option("--final", is_flag=True, help="Final documents: refused while a decision is pending or a placeholder remains.")
 @click.option("--keep-going/--stop", default=True, show_default=True,
               help="Go on with the other policies when one fails.")
-def build(ids: tuple[str, ...], out: Path | None, final: bool, keep_going: bool) -> None:
+@click.option("--changed", is_flag=True, help="Only the policies changed since --from (default: their last adopted version).")
+@click.option("--from", "from_rev", metavar="REV", help="With --changed: the revision to compare with (any git ref).")
+def build(ids: tuple[str, ...], out: Path | None, final: bool, keep_going: bool, changed: bool,
+          from_rev: str | None) -> None:
     """Build DOCX, PDF and HTML of policies into OUT/<id>/.
 
     Without --final every output is marked UTKAST and pending decisions show as
@@ -128,7 +158,17 @@ def build(ids: tuple[str, ...], out: Path | None, final: bool, keep_going: bool)
 
         styrdok build social-ekonomi --final --out build/
     """
-    report = builder.build(_workspace(), ids, out=out, final=final, keep_going=keep_going, progress=_progress())
+    workspace = _workspace()
+    if changed:
+        if ids:
+            raise click.UsageError("give either policy IDs or --changed, not both")
+        ids = tuple(p.id for p in changes.changed_policies(workspace, from_rev))
+        if not ids:
+            click.echo("inga ändrade styrdokument", err=True)
+            return
+    elif from_rev:
+        raise click.UsageError("--from is used with --changed")
+    report = builder.build(workspace, ids, out=out, final=final, keep_going=keep_going, progress=_progress())
     _print_problems(report)
     built = len(report.results) - len(report.failed)
     cached = sum(r.cached for r in report.results)
@@ -344,14 +384,18 @@ def publish(out: Path | None, base_url: str | None, today: dt.date | None) -> No
 
 
 @main.command()
-@click.argument("versions", nargs=-1, required=True, metavar="ID | OLD.md NEW.md")
+@click.argument("versions", nargs=-1, metavar="ID | OLD.md NEW.md")
 @click.option("--from", "from_rev", metavar="REV", help="ID form: the old revision, any git ref (default: the last adopted version, else HEAD).")
 @click.option("--to", "to_rev", metavar="REV", help="ID form: the new revision (default: the working tree).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: build/<id>/redline/, or build/redline/ for two files).")
 @click.option("--author", help="Author of the DOCX tracked changes (default: the deciding body).")
+@click.option("--changed", is_flag=True,
+              help="A redline for every policy changed since --from (default: each one's last adopted version).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="With --changed: the summary as text or as JSON (for CI and other tools).")
 def diff(versions: tuple[str, ...], from_rev: str | None, to_rev: str | None, out: Path | None,
-         author: str | None) -> None:
+         author: str | None, changed: bool, fmt: str) -> None:
     """Redline between two versions of a policy.
 
     \b
@@ -364,12 +408,22 @@ def diff(versions: tuple[str, ...], from_rev: str | None, to_rev: str | None, ou
     to accept or reject) and changes.md (the changes per section in Swedish, for the
     officer's report), and prints the summary.
 
+    With --changed, a redline for every policy whose file changed since --from (default:
+    each policy's last adopted version) into OUT/<id>/redline/ (default build/), and one
+    summary; --format json prints it as JSON.
+
     Exit status as diff(1): 0 no changes, 1 changes, 2 error.
 
     Example:
 
         styrdok diff social-ekonomi --from v2015 --out build/redline/
     """
+    if changed:
+        if versions or to_rev:
+            raise click.UsageError("--changed takes no policy IDs or files, and no --to")
+        _diff_changed(from_rev, out, author, fmt)
+    if not versions:
+        raise click.UsageError("give one policy ID (with --from/--to), two policy files, or --changed")
     if len(versions) == 2 and not (from_rev or to_rev):
         result = redline.redline_files(Path(versions[0]), Path(versions[1]), out=out, author=author)
     elif len(versions) == 1:
@@ -380,6 +434,72 @@ def diff(versions: tuple[str, ...], from_rev: str | None, to_rev: str | None, ou
     click.echo(redline_summary.screen(result.summary))
     click.echo(f"Wrote {', '.join(redline.FILES)} to {result.out}/", err=True)
     click.get_current_context().exit(1 if result.changed else 0)
+
+
+def _diff_changed(from_rev: str | None, out: Path | None, author: str | None, fmt: str) -> None:
+    results = changes.redline_changed(_workspace(), from_rev, out=out, author=author)
+    if fmt == "json":
+        click.echo(changes.summary_json(results, from_rev), nl=False)
+    else:
+        for item in results:
+            click.echo(click.style(f"== {item.policy.id}", bold=True))
+            if item.redline is None:
+                click.echo("  nytt styrdokument: ingen tidigare antagen version att jämföra med")
+            else:
+                click.echo(redline_summary.screen(item.redline.summary))
+                click.echo(f"  → {item.redline.out}/", err=True)
+        if not results:
+            click.echo("inga ändrade styrdokument")
+    differs = any(item.redline is None or item.redline.changed for item in results)
+    click.get_current_context().exit(1 if differs else 0)
+
+
+@main.command()
+@click.option("--ci", type=click.Choice(sorted(scaffold.CI_FILES)), default=None,
+              help="Also write the CI configuration: .gitlab-ci.yml or .github/workflows/styrdok.yml.")
+@click.option("--pre-commit", "pre_commit", is_flag=True,
+              help="Also write .pre-commit-config.yaml running `styrdok check` before each commit.")
+def init(ci: str | None, pre_commit: bool) -> None:
+    """Make the current folder a policy repository.
+
+    Creates a git repository if the folder is not in one, policy/, templates/ (with a README
+    on overriding the packaged templates) and a .gitignore holding build/ and the caches.
+    Existing files are kept, so it can be run again on an existing repository, e.g. to add CI.
+
+    Example:
+
+        styrdok init --ci gitlab --pre-commit
+    """
+    done = scaffold.init(Path.cwd(), ci=ci, pre_commit=pre_commit)
+    if done.created_repository:
+        click.echo(f"skapade ett git-arkiv i {done.root}")
+    for path in done.written:
+        click.echo(f"  skrev {path.relative_to(done.root)}")
+    for path in done.kept:
+        click.echo(f"  behöll {path.relative_to(done.root)} (finns redan)")
+    click.echo("Klart. Nästa steg: styrdok new ID --type policy --title \"…\"")
+
+
+@main.command()
+@click.argument("policy_id", metavar="ID")
+@click.option("--type", "doc_type", required=True, metavar="TYPE",
+              help="Document type: policy, riktlinje, plan, program, strategi, reglemente, taxa, föreskrift, instruktion.")
+@click.option("--title", required=True, help="The document's name, e.g. \"Riktlinje för inköp\".")
+@click.option("--owner", default="kommunstyrelsen", show_default=True, help="The owning and deciding body.")
+@click.option("--year", type=int, default=None, help="Expected year of the decision, shown in its placeholder.")
+def new(policy_id: str, doc_type: str, title: str, owner: str, year: int | None) -> None:
+    """Write a new policy: policy/ID.md, a draft with a pending decision (fastställd).
+
+    The text starts with the sections a document of its type usually has
+    (templates/new-policy.yaml), each with a sentence saying what belongs there.
+
+    Example:
+
+        styrdok new riktlinje-inkop --type riktlinje --title "Riktlinje för inköp"
+    """
+    path = scaffold.new_policy(_workspace(), policy_id, type=doc_type, title=title, owner=owner, year=year)
+    click.echo(f"skrev {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}: "
+               "utkast med ett väntande beslut (fastställd). Skriv texten och kör styrdok check.")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -105,6 +105,17 @@ class History:
             raise StyrdokError(f"{POLICY_DIR}/{policy_id}.md does not exist at revision {rev}")
         return data
 
+    def read_commit(self, rev: str) -> str:
+        """The commit sha `rev` (any git ref) names; an unknown revision is an error."""
+        try:
+            return self.repo.commit(rev).hexsha
+        except (git.BadName, ValueError):
+            raise StyrdokError(f"okänd revision '{rev}': ange en commit, en tagg eller en gren "
+                               "(se `styrdok log ID`)") from None
+
+    def exists_at(self, policy_id: str, rev: str) -> bool:
+        return self._blob(self.repo.commit(self.read_commit(rev)), policy_id) is not None
+
     def _blob(self, commit: git.Commit, policy_id: str) -> bytes | None:
         try:
             return (commit.tree / self.relpath(policy_id)).data_stream.read()
@@ -195,6 +206,20 @@ class History:
             self.repo.create_tag(name, ref=revision.sha, message=message)
         except git.GitCommandError as exc:
             raise StyrdokError(f"git refused the tag {name}: {_stderr(exc)}") from None
+
+
+def ensure_repository(root: Path) -> bool:
+    """Make `root` a git repository unless it already lies in one; True if one was created."""
+    try:
+        git.Repo(root, search_parent_directories=True)
+        return False
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        git.Repo.init(root, initial_branch="main") if _supports_initial_branch() else git.Repo.init(root)
+        return True
+
+
+def _supports_initial_branch() -> bool:
+    return git.Git().version_info >= (2, 28)
 
 
 def blob_id(data: bytes) -> str:

@@ -24,6 +24,13 @@ from .model import (PREAMBLE_ID, Action, Block, Consultation, Contact, Decision,
 
 MAX_BYTES = 2 * 1024 * 1024  # far above any real policy; refuse before pandoc spends minutes on it
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_TRANSLITERATION = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u", "æ": "ae", "ø": "o"})
+
+
+def slugify(text: str) -> str:
+    """An id from a heading or title: "Sociala företag" → "sociala-foretag"."""
+    ascii_text = text.lower().translate(_TRANSLITERATION)
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text))
 PLACEHOLDER = re.compile(r"\b(\d{4}|ÅÅÅÅ)-XX-XX\b|§\s*XX\b|\bXX-XX\b")
 HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?\s*>")
 SAFE_URL = re.compile(r"^(https?:|mailto:|tel:|#|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)

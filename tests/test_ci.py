@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, SEED_POLICY, STYRDOK, run
+from conftest import ROOT, SEED_POLICY, STYRDOK, run, run_sv
 from gitrepo import commit, git
 
 from styrdok import __version__
@@ -144,7 +144,7 @@ def test_diff_changed_exit_codes_and_json(revised: Path, tmp_path: Path) -> None
     assert json.loads(changed.stdout)["policies"][0]["files"] == sorted(
         ["redline.html", "redline.docx", "redline.pdf", "changes.md"])
     assert (out / ID / "redline" / "changes.md").is_file()
-    same = run(["diff", "--changed", "--from", "HEAD", "--out", str(out)], revised)
+    same = run_sv(["diff", "--changed", "--from", "HEAD", "--out", str(out)], revised)
     assert same.returncode == 0 and "inga ändrade styrdokument" in same.stdout
     unknown = run(["diff", "--changed", "--from", "v2015"], revised)
     assert unknown.returncode == 2 and "v2015" in unknown.stderr

@@ -8,13 +8,16 @@ import subprocess
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
+from .i18n import N_
+
 
 @dataclass(frozen=True)
 class Tool:
     name: str
     version: str | None  # None: missing
-    needed_for: str
-    install: str
+    needed_for: str  # msgid (N_): the caller translates it when showing it
+    install: str  # msgid (N_)
+    optional: bool = False  # styrdok works without it (only the tests need it)
 
     @property
     def ok(self) -> bool:
@@ -46,12 +49,12 @@ def _command(*args: str) -> str | None:
 
 def tools() -> list[Tool]:
     return [
-        Tool("pandoc", _pandoc(), "every build", "pip install pypandoc_binary (make all does this)"),
-        Tool("typst", _package("typst"), "PDF", "pip install typst (make all does this)"),
-        Tool("python-docx", _package("python-docx"), "DOCX", "pip install python-docx"),
-        Tool("git", _command("git", "--version"), "history, adopt, log, diff ID",
-             "apt-get install git (or your system's package manager)"),
-        Tool("GitPython", _package("GitPython"), "history, adopt, log", "pip install GitPython"),
-        Tool("chromium", _command("chromium", "--version"), "accessibility tests only",
-             "make browser (installs Debian's chromium)"),
+        Tool("pandoc", _pandoc(), N_("every build"), N_("pip install pypandoc_binary (make all does this)")),
+        Tool("typst", _package("typst"), N_("PDF"), N_("pip install typst (make all does this)")),
+        Tool("python-docx", _package("python-docx"), N_("DOCX"), N_("pip install python-docx")),
+        Tool("git", _command("git", "--version"), N_("history, adopt, log, diff ID"),
+             N_("apt-get install git (or your system's package manager)")),
+        Tool("GitPython", _package("GitPython"), N_("history, adopt, log"), N_("pip install GitPython")),
+        Tool("chromium", _command("chromium", "--version"), N_("accessibility tests only"),
+             N_("make browser (installs Debian's chromium)"), optional=True),
     ]

@@ -204,12 +204,26 @@ def _metadata(stem: str, yaml_text: str, report: _Report) -> Metadata | None:
                                     deadline=_date(c.get("deadline"), ("consultation", "deadline"), line_of, report),
                                     dnr=c.get("dnr"))
         _check_bodies(consultation.bodies, line_of(("consultation", "bodies")), report)
+    valid_from = _date(raw.get("valid_from"), ("valid_from",), line_of, report)
+    done = [d for d in decisions if d.date]
+    if valid_from and done and valid_from < done[-1].date:  # type: ignore[operator]
+        report.error(line_of(("valid_from",)), f"valid_from {valid_from} is before the last decision ({done[-1].date})",
+                     "valid_from is when the last decision takes effect: correct it, or remove it "
+                     "(the document then applies from the decision date)")
+    contact = raw.get("contact")
     if _error_count(report) > errors_before:
         return None
+    review = raw.get("review", "mandate-period")
     return Metadata(id=stem, title=raw["title"].strip(), type=raw["type"], owner=raw["owner"],
-                    coordinator=raw.get("coordinator"), review=Review(raw.get("review", "mandate-period")),
+                    coordinator=raw.get("coordinator"),
+                    review=Review.YEARS if isinstance(review, int) else Review(review),
                     status=status, decisions=decisions, consultation=consultation,
-                    keywords=tuple(raw.get("keywords", ())), contact=_contact(raw.get("contact")))
+                    keywords=tuple(raw.get("keywords", ())),
+                    review_years=review if isinstance(review, int) else None, valid_from=valid_from,
+                    responsible=raw.get("responsible"),
+                    contact=(Contact(name=contact) if isinstance(contact, str) else
+                             Contact(contact.get("name"), contact.get("email"), contact.get("phone"), contact.get("title"))
+                             if contact else None))
 
 
 _HINTS = {
@@ -223,6 +237,11 @@ _HINTS = {
     "deadline": "write the date as YYYY-MM-DD, e.g. 2027-02-15",
     "id": "use lower-case a–z, 0–9 and single hyphens, e.g. social-ekonomi",
     "action": "use fastställd, reviderad or upphävd",
+    "review": "use review: mandate-period, review: none, or a number of years, e.g. review: 2",
+    "valid_from": "write the date as YYYY-MM-DD, e.g. 2027-01-01",
+    "contact": "write contact: with name:, email: and/or phone:, e.g. email: kommunstyrelsen@timra.se",
+    "email": "write an e-mail address, e.g. anna.andersson@timra.se",
+    "phone": "write a phone number, e.g. 060-16 30 00",
 }
 
 
@@ -245,6 +264,8 @@ def _describe(err: jsonschema.ValidationError) -> str:
             return f"{value} must be {json.dumps(err.validator_value)}"
         case "minItems":
             return "the list is empty"
+        case "oneOf":
+            return f"{value} is not a valid value here"
         case _:
             return err.message
 
@@ -282,12 +303,6 @@ def _date(value: Any, path: tuple, line_of, report: _Report) -> dt.date | None:
     except ValueError:
         report.error(line_of(path), f"'{_where(path)}': {value} is not a real date", _HINTS["date"])
         return None
-
-
-def _contact(raw: dict | None) -> Contact | None:
-    if not raw:
-        return None
-    return Contact(name=raw["name"].strip(), title=raw.get("title"), phone=raw.get("phone"), email=raw.get("email"))
 
 
 def _decision(raw: dict, path: tuple, line_of, report: _Report) -> Decision | None:
@@ -361,8 +376,7 @@ def _sections(body: str, offset: int, lines: list[str], report: _Report) -> tupl
             current = Section(id=ident, title=title, level=level, line=line, blocks=(), heading_ast=ast)
             continue
         _check_block(ast, line, lines, report)
-        items = tuple(pandoc.stringify(item).strip() for item in ast["c"]) if ast["t"] == "BulletList" else ()
-        blocks.append(Block(kind=ast["t"], text=pandoc.stringify(ast).strip(), line=line, ast=ast, items=items))
+        blocks.append(Block(kind=ast["t"], text=pandoc.stringify(ast).strip(), line=line, ast=ast))
     sections.append(replace(current, blocks=tuple(blocks)))
     if sections and sections[0].id == PREAMBLE_ID and not sections[0].blocks:
         sections.pop(0)

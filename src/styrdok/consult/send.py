@@ -66,8 +66,9 @@ def consult(workspace: Workspace, policy_id: str, deadline: dt.date | str, *, bo
         raise InvalidInput(problems)
     recorded = policy.meta.consultation
     in_force, label = version_in_force(workspace, policy.id)
-    remiss = remiss_of(policy, deadline=due, bodies=names, dnr=dnr or (recorded.dnr if recorded else None),
-                       issued=issued, stamp=stamp, in_force=in_force, in_force_label=label)
+    remiss = remiss_of(policy, workspace.templates, deadline=due, bodies=names,
+                       dnr=dnr or (recorded.dnr if recorded else None), issued=issued, stamp=stamp,
+                       in_force=in_force, in_force_label=label)
     files = render_package(remiss, workspace.templates)
     updated = _encoded_like(data, record(policy.source, remiss))
     source.load(path, display=workspace.display(path), data=updated)  # never write a policy styrdok rejects

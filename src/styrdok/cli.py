@@ -27,6 +27,8 @@ import click.utils
 from . import __version__, build as builder, changed as changes, doctor as doctor_lib, i18n, lifecycle, publish as publisher
 from . import annotate, redline, scaffold
 from .consult import consult as consult_policy
+from .consult.memo import write_memo as write_policy_memo
+from .consult.responses import compile_responses as compile_policy_responses
 from .redline import summary as redline_summary
 from .errors import Problem, Severity, StyrdokError
 from .history import History
@@ -356,6 +358,68 @@ class IsoDate(click.ParamType):
 
 TODAY = option("--today", type=IsoDate(), envvar="STYRDOK_TODAY", default=None,
                help=N_("Take this date as today (default: the system date; env STYRDOK_TODAY)."))
+
+
+@main.command()
+@click.argument("policy_id", metavar="ID")
+@click.argument("forms", nargs=-1, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE...")
+@option("--letter", "letters", multiple=True, metavar="BODY=FILE",
+        help=N_("An answer written as a letter (DOCX or PDF), with the body that sent it; repeatable."))
+@option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+        help=N_("Output folder (default: build/<ID>/remiss/sammanstallning/)."))
+@TODAY
+def responses(policy_id: str, forms: tuple[Path, ...], letters: tuple[str, ...], out: Path | None,
+              today: dt.date | None) -> None:
+    """Compile the returned response forms and letters into the remissammanställning.
+
+    Writes remissammanstallning.docx, .html and .md (and .json for the memo): who was asked,
+    who answered, who had no comments, who did not answer, then every comment in a table
+    (general comments first, then by reference number and body) with an empty Kommentar
+    column. Run it again when a late answer arrives: the comments already written in the
+    Kommentar column of the existing remissammanstallning.docx are kept, row by row. Forms
+    from another consultation, files that are not forms, a form without a Remissinstans,
+    two answers from one body and numbers the remissversion does not have are refused,
+    all at once, and nothing is written.
+
+    Example:
+
+        styrdok responses social-ekonomi svar/*.docx --letter "Näringslivet=svar/yttrande.pdf"
+    """
+    result = compile_policy_responses(_workspace(), policy_id, forms, letters=letters, out=out, today=today)
+    for path in result.files:
+        click.echo("  " + _("wrote {path}").format(path=path), err=True)
+    for note in result.notes:
+        click.echo("  " + _("note: {note}").format(note=note), err=True)
+    compilation = result.compilation
+    click.echo(_("{id}: {answers} of {asked} bodies answered, {rows} comments; {kept} earlier comments kept").format(
+        id=policy_id, answers=len([a for a in compilation.answers if a.asked]), asked=len(compilation.asked),
+        rows=len(compilation.rows), kept=result.kept), err=True)
+
+
+@main.command()
+@click.argument("policy_id", metavar="ID")
+@option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+        help=N_("Output folder (default: build/<ID>/remiss/)."))
+@option("--contact", default=None, metavar="TEXT",
+        help=N_("The handläggare: 'Name, phone, e-mail' (default: contact: in the front matter)."))
+@TODAY
+def memo(policy_id: str, out: Path | None, contact: str | None, today: dt.date | None) -> None:
+    """Write the tjänsteskrivelse (officer's report) for the policy's pending decision.
+
+    tjansteskrivelse.docx and .md from the template tjansteskrivelse.md.j2: header with
+    handläggare, Förslag till beslut worded for the deciding body, Sammanfattning,
+    Ärendebeskrivning, the changes against the version in force, the consultation (with the
+    answers compiled by `styrdok responses`), Beslutsunderlag and Beslut sänds till.
+
+    Example:
+
+        styrdok memo social-ekonomi --contact "Anna Andersson, 060-16 31 00, anna.andersson@timra.se"
+    """
+    result = write_policy_memo(_workspace(), policy_id, out=out, today=today, contact=contact)
+    for path in result.files:
+        click.echo("  " + _("wrote {path}").format(path=path), err=True)
+    for point in result.proposal:
+        click.echo(point)
 
 
 @main.command()

@@ -33,6 +33,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from ..render.docx_finish import normalize_zip
+from ..theme import Labels
 
 if TYPE_CHECKING:
     from .package import Remiss
@@ -48,8 +49,9 @@ CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-proper
 VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 PROPERTY_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the fmtid Word gives user-defined properties
 NUMBER = re.compile(r"^\d+(?:\.\d+)*$")
-FORM_FIELDS = ("Remissinstans", "Kontaktperson", "E-post", "Datum")
-FORM_HEAD = ("Nr", "Avsnitt eller stycke", "Synpunkter")
+# The responder's fields, by a key that does not change with the labels (remiss.form_fields).
+FIELD_KEYS = ("remissinstans", "kontaktperson", "epost", "datum")
+BODY, DATE = FIELD_KEYS[0], FIELD_KEYS[3]
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ class FormComment:
 @dataclass(frozen=True)
 class FormAnswer:
     identity: Identity
-    fields: dict[str, str]  # label (FORM_FIELDS) → what the responder wrote
+    fields: dict[str, str]  # FIELD_KEYS → what the responder wrote
     comments: tuple[FormComment, ...]  # rows with text, in table order
 
 
@@ -93,17 +95,17 @@ def finish_form(data: bytes, remiss: Remiss) -> bytes:
     document = docx.Document(io.BytesIO(data))
     fields, comments = document.tables[-2], document.tables[-1]
     ids = iter(range(1000, 100000))
-    for tr, label in zip(fields._tbl.tr_lst, FORM_FIELDS):
-        _wrap(tr.tc_lst[-1], TAG_FIELD + label, label, next(ids))
+    head, general = remiss.labels.list("remiss.form_head"), remiss.labels("remiss.general_comments")
+    for tr, key, label in zip(fields._tbl.tr_lst, FIELD_KEYS, remiss.labels.list("remiss.form_fields")):
+        content_control(tr.tc_lst[-1], TAG_FIELD + key, label, next(ids))
     for tr, number in zip(comments._tbl.tr_lst[1:], [None, *(ref.number for ref in remiss.numbers)]):
         nr, *_, comment = tr.tc_lst
-        _no_wrap(nr)
+        no_wrap(nr)
         key = number or GENERAL
         if number:
-            _wrap(nr, TAG_NR + key, f"Nr {number}", next(ids))
-        _wrap(comment, TAG_COMMENT + key, f"Synpunkter på {number}" if number else "Övergripande synpunkter",
-              next(ids))
-    _repeat_header(comments._tbl.tr_lst[0])
+            content_control(nr, TAG_NR + key, f"Nr {number}", next(ids))
+        content_control(comment, TAG_COMMENT + key, f"{head[2]} {number}" if number else general, next(ids))
+    repeat_header(comments._tbl.tr_lst[0])
     identity = {"kind": FORM_KIND, "policy": remiss.policy.id, "deadline": remiss.deadline.isoformat(),
                 "dnr": remiss.dnr or "", "text_hash": remiss.text_hash}
     _set_custom_properties(document, identity)
@@ -112,7 +114,7 @@ def finish_form(data: bytes, remiss: Remiss) -> bytes:
     return normalize_zip(out.getvalue(), remiss.view.timestamp)
 
 
-def _wrap(tc: etree._Element, tag: str, alias: str, sdt_id: int) -> None:
+def content_control(tc: etree._Element, tag: str, alias: str, sdt_id: int) -> None:
     """Move the cell's paragraphs into a rich-text content control tagged `tag`."""
     sdt, pr, content = OxmlElement("w:sdt"), OxmlElement("w:sdtPr"), OxmlElement("w:sdtContent")
     for name, value in (("w:alias", alias), ("w:tag", tag), ("w:id", str(sdt_id))):
@@ -128,13 +130,20 @@ def _wrap(tc: etree._Element, tag: str, alias: str, sdt_id: int) -> None:
     tc.append(sdt)
 
 
-def _no_wrap(tc: etree._Element) -> None:
+def no_wrap(tc: etree._Element) -> None:
     tc_pr = tc.get_or_add_tcPr()
     if tc_pr.find(qn("w:noWrap")) is None:
         tc_pr.append(OxmlElement("w:noWrap"))
 
 
-def _repeat_header(tr: etree._Element) -> None:
+def keep_together(tr: etree._Element) -> None:
+    """The row is not split across a page break (a short comment stays with its number)."""
+    tr_pr = tr.get_or_add_trPr()
+    if tr_pr.find(qn("w:cantSplit")) is None:
+        tr_pr.insert(0, OxmlElement("w:cantSplit"))
+
+
+def repeat_header(tr: etree._Element) -> None:
     tr_pr = tr.get_or_add_trPr()
     if tr_pr.find(qn("w:tblHeader")) is None:
         tr_pr.append(OxmlElement("w:tblHeader"))
@@ -184,8 +193,11 @@ def identity_of(data: bytes) -> Identity:
                     values.get(PROPERTY["dnr"]) or None, values.get(PROPERTY["text_hash"], ""))
 
 
-def read_form(data: bytes) -> FormAnswer:
-    """What a responder filled in. NotAForm if the file is not a styrdok response form."""
+def read_form(data: bytes, labels: Labels | None = None) -> FormAnswer:
+    """What a responder filled in. NotAForm if the file is not a styrdok response form.
+
+    `labels` name the fields and columns for forms whose content controls were lost (LibreOffice)."""
+    labels = labels or Labels.packaged()
     identity = identity_of(data)
     try:
         document = docx.Document(io.BytesIO(data))
@@ -193,24 +205,25 @@ def read_form(data: bytes) -> FormAnswer:
         raise NotAForm from None
     fields: dict[str, str] = {}
     comments: list[FormComment] = []
-    labels = {label.casefold(): label for label in FORM_FIELDS}
+    names = {label.casefold(): key for label, key in zip(labels.list("remiss.form_fields"), FIELD_KEYS)}
+    form_head = [h.casefold() for h in labels.list("remiss.form_head")]
     for table in document.tables:
         rows = table._tbl.tr_lst
         head = [_text(tc) for tc in rows[0].tc_lst] if rows else []
-        is_comments = any(tag.startswith(TAG_COMMENT) for tr in rows for tag in _tags(tr)) or \
-            [h.casefold() for h in head[:3]] == [h.casefold() for h in FORM_HEAD]
+        is_comments = any(tag.startswith(TAG_COMMENT) for tr in rows for tag in tags_of(tr)) or \
+            [h.casefold() for h in head[:3]] == form_head
         for index, tr in enumerate(rows, 1):
-            tags = _tags(tr)
+            tags = tags_of(tr)
             cells = tr.tc_lst
             field = next((t.removeprefix(TAG_FIELD) for t in tags if t.startswith(TAG_FIELD)), None)
-            if field is None and len(cells) == 2 and (label := labels.get(_text(cells[0]).rstrip(":").casefold())):
-                field = label
+            if field is None and len(cells) == 2 and (key := names.get(_text(cells[0]).rstrip(":").casefold())):
+                field = key
             if field is not None and not is_comments:
                 fields[field] = " ".join(_text(cells[-1]).split())
                 continue
             if not is_comments or index == 1 and not tags:
                 continue
-            paragraphs = _paragraphs(cells[-1])
+            paragraphs = paragraphs_of(cells[-1])
             if paragraphs:
                 comments.append(FormComment(_row_number(tags, _text(cells[0]) if len(cells) > 1 else ""),
                                             paragraphs, index))
@@ -229,22 +242,22 @@ def _row_number(tags: list[str], visible: str) -> str | None:
     return visible or None  # not a number: responses reports it as an unknown number
 
 
-def _tags(tr: etree._Element) -> list[str]:
+def tags_of(tr: etree._Element) -> list[str]:
     return [el.get(qn("w:val")) or "" for el in tr.iter(qn("w:tag"))]
 
 
-def _paragraph_text(p: etree._Element) -> str:
+def paragraph_text(p: etree._Element) -> str:
     parts = []
     for el in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")):
         parts.append(el.text or "" if el.tag == qn("w:t") else "\t" if el.tag == qn("w:tab") else "\n")
     return "".join(parts)
 
 
-def _paragraphs(tc: etree._Element) -> tuple[str, ...]:
+def paragraphs_of(tc: etree._Element) -> tuple[str, ...]:
     """The non-empty paragraphs of a cell, also those inside content controls."""
-    texts = (" ".join(_paragraph_text(p).split()) for p in tc.iter(qn("w:p")))
+    texts = (" ".join(paragraph_text(p).split()) for p in tc.iter(qn("w:p")))
     return tuple(t for t in texts if t)
 
 
 def _text(tc: etree._Element) -> str:
-    return " ".join(_paragraphs(tc))
+    return " ".join(paragraphs_of(tc))

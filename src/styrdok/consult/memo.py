@@ -26,7 +26,6 @@ from ..redline.summary import field_sentence
 from ..render.document import presentation, timestamp
 from ..render.docx import render_docx
 from ..workspace import Workspace
-from .package import swedish_date
 from .responses import ARCHIVE, FOLDER, SUMMARY
 from .send import version_in_force
 
@@ -81,10 +80,10 @@ def write_memo(workspace: Workspace, policy_id: str, *, out: Path | None = None,
         raise InvalidInput(problems)
     context = memo_context(policy, pending[-1], in_force, responses, officer, day, workspace)
     markdown = workspace.templates.render(TEMPLATE, **context)
-    view = presentation(policy, final=True)
+    view = presentation(policy, final=True, labels=workspace.templates.labels, theme=workspace.templates.theme)
     stamp = dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
     view = replace(view, title=f"Revidering av {lower_first(policy.meta.title)}" if context["revision"] else policy.meta.title,
-                   doctype="Tjänsteskrivelse", decisions=(), watermark=None, timestamp=stamp,
+                   doctype="Tjänsteskrivelse", decisions=(), watermark=None, timestamp=stamp, control=(),
                    header_note=f"Dnr {context['dnr']}" if context["dnr"] else None)
     docx = render_docx([block for _, block in pandoc.read_markdown(markdown)], view, workspace.templates)
     written = target.write_all({FILES[0]: docx, FILES[1]: markdown.encode("utf-8")})
@@ -156,6 +155,7 @@ def memo_context(policy: Policy, decision: Decision, in_force: Policy | None, re
                  officer: Contact | None, day: dt.date, workspace: Workspace) -> dict[str, object]:
     """Every value the template shows, as plain data (the template escapes them for Markdown)."""
     meta = policy.meta
+    labels = workspace.templates.labels
     consultation = meta.consultation
     dnr = decision.dnr or (consultation.dnr if consultation else None)
     council = decision.body.casefold() == COUNCIL
@@ -177,13 +177,13 @@ def memo_context(policy: Policy, decision: Decision, in_force: Policy | None, re
     if changes:
         attachments.append("Ändringar jämfört med gällande version (bilaga 2)")
     if responses:
-        attachments.append(f"Remissammanställning {swedish_date(dt.date.fromisoformat(responses['date']))} "
+        attachments.append(f"Remissammanställning {labels.date_long(dt.date.fromisoformat(responses['date']))} "
                            f"(bilaga {len(attachments) + 1})")
     recipients = list(dict.fromkeys(x for x in (capital(meta.owner), meta.coordinator) if x))
     return {
-        "writer": writer, "date": swedish_date(day), "date_iso": day.isoformat(), "dnr": dnr,
+        "writer": writer, "date": labels.date_long(day), "date_iso": day.isoformat(), "dnr": dnr,
         "contact": officer, "title": meta.title, "title_lower": lower_first(meta.title), "revision": revision,
-        "doctype": presentation(policy, final=True).doctype.lower(), "revised": revised(policy),
+        "doctype": labels.doctype(meta.type).lower(), "revised": revised(policy),
         "definite": DEFINITE.get(meta.type, f"{meta.type}en"), "owner": capital(meta.owner),
         "coordinator": meta.coordinator, "deciding": capital(decision.body), "council": council,
         "proposal": proposal(policy, decision), "earlier": [d.line() for d in earlier],
@@ -191,7 +191,7 @@ def memo_context(policy: Policy, decision: Decision, in_force: Policy | None, re
         if last and last.date and last.date.year >= 1994 else None,
         "mandate_period": meta.review.value == "mandate-period", "period": str(period),
         "changes": changes, "consultation": {
-            "bodies": list(consultation.bodies), "deadline": swedish_date(consultation.deadline),
+            "bodies": list(consultation.bodies), "deadline": labels.date_long(consultation.deadline),
             "dnr": consultation.dnr} if consultation and consultation.deadline else None,
         "responses": responses, "answered": answered, "attachments": attachments, "recipients": recipients,
     }

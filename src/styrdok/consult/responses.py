@@ -32,18 +32,18 @@ from ..render.docx import render_docx
 from ..render.docx_finish import normalize_zip
 from ..render.html import body_html, render_html
 from ..templates import Templates
+from ..theme import Labels
 from ..workspace import Workspace
-from .form import (FORM_FIELDS, FormAnswer, Identity, NotAForm, content_control, keep_together, no_wrap,
+from .form import (BODY, DATE, FormAnswer, Identity, NotAForm, content_control, keep_together, no_wrap,
                    paragraph_text, paragraphs_of, read_form, repeat_header, tags_of)
 from .numbering import RefNumber, numbers
-from .package import GENERAL_COMMENTS, MONTHS, swedish_date, text_hash
+from .package import text_hash
 
 FOLDER = "sammanstallning"
 NAME = "remissammanstallning"
 FILES = (f"{NAME}.docx", f"{NAME}.html", f"{NAME}.md")
 ARCHIVE = "remiss"  # remiss/<id>/<deadline>/ in the policy repository: the compilation as committed for the site
 SUMMARY = f"{NAME}.json"  # who was asked and who answered, for the tjänsteskrivelse and the site
-HEAD = ("Nr", "Avsnitt eller stycke", "Remissinstans", "Synpunkt", "Kommentar")
 WIDTHS = (0.06, 0.16, 0.17, 0.35, 0.26)  # "Arbetsförmedlingen" fits on one line
 TAG_REMARK = "styrdok:kommentar:"
 NO_COMMENTS = re.compile(r"\b(inga|ej|inte n[aå]gra)\s+(synpunkter|erinringar|invändningar|kommentarer)\b", re.I)
@@ -71,7 +71,7 @@ class Row:
     """One row of the compilation: one body's comment on one place."""
 
     number: str | None  # None: general comments
-    place: str  # the heading or the first words of the paragraph; GENERAL_COMMENTS for general ones
+    place: str  # the heading or the first words of the paragraph; "Övergripande synpunkter" for general ones
     body: str
     text: tuple[str, ...]  # the comment's paragraphs, as the compilation shows them
     remark: tuple[str, ...] = ()  # the administration's comment (Kommentar), kept across runs
@@ -131,6 +131,7 @@ def compile_responses(workspace: Workspace, policy_id: str, forms: Sequence[Path
             _("send the proposal on consultation with `styrdok consult {id} --deadline YYYY-MM-DD`").format(
                 id=policy_id))])
     target = OutputDir(out or workspace.root / "build" / policy_id / "remiss" / FOLDER)
+    labels = workspace.templates.labels
     problems: list[Problem] = []
     sent = _SentTexts(workspace, current)
     answers: list[Answer] = []
@@ -154,7 +155,7 @@ def compile_responses(workspace: Workspace, policy_id: str, forms: Sequence[Path
         if data is None:
             continue
         try:
-            form = read_form(data)
+            form = read_form(data, labels)
         except NotAForm:
             problems.append(Problem(display, 0, _("the file is not a response form from styrdok (it carries no "
                                                   "consultation identity)"),
@@ -172,11 +173,11 @@ def compile_responses(workspace: Workspace, policy_id: str, forms: Sequence[Path
     for letter in letters:
         if answer := _letter_answer(letter, refs, problems):
             add(answer)
-    previous = _previous_remarks(target.target(FILES[0]), problems)
+    previous = _previous_remarks(target.target(FILES[0]), labels.list("responses.head"), problems)
     if problems:
         raise InvalidInput(problems)
     day = today or _today(current)
-    rows, orphans, kept = _rows(answers, refs, consultation.bodies, previous)
+    rows, orphans, kept = _rows(answers, refs, consultation.bodies, previous, labels)
     compilation = Compilation(policy, current.meta.title, consultation.dnr, consultation.deadline,
                               consultation.bodies, tuple(_ordered(answers, consultation.bodies)), rows, orphans, day)
     files = render_compilation(compilation, workspace.templates)
@@ -262,7 +263,7 @@ def _read(path: Path, display: str, problems: list[Problem]) -> bytes | None:
 
 
 def _form_answer(form: FormAnswer, display: str, refs: list[RefNumber], problems: list[Problem]) -> Answer | None:
-    body = form.fields.get(FORM_FIELDS[0], "").strip()
+    body = form.fields.get(BODY, "").strip()
     known = {ref.number for ref in refs}
     ok = True
     if not body:
@@ -281,7 +282,7 @@ def _form_answer(form: FormAnswer, display: str, refs: list[RefNumber], problems
     if not ok:
         return None
     comments = tuple((c.number, c.paragraphs) for c in form.comments)
-    return Answer(body, display, False, _date(form.fields.get(FORM_FIELDS[3], "")), comments,
+    return Answer(body, display, False, _date(form.fields.get(DATE, "")), comments,
                   no_comments=_says_no_comments(comments))
 
 
@@ -374,7 +375,7 @@ def parse_day(text: str) -> dt.date | None:
     elif m := re.match(r"^(\d{1,2})/(\d{1,2})[ ,-]+(\d{4})$", text):
         day, month, year = map(int, m.groups())
     elif (m := re.match(r"^(\d{1,2})\s+([a-zåäö]+)\.?\s+(\d{4})$", text)) and (
-            month := next((i for i, name in enumerate(MONTHS, 1) if len(m.group(2)) >= 3
+            month := next((i for i, name in enumerate(Labels.packaged().list("dates.months"), 1) if len(m.group(2)) >= 3
                            and name.startswith(m.group(2))), 0)):
         day, year = int(m.group(1)), int(m.group(3))
     else:
@@ -400,7 +401,7 @@ class _Remark:
     row: Row
 
 
-def _previous_remarks(path: Path, problems: list[Problem]) -> list[_Remark]:
+def _previous_remarks(path: Path, head: list[str], problems: list[Problem]) -> list[_Remark]:
     """The Kommentar of every row of an existing compilation (none if there is none yet)."""
     if not path.is_file():
         return []
@@ -414,11 +415,11 @@ def _previous_remarks(path: Path, problems: list[Problem]) -> list[_Remark]:
     remarks = []
     for table in document.tables:
         rows = table._tbl.tr_lst
-        if not rows or [" ".join(paragraphs_of(tc)) for tc in rows[0].tc_lst] != list(HEAD):
+        if not rows or [" ".join(paragraphs_of(tc)) for tc in rows[0].tc_lst] != head:
             continue
         for tr in rows[1:]:
             cells = tr.tc_lst
-            if len(cells) != len(HEAD):
+            if len(cells) != len(head):
                 continue
             remark = paragraphs_of(cells[4])
             if not remark:
@@ -447,7 +448,7 @@ def _ordered(answers: list[Answer], asked: tuple[str, ...]) -> list[Answer]:
 
 
 def _rows(answers: list[Answer], refs: list[RefNumber], asked: tuple[str, ...],
-          previous: list[_Remark]) -> tuple[tuple[Row, ...], tuple[Row, ...], int]:
+          previous: list[_Remark], labels: Labels) -> tuple[tuple[Row, ...], tuple[Row, ...], int]:
     """General comments first, then by reference number, then by body; earlier Kommentar kept."""
     order = {ref.number: i for i, ref in enumerate(refs)}
     label = {ref.number: ref.label for ref in refs}
@@ -456,8 +457,9 @@ def _rows(answers: list[Answer], refs: list[RefNumber], asked: tuple[str, ...],
         if answer.no_comments:
             continue
         for number, paragraphs in answer.comments:
-            text = (("Skrivelse: " + paragraphs[0],) + paragraphs[1:]) if answer.letter else paragraphs
-            place = label[number] if number else GENERAL_COMMENTS
+            text = ((labels("responses.letter_prefix", text=paragraphs[0]),) + paragraphs[1:]) if answer.letter \
+                else paragraphs
+            place = label[number] if number else labels("remiss.general_comments")
             rows.append((-1 if number is None else order[number], rank,
                          Row(number, place, answer.body, text)))
     rows.sort(key=lambda item: item[:2])
@@ -484,15 +486,17 @@ def _rows(answers: list[Answer], refs: list[RefNumber], asked: tuple[str, ...],
 # --- rendering -------------------------------------------------------------------------------
 
 def render_compilation(compilation: Compilation, templates: Templates) -> dict[str, bytes]:
-    """{file name: bytes}: the compilation as DOCX (landscape), HTML and Markdown."""
-    blocks = compilation_blocks(compilation)
+    """{file name: bytes}: the compilation as DOCX (landscape), HTML and Markdown, and its opening part as JSON."""
+    labels = templates.labels
+    blocks = compilation_blocks(compilation, labels)
     policy = compilation.policy
-    view = replace(presentation(policy, final=True), title=f"Remissammanställning: {compilation.title}",
-                   doctype="Remissammanställning", decisions=(), watermark=None, header_note=_header(compilation),
-                   timestamp=dt.datetime(compilation.day.year, compilation.day.month, compilation.day.day,
-                                         tzinfo=dt.timezone.utc), landscape=True)
+    day = compilation.day
+    view = replace(presentation(policy, final=True, labels=labels, theme=templates.theme),
+                   title=labels("responses.title", title=compilation.title), doctype=labels("responses.doctype"),
+                   decisions=(), watermark=None, control=(), header_note=_header(compilation, labels),
+                   timestamp=dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc), landscape=True)
     docx_bytes, html, markdown = pandoc.concurrently(
-        lambda: _tag_remarks(render_docx(blocks, view, templates), compilation.rows, view.timestamp),
+        lambda: _tag_remarks(render_docx(blocks, view, templates), compilation.rows, view.timestamp, labels),
         lambda: render_html(replace(policy, sections=()), view, templates, body=body_html(blocks[3:])),
         lambda: pandoc.write(pandoc.document(blocks), "markdown", "--wrap=none"))
     return {FILES[0]: docx_bytes, FILES[1]: html, FILES[2]: markdown,
@@ -509,91 +513,92 @@ def summary_data(c: Compilation) -> dict[str, object]:
             "answered": [answer(a) for a in c.answers], "missing": list(c.missing), "comments": len(c.rows)}
 
 
-def _header(compilation: Compilation) -> str:
-    return f"Dnr {compilation.dnr}" if compilation.dnr else f"Svar senast {swedish_date(compilation.deadline)}"
+def _header(c: Compilation, labels: Labels) -> str:
+    return labels("responses.header_dnr", dnr=c.dnr) if c.dnr else \
+        labels("responses.reply_by", date=labels.date_long(c.deadline))
 
 
 def _list(items: Sequence[str]) -> list[pandoc.Ast]:
     return [{"t": "BulletList", "c": [[pandoc.plain(pandoc.text(item))] for item in items]}]
 
 
-def compilation_blocks(c: Compilation) -> list[pandoc.Ast]:
+def compilation_blocks(c: Compilation, labels: Labels) -> list[pandoc.Ast]:
     """The opening part (the consultation and who answered), then the table of comments."""
-    def p(text: str) -> pandoc.Ast:
-        return pandoc.para(pandoc.text(text))
+    def p(key: str, **values: object) -> pandoc.Ast:
+        return pandoc.para(pandoc.text(labels(f"responses.{key}", **values)))
 
     def answered(a: Answer) -> str:
-        how = "skrivelse" if a.letter else "svarsmall"
-        return f"{a.body} ({how}{', ' + _swedish(a.date) if a.date else ''})"
+        how = labels("responses.letter" if a.letter else "responses.form")
+        if a.date:
+            return labels("responses.answer_dated", body=a.body, how=how, date=_long(a.date, labels))
+        return labels("responses.answer", body=a.body, how=how)
 
-    meta = [f"Diarienummer {c.dnr}"] if c.dnr else []
+    meta = [labels("responses.dnr", dnr=c.dnr)] if c.dnr else []
+    line = [*meta, labels("responses.reply_by", date=labels.date_long(c.deadline)),
+            labels("responses.compiled", date=labels.date_long(c.day))]
     blocks: list[pandoc.Ast] = [
-        pandoc.div([p("Remissammanställning")], classes=["doctype"], custom_style="Dokumenttyp"),
-        pandoc.header(1, pandoc.text(f"Remissammanställning: {c.title}"), ident="titel"),
-        pandoc.div([p(" · ".join([*meta, f"Svar senast {swedish_date(c.deadline)}",
-                                  f"Sammanställd {swedish_date(c.day)}"]))],
-                   classes=["decisions"], custom_style="Beslutsrad"),
-        pandoc.header(2, pandoc.text("Remissen"), ident="remissen"),
-        p(f"Förslaget {c.title} skickades på remiss{' (dnr ' + c.dnr + ')' if c.dnr else ''} med svar senast "
-          f"{swedish_date(c.deadline)} till {len(c.asked)} remissinstanser:"),
+        pandoc.div([pandoc.para(pandoc.text(labels("responses.doctype")))], classes=["doctype"],
+                   custom_style="Dokumenttyp"),
+        pandoc.header(1, pandoc.text(labels("responses.title", title=c.title)), ident="titel"),
+        pandoc.div([pandoc.para(pandoc.text(" · ".join(line)))], classes=["decisions"], custom_style="Beslutsrad"),
+        pandoc.header(2, pandoc.text(labels("responses.consultation_heading")), ident="remissen"),
+        p("consultation", title=c.title, dnr=labels("responses.consultation_dnr", dnr=c.dnr) if c.dnr else "",
+          date=labels.date_long(c.deadline), count=len(c.asked)),
         *_list(c.asked),
     ]
     asked_answers = [a for a in c.answers if a.asked]
     with_comments = [a for a in asked_answers if not a.no_comments]
     none = [a for a in c.answers if a.no_comments]
-    blocks += [pandoc.header(2, pandoc.text("Inkomna svar"), ident="svar"),
-               p(f"{len(asked_answers)} av {len(c.asked)} remissinstanser har svarat."
-                 + (f" Dessutom har {len(c.unasked)} som inte fick remissen svarat." if c.unasked else ""))]
-    if with_comments:
-        blocks += [p("Svar med synpunkter:"), *_list([answered(a) for a in with_comments])]
-    if none:
-        blocks += [p("Inga synpunkter:"), *_list([answered(a) for a in none])]
-    if c.missing:
-        blocks += [p("Har inte svarat:"), *_list(c.missing)]
+    count = labels("responses.answered", answered=len(asked_answers), asked=len(c.asked))
     if c.unasked:
-        blocks += [p("Svar från andra än remissinstanserna:"), *_list([answered(a) for a in c.unasked])]
-    blocks += [pandoc.header(2, pandoc.text("Synpunkter"), ident="synpunkter"),
-               p("Övergripande synpunkter först, sedan i remissversionens nummerordning och per remissinstans. "
-                 "En synpunkt i en skrivelse som hänvisar till ett nummer står också under det numret. Kolumnen "
-                 "Kommentar är för förvaltningens kommentar och ställningstagande.")]
-    blocks.append(_table(c.rows) if c.rows else p("Inga synpunkter har kommit in."))
+        count += " " + labels("responses.unasked_count", count=len(c.unasked))
+    blocks += [pandoc.header(2, pandoc.text(labels("responses.answers_heading")), ident="svar"),
+               pandoc.para(pandoc.text(count))]
+    for key, items in (("with_comments", [answered(a) for a in with_comments]),
+                       ("no_comments", [answered(a) for a in none]), ("missing", list(c.missing)),
+                       ("unasked", [answered(a) for a in c.unasked])):
+        if items:
+            blocks += [p(key), *_list(items)]
+    head = labels.list("responses.head")
+    blocks += [pandoc.header(2, pandoc.text(labels("responses.comments_heading")), ident="synpunkter"),
+               p("comments_intro")]
+    blocks.append(_table(c.rows, head) if c.rows else p("none"))
     if c.orphans:
-        blocks += [pandoc.header(2, pandoc.text("Kommentarer utan synpunkt"), ident="utan-synpunkt"),
-                   p("Dessa kommentarer stod i den tidigare sammanställningen, men synpunkten de gällde finns inte "
-                     "längre bland svaren (svaret har ändrats eller tagits bort)."),
-                   _table(c.orphans)]
+        blocks += [pandoc.header(2, pandoc.text(labels("responses.orphans_heading")), ident="utan-synpunkt"),
+                   p("orphans_intro"), _table(c.orphans, head)]
     return blocks
 
 
-def _table(rows: Sequence[Row]) -> pandoc.Ast:
+def _table(rows: Sequence[Row], head: Sequence[str]) -> pandoc.Ast:
     def cell(paragraphs: Sequence[str], strong: bool = False) -> list[pandoc.Ast]:
         return [pandoc.para([pandoc.strong(pandoc.text(t))] if strong else pandoc.text(t)) for t in paragraphs if t]
 
     body = [[cell([r.number or ""]), cell([r.place], strong=r.number is None), cell([r.body]), cell(r.text),
              cell(r.remark)] for r in rows]
-    return pandoc.table(body, list(WIDTHS), head=[cell([h]) for h in HEAD])
+    return pandoc.table(body, list(WIDTHS), head=[cell([h]) for h in head])
 
 
-def _swedish(date: str) -> str:
+def _long(date: str, labels: Labels) -> str:
     try:
-        return swedish_date(dt.date.fromisoformat(date))
+        return labels.date_long(dt.date.fromisoformat(date))
     except ValueError:
         return date
 
 
-def _tag_remarks(data: bytes, rows: Sequence[Row], stamp: dt.datetime) -> bytes:
+def _tag_remarks(data: bytes, rows: Sequence[Row], stamp: dt.datetime, labels: Labels) -> bytes:
     """A content control in each Kommentar cell, tagged with its row's key, so a comment stays with its
     row when the compilation is read back, even if the secretariat edits the Synpunkt text."""
+    head = labels.list("responses.head")
     document = docx.Document(io.BytesIO(data))
-    tables = [t for t in document.tables if [" ".join(paragraphs_of(tc)) for tc in t._tbl.tr_lst[0].tc_lst] == list(HEAD)]
+    tables = [t for t in document.tables if [" ".join(paragraphs_of(tc)) for tc in t._tbl.tr_lst[0].tc_lst] == head]
     if not tables:
         return data
     table = tables[0]._tbl
     for number, (tr, row) in enumerate(zip(table.tr_lst[1:], rows), 1):
         no_wrap(tr.tc_lst[0])
         keep_together(tr)
-        content_control(tr.tc_lst[4], TAG_REMARK + row.key, f"Kommentar {row.number or 'övergripande'}, {row.body}",
-              2000 + number)
+        alias = labels("responses.remark_alias", number=row.number or row.place, body=row.body)
+        content_control(tr.tc_lst[4], TAG_REMARK + row.key, alias, 2000 + number)
     repeat_header(table.tr_lst[0])
     out = io.BytesIO()
     document.save(out)

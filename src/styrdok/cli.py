@@ -32,6 +32,7 @@ from .consult.responses import compile_responses as compile_policy_responses
 from .redline import summary as redline_summary
 from .errors import Problem, Severity, StyrdokError
 from .history import History
+from .importer import run as importer
 from .i18n import N_, _, ngettext
 from .model import Status
 from .output import atomic_write
@@ -635,6 +636,83 @@ def diff(versions: tuple[str, ...], from_rev: str | None, to_rev: str | None, ou
     click.echo(redline_summary.screen(result.summary))
     click.echo(_("Wrote {files} to {out}").format(files=", ".join(redline.FILES), out=f"{result.out}/"), err=True)
     click.get_current_context().exit(1 if result.changed else 0)
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@option("--id", "policy_id", metavar="ID", help=N_("Id of the new policy (one file only; default: from the file name)."))
+@option("--type", "doc_type", metavar="TYPE",
+        help=N_("Document type (policy, riktlinje, plan …) when the title does not say."))
+@option("--force", is_flag=True, help=N_("Overwrite an existing policy file."))
+@option("--into", "into", metavar="ID",
+        help=N_("Take the edited text of a DOCX styrdok made for policy ID back into policy/ID.md."))
+@option("--changes", type=click.Choice(["accept", "reject"]), default="accept", show_default=True,
+        help=N_("With --into: accept or reject the DOCX's tracked changes (typed edits are always kept)."))
+def import_(files: tuple[Path, ...], policy_id: str | None, doc_type: str | None, force: bool, into: str | None,
+            changes: str) -> None:
+    """Import Word documents (.docx, .odt; .doc through LibreOffice) as policies.
+
+    \b
+    Two forms:
+      styrdok import FILE... [--id ID] [--type TYPE] [--force]
+                  new policies policy/<id>.md, one per file (in parallel)
+      styrdok import FILE --into ID [--changes accept|reject]
+                  the text of a styrdok DOCX edited in Word, back into policy/ID.md
+
+    Headings are found from Word's heading styles, styles based on them, outline levels and,
+    in files of plain Normal text, short bold or larger lines (a typed number gives the
+    level). Decision lines, the information table, page header and footer and the document
+    properties become the front matter. Every guess and every loss (images, text boxes,
+    comments …) is in the report, printed and written to build/import/<id>.md. Nothing is
+    written for a file that fails; an existing policy is overwritten only with --force.
+
+    Example:
+
+        styrdok import "Policy för föreningsstöd.docx" --id foreningsstod
+        styrdok import remissversion-med-synpunkter.docx --into social-ekonomi
+    """
+    workspace = _workspace()
+    if into is not None:
+        if len(files) != 1 or policy_id or doc_type or force:
+            raise click.UsageError(_("--into takes one file and none of --id, --type, --force"))
+        report = importer.import_into(workspace, files[0], into, changes=changes)
+        click.echo(report.screen())
+        click.echo(_("report: {path}").format(path=importer.REPORT_DIR / f"{into}.md"), err=True)
+        return
+    try:
+        reports = importer.import_files(workspace, list(files), policy_id=policy_id, doc_type=doc_type, force=force,
+                                        progress=_import_progress() if len(files) > 1 else None)
+    except StyrdokError as exc:
+        raise click.UsageError(str(exc)) from None
+    failed = [r for r in reports if not r.ok]
+    click.echo(reports[0].screen() if len(files) == 1 else importer.summary(reports))
+    for report in reports:
+        if report.ok:
+            click.echo(_("report: {path}").format(path=importer.REPORT_DIR / f"{report.policy_id}.md"), err=True)
+        elif len(files) > 1:
+            click.secho(f"{report.source}: {report.error}", fg="red", err=True)
+    if failed:
+        raise Failed(ngettext("{n} of {total} file could not be imported; nothing was written for it",
+                              "{n} of {total} files could not be imported; nothing was written for them",
+                              len(reports)).format(n=len(failed), total=len(reports)))
+    click.echo(ngettext("{n} file imported into policy/ (run styrdok check)",
+                        "{n} files imported into policy/ (run styrdok check)", len(reports)).format(n=len(reports)),
+               err=True)
+
+
+def _import_progress() -> importer.Progress:
+    """One line per file; on a terminal, one line updated in place."""
+    tty = sys.stderr.isatty()
+
+    def show(report: importer.Report, done: int, total: int) -> None:
+        state = click.style("ok", fg="green") if report.ok else click.style(_("FAILED"), fg="red")
+        line = f"  [{done}/{total}] {state}  {report.source} → {report.policy_id}"
+        if tty and report.ok:
+            click.echo(f"\r\033[K{line}", err=True, nl=done == total)
+        else:
+            click.echo(("\r\033[K" if tty else "") + line, err=True)
+
+    return show
 
 
 def _diff_changed(from_rev: str | None, out: Path | None, author: str | None, fmt: str) -> None:

@@ -205,6 +205,7 @@ def _metadata(stem: str, yaml_text: str, report: _Report) -> Metadata | None:
     if _error_count(report) > errors_before:
         return None
     for err in sorted(jsonschema.Draft202012Validator(schema()).iter_errors(raw), key=lambda e: list(map(str, e.absolute_path))):
+        err = _branch_error(err)
         path = tuple(err.absolute_path)
         if err.validator == "additionalProperties":
             known = set(err.schema.get("properties", {}))
@@ -287,6 +288,16 @@ _HINTS = {
     "email": "write an e-mail address, e.g. anna.andersson@timra.se",
     "phone": "write a phone number, e.g. 060-16 30 00",
 }
+
+
+def _branch_error(err: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """For a value allowed in several forms (oneOf), the error inside the form it is written in:
+    a mapping given for `contact:` is judged as a mapping, so the message names the bad key."""
+    if err.validator != "oneOf" or not err.context:
+        return err
+    kind = "object" if isinstance(err.instance, dict) else "integer" if isinstance(err.instance, int) else None
+    inside = [e for e in err.context if kind and err.validator_value[e.schema_path[0]].get("type") == kind]
+    return _branch_error(inside[0]) if inside else err
 
 
 def _where(path: tuple) -> str:

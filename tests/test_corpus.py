@@ -8,14 +8,19 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import SEED_POLICY, run
+from conftest import SEED_POLICY, run, run_sv
 
 CORPUS = Path(__file__).parent / "corpus"
 EXPECTED: dict[str, dict] = yaml.safe_load((CORPUS / "expected.yaml").read_text("utf-8"))
+SEVERITY_SV = {"error": "fel", "warning": "varning"}
 
 
 def test_every_corpus_file_has_an_expectation() -> None:
     assert sorted(EXPECTED) == sorted(p.stem for p in CORPUS.glob("*.md"))
+
+
+def test_every_corpus_case_says_what_a_swedish_user_reads() -> None:
+    assert not [name for name, want in EXPECTED.items() if want["severity"] != "none" and "sv" not in want]
 
 
 def _repo_with(tmp_path: Path, name: str) -> Path:
@@ -30,18 +35,19 @@ def test_check_and_build_report_the_problem(tmp_path: Path, name: str) -> None:
     want = EXPECTED[name]
     repo = _repo_with(tmp_path, name)
 
-    checked = run(["check", name], repo)
-    built = run(["build", name], repo)
+    checked = run_sv(["check", name], repo)  # as a user sees it: in Swedish
+    built = run(["build", name], repo)  # in English (--lang en or an English LANG)
 
-    for result in (checked, built):
+    for result, said, severity, fix in ((checked, want.get("sv", {}), SEVERITY_SV, "åtgärd: "),
+                                        (built, want, {"error": "error", "warning": "warning"}, "fix: ")):
         assert "Traceback" not in result.stderr
         if want["severity"] == "none":
             assert result.returncode == 0, result.stderr
             continue
-        location = f"policy/{name}.md:{want['line']}: {want['severity']}: "
-        assert any(line.startswith(location) and want["message"] in line
+        location = f"policy/{name}.md:{want['line']}: {severity[want['severity']]}: "
+        assert any(line.startswith(location) and said["message"] in line
                    for line in result.stderr.splitlines()), result.stderr
-        assert "fix: " in result.stderr and want["hint"] in result.stderr
+        assert fix in result.stderr and said["hint"] in result.stderr, result.stderr
         assert result.returncode == (1 if want["severity"] == "error" else 0), result.stderr
     outputs = repo / "build" / name
     if want["severity"] == "error":

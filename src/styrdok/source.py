@@ -6,6 +6,7 @@ Every problem is collected with file and line; the caller decides whether to fai
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import re
 from dataclasses import dataclass, replace
@@ -19,6 +20,7 @@ import yaml
 
 from . import pandoc
 from .errors import InvalidPolicy, Problem, Severity
+from .i18n import N_, _
 from .model import (PREAMBLE_ID, Action, Block, Consultation, Decision, Metadata, Policy, Review,
                     Section, Status)
 
@@ -31,6 +33,7 @@ def slugify(text: str) -> str:
     """An id from a heading or title: "Sociala företag" → "sociala-foretag"."""
     ascii_text = text.lower().translate(_TRANSLITERATION)
     return "-".join(re.findall(r"[a-z0-9]+", ascii_text))
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PLACEHOLDER = re.compile(r"\b(\d{4}|ÅÅÅÅ)-XX-XX\b|§\s*XX\b|\bXX-XX\b")
 HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?\s*>")
 SAFE_URL = re.compile(r"^(https?:|mailto:|tel:|#|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)
@@ -71,20 +74,24 @@ def check_file(path: Path, *, display: str | None = None, data: bytes | None = N
         try:
             size = path.stat().st_size
         except OSError as exc:
-            report.error(0, f"cannot read the file: {exc.strerror}")
+            report.error(0, _("cannot read the file: {reason}").format(reason=exc.strerror))
             return None, report.problems
         if size > MAX_BYTES:
-            report.error(0, f"the file is {size / 2**20:.1f} MB; styrdok refuses policy files over {MAX_BYTES // 2**20} MB",
-                         "split the document, or move appendices (bilagor) to files of their own")
+            _too_big(size, report)
             return None, report.problems
         data = path.read_bytes()
     elif len(data) > MAX_BYTES:
-        report.error(0, f"the file is {len(data) / 2**20:.1f} MB; styrdok refuses policy files over {MAX_BYTES // 2**20} MB",
-                     "split the document, or move appendices (bilagor) to files of their own")
+        _too_big(len(data), report)
         return None, report.problems
     policy = _parse(path.stem, data, report)
     ok = not any(p.severity is Severity.ERROR for p in report.problems)
-    return (policy if ok else None), report.problems
+    return (policy if ok else None), sorted(report.problems, key=lambda p: p.line)  # stable: same line, found order
+
+
+def _too_big(size: int, report: _Report) -> None:
+    report.error(0, _("the file is {size:.1f} MB; styrdok refuses policy files over {limit} MB").format(
+                 size=size / 2**20, limit=MAX_BYTES // 2**20),
+                 _("split the document, or move appendices (bilagor) to files of their own"))
 
 
 def load(path: Path, *, display: str | None = None, data: bytes | None = None) -> Policy:
@@ -111,21 +118,22 @@ def _split(data: bytes, report: _Report) -> tuple[str, list[str], int] | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        report.error(line, f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
-                     "save the file as UTF-8 (in Word: Spara som > Oformaterad text > Unicode (UTF-8))")
+        report.error(line, _("the file is not UTF-8 (byte 0x{byte:02x} at offset {offset})").format(
+                     byte=data[exc.start], offset=exc.start),
+                     _("save the file as UTF-8 (in Word: Spara som > Oformaterad text > Unicode (UTF-8))"))
         return None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     if not text.strip():
-        report.error(1, "the file is empty", "start with front matter between two '---' lines, then the text")
+        report.error(1, _("the file is empty"), _("start with front matter between two '---' lines, then the text"))
         return None
     lines = text.split("\n")
     if lines[0].strip() != "---":
-        report.error(1, "the file has no front matter",
-                     "start the file with a '---' line, the decision metadata in YAML, and a closing '---' line")
+        report.error(1, _("the file has no front matter"),
+                     _("start the file with a '---' line, the decision metadata in YAML, and a closing '---' line"))
         return None
     end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "...")), None)
     if end is None:
-        report.error(1, "the front matter is not closed", "add a line with '---' after the metadata")
+        report.error(1, _("the front matter is not closed"), _("add a line with '---' after the metadata"))
         return None
     return text, lines, end
 
@@ -135,23 +143,27 @@ def check_metadata(path: Path, data: bytes, *, display: str | None = None) -> tu
     report = _Report(display or str(path), [])
     split = _split(data, report)
     meta = _metadata(path.stem, "\n".join(split[1][1:split[2]]), report) if split else None
-    return meta, report.problems
+    return meta, sorted(report.problems, key=lambda p: p.line)
 
 
 # --- front matter ---------------------------------------------------------------------------
 
 def _metadata(stem: str, yaml_text: str, report: _Report) -> Metadata | None:
+    """The front matter as Metadata, or None; every problem found is reported, not only the first."""
     try:
         root = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else 2
-        report.error(line, f"the front matter is not valid YAML: {getattr(exc, 'problem', exc)}",
-                     "check indentation and quote values containing ':' or '#'")
+        problem = str(getattr(exc, "problem", None) or exc)
+        report.error(line, _("the front matter is not valid YAML: {problem}").format(problem=_yaml_problem(problem)),
+                     _("check indentation and quote values containing ':' or '#'"))
+        _check_file_name(stem, report)
         return None
     if root is None or not isinstance(root, yaml.MappingNode):
-        report.error(2, "the front matter must be a mapping of keys (title:, status:, decisions: …)",
-                     "see the format in README.md")
+        report.error(2, _("the front matter must be a mapping of keys (title:, status:, decisions: …)"),
+                     _("see the format in README.md"))
+        _check_file_name(stem, report)
         return None
     lines: dict[tuple, int] = {}
     _index_lines(root, (), lines, report)
@@ -163,48 +175,41 @@ def _metadata(stem: str, yaml_text: str, report: _Report) -> Metadata | None:
         return lines.get(path, 0) + 2
 
     errors_before = _error_count(report)
-    for err in sorted(jsonschema.Draft202012Validator(schema()).iter_errors(raw), key=lambda e: list(map(str, e.absolute_path))):
-        path = tuple(err.absolute_path)
-        if err.validator == "additionalProperties":
-            known = set(err.schema.get("properties", {}))
-            for key in sorted(set(err.instance) - known, key=str):
-                report.warn(line_of(path + (key,)), f"unknown key '{_where(path + (key,))}' is ignored",
-                            f"known keys here: {', '.join(sorted(known))}")
-        elif err.validator == "required":
-            missing = err.message.split("'")[1]
-            report.error(line_of(path), f"required key '{_where(path + (missing,))}' is missing", _HINTS.get(missing, ""))
-        else:
-            report.error(line_of(path), f"'{_where(path)}': {_describe(err)}", _HINTS.get(str(path[-1]) if path else "", ""))
-    if _error_count(report) > errors_before:
-        return None
+    for err in jsonschema.Draft202012Validator(schema()).iter_errors(raw):
+        _schema_problem(err, line_of, report)
 
-    if raw.get("id", stem) != stem:
-        report.error(line_of(("id",)), f"id '{raw['id']}' differs from the file name '{stem}.md'",
-                     f"rename the file to {raw['id']}.md or set id: {stem}")
-    if not SLUG.match(stem):
-        report.error(1, f"the file name '{stem}' is not a safe id (lower-case a–z, 0–9 and single hyphens)",
-                     "rename the file, e.g. social-ekonomi.md")
-    decisions = tuple(d for i, item in enumerate(raw["decisions"]) if (d := _decision(item, ("decisions", i), line_of, report)))
+    # Everything below runs whatever the schema said, so one run tells every problem.
+    if isinstance(raw.get("id"), str) and SLUG.match(raw["id"]) and raw["id"] != stem:
+        report.error(line_of(("id",)), _("id '{id}' differs from the file name '{stem}.md'").format(id=raw["id"], stem=stem),
+                     _("rename the file to {id}.md or set id: {stem}").format(id=raw["id"], stem=stem))
+    _check_file_name(stem, report)
+    items = raw.get("decisions") if isinstance(raw.get("decisions"), list) else []
+    decisions = tuple(d for i, item in enumerate(items) if isinstance(item, dict)
+                      and (d := _decision(item, ("decisions", i), line_of, report)))
     previous: Decision | None = None
     for i, decision in enumerate(decisions):
         if decision.pending and i != len(decisions) - 1:
-            report.error(line_of(("decisions", i)), "only the last decision may be pending",
-                         "fill in date and paragraph of the earlier decision, or remove it")
+            report.error(line_of(("decisions", i)), _("only the last decision may be pending"),
+                         _("fill in date and paragraph of the earlier decision, or remove it"))
         if previous and previous.date and decision.date and decision.date < previous.date:
-            report.error(line_of(("decisions", i, "date")), f"decision date {decision.date} is before the previous decision ({previous.date})",
-                         "decisions are listed oldest first")
+            report.error(line_of(("decisions", i, "date")),
+                         _("decision date {date} is before the previous decision ({previous})").format(
+                             date=decision.date, previous=previous.date),
+                         _("decisions are listed oldest first"))
         previous = decision
-    status = Status(raw["status"])
+    status = _enum(Status, raw.get("status"))
     if status is Status.ADOPTED and decisions and decisions[-1].pending:
-        report.error(line_of(("status",)), "status is adopted but the last decision is pending",
-                     "record the KS decision with `styrdok adopt`, or set status: draft")
+        report.error(line_of(("status",)), _("status is adopted but the last decision is pending"),
+                     _("record the decision with `styrdok adopt`, or set status: draft"))
     consultation = None
-    if c := raw.get("consultation"):
-        consultation = Consultation(bodies=tuple(c.get("bodies", ())),
+    if isinstance(c := raw.get("consultation"), dict):
+        bodies = tuple(b for b in c.get("bodies") or () if isinstance(b, str)) if isinstance(c.get("bodies"), list) else ()
+        consultation = Consultation(bodies=bodies,
                                     deadline=_date(c.get("deadline"), ("consultation", "deadline"), line_of, report),
-                                    dnr=c.get("dnr"))
+                                    dnr=c.get("dnr") if isinstance(c.get("dnr"), str) else None,
+                                    opened=_date(c.get("opened"), ("consultation", "opened"), line_of, report))
         _check_bodies(consultation.bodies, line_of(("consultation", "bodies")), report)
-    if _error_count(report) > errors_before:
+    if _error_count(report) > errors_before or status is None:
         return None
     return Metadata(id=stem, title=raw["title"].strip(), type=raw["type"], owner=raw["owner"],
                     coordinator=raw.get("coordinator"), review=Review(raw.get("review", "mandate-period")),
@@ -212,45 +217,129 @@ def _metadata(stem: str, yaml_text: str, report: _Report) -> Metadata | None:
                     keywords=tuple(raw.get("keywords", ())))
 
 
-_HINTS = {
-    "title": "add title: with the document's name",
-    "type": "add type: policy (or riktlinje, plan, program …)",
-    "owner": "add owner: kommunstyrelsen (the deciding body)",
-    "status": "add status: draft, consultation or adopted",
-    "decisions": "list the decisions, oldest first: - action: fastställd, body: kommunstyrelsen, date: YYYY-MM-DD, paragraph: N",
-    "paragraph": "the § number in the minutes is a positive whole number, e.g. paragraph: 129",
-    "date": "write the date as YYYY-MM-DD, e.g. 2018-03-06",
-    "deadline": "write the date as YYYY-MM-DD, e.g. 2027-02-15",
-    "id": "use lower-case a–z, 0–9 and single hyphens, e.g. social-ekonomi",
-    "action": "use fastställd, reviderad or upphävd",
+# PyYAML's most common complaints, said for the reader; anything else is shown as PyYAML says it.
+_YAML_PROBLEMS = (
+    (re.compile(r"^mapping values are not allowed here"), N_("a ':' where no value may start (quote the value)")),
+    (re.compile(r"^could not find expected ':'"), N_("a line without ':' where a key was expected")),
+    (re.compile(r"^found character '\\t' that cannot start any token"), N_("a tab character (indent with spaces)")),
+    (re.compile(r"^expected <block end>, but found"), N_("the indentation does not line up")),
+    (re.compile(r"^expected ',' or '\]', but got"), N_("a list in [ ] is not closed")),
+    (re.compile(r"^expected ',' or '\}', but got"), N_("a mapping in { } is not closed")),
+    (re.compile(r"^found unexpected end of stream"), N_("a quotation mark is not closed")),
+    (re.compile(r"^found undefined alias"), N_("a '*' starts a value (quote the value)")),
+)
+
+
+def _yaml_problem(problem: str) -> str:
+    return next((_(text) for pattern, text in _YAML_PROBLEMS if pattern.match(problem)), problem)
+
+
+def _enum(kind: type[Status], value: object) -> Status | None:
+    try:
+        return kind(value)
+    except ValueError:
+        return None
+
+
+def _check_file_name(stem: str, report: _Report) -> None:
+    if not SLUG.match(stem):
+        report.error(1, _("the file name '{stem}' is not a safe id (lower-case a–z, 0–9 and single hyphens)").format(stem=stem),
+                     _("rename the file, e.g. {example}.md").format(example=_suggest(stem) or "social-ekonomi"))
+
+
+# Fixes for a missing key: what to add.
+_ADD = {
+    "title": N_("add title: with the document's name"),
+    "type": N_("add type: policy (or riktlinje, plan, program …)"),
+    "owner": N_("add owner: kommunstyrelsen (the deciding body)"),
+    "status": N_("add status: draft (or utkast), consultation (remiss) or adopted (antagen)"),
+    "decisions": N_("list the decisions, oldest first: - action: fastställd, body: kommunstyrelsen, date: YYYY-MM-DD, paragraph: N"),
+    "action": N_("add action: fastställd, reviderad or upphävd"),
+    "body": N_("add body: with the deciding body, e.g. kommunstyrelsen"),
 }
+
+# Fixes for a value of the wrong form, by key.
+_FORM = {
+    "paragraph": N_("the § number in the minutes is a positive whole number, e.g. paragraph: 129"),
+    "date": N_("write the date as YYYY-MM-DD, e.g. 2018-03-06"),
+    "deadline": N_("write the date as YYYY-MM-DD, e.g. 2027-02-15"),
+    "opened": N_("write the date as YYYY-MM-DD, e.g. 2026-12-01"),
+    "id": N_("use lower-case a–z, 0–9 and single hyphens, e.g. social-ekonomi"),
+    "year": N_("write the year the decision is expected, e.g. year: 2027"),
+    "pending": N_("write pending: true for a decision not taken yet, or remove the line"),
+    "decisions": N_("list the decisions, oldest first: - action: fastställd, body: kommunstyrelsen, date: YYYY-MM-DD, paragraph: N"),
+    "bodies": N_("list the remissinstanser, one '- name' line each"),
+    "keywords": N_("list the keywords, one '- word' line each"),
+    "consultation": N_("write deadline:, dnr: and bodies: indented under consultation:"),
+}
+
+_TYPE_NAMES = {"integer": N_("a whole number"), "string": N_("text"), "array": N_("a list"),
+               "object": N_("a mapping of keys"), "boolean": N_("true or false")}
+
+_TYPE_FIXES = {"integer": N_("write a whole number"), "string": N_("write text (in quotes if it starts with a digit or holds ':')"),
+               "array": N_("write a list, one '- ' line per item"), "object": N_("write the keys indented under it"),
+               "boolean": N_("write true or false")}
+
+
+def _schema_problem(err: jsonschema.ValidationError, line_of, report: _Report) -> None:
+    """One schema violation as a problem whose fix matches the fault."""
+    path = tuple(err.absolute_path)
+    key = str(path[-1]) if path and not isinstance(path[-1], int) else ""
+    where = _where(path)
+    value = json.dumps(err.instance, ensure_ascii=False, default=str)
+    match err.validator:
+        case "additionalProperties":
+            known = sorted(err.schema.get("properties", {}))
+            for extra in sorted(set(err.instance) - set(known), key=str):
+                close = difflib.get_close_matches(str(extra), known, n=1)
+                fix = (_("did you mean '{key}'? Known keys here: {keys}").format(key=close[0], keys=", ".join(known))
+                       if close else _("known keys here: {keys}").format(keys=", ".join(known)))
+                report.warn(line_of(path + (extra,)), _("unknown key '{key}' is ignored").format(key=_where(path + (extra,))), fix)
+        case "required":
+            missing = err.message.split("'")[1]
+            report.error(line_of(path), _("required key '{key}' is missing").format(key=_where(path + (missing,))),
+                         _(_ADD[missing]) if missing in _ADD else _("add {key}:").format(key=missing))
+        case "enum":
+            words = [str(w) for w in err.validator_value]
+            close = difflib.get_close_matches(str(err.instance), words, n=1)
+            fix = (_("use one of {values}; did you mean '{close}'?").format(values=", ".join(words), close=close[0])
+                   if close else _("use one of {values}").format(values=", ".join(words)))
+            report.error(line_of(path), _("{key} has an unknown value {value}").format(key=where, value=value), fix)
+        case "type":
+            expected = str(err.validator_value)
+            report.error(line_of(path), _("{key}: {value} is not {kind}").format(
+                             key=where, value=value, kind=_(_TYPE_NAMES.get(expected, expected))),
+                         _(_FORM[key]) if key in _FORM else _(_TYPE_FIXES.get(expected, N_("see the format in README.md"))))
+        case "minimum" | "maximum":
+            message = (_("{key}: {value} must be at least {limit}") if err.validator == "minimum"
+                       else _("{key}: {value} must be at most {limit}"))
+            report.error(line_of(path), message.format(key=where, value=value, limit=err.validator_value),
+                         _(_FORM.get(key, N_("see the format in README.md"))))
+        case "pattern":
+            report.error(line_of(path), _("{key}: {value} has the wrong form").format(key=where, value=value),
+                         _(_FORM.get(key, N_("see the format in README.md"))))
+        case "const":
+            report.error(line_of(path), _("{key}: {value} must be {expected}").format(
+                             key=where, value=value, expected=json.dumps(err.validator_value)),
+                         _(_FORM.get(key, N_("see the format in README.md"))))
+        case "minItems":
+            report.error(line_of(path), _("{key}: the list is empty").format(key=where),
+                         _(_FORM.get(key, N_("see the format in README.md"))))
+        case "minLength":
+            report.error(line_of(path), _("{key}: {value} is too short (at least {n} characters)").format(
+                             key=where, value=value, n=err.validator_value),
+                         _("write it out in full"))
+        case "maxLength":
+            report.error(line_of(path), _("{key}: {value} is too long (at most {n} characters)").format(
+                             key=where, value=value, n=err.validator_value),
+                         _("shorten it"))
+        case _:
+            report.error(line_of(path), _("{key}: {value} is not allowed here").format(key=where or "—", value=value),
+                         _("see the format in README.md"))
 
 
 def _where(path: tuple) -> str:
     return ".".join(f"[{p + 1}]" if isinstance(p, int) else str(p) for p in path).replace(".[", "[")
-
-
-def _describe(err: jsonschema.ValidationError) -> str:
-    value = json.dumps(err.instance, ensure_ascii=False, default=str)
-    match err.validator:
-        case "enum":
-            return f"{value} is not one of {', '.join(map(str, err.validator_value))}"
-        case "type":
-            return f"{value} is not {_TYPE_NAMES.get(err.validator_value, err.validator_value)}"
-        case "minimum":
-            return f"{value} must be at least {err.validator_value}"
-        case "pattern":
-            return f"{value} has the wrong form"
-        case "const":
-            return f"{value} must be {json.dumps(err.validator_value)}"
-        case "minItems":
-            return "the list is empty"
-        case _:
-            return err.message
-
-
-_TYPE_NAMES = {"integer": "a whole number", "string": "text", "array": "a list", "object": "a mapping of keys",
-               "boolean": "true or false"}
 
 
 def _error_count(report: _Report) -> int:
@@ -264,7 +353,7 @@ def _index_lines(node: yaml.Node, path: tuple, lines: dict[tuple, int], report: 
         for key, value in node.value:
             name = key.value
             if name in seen:
-                report.error(key.start_mark.line + 2, f"key '{name}' appears twice", "keep one of them")
+                report.error(key.start_mark.line + 2, _("key '{key}' appears twice").format(key=name), _("keep one of them"))
             seen.add(name)
             lines[path + (name,)] = key.start_mark.line
             _index_lines(value, path + (name,), lines, report)
@@ -275,34 +364,55 @@ def _index_lines(node: yaml.Node, path: tuple, lines: dict[tuple, int], report: 
 
 
 def _date(value: Any, path: tuple, line_of, report: _Report) -> dt.date | None:
-    if value is None:
+    """The date, or None; a date of the right form that does not exist (2024-13-01) is reported here,
+    one of the wrong form by the schema."""
+    if not isinstance(value, str) or not ISO_DATE.match(value):
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        report.error(line_of(path), f"'{_where(path)}': {value} is not a real date", _HINTS["date"])
+        report.error(line_of(path), _("{key}: {value} is not a real date").format(key=_where(path), value=value),
+                     _("check the month (01–12) and the day; write the date as YYYY-MM-DD, e.g. 2018-03-06"))
         return None
+
+
+_HAS = {
+    frozenset({"date"}): N_("decision {n} is marked pending but has a date"),
+    frozenset({"paragraph"}): N_("decision {n} is marked pending but has a paragraph (§)"),
+    frozenset({"date", "paragraph"}): N_("decision {n} is marked pending but has a date and a paragraph (§)"),
+}
+_LACKS = {
+    frozenset({"date"}): N_("decision {n} lacks date"),
+    frozenset({"paragraph"}): N_("decision {n} lacks paragraph"),
+    frozenset({"date", "paragraph"}): N_("decision {n} lacks date and paragraph"),
+}
 
 
 def _decision(raw: dict, path: tuple, line_of, report: _Report) -> Decision | None:
     date = _date(raw.get("date"), path + ("date",), line_of, report)
-    has = {k for k in ("date", "paragraph") if k in raw}
+    has = frozenset(k for k in ("date", "paragraph") if k in raw)
+    n = path[1] + 1
     if raw.get("pending"):
         if has:
-            report.error(line_of(path), f"decision {path[1] + 1} is marked pending but has {' and '.join(sorted(has))}",
-                         "a pending decision has no date or § yet: remove them, or remove pending: true")
+            report.error(line_of(path), _(_HAS[has]).format(n=n),
+                         _("a pending decision has no date or § yet: remove them, or remove pending: true"))
             return None
     elif has != {"date", "paragraph"}:
-        missing = {"date", "paragraph"} - has
-        report.error(line_of(path), f"decision {path[1] + 1} lacks {' and '.join(sorted(missing))}",
-                     "give both date and paragraph (§), or write pending: true for a decision not yet taken")
+        report.error(line_of(path), _(_LACKS[frozenset({"date", "paragraph"}) - has]).format(n=n),
+                     _("give both date and paragraph (§), or write pending: true for a decision not yet taken"))
         return None
     elif "year" in raw:
-        report.warn(line_of(path + ("year",)), "year is only used for pending decisions", "remove year:")
+        report.warn(line_of(path + ("year",)), _("year is only used for pending decisions"), _("remove year:"))
     if "date" in raw and date is None:
         return None
-    return Decision(action=Action(raw["action"]), body=raw["body"], date=date, paragraph=raw.get("paragraph"),
-                    dnr=raw.get("dnr"), year=raw.get("year"))
+    try:
+        action = Action(raw.get("action"))
+    except ValueError:
+        return None  # the schema has said so
+    if not isinstance(raw.get("body"), str) or not isinstance(raw.get("paragraph", 0), int):
+        return None
+    return Decision(action=action, body=raw["body"], date=date, paragraph=raw.get("paragraph"),
+                    dnr=raw.get("dnr"), year=raw.get("year") if isinstance(raw.get("year"), int) else None)
 
 
 def _check_bodies(bodies: tuple[str, ...], line: int, report: _Report) -> None:
@@ -310,7 +420,7 @@ def _check_bodies(bodies: tuple[str, ...], line: int, report: _Report) -> None:
     for body in bodies:
         key = body.strip().casefold()
         if key in seen:
-            report.error(line, f"remissinstans '{body}' is listed twice", "remove the duplicate")
+            report.error(line, _("remissinstans '{body}' is listed twice").format(body=body), _("remove the duplicate"))
         seen.add(key)
 
 
@@ -328,27 +438,31 @@ def _sections(body: str, offset: int, lines: list[str], report: _Report) -> tupl
         if ast["t"] == "Header":
             sections.append(replace(current, blocks=tuple(blocks)))
             blocks = []
-            level, (ident, _, _), inlines = ast["c"]
+            level, (ident, _classes, _attrs), inlines = ast["c"]
             title = pandoc.stringify(inlines).strip()
             source_line = lines[line - 1] if 0 < line <= len(lines) else ""
             if level == 1:
-                report.error(line, f"level-1 heading '{title}' in the text",
-                             "the title comes from the front matter; start sections with ## (level 2)")
+                report.error(line, _("level-1 heading '{title}' in the text").format(title=title),
+                             _("the title comes from the front matter; start sections with ## (level 2)"))
             elif level > previous_level + 1:
-                report.error(line, f"heading '{title}' jumps from level {previous_level} to {level}",
-                             f"use {'#' * (previous_level + 1)} so headings stay in order")
+                report.error(line, _("heading '{title}' jumps from level {old} to {new}").format(
+                                 title=title, old=previous_level, new=level),
+                             _("use {marks} so headings stay in order").format(marks="#" * (previous_level + 1)))
             if explicit := EXPLICIT_ID.search(source_line):
                 ident = explicit.group(1)
                 if not SLUG.match(ident):
-                    report.error(line, f"heading id '{ident}' is not a safe id",
-                                 "use lower-case a–z, 0–9 and single hyphens, e.g. {#begreppsdefinitioner}")
+                    report.error(line, _("heading id '{id}' is not a safe id").format(id=ident),
+                                 _("use lower-case a–z, 0–9 and single hyphens, e.g. {example}").format(
+                                     example="{#" + (_suggest(ident) or "begreppsdefinitioner") + "}"))
             else:
                 ident = _suggest(title)
-                report.warn(line, f"heading '{title}' has no id; '{ident}' is used",
-                            f"add {{#{ident}}} at the end of the heading line, so links and redlines stay stable")
+                report.warn(line, _("heading '{title}' has no id; '{id}' is used").format(title=title, id=ident),
+                            _("add {marker} at the end of the heading line, so links and redlines stay stable").format(
+                                marker="{#" + ident + "}"))
             if ident in ids or ident == PREAMBLE_ID:
-                report.error(line, f"heading id '{ident}' is used twice (first on line {ids.get(ident, offset)})",
-                             "give each heading its own id")
+                report.error(line, _("heading id '{id}' is used twice (first on line {line})").format(
+                                 id=ident, line=ids.get(ident, offset)),
+                             _("give each heading its own id"))
             ids.setdefault(ident, line)
             ast["c"][1][0] = ident
             previous_level = level
@@ -376,25 +490,25 @@ def _line_with(needle: str, start: int, lines: list[str]) -> int:
 
 def _check_block(ast: pandoc.Ast, line: int, lines: list[str], report: _Report) -> None:
     for match in HTML_TAG.finditer(pandoc.stringify(ast)):
-        report.error(_line_with(match.group(0), line, lines), f"raw HTML {match.group(0)!r} in the text",
-                     "write plain Markdown; styrdok never passes HTML through to the documents or the website")
+        report.error(_line_with(match.group(0), line, lines), _("raw HTML {html} in the text").format(html=repr(match.group(0))),
+                     _("write plain Markdown; styrdok never passes HTML through to the documents or the website"))
     for kind, target in pandoc.links(ast):
         if kind == "Image":
-            report.error(_line_with(target, line, lines), f"image {target!r} in the text",
-                         "images are not supported in policy text yet (the accessible PDF needs alt text); link to the file instead")
+            report.error(_line_with(target, line, lines), _("image {target} in the text").format(target=repr(target)),
+                         _("images are not supported in policy text yet (the accessible PDF needs alt text); link to the file instead"))
         elif not SAFE_URL.match(target.strip()):
-            report.error(_line_with(target, line, lines), f"{kind.lower()} target {target!r} is not allowed",
-                         "use an https:, mailto: or relative link")
+            report.error(_line_with(target, line, lines), _("link target {target} is not allowed").format(target=repr(target)),
+                         _("use an https:, mailto: or relative link"))
 
 
 def placeholders(policy: Policy) -> list[Problem]:
     """Placeholders such as '2018-XX-XX, § XX' in the text or pending decisions: never in a final document."""
-    found = [Problem(policy.path, 0, f"decision '{d.line()}' is pending",
-                     "record the decision with `styrdok adopt ID --date YYYY-MM-DD --paragraph N`")
+    found = [Problem(policy.path, 0, _("decision '{decision}' is pending").format(decision=d.line()),
+                     _("record the decision with `styrdok adopt {id} --date YYYY-MM-DD --paragraph N`").format(id=policy.id))
              for d in policy.meta.pending_decisions]
     for section in policy.sections:
         for block in section.blocks:
             if m := PLACEHOLDER.search(block.text):
-                found.append(Problem(policy.path, block.line, f"placeholder '{m.group(0)}' in the text",
-                                     "replace it with the real date and § before a final build"))
+                found.append(Problem(policy.path, block.line, _("placeholder '{text}' in the text").format(text=m.group(0)),
+                                     _("replace it with the real date and § before a final build")))
     return found

@@ -405,6 +405,11 @@ def adopt(policy_id: str, date: str, paragraph: str, dnr: str | None, body: str 
         tag=done.tag))
 
 
+def _status_word(status: Status) -> str:
+    from .overview import status_word
+    return status_word(status)
+
+
 @main.command()
 @click.argument("policy_id", metavar="ID")
 def log(policy_id: str) -> None:
@@ -435,7 +440,10 @@ def log(policy_id: str) -> None:
 
 @main.command()
 @TODAY
-def status(today: dt.date | None) -> None:
+@option("--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown"]), default="table",
+        show_default=True, help=N_("table for the terminal, csv for a spreadsheet, markdown for a report, json for scripts."))
+@option("--due", "due_only", is_flag=True, help=N_("Only the policies that need action this mandate period (due or overdue)."))
+def status(today: dt.date | None, fmt: str, due_only: bool) -> None:
     """Show every policy's type, status, last decision and review state.
 
     Review states for the current mandate period (from 15 October of the election year):
@@ -450,37 +458,23 @@ def status(today: dt.date | None) -> None:
 
         styrdok status --today 2026-11-25
     """
+    from . import overview as report  # only this command needs it
+
     overview = lifecycle.status(_workspace(), today)
-    click.echo(_("Mandate period {period} (from {start}); today {today}").format(
-        period=overview.period, start=overview.period.start, today=overview.today) + "\n")
-    table = [(_("id"), _("type"), _("status"), _("last decision"), _("review"))]
-    for row in overview.rows:
-        meta = row.meta
-        last = row.last.line() if row.last else "—"
-        table.append((row.id, meta.type if meta else "?", _status_word(meta.status) if meta else _("invalid"), last,
-                      _due_word(row.due) if row.due else "?"))
-    widths = [max(len(cells[i]) for cells in table) for i in range(len(table[0]))]
     colours = {lifecycle.Due.DONE: "green", lifecycle.Due.DUE: "yellow", lifecycle.Due.OVERDUE: "red"}
-    for n, cells in enumerate(table):
-        text = "  ".join(cell.ljust(w) for cell, w in zip(cells[:-1], widths)) + "  "
-        due = overview.rows[n - 1].due if n else None
-        click.echo(text + (click.style(cells[-1], fg=colours.get(due)) if due in colours else cells[-1]))
+
+    def style(text: str, row: lifecycle.StatusRow) -> str:
+        return click.style(text, fg=colours[row.due]) if row.due in colours else text
+
+    click.echo(report.render(overview, fmt, due_only=due_only, style=style), nl=False)
     for row in overview.rows:
         for problem in row.problems:
             click.secho(str(problem), fg="red" if problem.severity is Severity.ERROR else "yellow", err=True)
     if invalid := [row.id for row in overview.rows if row.meta is None]:
         raise Failed(ngettext("{n} policy has errors in its front matter: {ids}",
                               "{n} policies have errors in their front matter: {ids}", len(invalid))
-                     .format(n=len(invalid), ids=", ".join(invalid)))
-
-
-def _status_word(status: Status) -> str:
-    return {Status.DRAFT: _("draft"), Status.CONSULTATION: _("consultation"), Status.ADOPTED: _("adopted")}[status]
-
-
-def _due_word(due: lifecycle.Due) -> str:
-    return {lifecycle.Due.DONE: _("done"), lifecycle.Due.DUE: _("due"), lifecycle.Due.OVERDUE: _("overdue"),
-            lifecycle.Due.NOT_REVIEWED: _("not reviewed"), lifecycle.Due.REPEALED: _("repealed")}[due]
+                     .format(n=len(invalid), ids=", ".join(invalid)), 2)
+    click.get_current_context().exit(1 if any(row.needs_action for row in overview.rows) else 0)
 
 
 @main.command()

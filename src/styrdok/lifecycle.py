@@ -288,15 +288,42 @@ def due(meta: Metadata, today: dt.date) -> Due:
     return Due.DONE if missed == 0 else Due.DUE if missed == 1 else Due.OVERDUE
 
 
+class Work(str, Enum):
+    """What is going on with a policy now, whatever the calendar says."""
+
+    NEW = "new"  # never adopted: a draft with its first decision (fastställd) pending
+    REVISION = "revision"  # a revision is under way: a decision is pending
+    CONSULTATION = "consultation"  # the revision is out on remiss, until the deadline
+
+
+def work(meta: Metadata) -> Work | None:
+    if not meta.pending_decisions:
+        return None
+    if meta.status is Status.CONSULTATION:
+        return Work.CONSULTATION
+    return Work.NEW if meta.last_decision is None else Work.REVISION
+
+
 @dataclass(frozen=True)
 class StatusRow:
-    """One policy in the status table; `meta` is None (and `problems` say why) if it is invalid."""
+    """One policy in the status table; `meta` is None (and `problems` say why) if it is invalid.
+
+    `due` is the review state by the calendar, `work` what is under way (a revision, a remiss
+    until `deadline`). A policy needs action this mandate period while it is due or overdue,
+    also while its revision is under way: until the decision is taken.
+    """
 
     id: str
     meta: Metadata | None
     last: Decision | None = None
     due: Due | None = None
     problems: tuple[Problem, ...] = ()
+    work: Work | None = None
+    deadline: dt.date | None = None
+
+    @property
+    def needs_action(self) -> bool:
+        return self.due in (Due.DUE, Due.OVERDUE)
 
 
 @dataclass(frozen=True)
@@ -319,5 +346,7 @@ def status(workspace: Workspace, today: dt.date | None = None) -> Overview:
         if meta is None:
             rows.append(StatusRow(path.stem, None, problems=tuple(problems)))
         else:
-            rows.append(StatusRow(path.stem, meta, last_decision(meta, today), due(meta, today), tuple(problems)))
+            deadline = meta.consultation.deadline if meta.consultation and work(meta) is Work.CONSULTATION else None
+            rows.append(StatusRow(path.stem, meta, last_decision(meta, today), due(meta, today), tuple(problems),
+                                  work(meta), deadline))
     return Overview(today, period, tuple(rows))

@@ -21,8 +21,6 @@ from .render.pdf import render_pdf
 from .templates import Templates
 from .workspace import Workspace
 
-FORMATS = ("docx", "pdf", "html")
-
 
 @dataclass
 class PolicyResult:

@@ -130,7 +130,6 @@ class Block:
     text: str
     line: int
     ast: Any = field(compare=False, hash=False, repr=False)
-    items: tuple[str, ...] = ()  # plain text of each item, for lists
 
 
 @dataclass(frozen=True)

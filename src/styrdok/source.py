@@ -469,8 +469,7 @@ def _sections(body: str, offset: int, lines: list[str], report: _Report) -> tupl
             current = Section(id=ident, title=title, level=level, line=line, blocks=(), heading_ast=ast)
             continue
         _check_block(ast, line, lines, report)
-        items = tuple(pandoc.stringify(item).strip() for item in ast["c"]) if ast["t"] == "BulletList" else ()
-        blocks.append(Block(kind=ast["t"], text=pandoc.stringify(ast).strip(), line=line, ast=ast, items=items))
+        blocks.append(Block(kind=ast["t"], text=pandoc.stringify(ast).strip(), line=line, ast=ast))
     sections.append(replace(current, blocks=tuple(blocks)))
     if sections and sections[0].id == PREAMBLE_ID and not sections[0].blocks:
         sections.pop(0)

@@ -228,6 +228,7 @@ def check(ids: tuple[str, ...], codequality: Path | None) -> None:
 
     Example:
 
+    \b
         styrdok check social-ekonomi
     """
     report = builder.check(_workspace(), _policy_ids(ids))
@@ -259,6 +260,7 @@ def build(ids: tuple[str, ...], out: Path | None, final: bool, keep_going: bool,
 
     Example:
 
+    \b
         styrdok build social-ekonomi --final --out build/
     """
     workspace = _workspace()
@@ -294,6 +296,7 @@ def doctor() -> None:
 
     Example:
 
+    \b
         styrdok doctor
     """
     missing = []
@@ -328,6 +331,7 @@ def consult(policy_id: str, deadline: str, bodies: Path | None, dnr: str | None,
 
     Example:
 
+    \b
         styrdok consult social-ekonomi --deadline 2027-02-15 --dnr "KS 2026/45"
     """
     result = consult_policy(_workspace(), policy_id, deadline, bodies=bodies, dnr=dnr, out=out, today=today)
@@ -361,8 +365,10 @@ TODAY = option("--today", type=IsoDate(), envvar="STYRDOK_TODAY", default=None,
 @main.command()
 @click.argument("policy_id", metavar="ID")
 @option("--body", default=None, metavar="NAME", help=N_("The body that is to decide (default: the policy's owner)."))
+@option("--year", type=int, default=None, metavar="YYYY",
+        help=N_("The year the decision is expected, shown in its placeholder (default: none, ÅÅÅÅ-XX-XX)."))
 @TODAY
-def revise(policy_id: str, body: str | None, today: dt.date | None) -> None:
+def revise(policy_id: str, body: str | None, year: int | None, today: dt.date | None) -> None:
     """Start a new revision of an adopted policy.
 
     Sets status: draft and appends a pending decision (reviderad), shown as a placeholder
@@ -372,11 +378,12 @@ def revise(policy_id: str, body: str | None, today: dt.date | None) -> None:
 
     Example:
 
+    \b
         styrdok revise social-ekonomi
     """
-    policy = lifecycle.revise(_workspace(), policy_id, today=today, body=body)
-    click.echo(_("{id}: revision started ({decision}); status draft").format(
-        id=policy.id, decision=policy.meta.decisions[-1].line()))
+    policy = lifecycle.revise(_workspace(), policy_id, today=today, body=body, year=year)
+    click.echo(_("{id}: revision started ({decision}); status {status}").format(
+        id=policy.id, decision=policy.meta.decisions[-1].line(), status=_status_word(policy.meta.status)))
 
 
 @main.command()
@@ -397,9 +404,12 @@ def adopt(policy_id: str, date: str, paragraph: str, dnr: str | None, body: str 
 
     Example:
 
+    \b
         styrdok adopt social-ekonomi --date 2018-03-06 --paragraph 64 --dnr "KS 2018/45"
     """
     done = lifecycle.adopt(_workspace(), policy_id, date=date, paragraph=paragraph, dnr=dnr, body=body, today=today)
+    for warning in done.warnings:
+        click.secho("  " + _("warning: {text}").format(text=warning), fg="yellow", err=True)
     click.echo(_("{id}: {decision}\n  commit {commit} {subject}\n  tag    {tag}").format(
         id=policy_id, decision=done.decision.line(), commit=done.revision.short, subject=done.revision.subject,
         tag=done.tag))
@@ -422,6 +432,7 @@ def log(policy_id: str) -> None:
 
     Example:
 
+    \b
         styrdok log social-ekonomi
     """
     workspace = _workspace()
@@ -456,6 +467,7 @@ def status(today: dt.date | None, fmt: str, due_only: bool) -> None:
 
     Example:
 
+    \b
         styrdok status --today 2026-11-25
     """
     from . import overview as report  # only this command needs it
@@ -496,6 +508,7 @@ def publish(out: Path | None, base_url: str | None, today: dt.date | None) -> No
 
     Example:
 
+    \b
         styrdok publish --base-url https://www.timra.se/styrdokument/
     """
     result = publisher.publish(_workspace(), out=out, base_url=base_url, today=today)
@@ -547,6 +560,7 @@ def diff(versions: tuple[str, ...], from_rev: str | None, to_rev: str | None, ou
 
     Example:
 
+    \b
         styrdok diff social-ekonomi --from v2015 --out build/redline/
     """
     if changed:
@@ -599,6 +613,7 @@ def init(ci: str | None, pre_commit: bool) -> None:
 
     Example:
 
+    \b
         styrdok init --ci gitlab --pre-commit
     """
     done = scaffold.init(Path.cwd(), ci=ci, pre_commit=pre_commit)
@@ -627,6 +642,7 @@ def new(policy_id: str, doc_type: str, title: str, owner: str, year: int | None)
 
     Example:
 
+    \b
         styrdok new riktlinje-inkop --type riktlinje --title "Riktlinje för inköp"
     """
     path = scaffold.new_policy(_workspace(), policy_id, type=doc_type, title=title, owner=owner, year=year)

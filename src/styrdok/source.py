@@ -156,7 +156,7 @@ def _metadata(stem: str, yaml_text: str, report: _Report) -> Metadata | None:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else 2
         problem = str(getattr(exc, "problem", None) or exc)
-        report.error(line, _("the front matter is not valid YAML: {problem}").format(problem=_yaml_problem(problem)),
+        report.error(line, _("the front matter is not valid YAML: {problem}").format(problem=yaml_problem(problem)),
                      _("check indentation and quote values containing ':' or '#'"))
         _check_file_name(stem, report)
         return None
@@ -230,7 +230,8 @@ _YAML_PROBLEMS = (
 )
 
 
-def _yaml_problem(problem: str) -> str:
+def yaml_problem(problem: str) -> str:
+    """PyYAML's complaint in the reader's language, when it is one of the common ones."""
     return next((_(text) for pattern, text in _YAML_PROBLEMS if pattern.match(problem)), problem)
 
 

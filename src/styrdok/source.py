@@ -21,7 +21,7 @@ import yaml
 from . import pandoc
 from .errors import InvalidPolicy, Problem, Severity
 from .i18n import N_, _
-from .model import (PREAMBLE_ID, Action, Block, Consultation, Decision, Metadata, Policy, Review,
+from .model import (PREAMBLE_ID, Action, Block, Consultation, Contact, Decision, Metadata, Policy, Review,
                     Section, Status)
 
 MAX_BYTES = 2 * 1024 * 1024  # far above any real policy; refuse before pandoc spends minutes on it
@@ -209,12 +209,26 @@ def _metadata(stem: str, yaml_text: str, report: _Report) -> Metadata | None:
                                     dnr=c.get("dnr") if isinstance(c.get("dnr"), str) else None,
                                     opened=_date(c.get("opened"), ("consultation", "opened"), line_of, report))
         _check_bodies(consultation.bodies, line_of(("consultation", "bodies")), report)
+    valid_from = _date(raw.get("valid_from"), ("valid_from",), line_of, report)
+    done = [d for d in decisions if d.date]
+    if valid_from and done and valid_from < done[-1].date:  # type: ignore[operator]
+        report.error(line_of(("valid_from",)), _("valid_from {date} is before the last decision ({decision})").format(
+                         date=valid_from, decision=done[-1].date),
+                     _("valid_from is when the last decision takes effect: correct it, or remove it "
+                       "(the document then applies from the decision date)"))
+    contact = raw.get("contact")
     if _error_count(report) > errors_before or status is None:
         return None
+    review = raw.get("review", "mandate-period")
     return Metadata(id=stem, title=raw["title"].strip(), type=raw["type"], owner=raw["owner"],
-                    coordinator=raw.get("coordinator"), review=Review(raw.get("review", "mandate-period")),
+                    coordinator=raw.get("coordinator"),
+                    review=Review.YEARS if isinstance(review, int) else Review(review),
                     status=status, decisions=decisions, consultation=consultation,
-                    keywords=tuple(raw.get("keywords", ())))
+                    keywords=tuple(raw.get("keywords", ())),
+                    review_years=review if isinstance(review, int) else None, valid_from=valid_from,
+                    responsible=raw.get("responsible"),
+                    contact=(Contact(name=contact) if isinstance(contact, str) else
+                             Contact(contact.get("name"), contact.get("email"), contact.get("phone")) if contact else None))
 
 
 # PyYAML's most common complaints, said for the reader; anything else is shown as PyYAML says it.
@@ -272,6 +286,11 @@ _FORM = {
     "bodies": N_("list the remissinstanser, one '- name' line each"),
     "keywords": N_("list the keywords, one '- word' line each"),
     "consultation": N_("write deadline:, dnr: and bodies: indented under consultation:"),
+    "review": N_("use review: mandate-period (or mandatperiod), review: none (or ingen), or a number of years, e.g. review: 2"),
+    "valid_from": N_("write the date as YYYY-MM-DD, e.g. 2027-01-01"),
+    "contact": N_("write contact: with name:, email: and/or phone:, e.g. email: kommunstyrelsen@timra.se"),
+    "email": N_("write an e-mail address, e.g. anna.andersson@timra.se"),
+    "phone": N_("write a phone number, e.g. 060-16 30 00"),
 }
 
 _TYPE_NAMES = {"integer": N_("a whole number"), "string": N_("text"), "array": N_("a list"),
@@ -322,6 +341,9 @@ def _schema_problem(err: jsonschema.ValidationError, line_of, report: _Report) -
         case "const":
             report.error(line_of(path), _("{key}: {value} must be {expected}").format(
                              key=where, value=value, expected=json.dumps(err.validator_value)),
+                         _(_FORM.get(key, N_("see the format in README.md"))))
+        case "oneOf":
+            report.error(line_of(path), _("{key}: {value} is not a valid value here").format(key=where, value=value),
                          _(_FORM.get(key, N_("see the format in README.md"))))
         case "minItems":
             report.error(line_of(path), _("{key}: the list is empty").format(key=where),

@@ -26,6 +26,8 @@ import typst
 if TYPE_CHECKING:  # declared in typst-py's stub only, not at run time
     from typst import PDFStandard
 
+    from ..templates import Templates
+
 __all__ = ["PDF_STANDARDS", "render_pdf"]
 
 log = logging.getLogger(__name__)
@@ -47,8 +49,15 @@ _FONT_FACES = (
 )
 
 _lock = threading.Lock()
-_compiler: typst.Compiler | None = None
+_compilers: dict[tuple[str, ...], typst.Compiler] = {}
 _font_dir: str | None = None
+FONTS_DIR = "fonts"  # the repository's templates/fonts/: extra font files for the theme's families
+
+
+def font_dirs(templates: "Templates") -> tuple[str, ...]:
+    """The repository's templates/fonts/ if it exists (the packaged fonts are always added)."""
+    folder = templates.override_dir / FONTS_DIR if templates.override_dir else None
+    return (str(folder.resolve()),) if folder and folder.is_dir() else ()
 
 
 def _font_paths() -> list[str]:
@@ -75,12 +84,11 @@ def _font_paths() -> list[str]:
     return [folder]
 
 
-def _get_compiler() -> typst.Compiler:
-    """One compiler per process: fonts are scanned once, caches are reused."""
-    global _compiler
-    if _compiler is None:
-        _compiler = typst.Compiler(font_paths=_font_paths(), ignore_system_fonts=True)
-    return _compiler
+def _get_compiler(extra: tuple[str, ...] = ()) -> typst.Compiler:
+    """One compiler per process and font folders: fonts are scanned once, caches are reused."""
+    if extra not in _compilers:
+        _compilers[extra] = typst.Compiler(font_paths=[*_font_paths(), *extra], ignore_system_fonts=True)
+    return _compilers[extra]
 
 
 def render_pdf(
@@ -88,6 +96,7 @@ def render_pdf(
     meta: dict,
     template: str,
     timestamp: datetime | None,
+    font_dirs: tuple[str, ...] = (),
 ) -> bytes:
     """Compile ``template`` followed by ``body_typst`` to PDF bytes.
 
@@ -105,7 +114,7 @@ def render_pdf(
     body_offset = template.count("\n") + 1  # source line of the body's line 1
     sys_inputs = {"meta": json.dumps(meta, ensure_ascii=False, sort_keys=True)}
     with _lock:
-        compiler = _get_compiler()
+        compiler = _get_compiler(tuple(font_dirs))
         try:
             pdf, warnings = compiler.compile_with_warnings(
                 input=source,

@@ -21,7 +21,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import source
+from . import pandoc, source
 from .build import render_policy
 from .cache import BuildCache, fingerprint
 from .consult import remiss_of, render_package
@@ -35,6 +35,7 @@ from .redline import render_redline
 from .render.document import Presentation, presentation
 from .theme import Labels
 from .render.html import render_html
+from .render.pdf import TypstFailed
 from .render.remiss import FORM, MISSIV, VERSION, swedish_date
 from .workspace import POLICY_DIR, Workspace
 
@@ -419,6 +420,9 @@ class _Run:
             self._policy_page(entry)
         except InvalidPolicy as exc:
             self.result.problems += exc.problems
+            return False
+        except (TypstFailed, pandoc.PandocFailed) as exc:  # one policy that cannot be rendered must not stop the others
+            self.result.problems.append(Problem(f"policy/{entry.id}.md", 0, f"could not be published: {exc}"))
             return False
         self.result.policies.append(entry.id)
         return True

@@ -26,6 +26,8 @@ from .model import (PREAMBLE_ID, Action, Block, Consultation, Contact, Decision,
 
 MAX_BYTES = 2 * 1024 * 1024  # far above any real policy; refuse before pandoc spends minutes on it
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+MAX_ID = 64  # ids become file, folder and anchor names; far below any file system's limit
+UNSAFE_URL_CHAR = re.compile(r"[\x00-\x20\x7f]")
 _TRANSLITERATION = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u", "æ": "ae", "ø": "o"})
 
 
@@ -35,9 +37,30 @@ def slugify(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", ascii_text))
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PLACEHOLDER = re.compile(r"\b(\d{4}|ÅÅÅÅ)-XX-XX\b|§\s*XX\b|\bXX-XX\b")
-HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?\s*>")
+HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?\s*>")
 SAFE_URL = re.compile(r"^(https?:|mailto:|tel:|#|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)
 EXPLICIT_ID = re.compile(r"\{[^}]*#([^}\s]+)[^}]*\}\s*$")
+# Classes a policy may give a span or div: pandoc's own (underline, small caps, highlight). Any
+# other class could borrow the page's styles (a hidden text, a fake marking) on the website.
+KNOWN_CLASSES = frozenset({"underline", "smallcaps", "mark"})
+# Ids the page makes itself: pandoc's footnotes and code lines, the redline's change anchors.
+GENERATED_ID = re.compile(r"^(fn|fnref|cb)\d+(-\d+)?$|^andring-\d+$|^footnotes$|^sammanfattning$")
+
+
+@cache
+def page_ids() -> frozenset[str]:
+    """The ids the packaged page templates use (titel, innehall …): a heading must not take one."""
+    folder = resources.files("styrdok").joinpath("templates")
+    found: set[str] = set()
+    for entry in folder.iterdir():
+        if entry.name.endswith((".j2", ".typ")):
+            found.update(re.findall(r'\bid="([a-z0-9_-]+)"', entry.read_text("utf-8")))
+            found.update(re.findall(r'\bident="([a-z0-9_-]+)"', entry.read_text("utf-8")))
+    return frozenset(found | {"titel"})
+
+
+def reserved_id(ident: str) -> bool:
+    return ident in page_ids() or bool(GENERATED_ID.match(ident))
 
 
 @cache
@@ -259,7 +282,10 @@ def _enum(kind: type[Status], value: object) -> Status | None:
 def _check_file_name(stem: str, report: _Report) -> None:
     if not SLUG.match(stem):
         report.error(1, _("the file name '{stem}' is not a safe id (lower-case a–z, 0–9 and single hyphens)").format(stem=stem),
-                     _("rename the file, e.g. {example}.md").format(example=_suggest(stem) or "social-ekonomi"))
+                     _("rename the file, e.g. {example}.md").format(example=_suggest(stem)[:MAX_ID] or "social-ekonomi"))
+    elif len(stem) > MAX_ID:  # the id names folders and files (<id>.docx, temp files): keep far from 255 bytes
+        report.error(1, _("the file name '{stem}…' is {n} characters long").format(stem=stem[:40], n=len(stem)),
+                     _("rename the file to a short id, at most {n} characters, e.g. social-ekonomi.md").format(n=MAX_ID))
 
 
 # Fixes for a missing key: what to add.
@@ -455,6 +481,7 @@ def _sections(body: str, offset: int, lines: list[str], report: _Report) -> tupl
     current = Section(id=PREAMBLE_ID, title="", level=0, line=offset + 1, blocks=())  # blocks added at the next heading
     blocks: list[Block] = []
     ids: dict[str, int] = {}
+    anchors: list[tuple[str, int]] = []  # (target, line) of links within the document
     previous_level = 1
     for rel_line, ast in pandoc.read_markdown(body):
         line = rel_line + offset
@@ -471,29 +498,52 @@ def _sections(body: str, offset: int, lines: list[str], report: _Report) -> tupl
                 report.error(line, _("heading '{title}' jumps from level {old} to {new}").format(
                                  title=title, old=previous_level, new=level),
                              _("use {marks} so headings stay in order").format(marks="#" * (previous_level + 1)))
+            if not title:
+                report.error(line, _("the heading has no text"),
+                             _("write the heading's text after the #-signs, or remove the line"))
             if explicit := EXPLICIT_ID.search(source_line):
                 ident = explicit.group(1)
                 if not SLUG.match(ident):
                     report.error(line, _("heading id '{id}' is not a safe id").format(id=ident),
                                  _("use lower-case a–z, 0–9 and single hyphens, e.g. {example}").format(
                                      example="{#" + (_suggest(ident) or "begreppsdefinitioner") + "}"))
+                elif reserved_id(ident):
+                    report.error(line, _("heading id '{id}' is one the page itself uses").format(id=ident),
+                                 _("choose another id, e.g. {example}").format(example="{#" + ident + "-avsnitt}"))
             else:
                 ident = _suggest(title)
+                if reserved_id(ident):  # an automatic id is renamed, never duplicated on the page
+                    ident += "-avsnitt"
                 report.warn(line, _("heading '{title}' has no id; '{id}' is used").format(title=title, id=ident),
                             _("add {marker} at the end of the heading line, so links and redlines stay stable").format(
                                 marker="{#" + ident + "}"))
+            if len(ident) > MAX_ID:
+                report.error(line, _("heading id '{id}…' is {n} characters long").format(id=ident[:40], n=len(ident)),
+                             _("use a short id, at most {n} characters").format(n=MAX_ID))
             if ident in ids or ident == PREAMBLE_ID:
                 report.error(line, _("heading id '{id}' is used twice (first on line {line})").format(
                                  id=ident, line=ids.get(ident, offset)),
                              _("give each heading its own id"))
             ids.setdefault(ident, line)
             ast["c"][1][0] = ident
+            _check_attributes(ast, line, lines, report, ids, heading=True)
+            _check_block(ast, line, lines, report)
+            anchors += _anchors(ast, line)
             previous_level = level
             current = Section(id=ident, title=title, level=level, line=line, blocks=(), heading_ast=ast)
             continue
         _check_block(ast, line, lines, report)
+        _check_attributes(ast, line, lines, report, ids)
+        anchors += _anchors(ast, line)
         blocks.append(Block(kind=ast["t"], text=pandoc.stringify(ast).strip(), line=line, ast=ast))
     sections.append(replace(current, blocks=tuple(blocks)))
+    for target, line in anchors:
+        if target not in ids:
+            known = ", ".join(sorted(ids)[:8])
+            report.error(_line_with(f"#{target}", line, lines),
+                         _("link to '#{target}', but no heading has that id").format(target=target),
+                         (_("link to one of the ids in the text ({ids}), or add {marker} to the heading") if known else
+                          _("add {marker} to the heading the link is meant for")).format(ids=known, marker="{#" + target + "}"))
     if sections and sections[0].id == PREAMBLE_ID and not sections[0].blocks:
         sections.pop(0)
     if _error_count(report) > errors_before:
@@ -518,9 +568,59 @@ def _check_block(ast: pandoc.Ast, line: int, lines: list[str], report: _Report) 
         if kind == "Image":
             report.error(_line_with(target, line, lines), _("image {target} in the text").format(target=repr(target)),
                          _("images are not supported in policy text yet (the accessible PDF needs alt text); link to the file instead"))
-        elif not SAFE_URL.match(target.strip()):
+        elif not SAFE_URL.match(target) or "\\" in target or UNSAFE_URL_CHAR.search(target):
+            # Browsers read "\\host" as "//host" (another site) and drop tabs and newlines inside a URL.
             report.error(_line_with(target, line, lines), _("link target {target} is not allowed").format(target=repr(target)),
-                         _("use an https:, mailto: or relative link"))
+                         _("use an https:, mailto: or relative link, with '/' (never '\\') and no spaces"))
+
+
+def _anchors(ast: pandoc.Ast, line: int) -> list[tuple[str, int]]:
+    return [(target[1:], line) for kind, target in pandoc.links(ast) if kind == "Link" and target.startswith("#")]
+
+
+def _check_attributes(ast: pandoc.Ast, line: int, lines: list[str], report: _Report, ids: dict[str, int],
+                      *, heading: bool = False) -> None:
+    """Only id, a known class and lang: any other attribute ({onclick=…}, style=, formaction= …)
+    would reach the website's HTML as live markup."""
+    allowed = ", ".join(sorted(KNOWN_CLASSES))
+    for number, (kind, (ident, classes, pairs)) in enumerate(pandoc.attributes(ast)):
+        what = _KINDS.get(kind, _KINDS["Span"])
+        for key, value in pairs:
+            if key == "lang" and pandoc.LANG.match(value) or (key, value) == ("wrapper", "1"):
+                continue  # wrapper=1: pandoc's own mark on a bare {…}; never written to a page
+            report.error(_line_with(f"{key}=", line, lines), _(what[0]).format(key=key),
+                         _("remove {key}={value}; allowed are an id, lang=sv|en|… and the classes {allowed}").format(
+                             key=key, value=value[:30], allowed=allowed))
+        for name in classes:
+            if name in KNOWN_CLASSES or kind in ("Code", "CodeBlock") and name in pandoc.highlight_languages():
+                continue
+            report.error(_line_with(f".{name}", line, lines), _(what[1]).format(name=name),
+                         _("remove .{name}; allowed are the classes {allowed}").format(name=name, allowed=allowed))
+        if ident and not (heading and number == 0):
+            where = _line_with(f"#{ident}", line, lines)
+            if not SLUG.match(ident) or len(ident) > MAX_ID:
+                report.error(where, _("id '{id}' is not a safe id").format(id=ident[:40]),
+                             _("use lower-case a–z, 0–9 and single hyphens, at most 64 characters"))
+            elif reserved_id(ident) or ident in ids:
+                report.error(where, (_("id '{id}' is already used (by the page itself)") if reserved_id(ident) else
+                                     _("id '{id}' is already used (line {line})")).format(id=ident, line=ids.get(ident)),
+                             _("give it an id of its own"))
+            else:
+                ids[ident] = where
+
+
+# What carries an attribute or a class: (the message for an attribute, the message for a class).
+_KINDS = {
+    "Span": (N_("attribute '{key}' on a span is not allowed"), N_("class '{name}' on a span is not allowed")),
+    "Div": (N_("attribute '{key}' on a div (:::) is not allowed"), N_("class '{name}' on a div (:::) is not allowed")),
+    "Link": (N_("attribute '{key}' on a link is not allowed"), N_("class '{name}' on a link is not allowed")),
+    "Code": (N_("attribute '{key}' on a code span is not allowed"), N_("class '{name}' on a code span is not allowed")),
+    "CodeBlock": (N_("attribute '{key}' on a code block is not allowed"), N_("class '{name}' on a code block is not allowed")),
+    "Header": (N_("attribute '{key}' on a heading is not allowed"), N_("class '{name}' on a heading is not allowed")),
+    "Table": (N_("attribute '{key}' on a table is not allowed"), N_("class '{name}' on a table is not allowed")),
+    "Figure": (N_("attribute '{key}' on a figure is not allowed"), N_("class '{name}' on a figure is not allowed")),
+    "Image": (N_("attribute '{key}' on an image is not allowed"), N_("class '{name}' on an image is not allowed")),
+}
 
 
 def placeholders(policy: Policy) -> list[Problem]:

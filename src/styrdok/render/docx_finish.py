@@ -280,13 +280,19 @@ def _utc_naive(ts: datetime) -> datetime:
     return ts.astimezone(timezone.utc).replace(tzinfo=None) if ts.tzinfo else ts
 
 
+def _core_text(value: str) -> str:
+    # Word's core properties hold at most 255 characters (python-docx refuses more); the text of
+    # the document keeps the whole value, only the file's property is shortened.
+    return value if len(value) <= 255 else value[:254] + "…"
+
+
 def _set_core(doc: Document, spec: DocxFinish) -> None:
     core = doc.core_properties
-    core.title = spec.title
-    core.subject = spec.subject
-    core.keywords = ", ".join(spec.keywords)
-    core.author = spec.author
-    core.last_modified_by = spec.author
+    core.title = _core_text(spec.title)
+    core.subject = _core_text(spec.subject)
+    core.keywords = _core_text(", ".join(spec.keywords))
+    core.author = _core_text(spec.author)
+    core.last_modified_by = _core_text(spec.author)
     core.revision = spec.revision
     core.created = core.modified = _utc_naive(spec.timestamp)
     core.language = "sv-SE"

@@ -28,7 +28,9 @@ if TYPE_CHECKING:  # declared in typst-py's stub only, not at run time
 
     from ..templates import Templates
 
-__all__ = ["PDF_STANDARDS", "render_pdf"]
+from ..errors import StyrdokError
+
+__all__ = ["PDF_STANDARDS", "TypstFailed", "render_pdf"]
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,10 @@ _FONT_FACES = (
     "SourceSansPro-BoldIt.ttf",
 )
 
+class TypstFailed(StyrdokError, RuntimeError):
+    """Typst refused the document: reported for that policy, never an internal error of the run."""
+
+
 _lock = threading.Lock()
 _compilers: dict[tuple[str, ...], typst.Compiler] = {}
 _font_dir: str | None = None
@@ -60,8 +66,30 @@ def font_dirs(templates: "Templates") -> tuple[str, ...]:
     return (str(folder.resolve()),) if folder and folder.is_dir() else ()
 
 
+# Fallback fonts for what Source Sans Pro lacks, so that text in any script builds (PDF/A refuses a
+# missing glyph): Noto Sans for Arabic, Hebrew, Indic and other scripts, Noto Sans Symbols and
+# the monochrome Noto Emoji (PyPI `manimgx-fonts`), Noto Sans CJK (PyPI `noto-cjk-sans-otc`).
+# Both folders hold one file per face, so Typst's choice does not depend on the file system.
+_FALLBACK_PACKAGES = ("manimgx_fonts", "noto_cjk_sans_otc")
+
+
+def _fallback_paths() -> list[str]:
+    import importlib.util
+
+    folders = []
+    for name in _FALLBACK_PACKAGES:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            folders.append(str(Path(spec.origin).parent))
+    return folders
+
+
 def _font_paths() -> list[str]:
-    """Folders with extra fonts (none if the font package is missing)."""
+    """Folders with extra fonts: the body font, then the fallbacks (none if a package is missing)."""
+    return _body_font_paths() + _fallback_paths()
+
+
+def _body_font_paths() -> list[str]:
     global _font_dir
     if _font_dir is not None:
         return [_font_dir]
@@ -106,7 +134,7 @@ def render_pdf(
     a naive datetime is taken as UTC; ``None`` lets Typst use the current time
     (output then differs between runs).
 
-    Raises ``RuntimeError("Typst: ...")`` when Typst reports an error.
+    Raises ``TypstFailed("Typst: ...")`` (a ``RuntimeError``) when Typst reports an error.
     """
     if timestamp is not None and timestamp.tzinfo is None:
         timestamp = timestamp.replace(tzinfo=timezone.utc)
@@ -124,13 +152,13 @@ def render_pdf(
                 timestamp=timestamp,
             )
         except typst.TypstError as exc:
-            raise RuntimeError(f"Typst: {_describe(exc, body_offset)}") from exc
+            raise TypstFailed(f"Typst: {_describe(exc, body_offset)}") from exc
         except RuntimeError as exc:  # other failures reported by typst-py
-            raise RuntimeError(f"Typst: {exc}") from exc
+            raise TypstFailed(f"Typst: {exc}") from exc
     for warning in warnings or ():
         log.warning("Typst: %s", _describe(warning, body_offset))
     if not isinstance(pdf, bytes):
-        raise RuntimeError(f"Typst: unexpected compiler result {type(pdf).__name__}")
+        raise TypstFailed(f"Typst: unexpected compiler result {type(pdf).__name__}")
     return pdf
 
 

@@ -17,6 +17,8 @@ from click.testing import CliRunner
 
 from conftest import ROOT
 from gitrepo import ID, REL, commit, git, init
+from test_responses import fill
+from wordgen import legacy_policy
 from styrdok.cli import main
 
 ENV = {"SOURCE_DATE_EPOCH": "1764028800", "STYRDOK_TODAY": "2026-11-25"}  # 2025-11-25 / 2026-11-25
@@ -75,6 +77,8 @@ def _state(example: list[str]) -> str:
         return "adopted"
     if command in ("check", "build", "consult", "diff"):
         return "seed"
+    if command in ("responses", "memo", "import"):
+        return "consulted"
     raise AssertionError(f"a new example, give it a state in tests/test_examples.py: {' '.join(example)}")
 
 
@@ -98,11 +102,26 @@ def states(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     adopted = base / "adopted"
     shutil.copytree(seed, adopted)
     assert _run(["adopt", ID, "--date", "2018-03-06", "--paragraph", "64"], adopted).exit_code == 0
+    consulted = base / "consulted"
+    shutil.copytree(seed, consulted)
+    sent = _run(["consult", ID, "--deadline", "2027-02-15", "--dnr", "KS 2026/45"], consulted)
+    assert sent.exit_code == 0, sent.output
+    remiss = consulted / "build" / ID / "remiss"
+    (consulted / "svar").mkdir()
+    (consulted / "svar" / "socialnamnden.docx").write_bytes(
+        fill((remiss / "svarsmall.docx").read_bytes(), "Socialnämnden", {None: ["Vi tillstyrker förslaget."]}))
+    shutil.copy(remiss / "remissversion.pdf", consulted / "svar" / "yttrande.pdf")
+    shutil.copy(remiss / "remissversion.docx", consulted / "remissversion-med-synpunkter.docx")
+    shutil.copy(remiss / "remissversion.docx", consulted / "remissversion-synpunkter.docx")
+    legacy_policy(consulted / "Policy för föreningsstöd.docx")
+    (consulted / "gamla").mkdir()
+    legacy_policy(consulted / "gamla" / "policy-for-foreningsstod.docx")
     revision = base / "revision"
     shutil.copytree(adopted, revision)
     assert _run(["revise", ID, "--year", "2026"], revision).exit_code == 0
     commit(revision, "social-ekonomi: revideringen 2026")
-    return {"empty": empty, "initialised": initialised, "seed": seed, "adopted": adopted, "revision": revision}
+    return {"empty": empty, "initialised": initialised, "seed": seed, "adopted": adopted, "revision": revision,
+            "consulted": consulted}
 
 
 def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None):
@@ -127,6 +146,8 @@ def test_the_example_runs(example: str, states: dict[str, Path], tmp_path: Path)
     words = shlex.split(example)
     here = tmp_path / "repo"
     shutil.copytree(states[_state(words)], here, symlinks=True)
+    words = [w for word in words for w in (sorted(str(p.relative_to(here)) for p in here.glob(word)) if "*" in word
+                                          else [word])]  # the shell's globbing
     env = {"STYRDOK_TODAY": "2026-12-10"} if "2026-12-08" in words else {}
     result = _run(words[1:], here, env)
     ok = {"status": (0, 1), "diff": (0, 1), "doctor": (0, 1)}.get(words[1], (0,))

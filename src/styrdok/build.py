@@ -56,7 +56,7 @@ def check(workspace: Workspace, ids: Iterable[str] = ()) -> Report:
     """Validate policies; every problem of every file is reported."""
     results = []
     for path in workspace.paths(tuple(ids)):
-        _, problems = source.check_file(path, display=workspace.display(path))
+        _policy, problems = source.check_file(path, display=workspace.display(path))
         results.append(PolicyResult(path.stem, workspace.display(path), problems))
     return Report(results)
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import html
 import json
 import re
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import jsonschema
@@ -69,13 +71,19 @@ def schema() -> dict[str, Any]:
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as strings, so an impossible date is our error, not YAML's."""
+    """SafeLoader that keeps dates and numbers as the text written, so an impossible date or a §
+    such as 012 (YAML: octal 10), 1:04 (sexagesimal 64) or 0x40 is our error, not YAML's guess."""
 
 
+_AS_WRITTEN = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 _Loader.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    ch: [(tag, rx) for tag, rx in resolvers if tag not in _AS_WRITTEN]
     for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_YAML_BREAKS = re.compile("[\x85\u2028\u2029]")
+MAX_YAML_DEPTH = 10  # the front matter is three levels deep; anything far deeper is a mistake or an attack
+
+
 
 
 @dataclass
@@ -173,11 +181,18 @@ def check_metadata(path: Path, data: bytes, *, display: str | None = None) -> tu
 
 def _metadata(stem: str, yaml_text: str, report: _Report) -> Metadata | None:
     """The front matter as Metadata, or None; every problem found is reported, not only the first."""
+    def at(mark: Any) -> int:
+        # YAML also breaks lines at U+0085, U+2028 and U+2029; the file's lines end at '\n' only.
+        return yaml_text.count("\n", 0, mark.index)
+
+    if not _plain_yaml(yaml_text, at, report):
+        _check_file_name(stem, report)
+        return None
     try:
         root = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark else 2
+        line = at(mark) + 2 if mark else 2
         problem = str(getattr(exc, "problem", None) or exc)
         report.error(line, _("the front matter is not valid YAML: {problem}").format(problem=yaml_problem(problem)),
                      _("check indentation and quote values containing ':' or '#'"))
@@ -189,7 +204,11 @@ def _metadata(stem: str, yaml_text: str, report: _Report) -> Metadata | None:
         _check_file_name(stem, report)
         return None
     lines: dict[tuple, int] = {}
-    _index_lines(root, (), lines, report)
+    errors_before = _error_count(report)
+    _index_lines(root, (), lines, report, at)
+    if _error_count(report) > errors_before and _(_COMPLEX_KEY) in {p.message for p in report.problems}:
+        _check_file_name(stem, report)
+        return None
     raw = yaml.load(yaml_text, Loader=_Loader)
 
     def line_of(path: tuple) -> int:
@@ -198,8 +217,10 @@ def _metadata(stem: str, yaml_text: str, report: _Report) -> Metadata | None:
         return lines.get(path, 0) + 2
 
     errors_before = _error_count(report)
-    for err in jsonschema.Draft202012Validator(schema()).iter_errors(raw):
-        _schema_problem(err, line_of, report)
+    _numbers_as_written(raw, line_of, report)
+    if _error_count(report) == errors_before:  # else a § read as written would be reported again by the schema
+        for err in jsonschema.Draft202012Validator(schema()).iter_errors(raw):
+            _schema_problem(err, line_of, report)
 
     # Everything below runs whatever the schema said, so one run tells every problem.
     if isinstance(raw.get("id"), str) and SLUG.match(raw["id"]) and raw["id"] != stem:
@@ -380,9 +401,10 @@ def _schema_problem(err: jsonschema.ValidationError, line_of, report: _Report) -
                              key=where, value=value, n=err.validator_value),
                          _("write it out in full"))
         case "maxLength":
+            shown = value if len(value) <= 60 else value[:40] + "…"
             report.error(line_of(path), _("{key}: {value} is too long (at most {n} characters)").format(
-                             key=where, value=value, n=err.validator_value),
-                         _("shorten it"))
+                             key=where, value=shown, n=err.validator_value),
+                         _("shorten {key}: to at most {n} characters").format(key=key or where, n=err.validator_value))
         case _:
             report.error(line_of(path), _("{key}: {value} is not allowed here").format(key=where or "—", value=value),
                          _("see the format in README.md"))
@@ -396,21 +418,105 @@ def _error_count(report: _Report) -> int:
     return sum(p.severity is Severity.ERROR for p in report.problems)
 
 
-def _index_lines(node: yaml.Node, path: tuple, lines: dict[tuple, int], report: _Report) -> None:
-    lines[path] = node.start_mark.line
+_COMPLEX_KEY = N_("a key must be a plain name, not a list or mapping")
+
+
+def _plain_yaml(yaml_text: str, at: Callable[[Any], int], report: _Report) -> bool:
+    """Refuse what plain metadata never needs, before anything expands it: aliases (an alias
+    bomb of 600 bytes expands to millions of values), explicit tags (!!python/…, !!int) and
+    nesting far deeper than the format's. One pass over the parser's events, no recursion."""
+    for number, text in enumerate(yaml_text.split("\n"), 2):
+        if found := _YAML_BREAKS.search(text):
+            name = {"\x85": "NEL, U+0085", "\u2028": "LINE SEPARATOR, U+2028", "\u2029": "PARAGRAPH SEPARATOR, U+2029"}
+            report.error(number, _("the front matter holds an invisible line break ({name})").format(name=name[found.group(0)]),
+                         _("remove it (it comes with text copied from Word or a web page): YAML would end the line there"))
+            return False
+    depth = 0
+    try:
+        for event in yaml.parse(yaml_text, Loader=_Loader):
+            line: int = at(event.start_mark) + 2
+            if isinstance(event, yaml.AliasEvent):
+                report.error(line, _("YAML alias '*{name}' in the front matter").format(name=event.anchor),
+                             _("write the value out in full; styrdok does not expand aliases (&name, *name, <<:)"))
+                return False
+            tag = getattr(event, "tag", None)
+            if tag is not None and isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+                report.error(line, _("YAML tag '{tag}' in the front matter").format(tag=tag),
+                             _("remove the tag (the text starting with '!'); write values as plain text"))
+                return False
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    report.error(line, _("the front matter is nested more than {n} levels deep").format(n=MAX_YAML_DEPTH),
+                                 _("see the format in README.md: keys, the list of decisions and their keys"))
+                    return False
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # reported with its line by compose below
+    return True
+
+
+def _index_lines(node: yaml.Node, path: tuple, lines: dict[tuple, int], report: _Report,
+                 at: Callable[[Any], int]) -> None:
+    lines[path] = at(node.start_mark)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode):  # "? [a, b]": a list or mapping as a key
+                report.error(at(key.start_mark) + 2, _(_COMPLEX_KEY), _("write the key as text, e.g. title:"))
+                continue
             name = key.value
             if name in seen:
-                report.error(key.start_mark.line + 2, _("key '{key}' appears twice").format(key=name), _("keep one of them"))
+                report.error(at(key.start_mark) + 2, _("key '{key}' appears twice").format(key=name), _("keep one of them"))
             seen.add(name)
-            lines[path + (name,)] = key.start_mark.line
-            _index_lines(value, path + (name,), lines, report)
-            lines[path + (name,)] = key.start_mark.line
+            lines[path + (name,)] = at(key.start_mark)
+            _index_lines(value, path + (name,), lines, report, at)
+            lines[path + (name,)] = at(key.start_mark)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _index_lines(item, path + (i,), lines, report)
+            _index_lines(item, path + (i,), lines, report, at)
+
+
+# Whole numbers in the front matter, read from the text as written: (pattern, what it must be, hint).
+_PARAGRAPH = re.compile(r"^[1-9][0-9]{0,5}$")
+_YEAR = re.compile(r"^[12][0-9]{3}$")
+_REVIEW_YEARS = re.compile(r"^[1-9][0-9]?$")
+
+
+def _numbers_as_written(raw: Any, line_of: Callable[[tuple], int], report: _Report) -> None:
+    """Turn the § (paragraph), year and review values into ints where they are plain decimal
+    numbers, in place; report every § that is anything else. Everything else stays text."""
+    if not isinstance(raw, dict):
+        return
+    if isinstance(review := raw.get("review"), str) and _REVIEW_YEARS.match(review):
+        raw["review"] = int(review)
+    for i, decision in enumerate(raw.get("decisions") or ()):
+        if not isinstance(decision, dict):
+            continue
+        if isinstance(year := decision.get("year"), str) and _YEAR.match(year):
+            decision["year"] = int(year)
+        value = decision.get("paragraph")
+        if not isinstance(value, str):
+            continue
+        path = ("decisions", i, "paragraph")
+        shown = value if len(value) <= 20 else _("{start}… ({n} characters)").format(start=value[:12], n=len(value))
+        if _PARAGRAPH.match(value):
+            decision["paragraph"] = int(value)
+        elif re.fullmatch(r"0[0-9]+", value):
+            report.error(line_of(path), _("{key}: {value} starts with 0").format(key=_where(path), value=shown),
+                         _("write the § as the minutes do, without leading zeros: paragraph: {n}").format(n=value.lstrip("0") or 1))
+        elif re.fullmatch(r"-[0-9]{1,6}|0", value):
+            fix = _FORM["paragraph"]
+            report.error(line_of(path), _("{key}: {value} must be at least {limit}").format(key=_where(path), value=shown, limit=1),
+                         _(fix))
+        elif re.fullmatch(r"[0-9]+", value):
+            report.error(line_of(path), _("{key}: a § of {n} digits is not a § in the minutes").format(key=_where(path), n=len(value)),
+                         _("the § number in the minutes is a positive whole number of at most 6 digits"))
+        else:
+            report.error(line_of(path), _("{key}: {value} is not a whole number").format(
+                             key=_where(path), value=json.dumps(shown, ensure_ascii=False)),
+                         _("the § number in the minutes is a positive whole number, e.g. paragraph: 129 (digits only: no 0x, :, . or _)"))
 
 
 def _date(value: Any, path: tuple, line_of, report: _Report) -> dt.date | None:
@@ -482,10 +588,15 @@ def _sections(body: str, offset: int, lines: list[str], report: _Report) -> tupl
     current = Section(id=PREAMBLE_ID, title="", level=0, line=offset + 1, blocks=())  # blocks added at the next heading
     blocks: list[Block] = []
     ids: dict[str, int] = {}
-    anchors: list[tuple[str, int]] = []  # (target, line) of links within the document
+    anchors: list[tuple[str, int, int]] = []  # (target, first line, last line) of links within the document
     previous_level = 1
-    for rel_line, ast in pandoc.read_markdown(body):
+    parsed = _read(body, offset, lines, report)
+    if parsed is None:
+        return None
+    for index, (rel_line, ast) in enumerate(parsed):
         line = rel_line + offset
+        # the block's own lines: a problem is looked for there, never in a later block
+        end = parsed[index + 1][0] + offset - 1 if index + 1 < len(parsed) else len(lines)
         if ast["t"] == "Header":
             sections.append(replace(current, blocks=tuple(blocks)))
             blocks = []
@@ -502,6 +613,9 @@ def _sections(body: str, offset: int, lines: list[str], report: _Report) -> tupl
             if not title:
                 report.error(line, _("the heading has no text"),
                              _("write the heading's text after the #-signs, or remove the line"))
+            elif len(title) > MAX_HEADING:  # a PDF bookmark holds at most 32767 characters; no reader wants 300
+                report.error(line, _("the heading is {n} characters long").format(n=len(title)),
+                             _("shorten it to at most {n} characters and put the rest in a paragraph").format(n=MAX_HEADING))
             if explicit := EXPLICIT_ID.search(source_line):
                 ident = explicit.group(1)
                 if not SLUG.match(ident):
@@ -527,21 +641,21 @@ def _sections(body: str, offset: int, lines: list[str], report: _Report) -> tupl
                              _("give each heading its own id"))
             ids.setdefault(ident, line)
             ast["c"][1][0] = ident
-            _check_attributes(ast, line, lines, report, ids, heading=True)
-            _check_block(ast, line, lines, report)
-            anchors += _anchors(ast, line)
+            _check_attributes(ast, line, lines, report, ids, end, heading=True)
+            _check_block(ast, line, lines, report, end)
+            anchors += _anchors(ast, line, end)
             previous_level = level
             current = Section(id=ident, title=title, level=level, line=line, blocks=(), heading_ast=ast)
             continue
-        _check_block(ast, line, lines, report)
-        _check_attributes(ast, line, lines, report, ids)
-        anchors += _anchors(ast, line)
+        _check_block(ast, line, lines, report, end)
+        _check_attributes(ast, line, lines, report, ids, end)
+        anchors += _anchors(ast, line, end)
         blocks.append(Block(kind=ast["t"], text=pandoc.stringify(ast).strip(), line=line, ast=ast))
     sections.append(replace(current, blocks=tuple(blocks)))
-    for target, line in anchors:
+    for target, line, end in anchors:
         if target not in ids:
             known = ", ".join(sorted(ids)[:8])
-            report.error(_line_with(f"#{target}", line, lines),
+            report.error(_line_with(f"#{target}", line, lines, end),
                          _("link to '#{target}', but no heading has that id").format(target=target),
                          (_("link to one of the ids in the text ({ids}), or add {marker} to the heading") if known else
                           _("add {marker} to the heading the link is meant for")).format(ids=known, marker="{#" + target + "}"))
@@ -550,6 +664,65 @@ def _sections(body: str, offset: int, lines: list[str], report: _Report) -> tupl
     if _error_count(report) > errors_before:
         return None
     return tuple(sections)
+
+
+MAX_HEADING = 300
+MAX_URL = 2000
+MAX_NESTING = 16  # lists, quotes, emphases inside each other; Typst gives up near 30, real text needs 4
+MAX_MARKS = 1000  # '*' and '_' in one paragraph: pandoc's time grows with their square
+MAX_BRACKETS = 32  # '[' open at once: pandoc's time grows steeply with them
+
+
+def _read(body: str, offset: int, lines: list[str], report: _Report) -> list[tuple[int, pandoc.Ast]] | None:
+    """pandoc's blocks with their start lines, or None after reporting text that cannot be read
+    in reasonable time or nested too deeply to render."""
+    if not _readable(body, offset, report):
+        return None
+    try:
+        parsed = pandoc.read_markdown(body)
+    except RecursionError:
+        parsed = None
+    except pandoc.PandocFailed as exc:
+        report.error(offset + 1, _("the text cannot be read: {error}").format(error=exc),
+                     _("look for very long runs of *, _ or [ and split or remove them"))
+        return None
+    if parsed is not None:
+        for rel_line, ast in parsed:
+            if (depth := pandoc.nesting(ast)) > MAX_NESTING:
+                report.error(rel_line + offset, _("the text is nested {depth} levels deep (lists, quotes or emphasis inside each other)")
+                             .format(depth=depth), _("use at most {n} levels; split the list or quote").format(n=MAX_NESTING))
+                return None
+        return parsed
+    deepest = max(range(offset, len(lines)), key=lambda i: len(lines[i]) - len(lines[i].lstrip(" >-*+[")), default=offset)
+    report.error(deepest + 1, _("the text is nested too deeply to be read (lists, quotes or emphasis inside each other)"),
+                 _("use at most {n} levels; split the list or quote").format(n=MAX_NESTING))
+    return None
+
+
+def _readable(body: str, offset: int, report: _Report) -> bool:
+    """Refuse, before pandoc, paragraphs whose emphasis marks or brackets would take it minutes."""
+    start = offset + 1
+    marks = depth = deepest = 0
+    for number, line in enumerate(body.split("\n"), offset + 1):
+        if not line.strip():
+            start, marks, depth, deepest = number + 1, 0, 0, 0
+            continue
+        marks += line.count("*") + line.count("_")
+        for char in line:
+            if char == "[":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif char == "]":
+                depth = max(depth - 1, 0)
+        if marks > MAX_MARKS:
+            report.error(start, _("the paragraph holds more than {n} '*' and '_' (emphasis marks)").format(n=MAX_MARKS),
+                         _("split the paragraph, or write the marks as \\* and \\_ if they are text"))
+            return False
+        if deepest > MAX_BRACKETS:
+            report.error(start, _("the paragraph opens more than {n} '[' without closing them").format(n=MAX_BRACKETS),
+                         _("close or remove the brackets, or write them as \\[ if they are text"))
+            return False
+    return True
 
 
 def _suggest(title: str) -> str:
@@ -566,30 +739,40 @@ def heading_id(title: str, limit: int = 60) -> str:
     return slug.strip("-") or "avsnitt"
 
 
-def _line_with(needle: str, start: int, lines: list[str]) -> int:
-    return next((i + 1 for i in range(max(start - 1, 0), len(lines)) if needle in lines[i]), start)
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
-def _check_block(ast: pandoc.Ast, line: int, lines: list[str], report: _Report) -> None:
+def _line_with(needle: str, start: int, lines: list[str], end: int | None = None) -> int:
+    """The first line from `start` to `end` holding `needle` as written, or as Markdown reads it
+    (entities such as &lt; decoded, backslash escapes removed); else `start`."""
+    span = range(max(start - 1, 0), min(end or len(lines), len(lines)))
+    return next((i + 1 for i in span if needle in lines[i]), None) or next(
+        (i + 1 for i in span if needle in html.unescape(_ESCAPED.sub(r"\1", lines[i]))), start)
+
+
+def _check_block(ast: pandoc.Ast, line: int, lines: list[str], report: _Report, end: int | None = None) -> None:
     for match in HTML_TAG.finditer(pandoc.stringify(ast)):
-        report.error(_line_with(match.group(0), line, lines), _("raw HTML {html} in the text").format(html=repr(match.group(0))),
+        report.error(_line_with(match.group(0), line, lines, end), _("raw HTML {html} in the text").format(html=repr(match.group(0))),
                      _("write plain Markdown; styrdok never passes HTML through to the documents or the website"))
     for kind, target in pandoc.links(ast):
         if kind == "Image":
-            report.error(_line_with(target, line, lines), _("image {target} in the text").format(target=repr(target)),
+            report.error(_line_with(target, line, lines, end), _("image {target} in the text").format(target=repr(target)),
                          _("images are not supported in policy text yet (the accessible PDF needs alt text); link to the file instead"))
+        elif len(target) > MAX_URL:
+            report.error(_line_with(target[:40], line, lines, end), _("link target of {n} characters").format(n=len(target)),
+                         _("link to an address of at most {n} characters (browsers and PDF readers cut longer ones)").format(n=MAX_URL))
         elif not SAFE_URL.match(target) or "\\" in target or UNSAFE_URL_CHAR.search(target):
             # Browsers read "\\host" as "//host" (another site) and drop tabs and newlines inside a URL.
-            report.error(_line_with(target, line, lines), _("link target {target} is not allowed").format(target=repr(target)),
-                         _("use an https:, mailto: or relative link, with '/' (never '\\') and no spaces"))
+            report.error(_line_with(target, line, lines, end), _("link target {target} is not allowed").format(target=repr(target)),
+                         _("use an https:, mailto: or relative link, with '/' (never '\\') and spaces written as %20"))
 
 
-def _anchors(ast: pandoc.Ast, line: int) -> list[tuple[str, int]]:
-    return [(target[1:], line) for kind, target in pandoc.links(ast) if kind == "Link" and target.startswith("#")]
+def _anchors(ast: pandoc.Ast, line: int, end: int) -> list[tuple[str, int, int]]:
+    return [(target[1:], line, end) for kind, target in pandoc.links(ast) if kind == "Link" and target.startswith("#")]
 
 
 def _check_attributes(ast: pandoc.Ast, line: int, lines: list[str], report: _Report, ids: dict[str, int],
-                      *, heading: bool = False) -> None:
+                      end: int | None = None, *, heading: bool = False) -> None:
     """Only id, a known class and lang: any other attribute ({onclick=…}, style=, formaction= …)
     would reach the website's HTML as live markup."""
     allowed = ", ".join(sorted(KNOWN_CLASSES))
@@ -598,16 +781,16 @@ def _check_attributes(ast: pandoc.Ast, line: int, lines: list[str], report: _Rep
         for key, value in pairs:
             if key == "lang" and pandoc.LANG.match(value) or (key, value) == ("wrapper", "1"):
                 continue  # wrapper=1: pandoc's own mark on a bare {…}; never written to a page
-            report.error(_line_with(f"{key}=", line, lines), _(what[0]).format(key=key),
+            report.error(_line_with(f"{key}=", line, lines, end), _(what[0]).format(key=key),
                          _("remove {key}={value}; allowed are an id, lang=sv|en|… and the classes {allowed}").format(
                              key=key, value=value[:30], allowed=allowed))
         for name in classes:
             if name in KNOWN_CLASSES or kind in ("Code", "CodeBlock") and name in pandoc.highlight_languages():
                 continue
-            report.error(_line_with(f".{name}", line, lines), _(what[1]).format(name=name),
+            report.error(_line_with(f".{name}", line, lines, end), _(what[1]).format(name=name),
                          _("remove .{name}; allowed are the classes {allowed}").format(name=name, allowed=allowed))
         if ident and not (heading and number == 0):
-            where = _line_with(f"#{ident}", line, lines)
+            where = _line_with(f"#{ident}", line, lines, end)
             if not SLUG.match(ident) or len(ident) > MAX_ID:
                 report.error(where, _("id '{id}' is not a safe id").format(id=ident[:40]),
                              _("use lower-case a–z, 0–9 and single hyphens, at most 64 characters"))

@@ -376,3 +376,16 @@ def test_revise_consult_answers_responses_memo_adopt_publish(sent: Round, tmp_pa
     site = tmp_path / "site"
     result = publish(Workspace(repo), out=site, today=lifecycle_today().replace(year=2027, month=3, day=20))
     assert result.ok
+    folder = site / ID / "remiss" / DEADLINE
+    for name in ("remissversion.html", "remissversion.pdf", "svarsmall.docx", "missiv.docx", "andringar.html",
+                 "andringar.pdf", "remissammanstallning.docx", "remissammanstallning.html"):
+        assert (folder / name).is_file(), name
+    assert "1 ny listpunkt" in (folder / "andringar.html").read_text("utf-8")  # against the 2018 version
+    # the version the consultation led to, and the policy's page while that version is current, link it
+    for page, root in ((site / ID / "2027-03-15" / "index.html", "../../"), (site / ID / "index.html", "../")):
+        html = page.read_text("utf-8")
+        archive = html[html.index('class="archived-remiss"'):]
+        assert "svar senast 15 februari 2027 (dnr KS 2026/311)" in archive
+        for name in ("remissversion.html", "svarsmall.docx", "andringar.html", "remissammanstallning.html"):
+            assert f'href="{root}{ID}/remiss/{DEADLINE}/{name}"' in archive, (page, name)
+    assert 'class="archived-remiss"' not in (site / ID / "2018-03-06" / "index.html").read_text("utf-8")

@@ -226,3 +226,38 @@ def test_json_and_markdown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     lines = md.splitlines()
     assert lines[2] == "| id | type | status | last decision | review |" and lines[3] == "| --- | --- | --- | --- | --- |"
     assert "| klar-plan | policy | adopted | Reviderad av kommunstyrelsen 2026-11-01, § 1 | done |" in lines
+
+
+# --- review in years, and the deadline the documents print ------------------------------------
+
+@pytest.mark.parametrize(("last", "today", "state"), [
+    ("2024-03-01", "2025-02-28", Due.DONE),  # review: 2 — due in the last year before the deadline
+    ("2024-03-01", "2025-03-01", Due.DUE),
+    ("2024-03-01", "2026-02-28", Due.DUE),  # the deadline itself
+    ("2024-03-01", "2026-03-01", Due.OVERDUE),
+])
+def test_review_every_n_years(tmp_path: Path, last: str, today: str, state: Due) -> None:
+    ws = policy_with(tmp_path, decided(last), review="2")
+    row = lifecycle.status(ws, dt.date.fromisoformat(today)).rows[0]
+    assert row.meta.review_years == 2 and row.due is state
+
+
+@pytest.mark.parametrize(("last", "review", "deadline"), [
+    ("2018-03-06", "mandate-period", "2022-10-14"),
+    ("2022-12-01", "mandate-period", "2030-10-14"),
+    ("2024-02-29", "1", "2025-02-27"),  # the anniversary of 29 February is 28 February
+    ("2024-03-01", "2", "2026-02-28"),
+])
+def test_the_control_block_prints_the_deadline_status_goes_by(tmp_path: Path, last: str, review: str,
+                                                                deadline: str) -> None:
+    """'Ska revideras senast' is the last day `styrdok status` says due; the next day it says overdue."""
+    from styrdok import source
+    from styrdok.render.document import control_rows
+    from styrdok.templates import Templates
+
+    ws = policy_with(tmp_path, decided(last), review=review)
+    rows = {row.key: row.value for row in control_rows(source.load(tmp_path / REL).meta, Templates(None).labels)}
+    assert rows["review_by"] == deadline
+    day = dt.date.fromisoformat(deadline)
+    assert lifecycle.status(ws, day).rows[0].due is Due.DUE
+    assert lifecycle.status(ws, day + dt.timedelta(days=1)).rows[0].due is Due.OVERDUE

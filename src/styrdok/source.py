@@ -220,7 +220,7 @@ def _metadata(stem: str, yaml_text: str, report: _Report) -> Metadata | None:
     _numbers_as_written(raw, line_of, report)
     if _error_count(report) == errors_before:  # else a § read as written would be reported again by the schema
         for err in jsonschema.Draft202012Validator(schema()).iter_errors(raw):
-            _schema_problem(err, line_of, report)
+            _schema_problem(_branch_error(err), line_of, report)
 
     # Everything below runs whatever the schema said, so one run tells every problem.
     if isinstance(raw.get("id"), str) and SLUG.match(raw["id"]) and raw["id"] != stem:
@@ -408,6 +408,16 @@ def _schema_problem(err: jsonschema.ValidationError, line_of, report: _Report) -
         case _:
             report.error(line_of(path), _("{key}: {value} is not allowed here").format(key=where or "—", value=value),
                          _("see the format in README.md"))
+
+
+def _branch_error(err: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """For a value allowed in several forms (oneOf), the error inside the form it is written in:
+    a mapping given for `contact:` is judged as a mapping, so the message names the bad key."""
+    if err.validator != "oneOf" or not err.context:
+        return err
+    kind = "object" if isinstance(err.instance, dict) else "integer" if isinstance(err.instance, int) else None
+    inside = [e for e in err.context if kind and err.validator_value[e.schema_path[0]].get("type") == kind]
+    return _branch_error(inside[0]) if inside else err
 
 
 def _where(path: tuple) -> str:

@@ -104,6 +104,11 @@ class Entry:
     rounds: tuple[Round, ...]  # every consultation in git, oldest first
     consultation: Round | None  # open: the committed policy (HEAD) says status consultation
     due: Due
+    order: dict[str, int] = field(default_factory=dict, compare=False)  # commit → its place in the history
+
+    def before(self, earlier: str, later: str) -> bool:
+        """Whether commit `earlier` comes before `later` in the policy's history (commit times tie)."""
+        return self.order.get(earlier, -1) < self.order.get(later, -1)
 
     @property
     def current(self) -> AdoptedVersion | None:
@@ -186,7 +191,8 @@ def gather_entry(history: History, policy_id: str, today: dt.date) -> Entry | No
     meta = _meta(policy_id, shown) if shown is not None else None
     if meta is None:
         return None
-    return Entry(policy_id, meta, adopted, tuple(rounds), open_round, due(meta, today))
+    return Entry(policy_id, meta, adopted, tuple(rounds), open_round, due(meta, today),
+                 {v.revision.sha: i for i, v in enumerate(versions)})
 
 
 def _rounds(history: History, policy_id: str, versions: list[Version]) -> list[Round]:
@@ -662,14 +668,14 @@ PAGE_DOWNLOADS = ("Dokumentet som PDF", "Dokumentet i Word")  # on a version's p
 
 def archives(entry: Entry) -> list[tuple[Round, AdoptedVersion, AdoptedVersion | None]]:
     """Every closed consultation that led to an adopted version: (the consultation, the first version
-    adopted after it opened, the version in force while it ran)."""
+    adopted after its last commit, the version in force while it ran)."""
     found = []
     for closed in entry.rounds:
         if closed is entry.consultation:
             continue
-        later = [v for v in entry.versions if v.revision.date >= closed.opened]
+        later = [v for v in entry.versions if entry.before(closed.sha, v.revision.sha)]
         if later:
-            earlier = [v for v in entry.versions if v.revision.date < closed.opened]
+            earlier = [v for v in entry.versions if entry.before(v.revision.sha, closed.sha)]
             found.append((closed, later[0], earlier[-1] if earlier else None))
     return found
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Self
 
+from .i18n import _
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -41,10 +43,11 @@ class Problem:
     def __str__(self) -> str:
         if self.path:
             where = f"{self.path}:{self.line}" if self.line else self.path
-            text = f"{where}: {self.severity.value}: {self.message}"
+            text = (_("{where}: error: {message}") if self.severity is Severity.ERROR
+                    else _("{where}: warning: {message}")).format(where=where, message=self.message)
         else:
             text = self.message
-        return f"{text}\n    fix: {self.hint}" if self.hint else text
+        return text + "\n    " + _("fix: {hint}").format(hint=self.hint) if self.hint else text
 
 
 class StyrdokError(Exception):

@@ -11,8 +11,10 @@ typically comments on one point of a list, not the list as a whole.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from . import pandoc
-from .model import Block, Policy
+from typing import Any
+
+from .. import pandoc
+from ..model import Block, Policy
 
 EXCERPT_WORDS = 8
 UNNUMBERED = frozenset({"HorizontalRule", "Null"})
@@ -67,13 +69,38 @@ def numbers(policy: Policy) -> list[RefNumber]:
 
 def parts(block: Block) -> list[tuple[int | None, str]]:
     """The numbered parts of a block: each item of a list, else the block itself (if it has text)."""
-    if block.kind in pandoc.LISTS:
-        return [(i, pandoc.plain_text(item)) for i, item in enumerate(pandoc.list_items(block.ast))]
+    if block.kind in ("BulletList", "OrderedList"):
+        return [(i, item_text(item)) for i, item in enumerate(list_items(block.ast))]
     if block.kind in UNNUMBERED:
         return []
-    if block.kind == "Table":
-        return [(None, "Tabell: " + block.text)]
+    if block.kind == "Table":  # stringify runs the cells together
+        return [(None, "Tabell: " + " ".join(_paragraph_texts(block.ast)))]
     return [(None, block.text)]
+
+
+def list_items(ast: pandoc.Ast) -> list[list[pandoc.Ast]]:
+    """The items (each a list of blocks) of a BulletList or OrderedList."""
+    return ast["c"] if ast["t"] == "BulletList" else ast["c"][1]
+
+
+def item_text(blocks: list[pandoc.Ast]) -> str:
+    """A list item's text with the points of a nested list kept apart ("Stöd: – a – b"), since
+    stringify would run them together into one sentence."""
+    texts = []
+    for block in blocks:
+        if block.get("t") in ("BulletList", "OrderedList"):
+            texts += ["– " + item_text(item) for item in list_items(block)]
+        else:
+            texts.append(pandoc.stringify(block))
+    return " ".join(t for t in texts if t)
+
+
+def _paragraph_texts(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        return [pandoc.stringify(node)] if node.get("t") in ("Plain", "Para") else _paragraph_texts(node.get("c"))
+    if isinstance(node, list):
+        return [text for child in node for text in _paragraph_texts(child)]
+    return []
 
 
 def excerpt(text: str, words: int = EXCERPT_WORDS) -> str:

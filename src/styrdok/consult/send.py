@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 from ruamel.yaml.comments import CommentedMap
 
-from .. import frontmatter, source
+from .. import clock, frontmatter, source
 from ..history import History
 from ..errors import InvalidPolicy, Problem, StyrdokError, StyrdokError
 from ..i18n import _
@@ -128,17 +128,10 @@ def refuse_adopted(policy: Policy) -> None:
 
 
 def parse_date(value: dt.date | str, option: str, problems: list[Problem]) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    if not ISO_DATE.match(value.strip()):
-        problems.append(Problem(option, 0, _("'{value}' is not a date in the form YYYY-MM-DD").format(value=value),
-                                _("e.g. 2027-02-15")))
-        return None
     try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        problems.append(Problem(option, 0, _("{value} is not a real date").format(value=value),
-                                _("check the month and the day")))
+        return clock.parse_date(value)
+    except clock.BadDate as exc:
+        problems.append(Problem(option, 0, str(exc), _("e.g. 2027-02-15")))
         return None
 
 

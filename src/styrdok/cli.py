@@ -17,6 +17,7 @@ from .redline import summary as redline_summary
 from .errors import Problem, Severity, StyrdokError
 from .history import History
 from .workspace import Workspace
+from .__main__ import EXIT_INTERRUPTED, INTERRUPTED
 
 
 class Failed(click.ClickException):
@@ -34,9 +35,12 @@ class Group(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
+            _check_environment()
             return super().invoke(ctx)
         except StyrdokError as exc:
             raise Failed(str(exc), exc.exit_code) from None
+        except KeyboardInterrupt:  # Ctrl-C: temp files are gone already (the writers clean up on any exit)
+            raise Failed(INTERRUPTED, EXIT_INTERRUPTED) from None
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:  # a bug, not bad input: say so briefly unless debugging
@@ -45,6 +49,19 @@ class Group(click.Group):
             raise Failed(f"internal error: {type(exc).__name__}: {exc}\n"
                          "  This is a bug in styrdok. Run again with STYRDOK_DEBUG=1 and report the traceback.",
                          70) from None
+
+
+MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a date can hold
+
+
+def _check_environment() -> None:
+    """Settings from the environment that every command relies on, checked before it starts."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch and not (epoch.isascii() and epoch.isdigit() and 315532800 <= int(epoch) <= MAX_EPOCH):
+        raise StyrdokError(f"SOURCE_DATE_EPOCH is '{epoch[:40]}', not a time styrdok can use: it must be a whole "
+                           "number of seconds since 1970-01-01 UTC, from 1980 on (DOCX files cannot hold "
+                           "earlier dates)\n    fix: unset it, or set it to a commit's time: "
+                           "export SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)")
 
 
 def _workspace() -> Workspace:
@@ -192,7 +209,8 @@ def doctor() -> None:
     """
     missing = []
     for tool in doctor_lib.tools():
-        state = click.style(tool.version, fg="green") if tool.ok else click.style("missing", fg="red")
+        state = click.style(tool.version, fg="green") if tool.ok else \
+            click.style(f"{tool.version}: {tool.problem}" if tool.problem else "missing", fg="red")
         click.echo(f"{tool.name:12} {state}  ({tool.needed_for})")
         if not tool.ok:
             click.echo(f"{'':12} install: {tool.install}")
@@ -287,6 +305,8 @@ def adopt(policy_id: str, date: str, paragraph: str, dnr: str | None, body: str 
         styrdok adopt social-ekonomi --date 2018-03-06 --paragraph 64 --dnr "KS 2018/45"
     """
     done = lifecycle.adopt(_workspace(), policy_id, date=date, paragraph=paragraph, dnr=dnr, body=body, today=today)
+    for note in done.recovered:
+        click.echo(f"  note: {note}", err=True)
     click.echo(f"{policy_id}: {done.decision.line()}\n  commit {done.revision.short} {done.revision.subject}\n"
                f"  tag    {done.tag}")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import shutil
 import subprocess
@@ -15,10 +16,11 @@ class Tool:
     version: str | None  # None: missing
     needed_for: str
     install: str
+    problem: str | None = None  # found but unusable (too old, broken): why
 
     @property
     def ok(self) -> bool:
-        return self.version is not None
+        return self.version is not None and self.problem is None
 
 
 def _package(name: str) -> str | None:
@@ -28,12 +30,30 @@ def _package(name: str) -> str | None:
         return None
 
 
-def _pandoc() -> str | None:
-    try:
-        from . import pandoc
-        return pandoc.version()
-    except Exception:  # a missing or broken binary is exactly what doctor reports
+def _module(module: str, package: str) -> str | None:
+    """The installed version of `package`, if its `module` also imports (a broken install is missing)."""
+    if (found := _package(package)) is None:
         return None
+    try:
+        importlib.import_module(module)
+    except Exception:
+        return None
+    return found
+
+
+def _pandoc() -> tuple[str | None, str | None]:
+    """(version, problem) of the pandoc styrdok would run."""
+    from . import pandoc
+    try:
+        return pandoc.version(), None
+    except pandoc.PandocMissing as exc:
+        found = re.match(r"pandoc (\S+) \((.*?)\) is too old", str(exc))
+        if found:
+            return found.group(1), f"too old ({found.group(2)}): styrdok needs pandoc " \
+                                   f"{'.'.join(map(str, pandoc.MIN_VERSION))} or later"
+        return None, None
+    except Exception:  # a missing or broken binary is exactly what doctor reports
+        return None, None
 
 
 def _command(*args: str) -> str | None:
@@ -45,10 +65,12 @@ def _command(*args: str) -> str | None:
 
 
 def tools() -> list[Tool]:
+    pandoc_version, pandoc_problem = _pandoc()
     return [
-        Tool("pandoc", _pandoc(), "every build", "pip install pypandoc_binary (make all does this)"),
-        Tool("typst", _package("typst"), "PDF", "pip install typst (make all does this)"),
-        Tool("python-docx", _package("python-docx"), "DOCX", "pip install python-docx"),
+        Tool("pandoc", pandoc_version, "every build", "pip install pypandoc_binary (make all does this)",
+             pandoc_problem),
+        Tool("typst", _module("typst", "typst"), "PDF", "pip install typst (make all does this)"),
+        Tool("python-docx", _module("docx", "python-docx"), "DOCX", "pip install python-docx"),
         Tool("git", _command("git", "--version"), "history, adopt, log, diff ID",
              "apt-get install git (or your system's package manager)"),
         Tool("GitPython", _package("GitPython"), "history, adopt, log", "pip install GitPython"),

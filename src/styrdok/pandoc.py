@@ -23,13 +23,43 @@ Ast = dict[str, Any]
 T = TypeVar("T")
 
 
+MIN_VERSION = (3, 0)  # the first pandoc that reads and writes documents in API 1.23 (API_VERSION)
+PANDOC_FIX = "pip install pypandoc_binary (`make all` does this: it brings its own pandoc), then `styrdok doctor`"
+
+
+class PandocMissing(StyrdokError):
+    """No usable pandoc: none found, or one too old for styrdok's document format."""
+
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    found = re.match(r"\d+(\.\d+)*", text.strip())
+    return tuple(int(part) for part in found.group(0).split(".")) if found else ()
+
+
 @cache
 def binary() -> str:
-    return pypandoc.get_pandoc_path()
+    """The pandoc styrdok runs: the one in the pypandoc_binary wheel, else the newest on PATH.
+
+    PandocMissing if there is none, or it is older than MIN_VERSION (its API differs, and every
+    conversion would fail with "Incompatible API versions").
+    """
+    try:
+        path = pypandoc.get_pandoc_path()
+        found = pypandoc.get_pandoc_version()
+    except (OSError, RuntimeError) as exc:
+        raise PandocMissing(f"pandoc is not installed ({' '.join(str(exc).split())[:200]})\n"
+                            f"    fix: {PANDOC_FIX}") from None
+    if _version_tuple(found) < MIN_VERSION:
+        need = ".".join(map(str, MIN_VERSION))
+        raise PandocMissing(f"pandoc {found} ({path}) is too old: styrdok needs pandoc {need} or later (its "
+                            "document format, API 1.23)\n"
+                            f"    fix: {PANDOC_FIX}; an old system pandoc is used only when the bundled one is missing")
+    return path
 
 
 @cache
 def version() -> str:
+    binary()
     return pypandoc.get_pandoc_version()
 
 
@@ -37,18 +67,44 @@ def run(args: list[str], data: bytes, *, epoch: int | None = None) -> bytes:
     env = dict(os.environ)
     if epoch is not None:
         env["SOURCE_DATE_EPOCH"] = str(epoch)
-    proc = subprocess.run([binary(), *args], input=data, capture_output=True, env=env)
+    try:
+        proc = subprocess.run([binary(), *args], input=data, capture_output=True, env=env)
+    except OSError as exc:  # removed or broken since it was found
+        raise PandocMissing(f"pandoc cannot be run: {exc.strerror}\n    fix: {PANDOC_FIX}") from None
     if proc.returncode != 0:
         raise StyrdokError(f"pandoc failed ({' '.join(args[:4])}): {proc.stderr.decode(errors='replace').strip()}")
     return proc.stdout
 
 
+MAX_DEPTH = 256  # JSON nesting of a document: every walker over the AST stays far from the recursion limit
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET = bytes(set(range(256)) - set(b"[]{}"))
+_STEP = bytes.maketrans(b"[{]}", b"\x02\x02\x00\x00")
+
+
+class TooDeep(StyrdokError):
+    """A document nested deeper than MAX_DEPTH."""
+
+
+def _check_depth(output: bytes) -> None:
+    brackets = _JSON_STRING.sub(b"", output).translate(None, _NOT_BRACKET).translate(_STEP)
+    depth = deepest = 0
+    for step in brackets:
+        depth += step - 1
+        deepest = max(deepest, depth)
+    if deepest > MAX_DEPTH:
+        raise TooDeep(f"the text is nested too deeply (its parts inside each other {deepest} levels; "
+                      f"styrdok allows {MAX_DEPTH})")
+
+
 def read_markdown(text: str) -> list[tuple[int, Ast]]:
     """Parse Markdown into top-level pandoc blocks, each with the 1-based line it starts on.
 
-    Raw HTML comes back as text, so no markup from a source file can reach a page.
+    Raw HTML comes back as text, so no markup from a source file can reach a page. TooDeep if
+    it nests too deeply to walk safely.
     """
     output = run(["-f", MARKDOWN, "-t", "json"], text.encode("utf-8"))
+    _check_depth(output)
     blocks = json.loads(output)["blocks"]
     if (starts := _block_starts(text.split("\n"), blocks)) is not None:
         return list(zip(starts, _unwrap(blocks) if b'"t":"Raw' in output else blocks))

@@ -17,7 +17,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from . import pandoc
+from . import files, pandoc
 from .errors import InvalidPolicy, Problem, Severity
 from .model import (PREAMBLE_ID, Action, Block, Consultation, Decision, Metadata, Policy, Review,
                     Section, Status)
@@ -42,8 +42,25 @@ def schema() -> dict[str, Any]:
     return json.loads(resources.files("styrdok").joinpath("schema/policy.schema.json").read_text("utf-8"))
 
 
+MAX_YAML_DEPTH = 32  # lists and mappings inside each other in the front matter (a policy needs 3)
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as strings, so an impossible date is our error, not YAML's."""
+    """SafeLoader that keeps dates as strings, so an impossible date is our error, not YAML's,
+    and refuses nesting deeper than MAX_YAML_DEPTH (composing recurses once per level)."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"lists and mappings are nested more than {MAX_YAML_DEPTH} levels deep",
+                    self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -64,20 +81,29 @@ class _Report:
         self.problems.append(Problem(self.path, line, message, hint, Severity.WARNING))
 
 
-def check_file(path: Path, *, display: str | None = None, data: bytes | None = None) -> tuple[Policy | None, list[Problem]]:
-    """Load and validate one policy file; returns the policy (None if it has errors) and all problems."""
+def read_file(path: Path, *, display: str | None = None, inside: Path | None = None) -> tuple[bytes | None, list[Problem]]:
+    """A policy file's bytes, or None and the problem: only a regular file under MAX_BYTES, and
+    with `inside` (the repository) only one that really lies there, not behind a symbolic link."""
+    try:
+        return files.read_regular(path, limit=MAX_BYTES, inside=inside), []
+    except files.TooLarge as exc:
+        return None, [Problem(display or str(path), 0, f"the file is {exc.size / 2**20:.1f} MB; styrdok refuses "
+                              f"policy files over {MAX_BYTES // 2**20} MB", exc.fix)]
+    except files.Unreadable as exc:
+        return None, [Problem(display or str(path), 0, f"cannot read the file: {exc.why}", exc.fix)]
+
+
+def check_file(path: Path, *, display: str | None = None, data: bytes | None = None,
+               inside: Path | None = None) -> tuple[Policy | None, list[Problem]]:
+    """Load and validate one policy file; returns the policy (None if it has errors) and all problems.
+
+    Without `data` the file is read with `read_file` (`inside`: the repository it must lie in).
+    """
     report = _Report(display or str(path), [])
     if data is None:
-        try:
-            size = path.stat().st_size
-        except OSError as exc:
-            report.error(0, f"cannot read the file: {exc.strerror}")
-            return None, report.problems
-        if size > MAX_BYTES:
-            report.error(0, f"the file is {size / 2**20:.1f} MB; styrdok refuses policy files over {MAX_BYTES // 2**20} MB",
-                         "split the document, or move appendices (bilagor) to files of their own")
-            return None, report.problems
-        data = path.read_bytes()
+        data, problems = read_file(path, display=report.path, inside=inside)
+        if data is None:
+            return None, problems
     elif len(data) > MAX_BYTES:
         report.error(0, f"the file is {len(data) / 2**20:.1f} MB; styrdok refuses policy files over {MAX_BYTES // 2**20} MB",
                      "split the document, or move appendices (bilagor) to files of their own")
@@ -87,8 +113,8 @@ def check_file(path: Path, *, display: str | None = None, data: bytes | None = N
     return (policy if ok else None), report.problems
 
 
-def load(path: Path, *, display: str | None = None, data: bytes | None = None) -> Policy:
-    policy, problems = check_file(path, display=display, data=data)
+def load(path: Path, *, display: str | None = None, data: bytes | None = None, inside: Path | None = None) -> Policy:
+    policy, problems = check_file(path, display=display, data=data, inside=inside)
     if policy is None:
         raise InvalidPolicy(problems)
     return policy
@@ -316,6 +342,30 @@ def _check_bodies(bodies: tuple[str, ...], line: int, report: _Report) -> None:
 
 # --- body -----------------------------------------------------------------------------------
 
+MAX_NESTING = 20  # quotes and lists inside each other: far deeper than any policy, far from Python's limits
+_CONTAINER = re.compile(r" {0,3}(?:>|[-*+](?=\s|$)|\d{1,9}[.)](?=\s|$))[ \t]?")
+
+
+def _nesting(line: str) -> int:
+    """How many quotes and lists a Markdown line opens or continues (indentation counts a level per 2 spaces)."""
+    indent = len(line) - len(line.lstrip(" "))
+    depth, position = indent // 2, indent
+    while match := _CONTAINER.match(line, position):
+        depth, position = depth + 1, match.end()
+    return depth
+
+
+def _too_deep(body: str, offset: int, report: _Report) -> bool:
+    """Refuse text nested deeper than MAX_NESTING (reported on its first such line), before pandoc
+    parses it: every stage walks the text recursively, so no depth may reach Python's limits."""
+    for number, line in enumerate(body.split("\n"), 1):
+        if (depth := _nesting(line)) > MAX_NESTING:
+            report.error(offset + number, f"the text nests quotes or lists {depth} levels deep; styrdok allows "
+                         f"{MAX_NESTING}", "flatten the structure: split it into sections (###) or shorter lists")
+            return True
+    return False
+
+
 def _sections(body: str, offset: int, lines: list[str], report: _Report) -> tuple[Section, ...] | None:
     errors_before = _error_count(report)
     sections: list[Section] = []
@@ -323,7 +373,14 @@ def _sections(body: str, offset: int, lines: list[str], report: _Report) -> tupl
     blocks: list[Block] = []
     ids: dict[str, int] = {}
     previous_level = 1
-    for rel_line, ast in pandoc.read_markdown(body):
+    if _too_deep(body, offset, report):
+        return None
+    try:
+        parsed = pandoc.read_markdown(body)
+    except pandoc.TooDeep as exc:  # nesting the line check cannot see (emphasis inside emphasis …)
+        report.error(offset + 1, str(exc), "simplify the formatting: fewer marks (*, _, [ ]) inside each other")
+        return None
+    for rel_line, ast in parsed:
         line = rel_line + offset
         if ast["t"] == "Header":
             sections.append(replace(current, blocks=tuple(blocks)))

@@ -85,8 +85,9 @@ def _pdf(diff: PolicyDiff, old_view: Presentation, new_view: Presentation, summa
 def write_redline(old: Policy, new: Policy, out: Path, templates: Templates, *, author: str | None = None,
                   labels: tuple[str, str] | None = None) -> Redline:
     """Render the redline of two versions and write its files into `out` (atomically)."""
+    folder = OutputDir(out)  # refuses an output folder in policy/ … before rendering
     redline = render_redline(old, new, templates, author=author, labels=labels)
-    OutputDir(out).write_all(redline.files)
+    folder.write_all(redline.files)
     return replace(redline, out=out)
 
 

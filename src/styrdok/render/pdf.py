@@ -19,12 +19,14 @@ import tempfile
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
-import typst
+from ..errors import StyrdokError
 
-if TYPE_CHECKING:  # declared in typst-py's stub only, not at run time
-    from typst import PDFStandard
+if TYPE_CHECKING:
+    import typst
+    from typst import PDFStandard  # declared in typst-py's stub only, not at run time
 
 __all__ = ["PDF_STANDARDS", "render_pdf"]
 
@@ -75,11 +77,25 @@ def _font_paths() -> list[str]:
     return [folder]
 
 
+class TypstMissing(StyrdokError):
+    """The typst package (the PDF compiler) is not installed."""
+
+
+def _typst() -> ModuleType:
+    """typst-py, imported on first use: every command that makes no PDF works without it."""
+    try:
+        import typst
+    except ImportError as exc:
+        raise TypstMissing(f"typst is not installed ({exc}): styrdok makes every PDF with it\n"
+                           "    fix: pip install typst (`make all` does this), then check with `styrdok doctor`") from None
+    return typst
+
+
 def _get_compiler() -> typst.Compiler:
     """One compiler per process: fonts are scanned once, caches are reused."""
     global _compiler
     if _compiler is None:
-        _compiler = typst.Compiler(font_paths=_font_paths(), ignore_system_fonts=True)
+        _compiler = _typst().Compiler(font_paths=_font_paths(), ignore_system_fonts=True)
     return _compiler
 
 
@@ -104,6 +120,7 @@ def render_pdf(
     source = (template + "\n" + body_typst).encode("utf-8")
     body_offset = template.count("\n") + 1  # source line of the body's line 1
     sys_inputs = {"meta": json.dumps(meta, ensure_ascii=False, sort_keys=True)}
+    typst = _typst()
     with _lock:
         compiler = _get_compiler()
         try:

@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all install build test golden bench lint clean
+.PHONY: all install build test golden bench lint clean messages
+LOCALE := src/styrdok/locale
+PO := $(LOCALE)/sv/LC_MESSAGES/styrdok.po
+MO := $(PO:.po=.mo)
 .DEFAULT_GOAL := all
 
 all: build
@@ -15,14 +18,29 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
-install: $(STAMP)
+# The Swedish catalogue is compiled here, so `make all` and `make test` on a fresh clone have it
+# (styrdok reads the .po directly while the .mo is missing or older; see src/styrdok/i18n.py).
+$(MO): $(PO) $(STAMP)
+	$(BIN)/pybabel compile -D styrdok -d $(LOCALE) -l sv --statistics
+	touch $@
 
-build: $(STAMP)
+# After adding or changing messages: extract them into styrdok.po, then write the Swedish msgstr.
+messages: $(STAMP)
+	mkdir -p build
+	PYTHONPATH=scripts $(BIN)/pybabel extract -F babel.cfg -k H_ -k N_ --no-location --sort-output --no-wrap \
+		--project styrdok -o build/styrdok.pot src/styrdok
+	$(BIN)/pybabel update -D styrdok -d $(LOCALE) -l sv -i build/styrdok.pot --no-wrap --ignore-obsolete
+	sed -i '/^"POT-Creation-Date: /d; /^"PO-Revision-Date: /d' $(PO)  # no date churn between branches
+	$(MAKE) --no-print-directory $(MO)
+
+install: $(STAMP) $(MO)
+
+build: $(STAMP) $(MO)
 	$(BIN)/styrdok check
 	$(BIN)/styrdok build --final
 	$(BIN)/styrdok publish
 
-test: $(STAMP) browser
+test: $(STAMP) $(MO) browser
 	$(BIN)/python -m pytest -q
 
 golden: $(STAMP)

@@ -12,6 +12,11 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+# The suite reads styrdok's messages in English (the msgids) unless a test asks for Swedish, the
+# default for users: tests/test_i18n.py and the corpus tests run with LANG=sv_SE.UTF-8 and check
+# the Swedish. Set before styrdok is imported, for in-process CliRunner runs and subprocesses.
+os.environ["LANGUAGE"] = "en"
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED_POLICY = Path(__file__).parent / "fixtures" / "social-ekonomi.md"  # the 2018 draft, pending
 SEED_TEXT = Path(__file__).parent / "fixtures" / "seed.txt"
@@ -38,9 +43,20 @@ def policy_repo(tmp_path: Path) -> Path:
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the installed `styrdok` command as a user would."""
+    """Run the installed `styrdok` command as a user would (in English unless `env` says otherwise)."""
     return subprocess.run([str(STYRDOK), *args], cwd=cwd, capture_output=True, text=True,
                           env={**os.environ, **(env or {})}, timeout=600)
+
+
+def swedish_env(**extra: str) -> dict[str, str]:
+    """The environment of a Swedish user: LANG=sv_SE.UTF-8 and no LANGUAGE/LC_ALL overriding it."""
+    return {**os.environ, "LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "sv_SE.UTF-8", **extra}
+
+
+def run_sv(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `styrdok` as a Swedish user would."""
+    return subprocess.run([str(STYRDOK), *args], cwd=cwd, capture_output=True, text=True,
+                          env=swedish_env(**(env or {})), timeout=600)
 
 
 def adopted(text: str, date: str = "2018-03-06", paragraph: int = 64) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, SEED_POLICY, STYRDOK, run
+from conftest import ROOT, SEED_POLICY, STYRDOK, run, run_sv
 from gitrepo import commit, git
 
 from styrdok import __version__
@@ -103,6 +103,10 @@ def test_a_broken_file_fails_the_check_job_with_its_line(revised: Path, tmp_path
     done = run_script(config["check"]["script"], work)
     assert done[-1].returncode == 1
     assert re.search(r"^policy/trasig\.md:\d+: ", done[-1].stderr, re.M), done[-1].stderr
+    report = json.loads((work / "gl-code-quality-report.json").read_text("utf-8"))
+    assert report and all(e["location"]["path"] == "policy/trasig.md" and e["location"]["lines"]["begin"] >= 1
+                          and e["severity"] == "major" for e in report)
+    assert config["check"]["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
     github = shell(config["check"]["script"][0], work, GITHUB_ACTIONS="true")
     assert re.search(r"^::error file=policy/trasig\.md,line=\d+::", github.stdout, re.M), github.stdout
 
@@ -140,7 +144,7 @@ def test_diff_changed_exit_codes_and_json(revised: Path, tmp_path: Path) -> None
     assert json.loads(changed.stdout)["policies"][0]["files"] == sorted(
         ["redline.html", "redline.docx", "redline.pdf", "changes.md"])
     assert (out / ID / "redline" / "changes.md").is_file()
-    same = run(["diff", "--changed", "--from", "HEAD", "--out", str(out)], revised)
+    same = run_sv(["diff", "--changed", "--from", "HEAD", "--out", str(out)], revised)
     assert same.returncode == 0 and "inga ändrade styrdokument" in same.stdout
     unknown = run(["diff", "--changed", "--from", "v2015"], revised)
     assert unknown.returncode == 2 and "v2015" in unknown.stderr
@@ -170,3 +174,37 @@ def test_shipped_hook_declares_the_command_it_runs(revised: Path, tmp_path: Path
     assert files == ["policy/trasig.md", f"policy/{ID}.md"]
     assert shell(f"{hook['entry']} {files[1]}", work).returncode == 0
     assert shell(f"{hook['entry']} {' '.join(files)}", work).returncode == 1
+
+
+def _on_a_terminal(args: list[str], cwd: Path, **env: str) -> bytes:
+    """Run styrdok with its output on a pseudo-terminal, as in an officer's shell."""
+    import pty
+
+    leader, follower = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS")}
+    done = subprocess.run([str(STYRDOK), *args], cwd=cwd, stdout=follower, stderr=follower, timeout=300,
+                          env={**environment, **env})
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(leader)
+    assert done.returncode == 0, output
+    return output
+
+
+def test_ci_output_has_no_animation_or_colour(policy_repo: Path) -> None:
+    second = SEED_POLICY.read_text("utf-8").replace("id: social-ekonomi", "id: andra")
+    (policy_repo / "policy" / "andra.md").write_text(second, "utf-8")
+    interactive = _on_a_terminal(["build", "--out", "a"], policy_repo)
+    assert b"\r\x1b[K" in interactive  # the progress line updated in place
+    machine = _on_a_terminal(["build", "--out", "b"], policy_repo, CI="true")
+    assert b"\x1b[" not in machine
+    lines = [line for line in machine.decode().splitlines() if "] " in line]
+    assert len(lines) == 2 and all(line.lstrip().startswith("[") for line in lines)  # one line per policy

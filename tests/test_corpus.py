@@ -46,7 +46,7 @@ def test_check_and_build_report_the_problem(tmp_path: Path, name: str) -> None:
     outputs = repo / "build" / name
     if want["severity"] == "error":
         assert not outputs.exists(), "a policy with errors must not get any output"
-        assert f"policies failed: {name}" in built.stderr
+        assert f"1 policy failed: {name}" in built.stderr
     else:
         assert sorted(p.suffix for p in outputs.iterdir()) == [".docx", ".html", ".pdf"]
 

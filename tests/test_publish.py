@@ -403,7 +403,7 @@ def test_cli_publish(repo: Path, site: Path, tmp_path: Path, monkeypatch: pytest
     runner = CliRunner()
     done = runner.invoke(main, ["publish", "--out", str(copy), "--base-url", BASE, "--today", TODAY.isoformat()])
     assert done.exit_code == 0, done.output
-    assert "1 policies published" in done.output and "0 parts rendered, 0 files written" in done.output
+    assert "1 policy published" in done.output and "0 parts rendered, 0 files written" in done.output
     wrong = runner.invoke(main, ["publish", "--out", str(copy), "--base-url", "www.timra.se"])
     assert wrong.exit_code == 2 and "not the web address of a folder" in wrong.output and "fix:" in wrong.output
     assert "Example:" in runner.invoke(main, ["publish", "--help"]).output

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run
+from conftest import run, run_sv
 from gitrepo import git
 
 GIT_ENV = {"GIT_AUTHOR_NAME": "Kansliet", "GIT_AUTHOR_EMAIL": "kansliet@timra.example",
@@ -45,10 +45,10 @@ def test_empty_folder_to_adopted_policy(tmp_path: Path) -> None:
 def test_init_keeps_what_exists(tmp_path: Path) -> None:
     (tmp_path / ".gitignore").write_text("*.tmp\nbuild/\n", "utf-8")
     git(tmp_path, "init", "-q")
-    first = run(["init"], tmp_path)
+    first = run_sv(["init"], tmp_path)
     assert first.returncode == 0 and "skapade ett git-arkiv" not in first.stdout
     assert (tmp_path / ".gitignore").read_text("utf-8").splitlines()[:3] == ["*.tmp", "build/", ".styrdok-cache/"]
-    again = run(["init"], tmp_path)
+    again = run_sv(["init"], tmp_path)
     assert again.returncode == 0 and "behöll templates/README.md" in again.stdout
 
 

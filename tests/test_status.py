@@ -163,4 +163,4 @@ def test_the_table_lists_every_policy_and_flags_invalid_ones(tmp_path: Path, mon
     assert rows["a-plan"][1:3] == ["plan", "adopted"] and rows["a-plan"][-1] == "due"
     assert rows[ID][-1] == "due"
     assert rows["trasig"][1:] == ["?", "invalid", "—", "?"]
-    assert "policy/trasig.md" in result.output and "1 policies have errors in their front matter: trasig" in result.output
+    assert "policy/trasig.md" in result.output and "1 policy has errors in its front matter: trasig" in result.output

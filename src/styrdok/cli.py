@@ -1,4 +1,10 @@
-"""The command line: a thin face over the library. Each command maps options to one call."""
+"""The command line: a thin face over the library. Each command maps options to one call.
+
+Messages and help are Swedish unless English is asked for (`--lang en`, or an English LANG):
+see styrdok.i18n. A command's docstring is its help (extracted for the catalogue); an option's
+help is marked N_("…"); both are translated when help is shown, by the Command and Option
+classes here. click's own words ("Usage:", "Missing option" …) go through the same catalogue.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +15,103 @@ from pathlib import Path
 from typing import IO, Any
 
 import click
+import click.core
+import click.decorators
+import click.exceptions
+import click.formatting
+import click.parser
+import click.termui
+import click.types
+import click.utils
 
-from . import __version__, build as builder, changed as changes, doctor as doctor_lib, lifecycle, publish as publisher, redline
-from . import scaffold
+from . import __version__, build as builder, changed as changes, doctor as doctor_lib, i18n, lifecycle, publish as publisher
+from . import annotate, redline, scaffold
 from .consult import consult as consult_policy
 from .redline import summary as redline_summary
 from .errors import Problem, Severity, StyrdokError
 from .history import History
+from .i18n import N_, _, ngettext
+from .model import Status
+from .output import atomic_write
 from .workspace import Workspace
 from .__main__ import EXIT_INTERRUPTED, INTERRUPTED
+
+
+def _route_click_messages() -> None:
+    """click calls the stdlib's gettext (no catalogue of its own): give it styrdok's instead."""
+    for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser,
+                   click.termui, click.types, click.utils):
+        if hasattr(module, "_"):
+            setattr(module, "_", i18n._)
+        if hasattr(module, "ngettext"):
+            setattr(module, "ngettext", i18n.ngettext)
+
+
+_route_click_messages()
+
+
+def _set_language(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        i18n.set_language(value)
+
+
+def _lang_option() -> click.Option:
+    return Option(["--lang"], type=click.Choice(i18n.LANGUAGES), is_eager=True, expose_value=False,
+                  callback=_set_language, metavar="sv|en",
+                  help=N_("Language of the messages: sv or en (default: from LANG, else sv)."))
+
+
+class Option(click.Option):
+    """An option whose help (marked N_) is translated when shown."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        msgid = self.help
+        self.help = _(msgid) if msgid else msgid
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.help = msgid
+
+
+def option(*decls: str, **attrs: Any) -> Any:
+    return click.option(*decls, cls=Option, **attrs)
+
+
+class _Translated:
+    """Help text, short help and the help option in the current language."""
+
+    help: str | None
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        msgid, self.help = self.help, i18n.help_text(self.help)
+        try:
+            super().format_help_text(ctx, formatter)  # type: ignore[misc]
+        finally:
+            self.help = msgid
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        msgid, self.help = self.help, i18n.help_text(self.help)
+        try:
+            return super().get_short_help_str(limit)  # type: ignore[misc]
+        finally:
+            self.help = msgid
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)  # type: ignore[misc]
+        words = {"[OPTIONS]": _("[OPTIONS]"), "COMMAND [ARGS]...": _("COMMAND [ARGS]...")}
+        return [words.get(piece, piece) for piece in pieces]
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        opt = super().get_help_option(ctx)  # type: ignore[misc]
+        if opt is not None:  # created once per command, perhaps in another language: say it now
+            opt.help = _("Show this message and exit.")
+        return opt
+
+
+class Command(_Translated, click.Command):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.append(_lang_option())  # `styrdok check --lang en` as well as `styrdok --lang en check`
 
 
 class Failed(click.ClickException):
@@ -30,8 +124,14 @@ class Failed(click.ClickException):
         click.echo(click.style("styrdok: ", bold=True) + self.format_message(), err=True)
 
 
-class Group(click.Group):
+class Group(_Translated, click.Group):
     """Turns library errors into one clear message and an exit code; never a traceback for bad input."""
+
+    command_class = Command
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        i18n.set_language(None)  # from the environment until --lang says otherwise
+        return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -46,9 +146,9 @@ class Group(click.Group):
         except Exception as exc:  # a bug, not bad input: say so briefly unless debugging
             if os.environ.get("STYRDOK_DEBUG"):
                 raise
-            raise Failed(f"internal error: {type(exc).__name__}: {exc}\n"
-                         "  This is a bug in styrdok. Run again with STYRDOK_DEBUG=1 and report the traceback.",
-                         70) from None
+            raise Failed(_("internal error: {kind}: {error}\n"
+                           "  This is a bug in styrdok. Run again with STYRDOK_DEBUG=1 and report the traceback.")
+                         .format(kind=type(exc).__name__, error=exc), 70) from None
 
 
 MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a date can hold
@@ -78,8 +178,8 @@ def _progress() -> builder.Progress:
     tty = not _machine()
 
     def show(result: builder.PolicyResult, done: int, total: int) -> None:
-        state = ("unchanged" if result.cached else click.style("ok", fg="green")) if result.ok \
-            else click.style("FAILED", fg="red")
+        state = (_("unchanged") if result.cached else click.style(_("ok"), fg="green")) if result.ok \
+            else click.style(_("FAILED"), fg="red")
         line = f"  [{done}/{total}] {state}  {result.id}"
         if tty and result.ok:
             click.echo(f"\r\033[K{line}", err=True, nl=done == total)
@@ -94,14 +194,7 @@ def _print_problem(problem: Problem) -> None:
     colour = "red" if problem.severity is Severity.ERROR else "yellow"
     click.secho(str(problem), fg=colour, err=True)
     if os.environ.get("GITHUB_ACTIONS") == "true":
-        level = "error" if problem.severity is Severity.ERROR else "warning"
-        where = f"file={problem.path}" + (f",line={problem.line}" if problem.line else "")
-        text = f"{problem.message} ({problem.hint})" if problem.hint else problem.message
-        click.echo(f"::{level} {where}::{_escape_annotation(text)}")
-
-
-def _escape_annotation(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        click.echo(annotate.github(problem))
 
 
 def _print_problems(report: builder.Report) -> None:
@@ -111,7 +204,7 @@ def _print_problems(report: builder.Report) -> None:
 
 
 def _versions() -> str:
-    return "  ".join(f"{t.name} {t.version or 'missing'}" for t in doctor_lib.tools() if t.name in ("pandoc", "typst", "git"))
+    return "  ".join(f"{t.name} {t.version or _('missing')}" for t in doctor_lib.tools() if t.name in ("pandoc", "typst", "git"))
 
 
 def _show_version(ctx: click.Context, _: click.Parameter, value: bool) -> None:
@@ -121,8 +214,10 @@ def _show_version(ctx: click.Context, _: click.Parameter, value: bool) -> None:
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--version", is_flag=True, expose_value=False, is_eager=True, help="Show versions and exit.",
-              callback=_show_version)
+@option("--version", is_flag=True, expose_value=False, is_eager=True, help=N_("Show versions and exit."),
+        callback=_show_version)
+@option("--lang", type=click.Choice(i18n.LANGUAGES), is_eager=True, expose_value=False, callback=_set_language,
+        metavar="sv|en", help=N_("Language of the messages: sv or en (default: from LANG, else sv)."))
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """styrdok: a municipality's governing documents (styrdokument) under version control.
@@ -139,12 +234,14 @@ def _policy_ids(args: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @main.command()
-@click.argument("ids", nargs=-1)
-def check(ids: tuple[str, ...]) -> None:
+@click.argument("ids", nargs=-1, metavar="[ID]...")
+@option("--codequality", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+        help=N_("Also write the problems as a GitLab Code Quality report (JSON) to FILE."))
+def check(ids: tuple[str, ...], codequality: Path | None) -> None:
     """Validate policies: front matter, decisions, headings and text.
 
-    Every problem in every file is reported with file and line; exit 1 on any error.
-    IDs may also be given as file names (policy/ID.md).
+    Every problem in every file is reported with file and line, sorted by line; exit 1 on
+    any error. The files are never changed. IDs may also be given as file names (policy/ID.md).
 
     Example:
 
@@ -152,20 +249,24 @@ def check(ids: tuple[str, ...]) -> None:
     """
     report = builder.check(_workspace(), _policy_ids(ids))
     _print_problems(report)
+    if codequality:
+        atomic_write(codequality, annotate.codequality(p for r in report.results for p in r.problems).encode())
     if not report.ok:
-        raise Failed(f"{len(report.failed)} of {len(report.results)} policies have errors")
-    click.echo(f"{len(report.results)} policies checked, no errors")
+        raise Failed(ngettext("{failed} of {n} policy has errors", "{failed} of {n} policies have errors",
+                              len(report.results)).format(failed=len(report.failed), n=len(report.results)))
+    click.echo(ngettext("{n} policy checked, no errors", "{n} policies checked, no errors",
+                        len(report.results)).format(n=len(report.results)))
 
 
 @main.command()
-@click.argument("ids", nargs=-1)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (default: build/).")
-@click.option("--final", is_flag=True, help="Final documents: refused while a decision is pending or a placeholder remains.")
-@click.option("--keep-going/--stop", default=True, show_default=True,
-              help="Go on with the other policies when one fails.")
-@click.option("--changed", is_flag=True, help="Only the policies changed since --from (default: their last adopted version).")
-@click.option("--from", "from_rev", metavar="REV", help="With --changed: the revision to compare with (any git ref).")
+@click.argument("ids", nargs=-1, metavar="[ID]...")
+@option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+              help=N_("Output folder (default: build/)."))
+@option("--final", is_flag=True, help=N_("Final documents: refused while a decision is pending or a placeholder remains."))
+@option("--keep-going/--stop", default=True, show_default=True,
+              help=N_("Go on with the other policies when one fails."))
+@option("--changed", is_flag=True, help=N_("Only the policies changed since --from (default: their last adopted version)."))
+@option("--from", "from_rev", metavar="REV", help=N_("With --changed: the revision to compare with (any git ref)."))
 def build(ids: tuple[str, ...], out: Path | None, final: bool, keep_going: bool, changed: bool,
           from_rev: str | None) -> None:
     """Build DOCX, PDF and HTML of policies into OUT/<id>/.
@@ -180,21 +281,26 @@ def build(ids: tuple[str, ...], out: Path | None, final: bool, keep_going: bool,
     workspace = _workspace()
     if changed:
         if ids:
-            raise click.UsageError("give either policy IDs or --changed, not both")
+            raise click.UsageError(_("give either policy IDs or --changed, not both"))
         ids = tuple(p.id for p in changes.changed_policies(workspace, from_rev))
         if not ids:
-            click.echo("inga ändrade styrdokument", err=True)
+            click.echo(_("no changed policies"), err=True)
             return
     elif from_rev:
-        raise click.UsageError("--from is used with --changed")
+        raise click.UsageError(_("--from is used with --changed"))
     report = builder.build(workspace, ids, out=out, final=final, keep_going=keep_going, progress=_progress())
     _print_problems(report)
     built = len(report.results) - len(report.failed)
     cached = sum(r.cached for r in report.results)
-    click.echo(f"{built} of {len(report.results)} policies built ({cached} unchanged)"
-               f"{' (final)' if final else ' (draft: UTKAST)'} → {out or 'build'}/", err=True)
+    total, where = len(report.results), f"{out or 'build'}/"
+    summary = (ngettext("{built} of {n} policy built ({cached} unchanged), final → {out}",
+                        "{built} of {n} policies built ({cached} unchanged), final → {out}", total) if final else
+               ngettext("{built} of {n} policy built ({cached} unchanged), draft (UTKAST) → {out}",
+                        "{built} of {n} policies built ({cached} unchanged), draft (UTKAST) → {out}", total))
+    click.echo(summary.format(built=built, n=total, cached=cached, out=where), err=True)
     if not report.ok:
-        raise Failed(f"{len(report.failed)} policies failed: {', '.join(r.id for r in report.failed)}")
+        raise Failed(ngettext("{n} policy failed: {ids}", "{n} policies failed: {ids}", len(report.failed))
+                     .format(n=len(report.failed), ids=", ".join(r.id for r in report.failed)))
 
 
 @main.command()
@@ -210,25 +316,25 @@ def doctor() -> None:
     missing = []
     for tool in doctor_lib.tools():
         state = click.style(tool.version, fg="green") if tool.ok else \
-            click.style(f"{tool.version}: {tool.problem}" if tool.problem else "missing", fg="red")
-        click.echo(f"{tool.name:12} {state}  ({tool.needed_for})")
+            click.style(f"{tool.version}: {tool.problem}" if tool.problem else _("missing"), fg="red")
+        click.echo(f"{tool.name:12} {state}  ({_(tool.needed_for)})")
         if not tool.ok:
-            click.echo(f"{'':12} install: {tool.install}")
+            click.echo(f"{'':12} " + _("install: {how}").format(how=_(tool.install)))
             missing.append(tool)
-    if any(t.needed_for != "accessibility tests only" for t in missing):
-        raise Failed("some tools styrdok needs are missing (see above)")
+    if any(not t.optional for t in missing):
+        raise Failed(_("some tools styrdok needs are missing (see above)"))
 
 
 @main.command()
 @click.argument("policy_id", metavar="ID")
-@click.option("--deadline", required=True, metavar="YYYY-MM-DD", help="Last day for the answers (svar senast).")
-@click.option("--bodies", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="YAML file with a list of remissinstanser (default: consultation: bodies: in the front matter).")
-@click.option("--dnr", default=None, help="The case number (diarienummer), e.g. 'KS 2026/45'.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (default: build/<ID>/remiss/).")
-@click.option("--today", default=None, metavar="YYYY-MM-DD",
-              help="Take this as today's date: the cover letter's date and the earliest deadline.")
+@option("--deadline", required=True, metavar="YYYY-MM-DD", help=N_("Last day for the answers (svar senast)."))
+@option("--bodies", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help=N_("YAML file with a list of remissinstanser (default: consultation: bodies: in the front matter)."))
+@option("--dnr", default=None, metavar="DNR", help=N_("The case number (diarienummer), e.g. 'KS 2026/45'; adopt uses it unless given --dnr."))
+@option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+              help=N_("Output folder (default: build/<ID>/remiss/)."))
+@option("--today", default=None, metavar="YYYY-MM-DD",
+              help=N_("Take this as today's date: the cover letter's date and the earliest deadline."))
 def consult(policy_id: str, deadline: str, bodies: Path | None, dnr: str | None, out: Path | None,
             today: str | None) -> None:
     """Write the consultation package (remiss) of a policy and set its status to consultation.
@@ -244,10 +350,14 @@ def consult(policy_id: str, deadline: str, bodies: Path | None, dnr: str | None,
     """
     result = consult_policy(_workspace(), policy_id, deadline, bodies=bodies, dnr=dnr, out=out, today=today)
     for path in result.files:
-        click.echo(f"  wrote {path}", err=True)
-    change = "status: consultation" if result.source_changed else "unchanged (already recorded)"
-    click.echo(f"{policy_id}: {len(result.numbers)} numbered parts, {len(result.bodies)} remissinstanser, "
-               f"svar senast {result.deadline}; {result.policy_path.name} {change}", err=True)
+        click.echo("  " + _("wrote {path}").format(path=path), err=True)
+    parts = ngettext("{n} numbered part", "{n} numbered parts", len(result.numbers)).format(n=len(result.numbers))
+    listed = ngettext("{n} remissinstans", "{n} remissinstanser", len(result.bodies)).format(n=len(result.bodies))
+    done = (_("{id}: {parts}, {bodies}, answers by {deadline}; {file} now has status: consultation")
+            if result.source_changed else
+            _("{id}: {parts}, {bodies}, answers by {deadline}; {file} unchanged (already recorded)"))
+    click.echo(done.format(id=policy_id, parts=parts, bodies=listed, deadline=result.deadline,
+                           file=result.policy_path.name), err=True)
 
 
 class IsoDate(click.ParamType):
@@ -259,46 +369,49 @@ class IsoDate(click.ParamType):
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            self.fail(f"'{value}' is not a date written YYYY-MM-DD, e.g. 2026-11-25", param, ctx)
+            self.fail(_("'{value}' is not a date written YYYY-MM-DD, e.g. 2026-11-25").format(value=value), param, ctx)
 
 
-TODAY = click.option("--today", type=IsoDate(), envvar="STYRDOK_TODAY", default=None,
-                     help="Take this date as today (default: the system date; env STYRDOK_TODAY).")
+TODAY = option("--today", type=IsoDate(), envvar="STYRDOK_TODAY", default=None,
+               help=N_("Take this date as today (default: the system date; env STYRDOK_TODAY)."))
 
 
 @main.command()
 @click.argument("policy_id", metavar="ID")
-@click.option("--body", default=None, help="The body that is to decide (default: the policy's owner).")
+@option("--body", default=None, metavar="NAME", help=N_("The body that is to decide (default: the policy's owner)."))
 @TODAY
 def revise(policy_id: str, body: str | None, today: dt.date | None) -> None:
     """Start a new revision of an adopted policy.
 
-    Sets status: draft and appends a pending decision (reviderad, this year), shown as a
-    placeholder in drafts (2026-XX-XX, § XX). Nothing is committed: edit the text, commit,
-    and record the decision with `styrdok adopt` once KS has decided.
+    Sets status: draft and appends a pending decision (reviderad), shown as a placeholder
+    in drafts: ÅÅÅÅ-XX-XX, § XX, or with --year the year it is expected, e.g. 2027-XX-XX.
+    Nothing is committed: edit the text, commit, and record the decision with
+    `styrdok adopt` once it has been taken.
 
     Example:
 
         styrdok revise social-ekonomi
     """
     policy = lifecycle.revise(_workspace(), policy_id, today=today, body=body)
-    click.echo(f"{policy.id}: revision started ({policy.meta.decisions[-1].line()}); status draft")
+    click.echo(_("{id}: revision started ({decision}); status draft").format(
+        id=policy.id, decision=policy.meta.decisions[-1].line()))
 
 
 @main.command()
 @click.argument("policy_id", metavar="ID")
-@click.option("--date", "date", required=True, metavar="YYYY-MM-DD", help="Date of the decision (the meeting).")
-@click.option("--paragraph", required=True, metavar="N", help="The § of the decision in the minutes (protokoll).")
-@click.option("--dnr", default=None, help="Diarienummer of the case, e.g. 'KS 2018/123'.")
-@click.option("--body", default=None, help="The body that decided, if not the one named in the pending decision.")
+@option("--date", "date", required=True, metavar="YYYY-MM-DD", help=N_("Date of the decision (the meeting)."))
+@option("--paragraph", required=True, metavar="N", help=N_("The § of the decision in the minutes (protokoll)."))
+@option("--dnr", default=None, metavar="DNR", help=N_("Diarienummer of the case, e.g. 'KS 2018/123'."))
+@option("--body", default=None, metavar="NAME", help=N_("The body that decided, if not the one named in the pending decision."))
 @TODAY
 def adopt(policy_id: str, date: str, paragraph: str, dnr: str | None, body: str | None, today: dt.date | None) -> None:
     """Record the decision adopting a pending revision; commit and tag it.
 
     Fills in the pending decision, sets status: adopted, commits the policy file (alone) and
-    creates the annotated tag ID/DATE. Refuses, changing nothing, if there is no pending
-    decision, the date is before the previous decision or in the future, the tag exists,
-    the § is not a positive whole number, other files are staged, or the file is invalid.
+    creates the annotated tag ID/DATE. Refuses, changing nothing, if no decision is pending,
+    if the date is before the previous decision, before the consultation opened or in the
+    future, if the tag exists, if the § is not a positive whole number, if other files are
+    staged, or if the file is invalid. The dnr comes from the consultation when --dnr is not given.
 
     Example:
 
@@ -306,9 +419,10 @@ def adopt(policy_id: str, date: str, paragraph: str, dnr: str | None, body: str 
     """
     done = lifecycle.adopt(_workspace(), policy_id, date=date, paragraph=paragraph, dnr=dnr, body=body, today=today)
     for note in done.recovered:
-        click.echo(f"  note: {note}", err=True)
-    click.echo(f"{policy_id}: {done.decision.line()}\n  commit {done.revision.short} {done.revision.subject}\n"
-               f"  tag    {done.tag}")
+        click.echo("  " + _("note: {note}").format(note=note), err=True)
+    click.echo(_("{id}: {decision}\n  commit {commit} {subject}\n  tag    {tag}").format(
+        id=policy_id, decision=done.decision.line(), commit=done.revision.short, subject=done.revision.subject,
+        tag=done.tag))
 
 
 @main.command()
@@ -329,10 +443,10 @@ def log(policy_id: str) -> None:
     workspace.policy_path(policy_id)
     versions = History(workspace).versions(policy_id)
     if not versions:
-        click.echo(f"{policy_id}: no commits yet")
+        click.echo(_("{id}: no commits yet").format(id=policy_id))
     for version in reversed(versions):
         rev = version.revision
-        state = version.status.value if version.status else "deleted" if version.deleted else "invalid"
+        state = _status_word(version.status) if version.status else _("deleted") if version.deleted else _("invalid")
         what = version.decision.line() if version.decision else rev.subject
         tags = f"  [{', '.join(version.tags)}]" if version.tags else ""
         line = f"{rev.short}  {rev.date.date()}  {state:<12}  {what}{tags}"
@@ -346,38 +460,54 @@ def status(today: dt.date | None) -> None:
 
     Review states for the current mandate period (from 15 October of the election year):
     done (a decision in this period), due (none yet; the last is from the previous period),
-    overdue (no decision in the previous period either), not reviewed (review: none),
-    repealed (upphävd).
+    overdue (no decision in the previous period either), revision in progress, out on
+    remiss until the deadline, not reviewed (review: none), repealed (upphävd).
+
+    --due lists only what needs action this mandate period. Exit status: 0 when nothing is
+    due or overdue, 1 when something is (for a scheduled job), 2 on error.
 
     Example:
 
         styrdok status --today 2026-11-25
     """
     overview = lifecycle.status(_workspace(), today)
-    click.echo(f"Mandate period {overview.period} (from {overview.period.start}); today {overview.today}\n")
-    table = [("id", "type", "status", "last decision", "review")]
+    click.echo(_("Mandate period {period} (from {start}); today {today}").format(
+        period=overview.period, start=overview.period.start, today=overview.today) + "\n")
+    table = [(_("id"), _("type"), _("status"), _("last decision"), _("review"))]
     for row in overview.rows:
         meta = row.meta
         last = row.last.line() if row.last else "—"
-        table.append((row.id, meta.type if meta else "?", meta.status.value if meta else "invalid", last,
-                      row.due.value if row.due else "?"))
+        table.append((row.id, meta.type if meta else "?", _status_word(meta.status) if meta else _("invalid"), last,
+                      _due_word(row.due) if row.due else "?"))
     widths = [max(len(cells[i]) for cells in table) for i in range(len(table[0]))]
-    colours = {"done": "green", "due": "yellow", "overdue": "red"}
+    colours = {lifecycle.Due.DONE: "green", lifecycle.Due.DUE: "yellow", lifecycle.Due.OVERDUE: "red"}
     for n, cells in enumerate(table):
         text = "  ".join(cell.ljust(w) for cell, w in zip(cells[:-1], widths)) + "  "
-        click.echo(text + (click.style(cells[-1], fg=colours.get(cells[-1])) if n else cells[-1]))
+        due = overview.rows[n - 1].due if n else None
+        click.echo(text + (click.style(cells[-1], fg=colours.get(due)) if due in colours else cells[-1]))
     for row in overview.rows:
         for problem in row.problems:
             click.secho(str(problem), fg="red" if problem.severity is Severity.ERROR else "yellow", err=True)
     if invalid := [row.id for row in overview.rows if row.meta is None]:
-        raise Failed(f"{len(invalid)} policies have errors in their front matter: {', '.join(invalid)}")
+        raise Failed(ngettext("{n} policy has errors in its front matter: {ids}",
+                              "{n} policies have errors in their front matter: {ids}", len(invalid))
+                     .format(n=len(invalid), ids=", ".join(invalid)))
+
+
+def _status_word(status: Status) -> str:
+    return {Status.DRAFT: _("draft"), Status.CONSULTATION: _("consultation"), Status.ADOPTED: _("adopted")}[status]
+
+
+def _due_word(due: lifecycle.Due) -> str:
+    return {lifecycle.Due.DONE: _("done"), lifecycle.Due.DUE: _("due"), lifecycle.Due.OVERDUE: _("overdue"),
+            lifecycle.Due.NOT_REVIEWED: _("not reviewed"), lifecycle.Due.REPEALED: _("repealed")}[due]
 
 
 @main.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (default: build/site/).")
-@click.option("--base-url", default=None, metavar="URL",
-              help="The bundle's address on the web: absolute links in feed.xml, and sitemap.xml (needs it).")
+@option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+              help=N_("Output folder (default: build/site/)."))
+@option("--base-url", default=None, metavar="URL",
+              help=N_("The bundle's address on the web: absolute links in feed.xml, and sitemap.xml (needs it)."))
 @TODAY
 def publish(out: Path | None, base_url: str | None, today: dt.date | None) -> None:
     """Write the website bundle: every policy's adopted versions, from git.
@@ -396,26 +526,31 @@ def publish(out: Path | None, base_url: str | None, today: dt.date | None) -> No
     """
     result = publisher.publish(_workspace(), out=out, base_url=base_url, today=today)
     for note in result.notes:
-        click.echo(f"  note: {note}", err=True)
+        click.echo("  " + _("note: {note}").format(note=note), err=True)
     for problem in result.problems:
         click.secho(str(problem), fg="red", err=True)
-    click.echo(f"{len(result.policies)} policies published → {out or 'build/site'}/ "
-               f"({len(result.rendered)} parts rendered, {len(result.written)} files written)", err=True)
+    click.echo(ngettext("{n} policy published → {out} ({rendered} parts rendered, {written} files written)",
+                        "{n} policies published → {out} ({rendered} parts rendered, {written} files written)",
+                        len(result.policies)).format(n=len(result.policies), out=f"{out or 'build/site'}/",
+                                                     rendered=len(result.rendered), written=len(result.written)),
+               err=True)
     if not result.ok:
-        raise Failed(f"{len({p.path for p in result.problems})} policies could not be published (see above)")
+        failed = len({p.path for p in result.problems})
+        raise Failed(ngettext("{n} policy could not be published (see above)",
+                              "{n} policies could not be published (see above)", failed).format(n=failed))
 
 
 @main.command()
 @click.argument("versions", nargs=-1, metavar="ID | OLD.md NEW.md")
-@click.option("--from", "from_rev", metavar="REV", help="ID form: the old revision, any git ref (default: the last adopted version, else HEAD).")
-@click.option("--to", "to_rev", metavar="REV", help="ID form: the new revision (default: the working tree).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (default: build/<id>/redline/, or build/redline/ for two files).")
-@click.option("--author", help="Author of the DOCX tracked changes (default: the deciding body).")
-@click.option("--changed", is_flag=True,
-              help="A redline for every policy changed since --from (default: each one's last adopted version).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="With --changed: the summary as text or as JSON (for CI and other tools).")
+@option("--from", "from_rev", metavar="REV", help=N_("ID form: the old revision, any git ref (default: the last adopted version, else HEAD)."))
+@option("--to", "to_rev", metavar="REV", help=N_("ID form: the new revision (default: the working tree)."))
+@option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+              help=N_("Output folder (default: build/<id>/redline/, or build/redline/ for two files)."))
+@option("--author", metavar="NAME", help=N_("Author of the DOCX tracked changes (default: the deciding body)."))
+@option("--changed", is_flag=True,
+        help=N_("A redline for every policy changed since --from (default: each one's last adopted version)."))
+@option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+        help=N_("With --changed: the summary as text or as JSON (for CI and other tools)."))
 def diff(versions: tuple[str, ...], from_rev: str | None, to_rev: str | None, out: Path | None,
          author: str | None, changed: bool, fmt: str) -> None:
     """Redline between two versions of a policy.
@@ -442,19 +577,19 @@ def diff(versions: tuple[str, ...], from_rev: str | None, to_rev: str | None, ou
     """
     if changed:
         if versions or to_rev:
-            raise click.UsageError("--changed takes no policy IDs or files, and no --to")
+            raise click.UsageError(_("--changed takes no policy IDs or files, and no --to"))
         _diff_changed(from_rev, out, author, fmt)
     if not versions:
-        raise click.UsageError("give one policy ID (with --from/--to), two policy files, or --changed")
+        raise click.UsageError(_("give one policy ID (with --from/--to), two policy files, or --changed"))
     if len(versions) == 2 and not (from_rev or to_rev):
         result = redline.redline_files(Path(versions[0]), Path(versions[1]), out=out, author=author)
     elif len(versions) == 1:
         result = redline.redline_revisions(_workspace(), versions[0], from_rev=from_rev, to_rev=to_rev,
                                            out=out, author=author)
     else:
-        raise click.UsageError("give one policy ID (with --from/--to), or two policy files without them")
+        raise click.UsageError(_("give one policy ID (with --from/--to), or two policy files without them"))
     click.echo(redline_summary.screen(result.summary))
-    click.echo(f"Wrote {', '.join(redline.FILES)} to {result.out}/", err=True)
+    click.echo(_("Wrote {files} to {out}").format(files=", ".join(redline.FILES), out=f"{result.out}/"), err=True)
     click.get_current_context().exit(1 if result.changed else 0)
 
 
@@ -466,21 +601,21 @@ def _diff_changed(from_rev: str | None, out: Path | None, author: str | None, fm
         for item in results:
             click.echo(click.style(f"== {item.policy.id}", bold=True))
             if item.redline is None:
-                click.echo("  nytt styrdokument: ingen tidigare antagen version att jämföra med")
+                click.echo("  " + _("new policy: no earlier adopted version to compare with"))
             else:
                 click.echo(redline_summary.screen(item.redline.summary))
                 click.echo(f"  → {item.redline.out}/", err=True)
         if not results:
-            click.echo("inga ändrade styrdokument")
+            click.echo(_("no changed policies"))
     differs = any(item.redline is None or item.redline.changed for item in results)
     click.get_current_context().exit(1 if differs else 0)
 
 
 @main.command()
-@click.option("--ci", type=click.Choice(sorted(scaffold.CI_FILES)), default=None,
-              help="Also write the CI configuration: .gitlab-ci.yml or .github/workflows/styrdok.yml.")
-@click.option("--pre-commit", "pre_commit", is_flag=True,
-              help="Also write .pre-commit-config.yaml running `styrdok check` before each commit.")
+@option("--ci", type=click.Choice(sorted(scaffold.CI_FILES)), default=None,
+        help=N_("Also write the CI configuration: .gitlab-ci.yml or .github/workflows/styrdok.yml."))
+@option("--pre-commit", "pre_commit", is_flag=True,
+        help=N_("Also write .pre-commit-config.yaml running `styrdok check` before each commit."))
 def init(ci: str | None, pre_commit: bool) -> None:
     """Make the current folder a policy repository.
 
@@ -494,21 +629,22 @@ def init(ci: str | None, pre_commit: bool) -> None:
     """
     done = scaffold.init(Path.cwd(), ci=ci, pre_commit=pre_commit)
     if done.created_repository:
-        click.echo(f"skapade ett git-arkiv i {done.root}")
+        click.echo(_("created a git repository in {root}").format(root=done.root))
     for path in done.written:
-        click.echo(f"  skrev {path.relative_to(done.root)}")
+        click.echo("  " + _("wrote {path}").format(path=path.relative_to(done.root)))
     for path in done.kept:
-        click.echo(f"  behöll {path.relative_to(done.root)} (finns redan)")
-    click.echo("Klart. Nästa steg: styrdok new ID --type policy --title \"…\"")
+        click.echo("  " + _("kept {path} (already there)").format(path=path.relative_to(done.root)))
+    click.echo(_("Done. Next: styrdok new ID --type policy --title \"…\""))
 
 
 @main.command()
 @click.argument("policy_id", metavar="ID")
-@click.option("--type", "doc_type", required=True, metavar="TYPE",
-              help="Document type: policy, riktlinje, plan, program, strategi, reglemente, taxa, föreskrift, instruktion.")
-@click.option("--title", required=True, help="The document's name, e.g. \"Riktlinje för inköp\".")
-@click.option("--owner", default="kommunstyrelsen", show_default=True, help="The owning and deciding body.")
-@click.option("--year", type=int, default=None, help="Expected year of the decision, shown in its placeholder.")
+@option("--type", "doc_type", required=True, metavar="TYPE",
+        help=N_("Document type: policy, riktlinje, plan, program, strategi, reglemente, taxa, föreskrift, instruktion."))
+@option("--title", required=True, metavar="TITLE", help=N_("The document's name, e.g. \"Riktlinje för inköp\"."))
+@option("--owner", default="kommunstyrelsen", show_default=True, metavar="BODY",
+        help=N_("The owning and deciding body."))
+@option("--year", type=int, default=None, metavar="YYYY", help=N_("Expected year of the decision, shown in its placeholder."))
 def new(policy_id: str, doc_type: str, title: str, owner: str, year: int | None) -> None:
     """Write a new policy: policy/ID.md, a draft with a pending decision (fastställd).
 
@@ -520,8 +656,9 @@ def new(policy_id: str, doc_type: str, title: str, owner: str, year: int | None)
         styrdok new riktlinje-inkop --type riktlinje --title "Riktlinje för inköp"
     """
     path = scaffold.new_policy(_workspace(), policy_id, type=doc_type, title=title, owner=owner, year=year)
-    click.echo(f"skrev {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}: "
-               "utkast med ett väntande beslut (fastställd). Skriv texten och kör styrdok check.")
+    shown = path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
+    click.echo(_("wrote {path}: a draft with a pending decision (fastställd). Write the text and run styrdok check.")
+               .format(path=shown))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,14 +9,17 @@ import subprocess
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
+from .i18n import N_
+
 
 @dataclass(frozen=True)
 class Tool:
     name: str
     version: str | None  # None: missing
-    needed_for: str
-    install: str
-    problem: str | None = None  # found but unusable (too old, broken): why
+    needed_for: str  # msgid (N_): the caller translates it when showing it
+    install: str  # msgid (N_)
+    optional: bool = False  # styrdok works without it (only the tests need it)
+    problem: str | None = None  # found but unusable (too old, broken): why, translated
 
     @property
     def ok(self) -> bool:
@@ -67,13 +70,13 @@ def _command(*args: str) -> str | None:
 def tools() -> list[Tool]:
     pandoc_version, pandoc_problem = _pandoc()
     return [
-        Tool("pandoc", pandoc_version, "every build", "pip install pypandoc_binary (make all does this)",
-             pandoc_problem),
-        Tool("typst", _module("typst", "typst"), "PDF", "pip install typst (make all does this)"),
-        Tool("python-docx", _module("docx", "python-docx"), "DOCX", "pip install python-docx"),
-        Tool("git", _command("git", "--version"), "history, adopt, log, diff ID",
-             "apt-get install git (or your system's package manager)"),
-        Tool("GitPython", _package("GitPython"), "history, adopt, log", "pip install GitPython"),
-        Tool("chromium", _command("chromium", "--version"), "accessibility tests only",
-             "make browser (installs Debian's chromium)"),
+        Tool("pandoc", pandoc_version, N_("every build"), N_("pip install pypandoc_binary (make all does this)"),
+             problem=pandoc_problem),
+        Tool("typst", _module("typst", "typst"), N_("PDF"), N_("pip install typst (make all does this)")),
+        Tool("python-docx", _module("docx", "python-docx"), N_("DOCX"), N_("pip install python-docx")),
+        Tool("git", _command("git", "--version"), N_("history, adopt, log, diff ID"),
+             N_("apt-get install git (or your system's package manager)")),
+        Tool("GitPython", _package("GitPython"), N_("history, adopt, log"), N_("pip install GitPython")),
+        Tool("chromium", _command("chromium", "--version"), N_("accessibility tests only"),
+             N_("make browser (installs Debian's chromium)"), optional=True),
     ]

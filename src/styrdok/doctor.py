@@ -9,7 +9,7 @@ import subprocess
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
-from .i18n import N_
+from .i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -48,15 +48,13 @@ def _pandoc() -> tuple[str | None, str | None]:
     """(version, problem) of the pandoc styrdok would run."""
     from . import pandoc
     try:
-        return pandoc.version(), None
-    except pandoc.PandocMissing as exc:
-        found = re.match(r"pandoc (\S+) \((.*?)\) is too old", str(exc))
-        if found:
-            return found.group(1), f"too old ({found.group(2)}): styrdok needs pandoc " \
-                                   f"{'.'.join(map(str, pandoc.MIN_VERSION))} or later"
-        return None, None
+        path, found = pandoc.located()
     except Exception:  # a missing or broken binary is exactly what doctor reports
         return None, None
+    if pandoc.too_old(found):
+        need = ".".join(map(str, pandoc.MIN_VERSION))
+        return found, _("too old ({path}): styrdok needs pandoc {need} or later").format(path=path, need=need)
+    return found, None
 
 
 def _command(*args: str) -> str | None:

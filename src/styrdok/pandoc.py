@@ -37,19 +37,29 @@ def _version_tuple(text: str) -> tuple[int, ...]:
 
 
 @cache
+def located() -> tuple[str, str]:
+    """(path, version) of the pandoc pypandoc finds: the one in the pypandoc_binary wheel, else the
+    newest on PATH; PandocMissing if there is none."""
+    try:
+        return pypandoc.get_pandoc_path(), pypandoc.get_pandoc_version()
+    except (OSError, RuntimeError) as exc:
+        raise PandocMissing(f"pandoc is not installed ({' '.join(str(exc).split())[:200]})\n"
+                            f"    fix: {PANDOC_FIX}") from None
+
+
+def too_old(found: str) -> bool:
+    return _version_tuple(found) < MIN_VERSION
+
+
+@cache
 def binary() -> str:
-    """The pandoc styrdok runs: the one in the pypandoc_binary wheel, else the newest on PATH.
+    """The pandoc styrdok runs (see `located`).
 
     PandocMissing if there is none, or it is older than MIN_VERSION (its API differs, and every
     conversion would fail with "Incompatible API versions").
     """
-    try:
-        path = pypandoc.get_pandoc_path()
-        found = pypandoc.get_pandoc_version()
-    except (OSError, RuntimeError) as exc:
-        raise PandocMissing(f"pandoc is not installed ({' '.join(str(exc).split())[:200]})\n"
-                            f"    fix: {PANDOC_FIX}") from None
-    if _version_tuple(found) < MIN_VERSION:
+    path, found = located()
+    if too_old(found):
         need = ".".join(map(str, MIN_VERSION))
         raise PandocMissing(f"pandoc {found} ({path}) is too old: styrdok needs pandoc {need} or later (its "
                             "document format, API 1.23)\n"

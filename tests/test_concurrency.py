@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import multiprocessing
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,44 +22,24 @@ from test_reliability import _complete
 ADOPT = ["adopt", ID, "--date", "2018-03-06", "--paragraph", "64", "--today", TODAY.isoformat()]
 
 
-def _at_once(*calls: Callable[[], object]) -> list[tuple[int, str]]:
-    """Run the calls in processes started at the same moment (forked: no start-up cost);
-    (0, "") for each that returned, (2, message) for each that raised StyrdokError."""
-    context = multiprocessing.get_context("fork")
-    start, results = context.Barrier(len(calls)), context.Queue()
-
-    def child(n: int, call: Callable[[], object]) -> None:
-        start.wait()
-        try:
-            call()
-            results.put((n, 0, ""))
-        except StyrdokError as exc:
-            results.put((n, 2, str(exc)))
-
-    procs = [context.Process(target=child, args=(n, call)) for n, call in enumerate(calls)]
-    for proc in procs:
-        proc.start()
-    found = dict((n, (code, text)) for n, code, text in (results.get(timeout=300) for _ in procs))
-    for proc in procs:
-        proc.join(60)
-    assert [proc.exitcode for proc in procs] == [0] * len(procs), "a run crashed (not a StyrdokError)"
-    return [found[n] for n in range(len(calls))]
+_start: Any = None  # in each worker: the barrier both runs of a pair wait at, to start at once
 
 
-def _adoptions(repo: Path) -> list[str]:
-    return [s for s in git(repo, "log", "--format=%s").splitlines() if "reviderad av" in s]
+def _init(barrier: Any) -> None:
+    global _start
+    _start = barrier
 
 
-def test_two_adopts_at_once_record_one_adoption(tmp_path: Path) -> None:
-    for round_ in range(3):
-        repo = init(tmp_path / f"repo{round_}")
-        results = _at_once(lambda: adopt_2018(repo), lambda: adopt_2018(repo))
-        assert sorted(code for code, _ in results) == [0, 2], results
-        loser = next(text for code, text in results if code)
-        assert "it has no pending decision" in loser
-        assert len(_adoptions(repo)) == 1
-        assert git(repo, "tag") == f"{ID}/2018-03-06"
-        assert git(repo, "status", "--porcelain") == ""
+def _adopt(repo: Path) -> None:
+    adopt_2018(repo)
+
+
+def _build(repo: Path) -> None:
+    assert build.build(Workspace(repo), jobs=1).ok
+
+
+def _publish(repo: Path, url: str) -> None:
+    assert publish.publish(Workspace(repo), base_url=url).ok
 
 
 def _write_sets(folder: Path, rounds: int) -> None:
@@ -67,33 +49,65 @@ def _write_sets(folder: Path, rounds: int) -> None:
         out.write_all({f"p/p.{kind}": f"{kind} {n} ".encode() * 20_000 for kind in ("docx", "pdf", "html")})
 
 
-def test_two_writers_on_one_folder_never_remove_each_others_temp_files(tmp_path: Path) -> None:
-    assert _at_once(lambda: _write_sets(tmp_path, 40), lambda: _write_sets(tmp_path, 40)) == [(0, "")] * 2
+def _run(call: Callable[..., None], *args: object) -> tuple[int, str]:
+    _start.wait(timeout=120)
+    try:
+        call(*args)
+    except StyrdokError as exc:
+        return 2, str(exc)
+    return 0, ""
+
+
+@pytest.fixture(scope="module")
+def pair() -> Iterator[ProcessPoolExecutor]:
+    """Two worker processes that run two calls at the same moment; each imports styrdok once.
+    (forkserver: a forked copy of pytest's process would inherit its Typst compiler's threads.)"""
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(2, mp_context=context, initializer=_init, initargs=(context.Barrier(2),)) as pool:
+        yield pool
+
+
+def _at_once(pool: ProcessPoolExecutor, *calls: tuple) -> list[tuple[int, str]]:
+    """(0, "") for each call that returned, (2, message) for each that raised StyrdokError."""
+    futures = [pool.submit(_run, *call) for call in calls]
+    return [future.result(timeout=300) for future in futures]
+
+
+def _adoptions(repo: Path) -> list[str]:
+    return [s for s in git(repo, "log", "--format=%s").splitlines() if "reviderad av" in s]
+
+
+def test_two_adopts_at_once_record_one_adoption(pair: ProcessPoolExecutor, tmp_path: Path) -> None:
+    for round_ in range(3):
+        repo = init(tmp_path / f"repo{round_}")
+        results = _at_once(pair, (_adopt, repo), (_adopt, repo))
+        assert sorted(code for code, _ in results) == [0, 2], results
+        loser = next(text for code, text in results if code)
+        assert "it has no pending decision" in loser
+        assert len(_adoptions(repo)) == 1
+        assert git(repo, "tag") == f"{ID}/2018-03-06"
+        assert git(repo, "status", "--porcelain") == ""
+
+
+def test_two_writers_on_one_folder_never_remove_each_others_temp_files(pair: ProcessPoolExecutor,
+                                                                      tmp_path: Path) -> None:
+    assert _at_once(pair, (_write_sets, tmp_path, 40), (_write_sets, tmp_path, 40)) == [(0, "")] * 2
     assert not list((tmp_path / "p").glob(".*.tmp"))
     assert all(path.read_bytes().startswith(f"{path.suffix[1:]} 39 ".encode()) for path in (tmp_path / "p").iterdir())
 
 
-def test_two_builds_and_two_publishes_at_once(tmp_path: Path) -> None:
+def test_two_builds_and_two_publishes_at_once(pair: ProcessPoolExecutor, tmp_path: Path) -> None:
     repo = init(tmp_path / "repo")
     adopt_2018(repo)
-    workspace = Workspace(repo)
-
-    def built() -> None:
-        assert build.build(workspace, jobs=1).ok
-
     for round_ in range(2):
         (repo / REL).write_text(policy_text(repo) + f"\nTillägg {round_}.\n", "utf-8")
-        assert _at_once(built, built) == [(0, "")] * 2
+        assert _at_once(pair, (_build, repo), (_build, repo)) == [(0, "")] * 2
         files = sorted((repo / "build" / ID).iterdir())
         assert [p.suffix for p in files] == [".docx", ".html", ".pdf"] and all(map(_complete, files))
         assert f"Tillägg {round_}" in (repo / "build" / ID / f"{ID}.html").read_text("utf-8")
     for round_ in range(2):
         url = f"https://www.timra.se/styrdokument/{round_}/"
-
-        def published() -> None:
-            assert publish.publish(workspace, base_url=url).ok
-
-        assert _at_once(published, published) == [(0, "")] * 2
+        assert _at_once(pair, (_publish, repo, url), (_publish, repo, url)) == [(0, "")] * 2
         site = repo / "build" / "site"
         assert url in (site / "sitemap.xml").read_text("utf-8")
         assert all(_complete(p) for p in (site / ID / "2018-03-06").iterdir())

@@ -158,10 +158,10 @@ def _check_environment() -> None:
     """Settings from the environment that every command relies on, checked before it starts."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch and not (epoch.isascii() and epoch.isdigit() and 315532800 <= int(epoch) <= MAX_EPOCH):
-        raise StyrdokError(f"SOURCE_DATE_EPOCH is '{epoch[:40]}', not a time styrdok can use: it must be a whole "
-                           "number of seconds since 1970-01-01 UTC, from 1980 on (DOCX files cannot hold "
-                           "earlier dates)\n    fix: unset it, or set it to a commit's time: "
-                           "export SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)")
+        raise StyrdokError(_("SOURCE_DATE_EPOCH is '{value}', not a time styrdok can use: it must be a whole "
+                             "number of seconds since 1970-01-01 UTC, from 1980 on (DOCX files cannot hold "
+                             "earlier dates)\n    fix: unset it, or set it to a commit's time: "
+                             "export SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)").format(value=epoch[:40]))
 
 
 def _workspace() -> Workspace:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from styrdok import source
+from styrdok import pandoc, source
 from styrdok.model import Policy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,7 +58,8 @@ def seed_doc() -> Doc:
     policy = source.load(SEED)
     text = SEED.read_text("utf-8")
     head = text[: text.index("\n---", 4) + 4]
-    sections = [Sec(s.level, s.title, s.id, [list(b.items) if b.kind == "BulletList" else b.text for b in s.blocks])
+    sections = [Sec(s.level, s.title, s.id, [[pandoc.stringify(item).strip() for item in b.ast["c"]]
+                                             if b.kind == "BulletList" else b.text for b in s.blocks])
                 for s in policy.sections]
     return Doc(head, sections)
 
@@ -222,3 +223,60 @@ def edited(draw: Draw, doc: Doc | None = None, max_edits: int = 8) -> tuple[Doc,
     for edit in edits:  # type: ignore[union-attr]
         edit(doc, draw)
     return doc, [e.__name__ for e in edits]  # type: ignore[union-attr]
+
+
+# --- compound edits: moved and edited -------------------------------------------------------
+
+def _reword(draw: Draw, text: str) -> str:
+    words = text.split()
+    at = draw(st.integers(0, len(words) - 1))
+    words[at] = _words(draw, 1, 1)[0]
+    return " ".join(words)
+
+
+def move_section_and_edit(doc: Doc, draw: Draw) -> None:
+    """Move a section and, in the same revision, reword one of its texts and drop a list item."""
+    before = [s.id for s in doc.sections]
+    move_section(doc, draw)
+    moved = [s for s in doc.sections if s.blocks and before.index(s.id) != [x.id for x in doc.sections].index(s.id)]
+    if not moved:
+        return
+    section = _pick(draw, moved)
+    targets = [(section.blocks, i, j) for i, b in enumerate(section.blocks)  # type: ignore[union-attr]
+               for j in ([None] if isinstance(b, str) else range(len(b)))]
+    target = _pick(draw, targets)
+    _set(target, _reword(draw, _get(target)))  # type: ignore[arg-type]
+    lists = [b for b in section.blocks if isinstance(b, list) and len(b) > 1]  # type: ignore[union-attr]
+    if lists and draw(st.booleans()):
+        items = _pick(draw, lists)
+        del items[draw(st.integers(0, len(items) - 1))]  # type: ignore[arg-type, union-attr]
+
+
+def move_paragraph_and_reword(doc: Doc, draw: Draw) -> None:
+    holders = [s for s in doc.sections if any(isinstance(b, str) and len(b.split()) > 6 for b in s.blocks)]
+    if not holders:
+        return
+    source_section = _pick(draw, holders)
+    at = _pick(draw, [i for i, b in enumerate(source_section.blocks)  # type: ignore[union-attr]
+                      if isinstance(b, str) and len(b.split()) > 6])
+    block = source_section.blocks.pop(at)  # type: ignore[union-attr]
+    target = _pick(draw, doc.sections)
+    target.blocks.insert(draw(st.integers(0, len(target.blocks))), _reword(draw, block))  # type: ignore[union-attr, arg-type]
+
+
+def swap_paragraphs(doc: Doc, draw: Draw) -> None:
+    pairs = [(s, i) for s in doc.sections for i in range(len(s.blocks) - 1)
+             if isinstance(s.blocks[i], str) and isinstance(s.blocks[i + 1], str)]
+    if pairs:
+        section, i = _pick(draw, pairs)  # type: ignore[misc]
+        section.blocks[i], section.blocks[i + 1] = section.blocks[i + 1], section.blocks[i]
+
+
+def reword_item(doc: Doc, draw: Draw) -> None:
+    if lists := [b for s in doc.sections for b in s.blocks if isinstance(b, list)]:
+        items = _pick(draw, lists)
+        at = draw(st.integers(0, len(items) - 1))  # type: ignore[arg-type]
+        items[at] = " ".join(_words(draw, 3, 8))  # type: ignore[index]
+
+
+MOVES_AND_EDITS = (move_section_and_edit, move_paragraph_and_reword, swap_paragraphs, reword_item)

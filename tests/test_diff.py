@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from seed_edits import Doc, Sec, edit_word, edited, load, seed_doc
 from styrdok import pandoc, source, words
-from styrdok.diff import Kind, Op, PolicyDiff, SectionChange, diff_policies, diff_text, diff_tokens
+from styrdok.diff import Kind, ListEdit, Op, PolicyDiff, SectionChange, TextDiff, diff_policies, diff_text, diff_tokens
 from styrdok.model import Policy
 
 SEED = load(seed_doc())
@@ -58,7 +58,7 @@ def test_one_word_edit_marks_one_word() -> None:
     [section] = _changed(diff)
     [block] = [b for b in section.blocks if b.kind is not Kind.EQUAL]
     assert block.kind is Kind.CHANGED
-    marked = [(run.op, run.text) for run in block.words.runs if run.op is not Op.EQUAL]
+    marked = [(run.op, run.text) for run in block.edit.runs if run.op is not Op.EQUAL]
     assert marked == [(Op.DELETE, "samordnar"), (Op.INSERT, "leder")]
     assert diff.counts().words_inserted == diff.counts().words_deleted == 1
 
@@ -108,7 +108,8 @@ def test_moved_paragraph_is_a_move_even_when_edited() -> None:
     blocks = [b for s in diff.sections for b in s.blocks if b.kind is not Kind.EQUAL]
     assert [b.kind for b in blocks] == [Kind.MOVED_FROM, Kind.MOVED_TO]
     assert blocks[0].move == blocks[1].move is not None
-    assert (blocks[1].words.deleted, blocks[1].words.inserted) == (1, 1)
+    assert (blocks[1].edit.deleted, blocks[1].edit.inserted) == (1, 1)
+    assert (blocks[1].deleted, blocks[1].inserted) == (1, 1)
 
 
 def test_short_paragraphs_recurring_elsewhere_are_not_moves() -> None:
@@ -138,8 +139,8 @@ def test_list_items_inserted_deleted_and_changed() -> None:
     diff = diff_policies(SEED, _edit(change))
     [block] = [b for s in diff.sections for b in s.blocks if b.kind is not Kind.EQUAL]
     assert block.kind is Kind.CHANGED
-    assert [p.kind for p in block.items if p.kind is not Kind.EQUAL] == [Kind.CHANGED, Kind.INSERTED, Kind.DELETED]
-    assert block.items[0].words.inserted == block.items[0].words.deleted == 1
+    assert [p.kind for p in block.edit.items if p.kind is not Kind.EQUAL] == [Kind.CHANGED, Kind.INSERTED, Kind.DELETED]
+    assert block.edit.items[0].edit.inserted == block.edit.items[0].edit.deleted == 1
 
 
 NESTED = """\
@@ -171,12 +172,12 @@ def test_nested_list_and_table_changes_are_found_inside() -> None:
                       .replace("| ett      | två      |", "| ett      | tre      |").encode("utf-8"))
     [section] = diff_policies(old, new).sections
     listed, table = [b for b in section.blocks]
-    [item] = [p for p in listed.items if p.kind is not Kind.EQUAL]
-    assert item.words is None and [c.kind for c in item.blocks] == [Kind.EQUAL, Kind.CHANGED]
-    assert [p.kind for p in item.blocks[1].items] == [Kind.EQUAL, Kind.CHANGED]
-    [cell] = table.inner
-    assert [c.kind for c in cell.blocks] == [Kind.DELETED, Kind.INSERTED]  # "två" and "tre" share no word
-    assert (listed.inserted_words, listed.deleted_words, table.inserted_words, table.deleted_words) == (1, 1, 1, 1)
+    [item] = [p for p in listed.edit.items if p.kind is not Kind.EQUAL]
+    assert [c.kind for c in item.edit.blocks] == [Kind.EQUAL, Kind.CHANGED]
+    assert [p.kind for p in item.edit.blocks[1].edit.items] == [Kind.EQUAL, Kind.CHANGED]
+    [cell] = table.edit.inner
+    assert [c.kind for c in cell.blocks.blocks] == [Kind.DELETED, Kind.INSERTED]  # "två" and "tre" share no word
+    assert (listed.inserted, listed.deleted, table.inserted, table.deleted) == (1, 1, 1, 1)
 
 
 def test_front_matter_changes_are_part_of_the_diff() -> None:
@@ -219,23 +220,24 @@ def _side(diff: PolicyDiff, new: bool) -> list[tuple[str, str, list[str]]]:
     """Each section (id, title, block texts) as the diff says the new (or old) version has it."""
     gone = (Kind.DELETED, Kind.MOVED_FROM) if new else (Kind.INSERTED, Kind.MOVED_TO)
     out = []
+    arrived = {s.move: s for s in diff.sections if s.kind is Kind.MOVED_TO}
     for s in diff.sections:
         if s.kind in gone:
             continue
         section = s.new if new else s.old
-        if s.kind in (Kind.MOVED_FROM, Kind.MOVED_TO):
-            out.append((section.id, section.title, [b.text for b in section.blocks]))
-            continue
+        if s.kind is Kind.MOVED_FROM:  # the old text is in the diff of the moved section's new place
+            s = arrived[s.move]
         texts = []
         for b in s.blocks:
             if b.kind in gone:
                 continue
             block = b.new if new else b.old
-            if b.words is not None:
-                assert " ".join(words.plain(b.words.side(new)).split()) == " ".join(block.text.split())
-            if b.items:
+            edit = getattr(b, "edit", None)
+            if isinstance(edit, TextDiff):
+                assert " ".join(words.plain(edit.side(new)).split()) == " ".join(block.text.split())
+            if isinstance(edit, ListEdit):
                 count = len(block.ast["c"][1] if block.kind == "OrderedList" else block.ast["c"])
-                assert [p.new if new else p.old for p in b.items if p.kind not in gone] == list(range(count))
+                assert [p.new if new else p.old for p in edit.items if p.kind not in gone] == list(range(count))
             texts.append(block.text)
         out.append((section.id, section.title, texts))
     return out

@@ -131,7 +131,7 @@ def plain_html_lines(text: str) -> list[str]:
 
 # --- the invariants ------------------------------------------------------------------------
 
-def check_invariants(old: Policy, new: Policy) -> None:
+def check_invariants(old: Policy, new: Policy) -> dict[str, bytes]:
     files = render_redline(old, new, TEMPLATES, files=("redline.docx", "redline.html")).files
     docx, html = files["redline.docx"], files["redline.html"]
     assert docx_lines(docx, "accept") == plain_docx_lines(new.source), "DOCX: accepting every change gives the new text"
@@ -139,6 +139,7 @@ def check_invariants(old: Policy, new: Policy) -> None:
     article = redline_article(html)
     assert html_lines(article, "//del") == plain_html_lines(new.source), "HTML: without <del>, the new text"
     assert html_lines(article, "//ins") == plain_html_lines(old.source), "HTML: without <ins>, the old text"
+    return files
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -298,7 +299,8 @@ def test_html_is_one_page_with_one_h1_headings_in_order_and_linked_changes(examp
 
 
 def test_screen_reader_labels_come_from_css_not_from_the_text(example_files: dict[str, Path]) -> None:
-    css = (ROOT / "src" / "styrdok" / "templates" / "styrdok.css").read_text("utf-8")
+    from styrdok.templates import Templates
+    css = Templates(None).render("styrdok.css")  # the labels come from labels.sv.yaml
     for label in ("Infogat:", "Borttaget:", "Flyttat hit:", "Flyttat härifrån:"):
         assert label in css
         assert label not in "".join(redline_article(example_files["redline.html"].read_bytes()).itertext())
@@ -422,3 +424,98 @@ def test_libreoffice_opens_the_docx_and_shows_the_changes(example_files: dict[st
     assert done.returncode == 0, done.stderr
     text = " ".join(page.extract_text() for page in PdfReader(done.stdout.strip()).pages)
     assert "samordnar" in text and "leder" in text, "both the deleted and the inserted word are shown"
+
+
+# --- moved and edited (issue 13) -----------------------------------------------------------
+
+from seed_edits import MOVES_AND_EDITS  # noqa: E402
+
+MOVE_TAGS = ("moveFrom", "moveTo")
+
+
+def check_move_marks(docx: bytes) -> int:
+    """Word's move marks are well formed: every w:moveFrom/w:moveTo (runs and paragraph marks)
+    inside a range pair of its kind, ranges paired by id and by name, from and to alike; ids
+    unique; no w:delText inside w:moveFrom. Returns the number of moves."""
+    root = document_xml(docx)
+    ids = [e.get(f"{{{W}}}id") for e in root.iter() if isinstance(e.tag, str) and e.tag.rsplit("}", 1)[-1] in
+           ("ins", "del", "moveFrom", "moveTo", "moveFromRangeStart", "moveToRangeStart", "bookmarkStart")]
+    assert len(ids) == len(set(ids)), "every revision, range and bookmark id is unique"
+    names: dict[str, set[str]] = {}
+    for tag in MOVE_TAGS:
+        open_ranges: dict[str, str] = {}
+        for element in root.iter(f"{{{W}}}{tag}RangeStart", f"{{{W}}}{tag}RangeEnd", f"{{{W}}}{tag}"):
+            kind = element.tag.rsplit("}", 1)[-1]
+            if kind.endswith("RangeStart"):
+                assert element.get(f"{{{W}}}author") and element.get(f"{{{W}}}date")
+                open_ranges[element.get(f"{{{W}}}id")] = element.get(f"{{{W}}}name")
+                names.setdefault(element.get(f"{{{W}}}name"), set()).add(tag)
+            elif kind.endswith("RangeEnd"):
+                assert open_ranges.pop(element.get(f"{{{W}}}id"), None) is not None, "an end closes an open range"
+            else:
+                assert open_ranges, f"w:{tag} inside its range"
+        assert not open_ranges, "every range is closed"
+    assert all(kinds == set(MOVE_TAGS) for kinds in names.values()), "each move name has both halves"
+    assert not root.findall(".//w:moveFrom//w:delText", NS)
+    return len(names)
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_moved_and_edited_text_keeps_the_invariants_and_word_moves(data: st.DataObject) -> None:
+    doc = copy.deepcopy(seed_doc())
+    for edit in data.draw(st.lists(st.sampled_from(MOVES_AND_EDITS), min_size=1, max_size=3), label="edits"):
+        edit(doc, data.draw)
+    check_move_marks(check_invariants(OLD, load(doc))["redline.docx"])
+
+
+def _move_and_reword(doc: Doc) -> None:
+    paragraph = doc.sections[0].blocks.pop(3)
+    _section(doc, "ansvar-och-genomforande").blocks.append(paragraph.replace("nyskapande", "nya"))
+    moved = _section(doc, "malsattning")
+    doc.sections.remove(moved)
+    doc.sections.append(moved)
+    moved.blocks[1][0] = moved.blocks[1][0].replace("positivt", "nyfiket")
+    del moved.blocks[1][2]
+
+
+def test_edits_inside_moved_text_are_marked_word_by_word() -> None:
+    new = _edit(_move_and_reword)
+    files = {**render_redline(OLD, new, TEMPLATES, files=("changes.md",)).files, **check_invariants(OLD, new)}
+    root = lxml.html.fromstring(files["redline.html"])
+    [moved_paragraph] = [i for i in root.xpath("//ins[@class='moved-to']") if "entreprenörskap" in i.text_content()]
+    assert [e.text_content() for e in moved_paragraph.xpath(".//del")] == ["nyskapande"]
+    assert [e.text_content() for e in moved_paragraph.xpath(".//ins")] == ["nya"]
+    inner = root.xpath("//ins[@class='moved-to']//del")
+    assert "positivt" in [e.text_content() for e in inner]
+    assert any(e.text_content().startswith("samverka på lokal") for e in inner), "the deleted item is marked"
+    changes = files["changes.md"].decode()
+    assert ("- **Ansvar och genomförande:** 1 stycke har flyttats hit från ”Inledande text” och ändrats "
+            "(1 ord infogat och 1 ord borttaget).") in changes
+    assert "- **Målsättning:** Avsnittet har flyttats och ändrats: 1 ändrad listpunkt och 1 borttagen listpunkt" in changes
+
+    xml = document_xml(files["redline.docx"])
+    assert check_move_marks(files["redline.docx"]) == 2
+    assert ["".join(e.itertext()) for e in xml.iterfind(".//w:ins", NS)] == ["nya", "nyfiket"]
+    assert "nyskapande" in ["".join(e.itertext()) for e in xml.iterfind(".//w:del", NS)], \
+        "a word deleted from moved text is deleted where it stood"
+    assert all(e.getparent().tag == f"{{{W}}}p" for e in xml.iterfind(".//w:ins", NS)), "inserted words stand beside the move"
+
+
+def test_a_reworded_list_item_is_a_word_change_inside_it() -> None:
+    new = RICH.replace("2. Andra regeln med **fetstil** i mitten.", "2. En helt annan formulering av punkten.")
+    html = render_redline(load_text(RICH), load_text(new), TEMPLATES, files=("redline.html",)).files["redline.html"]
+    [ol] = lxml.html.fromstring(html).xpath("//article//ol")
+    assert len(ol.xpath("./li")) == 3, "no item deleted and another inserted"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_shows_the_move(tmp_path: Path) -> None:
+    docx = tmp_path / "redline.docx"
+    docx.write_bytes(render_redline(OLD, _edit(_move_and_reword), TEMPLATES, files=("redline.docx",)).files["redline.docx"])
+    script = ROOT / "scripts" / "check-redline-libreoffice.sh"
+    done = subprocess.run([str(script), str(docx), str(tmp_path)], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(done.stdout.strip()).pages)
+    assert text.count("Socialt entreprenörskap innebär") == 2, "both places of the moved paragraph are shown"
+    assert "nyskapande" in text and "nya idéer" in text

@@ -36,7 +36,7 @@ def _code_fingerprint() -> str:
     except PackageNotFoundError:
         typst = "missing"  # the PDF render says so
     digest = hashlib.sha256(f"pandoc {pandoc.version()} typst {typst}".encode())
-    _hash_tree(digest, Path(__file__).parent, ("*.py", "*.j2", "*.typ", "*.css", "*.json", "*.docx"))
+    _hash_tree(digest, Path(__file__).parent, ("*.py", "*.j2", "*.typ", "*.css", "*.json", "*.docx", "*.yaml", "*.svg", "*.png"))
     return digest.hexdigest()
 
 

@@ -3,6 +3,10 @@
 Sections are aligned by their stable heading id (a new title under the same id is a rename),
 then blocks within a section, list items within a list, and words within a changed text.
 Deleted and inserted sections or paragraphs that reappear elsewhere are reported as moves.
+
+Every change is one class per kind — kept, inserted, deleted, changed, moved away, moved
+here — holding exactly what that kind has (an inserted block has no old block), so the type
+checker proves the renderers. Word counts are computed once, when a change is made.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from enum import Enum
 from functools import lru_cache
-from typing import Any
+from typing import Any, ClassVar, Union
 
 from diff_match_patch import diff_match_patch
 
@@ -22,7 +26,10 @@ from .model import Block, Decision, Metadata, Policy, Section
 from .words import Token
 
 PAIR_SIMILARITY = 0.5  # a rewritten paragraph at least this similar is shown as changed, not replaced
-MOVE_SIMILARITY = 0.9  # a deleted and an inserted paragraph this similar are one moved paragraph
+# A deleted and an inserted paragraph are one moved (and perhaps edited) paragraph when most of
+# it survives: at least this share of their words in common, in order (difflib's ratio,
+# 2·common / (old + new words)). 0.6 keeps a moved paragraph with a reworded sentence a move.
+MOVE_SIMILARITY = 0.6
 MOVE_MIN_WORDS = 3  # shorter texts recur by chance ("Ansvar"); they are not reported as moves
 RENAME_SIMILARITY = 0.8  # a section under a new id with this similar a body is a renamed section
 TEXT_BLOCKS = ("Para", "Plain")
@@ -37,14 +44,14 @@ class Op(str, Enum):
 
 
 class Kind(str, Enum):
-    """What happened to a section, block, list item or decision."""
+    """What happened to a section, block, list item or decision (each change class has one)."""
 
     EQUAL = "equal"
     INSERTED = "inserted"
     DELETED = "deleted"
     CHANGED = "changed"
     MOVED_FROM = "moved-from"  # the old place of moved text
-    MOVED_TO = "moved-to"  # the new place; may carry changes made to it as well
+    MOVED_TO = "moved-to"  # the new place; carries the edits made to it as well
 
 
 @dataclass(frozen=True)
@@ -68,18 +75,16 @@ class TextDiff:
     """A word-level diff of one text: a paragraph, list item, heading or title line."""
 
     runs: tuple[Run, ...]
+    inserted: int = field(init=False)
+    deleted: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "inserted", sum(r.words for r in self.runs if r.op is Op.INSERT))
+        object.__setattr__(self, "deleted", sum(r.words for r in self.runs if r.op is Op.DELETE))
 
     @property
     def changed(self) -> bool:
         return any(run.op is not Op.EQUAL for run in self.runs)
-
-    @property
-    def inserted(self) -> int:
-        return sum(run.words for run in self.runs if run.op is Op.INSERT)
-
-    @property
-    def deleted(self) -> int:
-        return sum(run.words for run in self.runs if run.op is Op.DELETE)
 
     def side(self, new: bool) -> tuple[Token, ...]:
         """The tokens of the new (or old) text."""
@@ -87,20 +92,78 @@ class TextDiff:
         return tuple(tok for run in self.runs if run.op is not drop for tok in run.tokens)
 
 
+# --- parts: list items and title lines, indexed in the old and the new sequence -----------------
+
 @dataclass(frozen=True)
-class PartChange:
-    """One list item or title line: kept, inserted, deleted or changed.
+class PartKept:
+    kind: ClassVar[Kind] = Kind.EQUAL
+    inserted: ClassVar[int] = 0
+    deleted: ClassVar[int] = 0
+    old: int
+    new: int
 
-    `old` and `new` index it in the old and the new sequence. A changed line, or list item
-    that is one paragraph, carries its word diff; any other changed item the changes of its
-    blocks (a nested list, say).
-    """
 
-    kind: Kind
-    old: int | None
-    new: int | None
-    words: TextDiff | None = None
-    blocks: tuple[BlockChange, ...] = ()
+@dataclass(frozen=True)
+class PartInserted:
+    kind: ClassVar[Kind] = Kind.INSERTED
+    deleted: ClassVar[int] = 0
+    new: int
+    inserted: int  # words
+
+
+@dataclass(frozen=True)
+class PartDeleted:
+    kind: ClassVar[Kind] = Kind.DELETED
+    inserted: ClassVar[int] = 0
+    old: int
+    deleted: int  # words
+
+
+@dataclass(frozen=True)
+class Blocks:
+    """The changes of a sequence of blocks: a list item of several paragraphs, a table cell …"""
+
+    blocks: tuple[BlockChange, ...]
+    inserted: int = field(init=False)
+    deleted: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "inserted", sum(b.inserted for b in self.blocks))
+        object.__setattr__(self, "deleted", sum(b.deleted for b in self.blocks))
+
+
+@dataclass(frozen=True)
+class PartChanged:
+    """A changed line or list item: a word diff when it is one paragraph, else its blocks'."""
+
+    kind: ClassVar[Kind] = Kind.CHANGED
+    old: int
+    new: int
+    edit: TextDiff | Blocks
+    inserted: int = field(init=False)
+    deleted: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "inserted", self.edit.inserted)
+        object.__setattr__(self, "deleted", self.edit.deleted)
+
+
+PartChange = Union[PartKept, PartInserted, PartDeleted, PartChanged]
+
+
+# --- blocks --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ListEdit:
+    """A changed list: its items aligned."""
+
+    items: tuple[PartChange, ...]
+    inserted: int = field(init=False)
+    deleted: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "inserted", sum(p.inserted for p in self.items))
+        object.__setattr__(self, "deleted", sum(p.deleted for p in self.items))
 
 
 @dataclass(frozen=True)
@@ -109,73 +172,293 @@ class InnerChange:
     the body of a block quote …)."""
 
     path: tuple[str | int, ...]
-    blocks: tuple[BlockChange, ...]
+    blocks: Blocks
 
 
 @dataclass(frozen=True)
-class BlockChange:
-    """One block (paragraph, list, table …) of a section.
+class InnerEdit:
+    """A changed container of the same structure (table, block quote): the changes inside it."""
 
-    A changed paragraph carries its word diff, a changed list its item changes, a changed
-    container of the same structure (table, block quote) the changes inside it. Moved blocks
-    come in pairs sharing `move`; the MOVED_TO half carries what was edited as well.
-    """
+    inner: tuple[InnerChange, ...]
+    inserted: int = field(init=False)
+    deleted: int = field(init=False)
 
-    kind: Kind
-    old: Block | None
-    new: Block | None
-    words: TextDiff | None = None
-    items: tuple[PartChange, ...] = ()
-    inner: tuple[InnerChange, ...] = ()
-    move: int | None = None
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "inserted", sum(i.blocks.inserted for i in self.inner))
+        object.__setattr__(self, "deleted", sum(i.blocks.deleted for i in self.inner))
 
-    @property
-    def inserted_words(self) -> int:
-        return _counted(self, inserted=True)
 
-    @property
-    def deleted_words(self) -> int:
-        return _counted(self, inserted=False)
+Edit = Union[TextDiff, ListEdit, InnerEdit]
 
 
 @dataclass(frozen=True)
-class SectionChange:
-    """One section: heading (level 0 and no title for the preamble) and its blocks.
+class BlockKept:
+    kind: ClassVar[Kind] = Kind.EQUAL
+    inserted: ClassVar[int] = 0
+    deleted: ClassVar[int] = 0
+    move: ClassVar[None] = None
+    old: Block
+    new: Block
 
-    For MOVED_FROM the old text is gone from here as a whole (`blocks` is empty); the MOVED_TO
-    half, sharing `move`, carries what changed between the two.
-    """
 
-    kind: Kind
-    old: Section | None
-    new: Section | None
-    title: TextDiff | None = None
-    blocks: tuple[BlockChange, ...] = ()
-    move: int | None = None
+@dataclass(frozen=True)
+class BlockInserted:
+    kind: ClassVar[Kind] = Kind.INSERTED
+    deleted: ClassVar[int] = 0
+    move: ClassVar[None] = None
+    new: Block
+    inserted: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "inserted", words.count_text(_text(self.new.ast)))
+
+
+@dataclass(frozen=True)
+class BlockDeleted:
+    kind: ClassVar[Kind] = Kind.DELETED
+    inserted: ClassVar[int] = 0
+    move: ClassVar[None] = None
+    old: Block
+    deleted: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "deleted", words.count_text(_text(self.old.ast)))
+
+
+@dataclass(frozen=True)
+class BlockChanged:
+    """Two paired blocks of one family and what changed between them."""
+
+    kind: ClassVar[Kind] = Kind.CHANGED
+    move: ClassVar[None] = None
+    old: Block
+    new: Block
+    edit: Edit
+    inserted: int = field(init=False)
+    deleted: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "inserted", self.edit.inserted)
+        object.__setattr__(self, "deleted", self.edit.deleted)
+
+
+@dataclass(frozen=True)
+class BlockMovedFrom:
+    """Where a moved block stood; it is gone from here. It carries the edit made on the way as
+    its other half does, but its words count there."""
+
+    kind: ClassVar[Kind] = Kind.MOVED_FROM
+    inserted: ClassVar[int] = 0
+    deleted: ClassVar[int] = 0
+    old: Block
+    new: Block
+    move: int
+    edit: Edit | None
+
+
+@dataclass(frozen=True)
+class BlockMovedTo:
+    """Where a moved block stands now, with what was edited in it on the way (`edit`, or None)."""
+
+    kind: ClassVar[Kind] = Kind.MOVED_TO
+    old: Block
+    new: Block
+    move: int
+    edit: Edit | None
+    inserted: int = field(init=False)
+    deleted: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "inserted", self.edit.inserted if self.edit else 0)
+        object.__setattr__(self, "deleted", self.edit.deleted if self.edit else 0)
+
+
+BlockChange = Union[BlockKept, BlockInserted, BlockDeleted, BlockChanged, BlockMovedFrom, BlockMovedTo]
+MOVED = (BlockMovedFrom, BlockMovedTo)
+
+
+# --- sections ------------------------------------------------------------------------------
+
+def _block_sums(change: Any, title: TextDiff | None) -> None:
+    """Set a section change's word counts: its heading's and its blocks'."""
+    object.__setattr__(change, "inserted", (title.inserted if title else 0) + sum(b.inserted for b in change.blocks))
+    object.__setattr__(change, "deleted", (title.deleted if title else 0) + sum(b.deleted for b in change.blocks))
+
+
+@dataclass(frozen=True)
+class SectionKept:
+    kind: ClassVar[Kind] = Kind.EQUAL
+    inserted: ClassVar[int] = 0
+    deleted: ClassVar[int] = 0
+    move: ClassVar[None] = None
+    renamed: ClassVar[bool] = False
+    level_changed: ClassVar[bool] = False
+    old: Section
+    new: Section
 
     @property
     def id(self) -> str:
-        return (self.new or self.old).id  # type: ignore[union-attr]
+        return self.new.id
+
+    @property
+    def shown(self) -> Section:
+        return self.new
+
+    @property
+    def blocks(self) -> tuple[BlockKept, ...]:
+        return tuple(BlockKept(a, b) for a, b in zip(self.old.blocks, self.new.blocks))
+
+
+@dataclass(frozen=True)
+class SectionInserted:
+    """A new section: its blocks are inserted (or moved here from elsewhere)."""
+
+    kind: ClassVar[Kind] = Kind.INSERTED
+    move: ClassVar[None] = None
+    renamed: ClassVar[bool] = False
+    level_changed: ClassVar[bool] = False
+    new: Section
+    blocks: tuple[BlockChange, ...]
+    inserted: int = field(init=False)
+    deleted: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        _block_sums(self, None)
+
+    @classmethod
+    def whole(cls, section: Section) -> SectionInserted:
+        return cls(section, tuple(BlockInserted(b) for b in section.blocks))
+
+    @property
+    def id(self) -> str:
+        return self.new.id
+
+    @property
+    def shown(self) -> Section:
+        return self.new
+
+
+@dataclass(frozen=True)
+class SectionDeleted:
+    """A section gone: its blocks are deleted (or moved away)."""
+
+    kind: ClassVar[Kind] = Kind.DELETED
+    move: ClassVar[None] = None
+    renamed: ClassVar[bool] = False
+    level_changed: ClassVar[bool] = False
+    old: Section
+    blocks: tuple[BlockChange, ...]
+    inserted: int = field(init=False)
+    deleted: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        _block_sums(self, None)
+
+    @classmethod
+    def whole(cls, section: Section) -> SectionDeleted:
+        return cls(section, tuple(BlockDeleted(b) for b in section.blocks))
+
+    @property
+    def id(self) -> str:
+        return self.old.id
+
+    @property
+    def shown(self) -> Section:
+        return self.old
+
+
+class _Paired:
+    """What a section present in both versions can say about its heading."""
+
+    old: Section
+    new: Section
+
+    @property
+    def id(self) -> str:
+        return self.new.id
 
     @property
     def renamed(self) -> bool:
-        return bool(self.old and self.new and self.kind is not Kind.MOVED_FROM and self.old.title != self.new.title)
+        return self.old.title != self.new.title
 
     @property
     def level_changed(self) -> bool:
-        return bool(self.old and self.new and self.old.level != self.new.level)
+        return self.old.level != self.new.level
+
+
+@dataclass(frozen=True)
+class SectionChanged(_Paired):
+    """A section in its place with a new heading or changed blocks."""
+
+    kind: ClassVar[Kind] = Kind.CHANGED
+    move: ClassVar[None] = None
+    old: Section
+    new: Section
+    title: TextDiff
+    blocks: tuple[BlockChange, ...]
+    inserted: int = field(init=False)
+    deleted: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        _block_sums(self, self.title)
 
     @property
-    def inserted_words(self) -> int:
-        if self.kind is Kind.MOVED_FROM:
-            return 0
-        return (self.title.inserted if self.title else 0) + sum(b.inserted_words for b in self.blocks)
+    def shown(self) -> Section:
+        return self.new
+
+
+@dataclass(frozen=True)
+class SectionMovedFrom:
+    """Where a moved section stood; its old text is gone from here as a whole."""
+
+    kind: ClassVar[Kind] = Kind.MOVED_FROM
+    inserted: ClassVar[int] = 0
+    deleted: ClassVar[int] = 0
+    renamed: ClassVar[bool] = False
+    level_changed: ClassVar[bool] = False
+    old: Section
+    new: Section
+    move: int
 
     @property
-    def deleted_words(self) -> int:
-        if self.kind is Kind.MOVED_FROM:
-            return 0
-        return (self.title.deleted if self.title else 0) + sum(b.deleted_words for b in self.blocks)
+    def id(self) -> str:
+        return self.old.id
+
+    @property
+    def shown(self) -> Section:
+        return self.old
+
+    @property
+    def blocks(self) -> tuple[BlockChange, ...]:
+        return ()
+
+
+@dataclass(frozen=True)
+class SectionMovedTo(_Paired):
+    """Where a moved section stands now, with what changed in it (heading, blocks)."""
+
+    kind: ClassVar[Kind] = Kind.MOVED_TO
+    old: Section
+    new: Section
+    title: TextDiff
+    blocks: tuple[BlockChange, ...]
+    move: int
+    inserted: int = field(init=False)
+    deleted: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        _block_sums(self, self.title)
+
+    @property
+    def shown(self) -> Section:
+        return self.new
+
+    @property
+    def edited(self) -> bool:
+        return self.title.changed or any(b.kind is not Kind.EQUAL for b in self.blocks)
+
+
+SectionChange = Union[SectionKept, SectionInserted, SectionDeleted, SectionChanged, SectionMovedFrom, SectionMovedTo]
 
 
 @dataclass(frozen=True)
@@ -188,12 +471,27 @@ class FieldChange:
 
 
 @dataclass(frozen=True)
-class DecisionChange:
-    """A decision added, removed or changed (a pending decision taken, a corrected §)."""
+class DecisionInserted:
+    kind: ClassVar[Kind] = Kind.INSERTED
+    new: Decision
 
-    kind: Kind
-    old: Decision | None
-    new: Decision | None
+
+@dataclass(frozen=True)
+class DecisionDeleted:
+    kind: ClassVar[Kind] = Kind.DELETED
+    old: Decision
+
+
+@dataclass(frozen=True)
+class DecisionChanged:
+    """A decision changed in its place (a pending decision taken, a corrected §)."""
+
+    kind: ClassVar[Kind] = Kind.CHANGED
+    old: Decision
+    new: Decision
+
+
+DecisionChange = Union[DecisionInserted, DecisionDeleted, DecisionChanged]
 
 
 @dataclass(frozen=True)
@@ -228,10 +526,10 @@ class PolicyDiff:
             sections_inserted=kinds.count(Kind.INSERTED), sections_deleted=kinds.count(Kind.DELETED),
             sections_moved=kinds.count(Kind.MOVED_TO),
             sections_renamed=sum(s.renamed for s in self.sections),
-            sections_changed=sum(s.kind is Kind.CHANGED and any(b.kind is not Kind.EQUAL for b in s.blocks)
+            sections_changed=sum(isinstance(s, SectionChanged) and any(b.kind is not Kind.EQUAL for b in s.blocks)
                                  for s in self.sections),
-            words_inserted=sum(s.inserted_words for s in self.sections),
-            words_deleted=sum(s.deleted_words for s in self.sections))
+            words_inserted=sum(s.inserted for s in self.sections),
+            words_deleted=sum(s.deleted for s in self.sections))
 
 
 # --- words ---------------------------------------------------------------------------------
@@ -261,9 +559,10 @@ def diff_lines(old: Sequence[str], new: Sequence[str]) -> tuple[PartChange, ...]
     """Lines (decision lines, say) aligned, with a word diff of each changed one."""
     def pair(i: int, j: int) -> PartChange:
         text = diff_text(old[i], new[j])
-        return PartChange(Kind.CHANGED if text.changed else Kind.EQUAL, i, j, text if text.changed else None)
+        return PartChanged(i, j, text) if text.changed else PartKept(i, j)
 
-    return _parts([" ".join(x.split()) for x in old], [" ".join(x.split()) for x in new], old, new, pair)
+    return _parts([" ".join(x.split()) for x in old], [" ".join(x.split()) for x in new], old, new, pair,
+                  lambda j: words.count_text(new[j]), lambda i: words.count_text(old[i]))
 
 
 def _char(n: int) -> str:
@@ -276,13 +575,18 @@ def _char(n: int) -> str:
 Pair = tuple[int | None, int | None]
 
 
-def _align(old: Sequence[Any], new: Sequence[Any], similar: Callable[[int, int], float], threshold: float) -> list[Pair]:
+def _align(old: Sequence[Any], new: Sequence[Any], similar: Callable[[int, int], float], threshold: float,
+           one_for_one: bool = False) -> list[Pair]:
     """The merged order of two sequences of keys: equal keys pair up; in a replaced stretch,
-    elements at least `threshold` similar pair up in order; the rest stand alone."""
+    elements at least `threshold` similar pair up in order; the rest stand alone. With
+    `one_for_one`, a stretch of one element replaced by one pairs up however different (a
+    reworded list item is that item changed)."""
     out: list[Pair] = []
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if tag == "equal":
             out.extend(zip(range(i1, i2), range(j1, j2)))
+        elif one_for_one and i2 - i1 == 1 and j2 - j1 == 1:
+            out.append((i1, j1))
         else:
             out.extend(_pair_stretch(range(i1, i2), range(j1, j2), similar, threshold))
     return out
@@ -331,8 +635,7 @@ LISTS = ("BulletList", "OrderedList")
 
 def _block(ast: pandoc.Ast) -> Block:
     """A nested block (in a list item, a table cell …) as the model has top-level ones."""
-    items = tuple(_text(item) for item in ast["c"]) if ast["t"] == "BulletList" else ()
-    return Block(kind=ast["t"], text=_text(ast), line=0, ast=ast, items=items)
+    return Block(kind=ast["t"], text=_text(ast), line=0, ast=ast)
 
 
 def _text(node: Any) -> str:
@@ -348,12 +651,14 @@ def _text_inlines(blocks: list[pandoc.Ast]) -> list[pandoc.Ast] | None:
     return blocks[0]["c"] if len(blocks) == 1 and blocks[0]["t"] in TEXT_BLOCKS else None
 
 
-def _family(block: Block) -> str:
+def family(block: Block) -> str:
+    """Blocks of one family can be diffed with each other: paragraphs, lists of a kind, tables …"""
     return "text" if block.kind in TEXT_BLOCKS else block.kind
 
 
-def _items(block: Block) -> list[list[pandoc.Ast]]:
-    return block.ast["c"][1] if block.kind == "OrderedList" else block.ast["c"]
+def list_items(ast: pandoc.Ast) -> list[list[pandoc.Ast]]:
+    """The items of a BulletList or OrderedList, each a list of blocks."""
+    return ast["c"][1] if ast["t"] == "OrderedList" else ast["c"]
 
 
 def _is_blocks(value: Any) -> bool:
@@ -361,11 +666,15 @@ def _is_blocks(value: Any) -> bool:
             and all(isinstance(v, dict) and v.get("t") in BLOCK_TYPES for v in value))
 
 
-def skeleton(a: Any, b: Any, path: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...], list, list]] | None:
+Skeleton = list[tuple[tuple[str | int, ...], list, list]]
+
+
+def skeleton(a: Any, b: Any, path: tuple[str | int, ...] = ()) -> Skeleton | None:
     """Where two containers of the same structure hold blocks: [(path, old blocks, new blocks)];
     None when anything else in them (rows, columns, attributes) differs."""
     if _is_blocks(a) or _is_blocks(b):
         return [(path, a, b)] if isinstance(a, list) and isinstance(b, list) else None
+    found: list[Skeleton | None]
     if isinstance(a, dict) and isinstance(b, dict):
         if a.keys() != b.keys():
             return None
@@ -376,23 +685,31 @@ def skeleton(a: Any, b: Any, path: tuple[str | int, ...] = ()) -> list[tuple[tup
         found = [skeleton(x, y, path + (i,)) for i, (x, y) in enumerate(zip(a, b))]
     else:
         return [] if a == b else None
-    return None if any(f is None for f in found) else [pair for f in found for pair in f]  # type: ignore[union-attr]
+    out: Skeleton = []
+    for f in found:
+        if f is None:
+            return None
+        out += f
+    return out
 
 
 def _parts(keys_old: Sequence[str], keys_new: Sequence[str], texts_old: Sequence[str], texts_new: Sequence[str],
-           pair: Callable[[int, int], PartChange]) -> tuple[PartChange, ...]:
-    """Aligned parts (list items, lines): equal, inserted, deleted, or `pair`ed when similar."""
+           pair: Callable[[int, int], PartChange], words_new: Callable[[int], int],
+           words_old: Callable[[int], int]) -> tuple[PartChange, ...]:
+    """Aligned parts (list items, lines): kept, inserted, deleted, or `pair`ed when similar
+    (or when one replaces one)."""
     def similar(i: int, j: int) -> float:
         return similarity(texts_old[i], texts_new[j], PAIR_SIMILARITY)
 
     out: list[PartChange] = []
-    for i, j in _align(keys_old, keys_new, similar, PAIR_SIMILARITY):
-        if i is None:
-            out.append(PartChange(Kind.INSERTED, None, j))
-        elif j is None:
-            out.append(PartChange(Kind.DELETED, i, None))
+    for i, j in _align(keys_old, keys_new, similar, PAIR_SIMILARITY, one_for_one=True):
+        if j is None:
+            assert i is not None
+            out.append(PartDeleted(i, words_old(i)))
+        elif i is None:
+            out.append(PartInserted(j, words_new(j)))
         else:
-            out.append(PartChange(Kind.EQUAL, i, j) if keys_old[i] == keys_new[j] else pair(i, j))
+            out.append(PartKept(i, j) if keys_old[i] == keys_new[j] else pair(i, j))
     return tuple(out)
 
 
@@ -401,35 +718,44 @@ def _diff_items(old: list[list[pandoc.Ast]], new: list[list[pandoc.Ast]]) -> tup
         a, b = _text_inlines(old[i]), _text_inlines(new[j])
         if a is not None and b is not None:
             text = diff_tokens(words.tokens(a), words.tokens(b))
-            return PartChange(Kind.CHANGED if text.changed else Kind.EQUAL, i, j, text if text.changed else None)
-        blocks = tuple(_diff_blocks([_block(x) for x in old[i]], [_block(x) for x in new[j]]))
-        changed = any(c.kind is not Kind.EQUAL for c in blocks)
-        return PartChange(Kind.CHANGED if changed else Kind.EQUAL, i, j, blocks=blocks if changed else ())
+            return PartChanged(i, j, text) if text.changed else PartKept(i, j)
+        blocks = Blocks(tuple(_diff_blocks([_block(x) for x in old[i]], [_block(x) for x in new[j]])))
+        return PartChanged(i, j, blocks) if _any_change(blocks.blocks) else PartKept(i, j)
 
-    return _parts([_key(x) for x in old], [_key(x) for x in new], [_text(x) for x in old], [_text(x) for x in new], pair)
+    texts_old, texts_new = [_text(x) for x in old], [_text(x) for x in new]
+    return _parts([_key(x) for x in old], [_key(x) for x in new], texts_old, texts_new, pair,
+                  lambda j: words.count_text(texts_new[j]), lambda i: words.count_text(texts_old[i]))
 
 
-def _diff_block(old: Block, new: Block) -> BlockChange:
-    """Two paired blocks of one family: a paragraph's word diff, a list's item changes, or the
-    changes inside a container."""
-    if _family(old) == "text":
+def _any_change(changes: Sequence[BlockChange]) -> bool:
+    return any(c.kind is not Kind.EQUAL for c in changes)
+
+
+def _edit(old: Block, new: Block) -> Edit | None:
+    """What changed between two paired blocks of one family: a paragraph's word diff, a list's
+    item changes, or the changes inside a container; None when nothing did."""
+    if family(old) == "text":
         text = diff_tokens(words.tokens(old.ast["c"]), words.tokens(new.ast["c"]))
-        return BlockChange(Kind.CHANGED if text.changed else Kind.EQUAL, old, new, words=text if text.changed else None)
+        return text if text.changed else None
     if old.kind in LISTS:
-        items = _diff_items(_items(old), _items(new))
-        changed = any(p.kind is not Kind.EQUAL for p in items)
-        return BlockChange(Kind.CHANGED if changed else Kind.EQUAL, old, new, items=items if changed else ())
-    inner = [InnerChange(path, tuple(_diff_blocks([_block(x) for x in a], [_block(x) for x in b])))
+        items = _diff_items(list_items(old.ast), list_items(new.ast))
+        return ListEdit(items) if any(p.kind is not Kind.EQUAL for p in items) else None
+    inner = [InnerChange(path, Blocks(tuple(_diff_blocks([_block(x) for x in a], [_block(x) for x in b]))))
              for path, a, b in skeleton(old.ast, new.ast) or ()]
-    changed_inner = tuple(i for i in inner if any(c.kind is not Kind.EQUAL for c in i.blocks))
-    return BlockChange(Kind.CHANGED if changed_inner else Kind.EQUAL, old, new, inner=changed_inner)
+    changed = tuple(i for i in inner if _any_change(i.blocks.blocks))
+    return InnerEdit(changed) if changed else None
+
+
+def _diff_block(old: Block, new: Block) -> BlockKept | BlockChanged:
+    edit = _edit(old, new)
+    return BlockKept(old, new) if edit is None else BlockChanged(old, new, edit)
 
 
 def _pairable(a: Block, b: Block) -> float:
     """How strongly two blocks in a replaced stretch want to be shown as one changed block."""
-    if _family(a) != _family(b):
+    if family(a) != family(b):
         return 0.0
-    if _family(a) == "text":
+    if family(a) == "text":
         return similarity(a.text, b.text, PAIR_SIMILARITY)
     if a.kind in LISTS:
         return similarity(_text(a.ast), _text(b.ast), PAIR_SIMILARITY)
@@ -442,32 +768,16 @@ def _diff_blocks(old: Sequence[Block], new: Sequence[Block]) -> list[BlockChange
     keys_old, keys_new = [_key(b.ast) for b in old], [_key(b.ast) for b in new]
     out: list[BlockChange] = []
     for i, j in _align(keys_old, keys_new, lambda i, j: _pairable(old[i], new[j]), PAIR_SIMILARITY):
-        if i is None:
-            out.append(BlockChange(Kind.INSERTED, None, new[j]))  # type: ignore[index]
-        elif j is None:
-            out.append(BlockChange(Kind.DELETED, old[i], None))
+        if j is None:
+            assert i is not None
+            out.append(BlockDeleted(old[i]))
+        elif i is None:
+            out.append(BlockInserted(new[j]))
         elif keys_old[i] == keys_new[j]:
-            out.append(BlockChange(Kind.EQUAL, old[i], new[j]))
+            out.append(BlockKept(old[i], new[j]))
         else:
             out.append(_diff_block(old[i], new[j]))
     return out
-
-
-def _counted(change: BlockChange, *, inserted: bool) -> int:
-    whole = Kind.INSERTED if inserted else Kind.DELETED
-    block = change.new if inserted else change.old
-    if change.kind is whole:
-        return words.count_text(_text(block.ast))  # type: ignore[union-attr]
-    if change.words is not None and change.kind in (Kind.CHANGED, Kind.MOVED_TO):
-        return change.words.inserted if inserted else change.words.deleted
-    total = sum(_counted(b, inserted=inserted) for inner in change.inner for b in inner.blocks)
-    for item in change.items:
-        if item.words is not None:
-            total += item.words.inserted if inserted else item.words.deleted
-        total += sum(_counted(b, inserted=inserted) for b in item.blocks)
-        if item.kind is whole and block is not None:
-            total += words.count_text(_text(_items(block)[item.new if inserted else item.old]))  # type: ignore[index]
-    return total
 
 
 # --- sections ------------------------------------------------------------------------------
@@ -480,11 +790,17 @@ def _body_text(section: Section) -> str:
     return " ".join(block.text for block in section.blocks)
 
 
-def _diff_section(old: Section, new: Section, kind: Kind = Kind.CHANGED) -> SectionChange:
+def _diff_section(old: Section, new: Section) -> SectionKept | SectionChanged:
     title = diff_tokens(_heading_tokens(old), _heading_tokens(new))
     blocks = tuple(_diff_blocks(old.blocks, new.blocks))
-    same = not title.changed and old.level == new.level and all(b.kind is Kind.EQUAL for b in blocks)
-    return SectionChange(Kind.EQUAL if same and kind is Kind.CHANGED else kind, old, new, title, blocks)
+    if not title.changed and old.level == new.level and not _any_change(blocks):
+        return SectionKept(old, new)
+    return SectionChanged(old, new, title, blocks)
+
+
+def _moved_section(old: Section, new: Section, move: int) -> SectionMovedTo:
+    return SectionMovedTo(old, new, diff_tokens(_heading_tokens(old), _heading_tokens(new)),
+                          tuple(_diff_blocks(old.blocks, new.blocks)), move)
 
 
 def _renames(old: Sequence[Section], new: Sequence[Section]) -> dict[str, str]:
@@ -508,6 +824,7 @@ def _diff_sections(old: Sequence[Section], new: Sequence[Section]) -> list[Secti
     keys_new = [s.id for s in new]
     old_by_key = dict(zip(keys_old, old))
     new_by_key = dict(zip(keys_new, new))
+    moves: dict[str, int] = {}  # provisional numbers, see _number_moves
     out: list[SectionChange] = []
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, keys_old, keys_new, autojunk=False).get_opcodes():
         if tag == "equal":
@@ -515,58 +832,67 @@ def _diff_sections(old: Sequence[Section], new: Sequence[Section]) -> list[Secti
             continue
         for section, key in zip(old[i1:i2], keys_old[i1:i2]):
             if key in new_by_key:
-                out.append(SectionChange(Kind.MOVED_FROM, section, new_by_key[key]))
+                out.append(SectionMovedFrom(section, new_by_key[key], moves.setdefault(key, len(moves) + 1)))
             else:
-                out.append(SectionChange(Kind.DELETED, section, None, None,
-                                         tuple(BlockChange(Kind.DELETED, b, None) for b in section.blocks)))
+                out.append(SectionDeleted.whole(section))
         for section, key in zip(new[j1:j2], keys_new[j1:j2]):
             if key in old_by_key:
-                out.append(_diff_section(old_by_key[key], section, Kind.MOVED_TO))
+                out.append(_moved_section(old_by_key[key], section, moves.setdefault(key, len(moves) + 1)))
             else:
-                out.append(SectionChange(Kind.INSERTED, None, section, None,
-                                         tuple(BlockChange(Kind.INSERTED, None, b) for b in section.blocks)))
-    return _number_moves(_find_moved_blocks(out))
+                out.append(SectionInserted.whole(section))
+    return _number_moves(_find_moved_blocks(out, first=len(moves) + 1))
 
 
-def _find_moved_blocks(sections: list[SectionChange]) -> list[SectionChange]:
-    """Deleted and inserted blocks that are (nearly) the same text become a MOVED_FROM/MOVED_TO pair."""
-    spots = [(si, bi, b) for si, s in enumerate(sections) if s.kind not in (Kind.MOVED_FROM, Kind.MOVED_TO)
-             for bi, b in enumerate(s.blocks)]
-    gone = [(si, bi, b.old) for si, bi, b in spots
-            if b.kind is Kind.DELETED and b.old is not None and words.count_text(b.old.text) >= MOVE_MIN_WORDS]
-    came = [(si, bi, b.new) for si, bi, b in spots
-            if b.kind is Kind.INSERTED and b.new is not None and words.count_text(b.new.text) >= MOVE_MIN_WORDS]
+def _find_moved_blocks(sections: list[SectionChange], first: int) -> list[SectionChange]:
+    """Deleted and inserted blocks of one family of which most survives become a moved pair
+    (BlockMovedFrom / BlockMovedTo, the latter with its edits). Blocks of whole inserted or
+    deleted sections take part; blocks inside moved sections are diffed there."""
+    blocks: list[list[BlockChange]] = [list(s.blocks) for s in sections]
+    gone = [(si, bi, b.old) for si, s in enumerate(blocks) for bi, b in enumerate(s)
+            if isinstance(b, BlockDeleted) and words.count_text(b.old.text) >= MOVE_MIN_WORDS]
+    came = [(si, bi, b.new) for si, s in enumerate(blocks) for bi, b in enumerate(s)
+            if isinstance(b, BlockInserted) and words.count_text(b.new.text) >= MOVE_MIN_WORDS]
     scored = sorted(((similarity(a.text, b.text, MOVE_SIMILARITY), g, c)
                      for g, (_, _, a) in enumerate(gone) for c, (_, _, b) in enumerate(came)
-                     if _family(a) == _family(b)), key=lambda s: (-s[0], s[1], s[2]))
-    blocks = [list(s.blocks) for s in sections]
+                     if family(a) == family(b)), key=lambda s: (-s[0], s[1], s[2]))
     used_gone: set[int] = set()
     used_came: set[int] = set()
+    touched: set[int] = set()
     for score, g, c in scored:
         if score < MOVE_SIMILARITY or g in used_gone or c in used_came:
             continue
         used_gone.add(g)
         used_came.add(c)
         (gs, gb, old), (cs, cb, new) = gone[g], came[c]
-        edited = _diff_block(old, new)
-        blocks[gs][gb] = BlockChange(Kind.MOVED_FROM, old, new, move=g)  # provisional number
-        blocks[cs][cb] = replace(edited, kind=Kind.MOVED_TO, move=g)
-    return [replace(s, blocks=tuple(b)) for s, b in zip(sections, blocks)]
+        move = first + len(used_gone) - 1
+        edit = _edit(old, new)
+        blocks[gs][gb] = BlockMovedFrom(old, new, move, edit)
+        blocks[cs][cb] = BlockMovedTo(old, new, move, edit)
+        touched |= {gs, cs}
+    return [_rebuilt(s, blocks[i]) if i in touched else s for i, s in enumerate(sections)]
+
+
+def _rebuilt(section: SectionChange, blocks: list[BlockChange]) -> SectionChange:
+    """The section with its blocks, now including moves (kept and moved-away sections hold none)."""
+    if isinstance(section, (SectionInserted, SectionDeleted, SectionChanged, SectionMovedTo)):
+        return replace(section, blocks=tuple(blocks))
+    return section
 
 
 def _number_moves(sections: list[SectionChange]) -> list[SectionChange]:
     """Number the moves in reading order; both halves of a move share its number."""
-    numbers: dict[tuple[str, object], int] = {}
+    numbers: dict[int, int] = {}
 
-    def number(key: tuple[str, object]) -> int:
-        return numbers.setdefault(key, len(numbers) + 1)
+    def number(provisional: int) -> int:
+        return numbers.setdefault(provisional, len(numbers) + 1)
 
     out: list[SectionChange] = []
     for s in sections:
-        if s.kind in (Kind.MOVED_FROM, Kind.MOVED_TO):
-            s = replace(s, move=number(("section", s.id)))
-        blocks = tuple(replace(b, move=number(("block", b.move))) if b.move is not None else b for b in s.blocks)
-        out.append(replace(s, blocks=blocks))
+        if isinstance(s, (SectionMovedFrom, SectionMovedTo)):
+            s = replace(s, move=number(s.move))
+        if any(isinstance(b, MOVED) for b in s.blocks):
+            s = _rebuilt(s, [replace(b, move=number(b.move)) if isinstance(b, MOVED) else b for b in s.blocks])
+        out.append(s)
     return out
 
 
@@ -586,13 +912,16 @@ def _field_text(meta: Metadata, name: str) -> str | None:
 
 def _diff_decisions(old: Sequence[Decision], new: Sequence[Decision]) -> tuple[DecisionChange, ...]:
     """Decisions are a history, oldest first: compared position by position."""
-    out = []
+    out: list[DecisionChange] = []
     for i in range(max(len(old), len(new))):
         a = old[i] if i < len(old) else None
         b = new[i] if i < len(new) else None
-        if a != b:
-            kind = Kind.INSERTED if a is None else Kind.DELETED if b is None else Kind.CHANGED
-            out.append(DecisionChange(kind, a, b))
+        if a is None and b is not None:
+            out.append(DecisionInserted(b))
+        elif b is None and a is not None:
+            out.append(DecisionDeleted(a))
+        elif a is not None and b is not None and a != b:
+            out.append(DecisionChanged(a, b))
     return tuple(out)
 
 

@@ -28,6 +28,7 @@ class Action(str, Enum):
 
 class Review(str, Enum):
     MANDATE_PERIOD = "mandate-period"
+    YEARS = "years"  # every `Metadata.review_years` years (front matter: `review: 2`)
     NONE = "none"
 
 
@@ -62,6 +63,20 @@ class Consultation:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Who answers questions about the document (front matter `contact:`): the handläggare named
+    in the missiv and the tjänsteskrivelse."""
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    title: str | None = None  # the officer's title, e.g. "utvecklingsstrateg"
+
+    def parts(self) -> tuple[str, ...]:
+        return tuple(p for p in (self.name, self.email, self.phone) if p)
+
+
+@dataclass(frozen=True)
 class Metadata:
     id: str
     title: str
@@ -73,6 +88,10 @@ class Metadata:
     decisions: tuple[Decision, ...]
     consultation: Consultation | None = None
     keywords: tuple[str, ...] = ()
+    review_years: int | None = None  # with review YEARS
+    valid_from: dt.date | None = None  # giltig från, when not the decision date
+    responsible: str | None = None  # dokumentansvarig (default: coordinator)
+    contact: Contact | None = None
 
     @property
     def pending_decisions(self) -> tuple[Decision, ...]:
@@ -96,7 +115,6 @@ class Block:
     text: str
     line: int
     ast: Any = field(compare=False, hash=False, repr=False)
-    items: tuple[str, ...] = ()  # plain text of each item, for lists
 
 
 @dataclass(frozen=True)

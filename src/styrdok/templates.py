@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -40,6 +40,10 @@ class _RepositoryLoader(jinja2.BaseLoader):
         return text, str(path), lambda: path.exists() and path.stat().st_mtime == mtime
 
 
+if TYPE_CHECKING:
+    from .theme import Labels, Theme
+
+
 class Templates:
     def __init__(self, override_dir: Path | None, root: Path | None = None):
         self.override_dir = override_dir  # may not exist (yet): looked up at each use
@@ -49,6 +53,18 @@ class Templates:
     def __getstate__(self) -> dict[str, object]:
         # the Jinja environment is rebuilt in worker processes
         return {"override_dir": self.override_dir, "root": self.root}
+
+    @cached_property
+    def labels(self) -> Labels:
+        """Every Swedish text of the outputs (labels.sv.yaml, overridable key by key): see styrdok.theme."""
+        from .theme import Labels
+        return Labels.load(self)
+
+    @cached_property
+    def theme(self) -> Theme:
+        """Organisation, logo, fonts and palette (theme.yaml, overridable key by key): see styrdok.theme."""
+        from .theme import Theme
+        return Theme.load(self)
 
     def _override(self, name: str) -> Path | None:
         path = self.override_dir / name if self.override_dir else None
@@ -71,8 +87,13 @@ class Templates:
         loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("styrdok", "templates")]
         if self.override_dir:
             loaders.insert(0, _RepositoryLoader(self.override_dir, self.root or self.override_dir.parent))
-        return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
-                                  keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, **options)
+        env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
+                                 keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, **options)
+        # The words and the look of every output: {{ label("control.owner") }}, {{ theme.palette.accent }}.
+        from .theme import css_string
+        env.globals.update(label=self.labels, labels=self.labels, theme=self.theme)
+        env.filters["css_string"] = css_string
+        return env
 
     @cached_property
     def jinja(self) -> jinja2.Environment:

@@ -42,9 +42,11 @@ class Redline:
         return self.diff.changed
 
 
-def view(policy: Policy) -> Presentation:
+def view(policy: Policy, templates: Templates | None = None) -> Presentation:
     """How a redline presents a version: as a final document, marked in its page header."""
-    return replace(presentation(policy, final=True), header_note=HEADER_NOTE)
+    templates = templates or Templates(None)
+    return replace(presentation(policy, final=True, labels=templates.labels, theme=templates.theme),
+                   header_note=HEADER_NOTE, control=())  # the redline compares texts; the control block is the documents'.
 
 
 def render_redline(old: Policy, new: Policy, templates: Templates, *, author: str | None = None,
@@ -55,7 +57,7 @@ def render_redline(old: Policy, new: Policy, templates: Templates, *, author: st
     version's build (SOURCE_DATE_EPOCH, else its last decision), so outputs are reproducible.
     """
     diff = diff_policies(old, new)
-    old_view, new_view = view(old), view(new)
+    old_view, new_view = view(old, templates), view(new, templates)
     old_label, new_label = labels or (old.path, new.path)
     html_layout = layout(diff, old_view, new_view, HtmlMarker(new_view.timestamp.date().isoformat()))
     summary = summarize(diff, html_layout.units, old_label, new_label)

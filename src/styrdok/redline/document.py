@@ -3,7 +3,8 @@ format's `Marker`. Shared by the DOCX, HTML and PDF redlines.
 
 Every change belongs to a numbered `Unit` (a changed paragraph or list, a renamed heading, a
 whole inserted, deleted or moved section …) so outputs can label it and link to it. Moved text
-is shown whole: deleted where it was, inserted where it is now, so that accepting every change
+is shown where it was (MOVED_FROM, as a whole) and where it is now (MOVED_TO), and what was
+edited on the way is marked word by word inside the new place, so that accepting every change
 gives the new text and rejecting every change the old.
 """
 
@@ -13,10 +14,14 @@ import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from .. import pandoc, words
-from ..diff import BlockChange, Kind, Op, PartChange, PolicyDiff, SectionChange, TextDiff, diff_lines, diff_text
+from ..diff import (BlockChange, BlockDeleted, BlockInserted, BlockKept, BlockMovedFrom, BlockMovedTo, Blocks, Edit, Kind,
+                    ListEdit, Op, PartChange, PartDeleted, PartInserted, PartKept, PolicyDiff, SectionChange,
+                    SectionChanged, SectionDeleted, SectionInserted, SectionKept, SectionMovedFrom, SectionMovedTo,
+                    TextDiff, diff_lines, diff_text, list_items)
+from ..model import Block
 from ..model import Section
 from ..render.document import Presentation, title_blocks
 
@@ -38,13 +43,23 @@ class Unit:
 
 
 class Marker(Protocol):
-    """How one output format marks changes in a pandoc document."""
+    """How one output format marks changes in a pandoc document.
+
+    `split_moves`: words deleted from moved text are marked at the old place (the moved-away
+    text shows them deleted) rather than inside the new place. For DOCX: LibreOffice cannot show
+    a deletion stacked on a move, and a plain deletion at the new place would come back there
+    when the changes are rejected.
+    """
+
+    split_moves: bool
 
     def run(self, kind: Kind, inlines: list[Ast], unit: Unit) -> list[Ast]:
-        """Inlines inserted, deleted or moved (kind is never EQUAL or CHANGED)."""
+        """Inlines inserted, deleted or moved (kind is never EQUAL or CHANGED). Marks nest: moved
+        text edited on the way holds the inserted and deleted runs inside its MOVED_TO run."""
 
-    def paragraph(self, kind: Kind, unit: Unit) -> list[Ast]:
-        """Extra inlines at the end of a paragraph inserted or deleted as a whole."""
+    def paragraph(self, kinds: tuple[Kind, ...], unit: Unit) -> list[Ast]:
+        """Extra inlines at the end of a paragraph that is there in one version only: inserted,
+        deleted, moved (MOVED_FROM, MOVED_TO) or moved and deleted (MOVED_TO, DELETED)."""
 
     def wrap(self, unit: Unit, blocks: list[Ast], units: Sequence[Unit]) -> list[Ast]:
         """The blocks of one unit, as the output shows them (an anchor, navigation …)."""
@@ -71,7 +86,7 @@ class _Piece:
 
 def layout(diff: PolicyDiff, old_view: Presentation, new_view: Presentation, marker: Marker) -> Layout:
     """The title area and the body of the redline, and its numbered changes."""
-    build = _Builder(marker)
+    build = _Builder(marker, diff.sections)
     title = build.title_pieces(old_view, new_view)
     body = build.body_pieces(diff.sections)
     units = _number(title + body)
@@ -108,98 +123,160 @@ def _render(pieces: list[_Piece], units: list[Unit | None], marker: Marker, all_
     return blocks
 
 
+Place = Literal["here", "to", "from"]  # text in its place, moved here, or the old place of moved text
+MOVE_KIND: dict[str, Kind] = {"to": Kind.MOVED_TO, "from": Kind.MOVED_FROM}
+
+
 class _Builder:
-    def __init__(self, marker: Marker):
+    def __init__(self, marker: Marker, sections: Sequence[SectionChange]):
         self.marker = marker
+        self.split = marker.split_moves
+        self.arrivals = {s.move: s for s in sections if isinstance(s, SectionMovedTo)}
         self.groups = 0
 
     # --- inlines and blocks ------------------------------------------------------------------
 
-    def text(self, diff: TextDiff, unit: Unit) -> list[Ast]:
+    def text(self, diff: TextDiff, unit: Unit, place: Place = "here") -> list[Ast]:
+        """A changed text, word by word. Moved here, the whole of it is inside one MOVED_TO run,
+        or — when the marker splits moves — its kept words are, its deleted words are left to
+        the old place ("from"), which marks them deleted and its kept words moved away."""
         out: list[Ast] = []
         for run in diff.runs:
             inlines = words.rebuild(run.tokens)
-            out += inlines if run.op is Op.EQUAL else self.marker.run(RUN_KIND[run.op], inlines, unit)
-        return out
+            if place == "here" or (place == "to" and not self.split):
+                out += inlines if run.op is Op.EQUAL else self.marker.run(RUN_KIND[run.op], inlines, unit)
+            elif run.op is not (Op.DELETE if place == "to" else Op.INSERT):
+                kind = RUN_KIND[run.op] if run.op is not Op.EQUAL else Kind.MOVED_TO if place == "to" else Kind.MOVED_FROM
+                out += self.marker.run(kind, inlines, unit)
+        return self.marker.run(Kind.MOVED_TO, out, unit) if place == "to" and not self.split and out else out
 
-    def whole(self, node: Any, kind: Kind, unit: Unit) -> Any:
-        """A block inserted, deleted or moved as a whole: every paragraph in it marked."""
+    def _tail(self, place: Place, unit: Unit) -> list[Ast]:
+        """The paragraph mark of edited text: moved with it, when it moved."""
+        return [] if place == "here" else self.marker.paragraph((MOVE_KIND[place],), unit)
+
+    def changed_text(self, t: str, diff: TextDiff, unit: Unit, place: Place) -> Ast:
+        return {"t": t, "c": self.text(diff, unit, place) + self._tail(place, unit)}
+
+    def whole(self, node: Any, kinds: tuple[Kind, ...], unit: Unit) -> Any:
+        """A block inserted, deleted or moved as a whole: every paragraph in it marked, the
+        marks nested outermost first ((MOVED_TO, DELETED): moved here, then deleted)."""
         if isinstance(node, list):
-            return [self.whole(n, kind, unit) for n in node]
+            return [self.whole(n, kinds, unit) for n in node]
         if not isinstance(node, dict):
             return node
         t = node.get("t")
         if t in ("Para", "Plain"):
-            return {"t": t, "c": self._marked(node["c"], kind, unit)}
+            return {"t": t, "c": self._marked(node["c"], kinds, unit)}
         if t == "Header":
             level, attr, inlines = node["c"]
-            return {"t": t, "c": [level, attr, self._marked(inlines, kind, unit)]}
+            return {"t": t, "c": [level, attr, self._marked(inlines, kinds, unit)]}
         if t == "LineBlock":
-            lines = [self.marker.run(kind, line, unit) for line in node["c"]]
-            lines[-1] = lines[-1] + self.marker.paragraph(kind, unit)
+            lines = [self._runs(line, kinds, unit) for line in node["c"]]
+            lines[-1] = lines[-1] + self.marker.paragraph(kinds, unit)
             return {"t": t, "c": lines}
         if t == "CodeBlock":  # a code block holds no inlines to mark; show it as code in a paragraph
-            return {"t": "Para", "c": self._marked([{"t": "Code", "c": node["c"]}], kind, unit)}
-        return {k: self.whole(v, kind, unit) for k, v in node.items()}
+            return {"t": "Para", "c": self._marked([{"t": "Code", "c": node["c"]}], kinds, unit)}
+        return {k: self.whole(v, kinds, unit) for k, v in node.items()}
 
-    def _marked(self, inlines: list[Ast], kind: Kind, unit: Unit) -> list[Ast]:
-        return (self.marker.run(kind, inlines, unit) if inlines else []) + self.marker.paragraph(kind, unit)
+    def _runs(self, inlines: list[Ast], kinds: tuple[Kind, ...], unit: Unit) -> list[Ast]:
+        for kind in reversed(kinds):
+            inlines = self.marker.run(kind, inlines, unit)
+        return inlines
 
-    def block(self, change: BlockChange, unit: Unit | None) -> list[Ast]:
-        if change.kind is Kind.EQUAL or unit is None:
-            return [change.new.ast]  # type: ignore[union-attr]
-        if change.kind in (Kind.DELETED, Kind.MOVED_FROM):
-            return [self.whole(change.old.ast, change.kind, unit)]  # type: ignore[union-attr]
-        if change.kind in (Kind.INSERTED, Kind.MOVED_TO):
-            return [self.whole(change.new.ast, change.kind, unit)]  # type: ignore[union-attr]
-        new = change.new.ast  # type: ignore[union-attr]
-        if change.words is not None:
-            return [{"t": new["t"], "c": self.text(change.words, unit)}]
-        if change.items:
-            return [self.list_block(change, unit)]
-        node = copy.deepcopy(new)
-        for inner in change.inner:
-            _put(node, inner.path, self.blocks(inner.blocks, unit))
-        return [node]
+    def _marked(self, inlines: list[Ast], kinds: tuple[Kind, ...], unit: Unit) -> list[Ast]:
+        return (self._runs(inlines, kinds, unit) if inlines else []) + self.marker.paragraph(kinds, unit)
 
-    def blocks(self, changes: Sequence[BlockChange], unit: Unit) -> list[Ast]:
-        return [block for change in changes for block in self.block(change, unit)]
+    def _kept(self, old: Any, new: Any, place: Place, unit: Unit) -> Any:
+        if place == "here":
+            return new
+        return self.whole(new if place == "to" else old, (MOVE_KIND[place],), unit)
 
-    def list_block(self, change: BlockChange, unit: Unit) -> Ast:
-        old_ast, new_ast = change.old.ast, change.new.ast  # type: ignore[union-attr]
-        ordered = new_ast["t"] == "OrderedList"
-        old_items = old_ast["c"][1] if ordered else old_ast["c"]
-        new_items = new_ast["c"][1] if ordered else new_ast["c"]
-        items = [self.item(part, old_items, new_items, unit) for part in change.items]
-        return {"t": "OrderedList", "c": [new_ast["c"][0], items]} if ordered else {"t": "BulletList", "c": items}
+    def _gone(self, old: Any, place: Place, unit: Unit) -> Any | None:
+        """Something deleted: where it was, or in text moved here (unless the old place shows it)."""
+        if place == "to":
+            return None if self.split else self.whole(old, (Kind.MOVED_TO, Kind.DELETED), unit)
+        return self.whole(old, (Kind.DELETED,), unit)
 
-    def item(self, part: PartChange, old: list[Any], new: list[Any], unit: Unit) -> list[Ast]:
-        if part.kind is Kind.EQUAL:
-            return new[part.new]  # type: ignore[index]
-        if part.kind is Kind.INSERTED:
-            return self.whole(new[part.new], Kind.INSERTED, unit)  # type: ignore[index]
-        if part.kind is Kind.DELETED:
-            return self.whole(old[part.old], Kind.DELETED, unit)  # type: ignore[index]
-        if part.words is None:
-            return self.blocks(part.blocks, unit)
-        first = new[part.new][0]  # type: ignore[index]
-        return [{"t": first["t"], "c": self.text(part.words, unit)}]
+    def block(self, change: BlockChange, unit: Unit | None, place: Place = "here") -> list[Ast]:
+        """One block as the redline shows it; `place`: in place, moved here, or moved away."""
+        if unit is None:
+            return [change.old.ast if isinstance(change, (BlockDeleted, BlockMovedFrom)) else change.new.ast]
+        if isinstance(change, BlockKept):
+            return [self._kept(change.old.ast, change.new.ast, place, unit)]
+        if isinstance(change, BlockInserted):
+            return [] if place == "from" else [self.whole(change.new.ast, (Kind.INSERTED,), unit)]
+        if isinstance(change, BlockDeleted):
+            gone = self._gone(change.old.ast, place, unit)
+            return [] if gone is None else [gone]
+        if isinstance(change, BlockMovedFrom):
+            if self.split and change.edit is not None:
+                return [self.edited(change.old, change.new, change.edit, unit, "from")]
+            return [self.whole(change.old.ast, (Kind.MOVED_FROM,), unit)]
+        if isinstance(change, BlockMovedTo):
+            if change.edit is None:
+                return [self.whole(change.new.ast, (Kind.MOVED_TO,), unit)]
+            return [self.edited(change.old, change.new, change.edit, unit, "to")]
+        return [self.edited(change.old, change.new, change.edit, unit, place)]
+
+    def edited(self, old: Block, new: Block, edit: Edit, unit: Unit, place: Place) -> Ast:
+        shown = old if place == "from" else new
+        if isinstance(edit, TextDiff):
+            return self.changed_text(shown.ast["t"], edit, unit, place)
+        if isinstance(edit, ListEdit):
+            return self.list_block(edit, old, new, unit, place)
+        node = copy.deepcopy(shown.ast) if place == "here" else self.whole(shown.ast, (MOVE_KIND[place],), unit)
+        for inner in edit.inner:
+            _put(node, inner.path, self.blocks(inner.blocks.blocks, unit, place))
+        return node
+
+    def blocks(self, changes: Sequence[BlockChange], unit: Unit, place: Place = "here") -> list[Ast]:
+        return [block for change in changes for block in self.block(change, unit, place)]
+
+    def list_block(self, edit: ListEdit, old: Block, new: Block, unit: Unit, place: Place) -> Ast:
+        """A changed list, its items in their new order (the old, at the old place of a move)."""
+        old_items, new_items = list_items(old.ast), list_items(new.ast)
+        items = [item for part in edit.items
+                 if (item := self.item(part, old_items, new_items, unit, place)) is not None]
+        ast = old.ast if place == "from" else new.ast
+        return {"t": "OrderedList", "c": [ast["c"][0], items]} if ast["t"] == "OrderedList" else {"t": "BulletList", "c": items}
+
+    def item(self, part: PartChange, old: list[Any], new: list[Any], unit: Unit, place: Place) -> list[Ast] | None:
+        if isinstance(part, PartKept):
+            return self._kept(old[part.old], new[part.new], place, unit)
+        if isinstance(part, PartInserted):
+            return None if place == "from" else self.whole(new[part.new], (Kind.INSERTED,), unit)
+        if isinstance(part, PartDeleted):
+            return self._gone(old[part.old], place, unit)
+        if isinstance(part.edit, Blocks):
+            return self.blocks(part.edit.blocks, unit, place)
+        shown = old[part.old] if place == "from" else new[part.new]
+        return [self.changed_text(shown[0]["t"], part.edit, unit, place)]
 
     # --- headings and sections ---------------------------------------------------------------
 
     def heading(self, change: SectionChange, unit: Unit | None) -> list[Ast]:
-        old, new = change.old, change.new
-        if change.kind in (Kind.INSERTED, Kind.MOVED_TO):
-            return [self.whole(new.heading_ast, change.kind, unit)]  # type: ignore[union-attr, arg-type]
-        if change.kind in (Kind.DELETED, Kind.MOVED_FROM):
-            return [self.whole(_anonymous(old, keep=change.kind is Kind.DELETED), change.kind, unit)]  # type: ignore[arg-type]
-        if unit is None:
-            return [new.heading_ast]  # type: ignore[union-attr]
+        if isinstance(change, SectionKept) or unit is None:
+            return [change.shown.heading_ast]
+        if isinstance(change, SectionInserted):
+            return [self.whole(change.new.heading_ast, (Kind.INSERTED,), unit)]
+        if isinstance(change, SectionDeleted):
+            return [self.whole(_anonymous(change.old, keep=True), (Kind.DELETED,), unit)]
+        if isinstance(change, SectionMovedFrom):
+            arrival = self.arrivals.get(change.move)
+            if not (self.split and arrival is not None and (arrival.title.changed or arrival.level_changed)):
+                return [self.whole(_anonymous(change.old, keep=False), (Kind.MOVED_FROM,), unit)]
+            if arrival.level_changed:
+                return [self.whole(_anonymous(change.old, keep=False), (Kind.DELETED,), unit)]
+            level, attr, _ = _anonymous(change.old, keep=False)["c"]
+            return [{"t": "Header", "c": [level, attr, self.text(arrival.title, unit, "from") + self._tail("from", unit)]}]
+        place: Place = "to" if isinstance(change, SectionMovedTo) else "here"
         if change.level_changed:
-            return [self.whole(_anonymous(old, keep=False), Kind.DELETED, unit),  # type: ignore[arg-type]
-                    self.whole(new.heading_ast, Kind.INSERTED, unit)]  # type: ignore[union-attr]
-        level, attr, _ = new.heading_ast["c"]  # type: ignore[union-attr]
-        return [{"t": "Header", "c": [level, attr, self.text(change.title, unit)]}]  # type: ignore[arg-type]
+            gone = self._gone(_anonymous(change.old, keep=False), place, unit)
+            return ([] if gone is None else [gone]) + [self.whole(change.new.heading_ast, (Kind.INSERTED,), unit)]
+        if place == "to" and not change.title.changed:
+            return [self.whole(change.new.heading_ast, (Kind.MOVED_TO,), unit)]
+        level, attr, _ = change.new.heading_ast["c"]
+        return [{"t": "Header", "c": [level, attr, self.text(change.title, unit, place) + self._tail(place, unit)]}]
 
     def body_pieces(self, sections: Sequence[SectionChange]) -> list[_Piece]:
         pieces: list[_Piece] = []
@@ -212,20 +289,24 @@ class _Builder:
         def piece(render: Callable[[Unit | None], list[Ast]], kind: Kind, move: int | None = None) -> _Piece:
             return _Piece(render, kind, self.groups, where, change.id, move)
 
-        shown = change.old if change.kind in (Kind.DELETED, Kind.MOVED_FROM) else change.new
         out: list[_Piece] = []
-        if shown is not None and shown.heading_ast is not None:
-            same = change.kind in (Kind.EQUAL, Kind.CHANGED) and not (change.renamed or change.level_changed)
-            kind = Kind.EQUAL if same else change.kind
-            out.append(piece(lambda unit: self.heading(change, unit), kind, change.move))
-        if change.kind in (Kind.MOVED_FROM, Kind.MOVED_TO):  # shown whole, see the module doc
-            whole = change.old if change.kind is Kind.MOVED_FROM else change.new
-            out += [piece(lambda unit, b=b: [self.whole(b.ast, change.kind, unit)], change.kind, change.move)  # type: ignore[misc]
-                    for b in whole.blocks]  # type: ignore[union-attr]
-            return out
-        for block in change.blocks:
-            out.append(piece(lambda unit, b=block: self.block(b, unit), block.kind, block.move))  # type: ignore[misc]
+        if change.shown.heading_ast is not None:
+            same = isinstance(change, (SectionKept, SectionChanged)) and not (change.renamed or change.level_changed)
+            out.append(piece(lambda unit: self.heading(change, unit), Kind.EQUAL if same else change.kind, change.move))
+        arrival = self.arrivals.get(change.move) if isinstance(change, SectionMovedFrom) else None
+        if arrival is not None and self.split:  # the old text, its deletions marked (see Builder.text)
+            out += [piece(self._renders(b, "from"), change.kind, change.move) for b in arrival.blocks]
+        elif isinstance(change, SectionMovedFrom):  # the old text, gone from here as a whole
+            out += [piece(self._renders(BlockMovedFrom(b, b, change.move, None)), change.kind, change.move)
+                    for b in change.old.blocks]
+        elif isinstance(change, SectionMovedTo):  # the new text, with what was edited in it
+            out += [piece(self._renders(b, "to"), change.kind, change.move) for b in change.blocks]
+        else:
+            out += [piece(self._renders(b), b.kind, b.move) for b in change.blocks]
         return out
+
+    def _renders(self, change: BlockChange, place: Place = "here") -> Callable[[Unit | None], list[Ast]]:
+        return lambda unit: self.block(change, unit, place)
 
     # --- title area ----------------------------------------------------------------------------
 
@@ -248,12 +329,14 @@ class _Builder:
         return [_Piece(render, Kind.CHANGED if changed else Kind.EQUAL, self.groups, TITLE_AREA)]
 
     def line(self, part: PartChange, old: Sequence[str], new: Sequence[str], unit: Unit) -> Ast:
-        if part.kind is Kind.EQUAL:
-            return pandoc.para(pandoc.text(new[part.new]))  # type: ignore[index]
-        if part.kind is Kind.CHANGED:
-            return pandoc.para(self.text(part.words, unit))  # type: ignore[arg-type]
-        line = new[part.new] if part.kind is Kind.INSERTED else old[part.old]  # type: ignore[index]
-        return pandoc.para(self._marked(pandoc.text(line), part.kind, unit))
+        if isinstance(part, PartKept):
+            return pandoc.para(pandoc.text(new[part.new]))
+        if isinstance(part, PartInserted):
+            return pandoc.para(self._marked(pandoc.text(new[part.new]), (Kind.INSERTED,), unit))
+        if isinstance(part, PartDeleted):
+            return pandoc.para(self._marked(pandoc.text(old[part.old]), (Kind.DELETED,), unit))
+        assert isinstance(part.edit, TextDiff)  # a line is one text
+        return pandoc.para(self.text(part.edit, unit))
 
 
 def _put(node: Any, path: tuple[str | int, ...], value: Any) -> None:
@@ -273,8 +356,7 @@ def places(sections: Sequence[SectionChange]) -> list[str]:
     out: list[str] = []
     parent = ""
     for change in sections:
-        section = change.old if change.kind in (Kind.DELETED, Kind.MOVED_FROM) else change.new
-        assert section is not None
+        section = change.shown
         if section.level == 0:
             out.append(PREAMBLE)
             continue

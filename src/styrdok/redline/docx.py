@@ -1,11 +1,22 @@
 """DOCX redline: the look of the final DOCX, every change a native Word tracked change.
 
 pandoc's DOCX writer turns Spans of class `insertion`/`deletion` (with `author` and `date`)
-into `w:ins`/`w:del` runs, but it never tracks a paragraph mark, so a paragraph inserted or
-deleted as a whole would leave an empty paragraph behind when the change is rejected or
-accepted. Such paragraphs get an empty marker Span (a bookmark in the DOCX); afterwards the
-marked paragraph's mark is tracked too (`w:pPr/w:rPr/w:ins`, or `w:del`), table rows likewise.
-Moved text is a deletion plus an insertion.
+into `w:ins`/`w:del` runs; the rest is finished here, in the document XML:
+
+- pandoc never tracks a paragraph mark, so a paragraph inserted or deleted as a whole would
+  leave an empty paragraph behind when the change is rejected or accepted. Such paragraphs get
+  an empty marker Span (a bookmark in the DOCX); afterwards the paragraph's mark is tracked
+  too (`w:pPr/w:rPr/w:ins`, `w:del`, `w:moveFrom`, `w:moveTo`), table rows likewise.
+- Moved text is Word's own move (ECMA-376 §17.13.5): it leaves pandoc as an insertion or
+  deletion whose author names the move, and becomes `w:moveFrom`/`w:moveTo` (text in `w:t`,
+  never `w:delText`, inside `w:moveFrom`), enclosed in a pair of `w:moveFromRangeStart`/`End`
+  (or `moveTo…`) sharing the move's `w:name`. Words inserted into moved text are `w:ins`
+  beside the `w:moveTo` runs, inside the new place's range; words deleted from it are `w:del`
+  beside the `w:moveFrom` runs at the old place (DocxMarker.split_moves): LibreOffice shows a
+  deletion stacked on a move or an insertion as plain text, and a plain deletion at the new
+  place would come back there when every change is rejected.
+- Every revision and range id is made unique in the document (Word calls a file with two
+  equal ids unreadable).
 """
 
 from __future__ import annotations
@@ -28,7 +39,11 @@ from .document import Layout, Unit
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DOCUMENT = "word/document.xml"
 MARK = "styrdok-mark-"  # bookmark names of paragraphs whose mark is tracked
-INSERTING = (Kind.INSERTED, Kind.MOVED_TO)
+MOVE = "styrdok-move:"  # author prefix of the runs that become w:moveFrom / w:moveTo
+TAGS = {Kind.INSERTED: "ins", Kind.DELETED: "del", Kind.MOVED_FROM: "moveFrom", Kind.MOVED_TO: "moveTo"}
+MARK_ORDER = ("ins", "del", "moveFrom", "moveTo")  # the order CT_ParaRPr wants them in
+ROW_TAG = {"ins": "ins", "del": "del", "moveFrom": "del", "moveTo": "ins"}  # rows have no move marks
+REVISIONS = tuple(f"{{{W}}}{t}" for t in MARK_ORDER)
 
 
 def _w(tag: str) -> str:
@@ -38,16 +53,24 @@ def _w(tag: str) -> str:
 class DocxMarker:
     """Marks changes as the Spans pandoc's DOCX writer turns into tracked changes."""
 
+    split_moves = True  # see redline.document.Marker
+
     def __init__(self, author: str, date: datetime):
-        self.attrs = {"author": author, "date": word_date(date)}
+        self.author = author
+        self.date = word_date(date)
         self.marks = 0
 
     def run(self, kind: Kind, inlines: list[pandoc.Ast], unit: Unit) -> list[pandoc.Ast]:
-        return [pandoc.span(inlines, classes=["insertion" if kind in INSERTING else "deletion"], **self.attrs)]
+        author = self.author
+        if kind in (Kind.MOVED_FROM, Kind.MOVED_TO):
+            author = f"{MOVE}{TAGS[kind]}:{unit.move}:{author}"
+        removing = kind in (Kind.DELETED, Kind.MOVED_FROM)
+        return [pandoc.span(inlines, classes=["deletion" if removing else "insertion"], author=author, date=self.date)]
 
-    def paragraph(self, kind: Kind, unit: Unit) -> list[pandoc.Ast]:
+    def paragraph(self, kinds: tuple[Kind, ...], unit: Unit) -> list[pandoc.Ast]:
         self.marks += 1
-        return [pandoc.span([], ident=f"{MARK}{'ins' if kind in INSERTING else 'del'}-{self.marks}")]
+        tags = "_".join(TAGS[k] for k in kinds)
+        return [pandoc.span([], ident=f"{MARK}{tags}-{unit.move or 0}-{self.marks}")]
 
     def wrap(self, unit: Unit, blocks: list[pandoc.Ast], units: Sequence[Unit]) -> list[pandoc.Ast]:
         return blocks
@@ -59,37 +82,85 @@ def word_date(when: datetime) -> str:
 
 def render_redline_docx(layout: Layout, view: Presentation, templates: Templates, marker: DocxMarker) -> bytes:
     finished = render_docx(layout.title + layout.body, view, templates)
-    return track_paragraph_marks(finished, marker.attrs["author"], marker.attrs["date"], view.timestamp)
+    return track_changes(finished, marker.author, marker.date, view.timestamp)
 
 
-def track_paragraph_marks(docx: bytes, author: str, date: str, timestamp: datetime) -> bytes:
-    """Track the marks of the marked paragraphs and give every tracked change its own id."""
+def track_changes(docx: bytes, author: str, date: str, timestamp: datetime) -> bytes:
+    """Finish pandoc's DOCX: paragraph marks, moves and unique ids (see the module doc)."""
     with zipfile.ZipFile(io.BytesIO(docx)) as src:
         parts = {name: src.read(name) for name in src.namelist()}
     root = etree.fromstring(parts[DOCUMENT])
-    ends = {end.get(_w("id")): end for end in root.iter(_w("bookmarkEnd"))}
-    tracked: dict[etree._Element, str] = {}
-    for start in list(root.iter(_w("bookmarkStart"))):
-        name = start.get(_w("name"), "")
-        if not name.startswith(MARK):
-            continue
-        paragraph = next(start.iterancestors(_w("p")))
-        tracked[paragraph] = "ins" if name.removeprefix(MARK).startswith("ins") else "del"
-        _track(_properties(paragraph, "pPr", "rPr", before=("sectPr", "pPrChange")), tracked[paragraph], author, date)
-        for element in (start, ends.get(start.get(_w("id")))):
-            if element is not None:
-                element.getparent().remove(element)
-    for row in root.iter(_w("tr")):  # a row all of whose paragraphs came or went came or went itself
-        tags = {tracked.get(p) for p in row.iter(_w("p"))}
-        if len(tags) == 1 and (tag := tags.pop()) is not None:
-            _track(_properties(row, "trPr", None, before=("tc",)), tag, author, date)
-    _renumber(root)
+    order = {p: i for i, p in enumerate(root.iter(_w("p")))}
+    moves: dict[tuple[str, int], list[etree._Element]] = {}  # (moveFrom|moveTo, move) → its paragraphs
+    tracked = _paragraph_marks(root, author, date, moves)
+    _rows(root, tracked, author, date)
+    _moves(root, author, moves)
+    next_id = _renumber(root)
+    for (tag, move), paragraphs in sorted(moves.items(), key=lambda m: (order[min(m[1], key=order.__getitem__)], m[0])):
+        first, last = min(paragraphs, key=order.__getitem__), max(paragraphs, key=order.__getitem__)
+        attrs = {_w("id"): str(next_id), _w("name"): f"move{move}", _w("author"): author, _w("date"): date}
+        # Around the paragraphs, as Word writes them, so the moved paragraph marks are inside too.
+        first.addprevious(etree.Element(_w(f"{tag}RangeStart"), attrs))
+        last.addnext(etree.Element(_w(f"{tag}RangeEnd"), {_w("id"): str(next_id)}))
+        next_id += 1
     parts[DOCUMENT] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as dst:
         for name, data in parts.items():
             dst.writestr(name, data)
     return normalize_zip(out.getvalue(), timestamp)
+
+
+def _paragraph_marks(root: etree._Element, author: str, date: str,
+                     moves: dict[tuple[str, int], list[etree._Element]]) -> dict[etree._Element, tuple[str, ...]]:
+    """Track the marks of the marked paragraphs (and drop the marker bookmarks)."""
+    ends = {end.get(_w("id")): end for end in root.iter(_w("bookmarkEnd"))}
+    tracked: dict[etree._Element, tuple[str, ...]] = {}
+    for start in list(root.iter(_w("bookmarkStart"))):
+        name = start.get(_w("name"), "")
+        if not name.startswith(MARK):
+            continue
+        tags_text, move, _ = name.removeprefix(MARK).rsplit("-", 2)
+        tags = tuple(t for t in MARK_ORDER if t in tags_text.split("_"))
+        paragraph = next(start.iterancestors(_w("p")))
+        tracked[paragraph] = tags
+        props = _properties(paragraph, "pPr", "rPr", before=("sectPr", "pPrChange"))
+        for position, tag in enumerate(tags):  # w:ins … w:moveTo come first in a paragraph mark's properties
+            if props.find(_w(tag)) is None:
+                props.insert(position, etree.Element(_w(tag), {_w("id"): "0", _w("author"): author, _w("date"): date}))
+            if tag in ("moveFrom", "moveTo"):
+                moves.setdefault((tag, int(move)), []).append(paragraph)
+        for element in (start, ends.get(start.get(_w("id")))):
+            if element is not None:
+                element.getparent().remove(element)
+    return tracked
+
+
+def _rows(root: etree._Element, tracked: dict[etree._Element, tuple[str, ...]], author: str, date: str) -> None:
+    """A row all of whose paragraphs came or went came or went itself."""
+    for row in root.iter(_w("tr")):
+        marks = {tracked.get(p) for p in row.iter(_w("p"))}
+        if len(marks) != 1 or (tags := marks.pop()) is None:
+            continue
+        props = _properties(row, "trPr", None, before=("tc",))
+        for tag in ("ins", "del"):
+            if tag in {ROW_TAG[t] for t in tags} and props.find(_w(tag)) is None:
+                props.append(etree.Element(_w(tag), {_w("id"): "0", _w("author"): author, _w("date"): date}))
+
+
+def _moves(root: etree._Element, author: str, moves: dict[tuple[str, int], list[etree._Element]]) -> None:
+    """pandoc's insertions and deletions that stand for moved text become Word's move marks."""
+    for element in list(root.iter(_w("ins"), _w("del"))):
+        name = element.get(_w("author"), "")
+        if not name.startswith(MOVE):
+            continue
+        tag, move, _ = name.removeprefix(MOVE).split(":", 2)
+        moves.setdefault((tag, int(move)), []).append(next(element.iterancestors(_w("p"))))
+        element.tag = _w(tag)
+        element.set(_w("author"), author)
+        if tag == "moveFrom":  # moved-away text is text, not deleted text
+            for text in element.iter(_w("delText")):
+                text.tag = _w("t")
 
 
 def _properties(parent: etree._Element, props: str, inner: str | None, before: tuple[str, ...]) -> etree._Element:
@@ -115,18 +186,12 @@ def _properties(parent: etree._Element, props: str, inner: str | None, before: t
     return child
 
 
-def _track(props: etree._Element, tag: str, author: str, date: str) -> None:
-    if props.find(_w(tag)) is not None:
-        return
-    mark = etree.Element(_w(tag), {_w("id"): "0", _w("author"): author, _w("date"): date})
-    if props.tag == _w("rPr"):
-        props.insert(0, mark)  # w:ins/w:del come first in a paragraph mark's properties
-    else:
-        props.append(mark)
-
-
-def _renumber(root: etree._Element) -> None:
-    """pandoc numbers insertions and deletions separately; Word wants every id unique."""
+def _renumber(root: etree._Element) -> int:
+    """Give every revision its own id, clear of the bookmarks' (pandoc numbers insertions and
+    deletions separately; Word wants every id unique). Returns the next free id."""
     taken = [int(b.get(_w("id"), 0)) for b in root.iter(_w("bookmarkStart"))]
-    for number, element in enumerate(root.iter(_w("ins"), _w("del")), start=max(taken, default=0) + 1):
+    number = max(taken, default=0) + 1
+    for element in root.iter(*REVISIONS):
         element.set(_w("id"), str(number))
+        number += 1
+    return number

@@ -33,6 +33,8 @@ def _raw(html: str) -> pandoc.Ast:
 
 
 class HtmlMarker:
+    split_moves = False
+
     def __init__(self, date: str):
         self.date = date
 
@@ -41,7 +43,7 @@ class HtmlMarker:
         attrs = f' class="{cls}"' if cls else ""
         return [_raw(f'<{tag}{attrs} datetime="{self.date}">'), *inlines, _raw(f"</{tag}>")]
 
-    def paragraph(self, kind: Kind, unit: Unit) -> list[pandoc.Ast]:
+    def paragraph(self, kinds: tuple[Kind, ...], unit: Unit) -> list[pandoc.Ast]:
         return []
 
     def wrap(self, unit: Unit, blocks: list[pandoc.Ast], units: Sequence[Unit]) -> list[pandoc.Ast]:

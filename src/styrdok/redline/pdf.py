@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from .. import pandoc
 from ..diff import Kind
 from ..render.document import Presentation
-from ..render.pdf import render_pdf
+from ..render.pdf import font_dirs, render_pdf
 from ..templates import Templates
 from .document import Layout, Unit
 from .summary import Summary
@@ -26,12 +26,38 @@ def _raw(typst: str) -> pandoc.Ast:
     return {"t": "RawInline", "c": ["typst", typst]}
 
 
-class TypstMarker:
-    def run(self, kind: Kind, inlines: list[pandoc.Ast], unit: Unit | None) -> list[pandoc.Ast]:
-        # "];" ends the call, so text right after it cannot be read as a further argument.
-        return [_raw(f"#{FUNCTIONS[kind]}["), *inlines, _raw("];")]
+OPEN, CLOSE = "#redline-", "];"
 
-    def paragraph(self, kind: Kind, unit: Unit) -> list[pandoc.Ast]:
+
+class TypstMarker:
+    split_moves = False
+
+    def run(self, kind: Kind, inlines: list[pandoc.Ast], unit: Unit | None) -> list[pandoc.Ast]:
+        """Marks never nest in the PDF (PDF/UA forbids a strike or underline in another): moved
+        text edited on the way is marked moved around the words edited, which keep their marks."""
+        out: list[pandoc.Ast] = []
+        depth = 0
+        plain: list[pandoc.Ast] = []
+        for node in inlines:
+            raw = node["c"][1] if node["t"] == "RawInline" and node["c"][0] == "typst" else ""
+            if raw.startswith(OPEN) or raw == CLOSE:
+                if depth == 0 and plain:
+                    out += self._call(kind, plain)
+                    plain = []
+                depth += 1 if raw.startswith(OPEN) else -1
+                out.append(node)
+            elif depth:
+                out.append(node)
+            else:
+                plain.append(node)
+        return out + (self._call(kind, plain) if plain else [])
+
+    @staticmethod
+    def _call(kind: Kind, inlines: list[pandoc.Ast]) -> list[pandoc.Ast]:
+        # "];" ends the call, so text right after it cannot be read as a further argument.
+        return [_raw(f"{OPEN}{FUNCTIONS[kind].removeprefix('redline-')}["), *inlines, _raw(CLOSE)]
+
+    def paragraph(self, kinds: tuple[Kind, ...], unit: Unit) -> list[pandoc.Ast]:
         return []
 
     def wrap(self, unit: Unit, blocks: list[pandoc.Ast], units: Sequence[Unit]) -> list[pandoc.Ast]:
@@ -61,4 +87,5 @@ def render_redline_pdf(layout: Layout, view: Presentation, summary: Summary, tem
     blocks = summary_blocks(summary, marker) + layout.body
     body = pandoc.write(pandoc.document(blocks), "typst").decode("utf-8")
     template = templates.text("policy.typ") + "\n" + templates.text("redline.typ")
-    return render_pdf(body, view.pdf_meta(), template, view.timestamp)
+    return render_pdf(body, view.pdf_meta(templates.labels, templates.theme), template, view.timestamp,
+                      font_dirs=font_dirs(templates))

@@ -10,7 +10,9 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ..diff import BlockChange, DecisionChange, FieldChange, Kind, PolicyDiff, SectionChange
+from ..diff import (BlockChange, BlockChanged, BlockDeleted, BlockInserted, BlockMovedFrom, BlockMovedTo,
+                    DecisionChange, DecisionDeleted, DecisionInserted, Edit, FieldChange, Kind, ListEdit, PolicyDiff,
+                    SectionChange, SectionChanged, SectionDeleted, SectionInserted, SectionKept, SectionMovedFrom, SectionMovedTo)
 from ..model import Review, Status
 from .document import Unit, places
 
@@ -84,70 +86,104 @@ def field_sentence(change: FieldChange) -> str:
 
 
 def decision_sentence(change: DecisionChange) -> str:
-    if change.kind is Kind.INSERTED:
-        return f"Nytt beslut: {change.new.line()}."  # type: ignore[union-attr]
-    if change.kind is Kind.DELETED:
-        return f"Beslutet {_quote(change.old.line())} har tagits bort."  # type: ignore[union-attr]
-    if change.old.pending and not change.new.pending:  # type: ignore[union-attr]
-        return f"Beslutet har fattats: {change.new.line()}."  # type: ignore[union-attr]
-    return f"Beslutet {_quote(change.old.line())} har ändrats till {_quote(change.new.line())}."  # type: ignore[union-attr]
+    if isinstance(change, DecisionInserted):
+        return f"Nytt beslut: {change.new.line()}."
+    if isinstance(change, DecisionDeleted):
+        return f"Beslutet {_quote(change.old.line())} har tagits bort."
+    if change.old.pending and not change.new.pending:
+        return f"Beslutet har fattats: {change.new.line()}."
+    return f"Beslutet {_quote(change.old.line())} har ändrats till {_quote(change.new.line())}."
 
 
 def _family(change: BlockChange) -> str:
-    block = change.new or change.old
-    kind = block.kind  # type: ignore[union-attr]
-    return "text" if kind in ("Para", "Plain") else kind if kind in NOUNS else "other"
+    block = change.old if isinstance(change, BlockDeleted) else change.new
+    return "text" if block.kind in ("Para", "Plain") else block.kind if block.kind in NOUNS else "other"
 
 
-def section_sentence(change: SectionChange, where: str, other_place: Callable[[BlockChange], str]) -> str:
+def _counts(blocks: Sequence[BlockChange]) -> Counter[tuple[Kind, str]]:
+    """Blocks and list items inserted, deleted or changed in place."""
+    counts: Counter[tuple[Kind, str]] = Counter()
+    for block in blocks:
+        edit = block.edit if isinstance(block, BlockChanged) else None
+        if isinstance(block, (BlockInserted, BlockDeleted)) or (edit is not None and not isinstance(edit, ListEdit)):
+            counts[(block.kind, _family(block))] += 1
+        if isinstance(edit, ListEdit):
+            counts.update((item.kind, "item") for item in edit.items if item.kind is not Kind.EQUAL)
+    return counts
+
+
+def _edits(edit: Edit | None) -> str:
+    """What was edited in moved text: "1 borttagen listpunkt och 1 ändrad listpunkt", or ''."""
+    if isinstance(edit, ListEdit):
+        counts = Counter((item.kind, "item") for item in edit.items if item.kind is not Kind.EQUAL)
+        return _join([phrase(n, kind, noun) for (kind, noun), n in counts.items()])
+    return ""
+
+
+def _sentence(parts: Sequence[str], words: str) -> str:
+    text = _join(parts)
+    return text[0].upper() + text[1:] + (f" ({words})." if words else ".")
+
+
+def section_sentence(change: SectionChange, where: str, other_place: Callable[[int, Kind], str]) -> str:
     """What happened to one section; '' when nothing did (or when the section only moved away)."""
-    words = words_phrase(change.inserted_words, change.deleted_words)
-    if change.kind is Kind.INSERTED:
+    words = words_phrase(change.inserted, change.deleted)
+    if isinstance(change, SectionInserted) and not any(isinstance(b, BlockMovedTo) for b in change.blocks):
         return f"Nytt avsnitt ({words})." if words else "Nytt avsnitt."
-    if change.kind is Kind.DELETED:
+    if isinstance(change, SectionDeleted) and not any(isinstance(b, BlockMovedFrom) for b in change.blocks):
         return f"Avsnittet har tagits bort ({words})." if words else "Avsnittet har tagits bort."
-    if change.kind is Kind.MOVED_FROM:
+    if isinstance(change, (SectionKept, SectionMovedFrom)):
         return ""
     sentences = []
-    if change.kind is Kind.MOVED_TO:
-        sentences.append("Avsnittet har flyttats.")
-    if change.renamed:
-        sentences.append(f"Rubriken har ändrats från {_quote(change.old.title)} till {_quote(change.new.title)}.")  # type: ignore[union-attr]
-    if change.level_changed:
-        sentences.append(f"Rubriknivån har ändrats från {change.old.level} till {change.new.level}.")  # type: ignore[union-attr]
-    counts: Counter[tuple[Kind, str]] = Counter()
-    moved: list[str] = []
-    for block in change.blocks if change.kind is not Kind.MOVED_TO else ():
-        if block.kind in (Kind.INSERTED, Kind.DELETED) or (block.kind is Kind.CHANGED and not block.items):
-            counts[(block.kind, _family(block))] += 1
-        counts.update((item.kind, "item") for item in block.items if item.kind is not Kind.EQUAL)
-        if block.move is None:
-            continue
-        there = other_place(block)
-        if there == where:  # moved within the section: counted once, at its new place
-            counts[(Kind.MOVED_TO, _family(block))] += block.kind is Kind.MOVED_TO
+    if isinstance(change, SectionInserted):
+        sentences.append("Nytt avsnitt.")
+    elif isinstance(change, SectionDeleted):
+        sentences.append("Avsnittet har tagits bort.")
+    elif isinstance(change, SectionMovedTo):
+        if change.edited:
+            edits = _join([phrase(n, kind, noun) for (kind, noun), n in _counts(change.blocks).items() if n])
+            detail = f"{edits} ({words})" if edits and words else edits or words
+            sentences.append(f"Avsnittet har flyttats och ändrats: {detail}." if detail
+                             else "Avsnittet har flyttats och ändrats.")
         else:
-            direction = "hit från" if block.kind is Kind.MOVED_TO else "till"
-            moved.append(f"1 {NOUNS[_family(block)][0]} har flyttats {direction} {_quote(there)}")
+            sentences.append("Avsnittet har flyttats.")
+    if isinstance(change, (SectionChanged, SectionMovedTo)):
+        if change.renamed:
+            sentences.append(f"Rubriken har ändrats från {_quote(change.old.title)} till {_quote(change.new.title)}.")
+        if change.level_changed:
+            sentences.append(f"Rubriknivån har ändrats från {change.old.level} till {change.new.level}.")
+    if isinstance(change, SectionMovedTo):
+        return " ".join(sentences)
+    counts = _counts(change.blocks)
+    moved: list[str] = []
+    for block in change.blocks:
+        if not isinstance(block, (BlockMovedFrom, BlockMovedTo)):
+            continue
+        there = other_place(block.move, block.kind)
+        if isinstance(block, BlockMovedFrom):
+            if there != where:
+                moved.append(f"1 {NOUNS[_family(block)][0]} har flyttats till {_quote(there)}")
+            continue
+        edits = _edits(block.edit) or ("ändrats" if block.edit is not None else "")
+        also = f" och ändrats: {edits}" if edits and edits != "ändrats" else " och ändrats" if edits else ""
+        if there == where:  # moved within the section: counted once, at its new place
+            moved.append(f"1 {NOUNS[_family(block)][0]} har flyttats inom avsnittet{also}")
+        else:
+            moved.append(f"1 {NOUNS[_family(block)][0]} har flyttats hit från {_quote(there)}{also}")
     listed = [phrase(n, kind, noun) for (kind, noun), n in counts.items() if n]
     if listed or moved:
-        text = _join(listed + moved)
-        sentences.append(text[0].upper() + text[1:] + (f" ({words})." if words else "."))
-    elif words and change.kind is Kind.MOVED_TO:
-        sentences.append(f"Texten har också ändrats ({words}).")
+        sentences.append(_sentence(listed + moved, words))
     return " ".join(sentences)
 
 
 def summarize(diff: PolicyDiff, units: Sequence[Unit], old_label: str, new_label: str) -> Summary:
     where = places(diff.sections)
     halves = {(block.move, block.kind): place for change, place in zip(diff.sections, where)
-              if change.kind is not Kind.MOVED_TO for block in change.blocks if block.move is not None}
+              for block in change.blocks if isinstance(block, (BlockMovedFrom, BlockMovedTo))}
 
-    def other_place(block: BlockChange) -> str:
-        if block.move is None:  # not moved: no other place
-            return ""
-        other = Kind.MOVED_TO if block.kind is Kind.MOVED_FROM else Kind.MOVED_FROM
-        return halves.get((block.move, other), "")
+    def other_place(move: int, kind: Kind) -> str:
+        other = Kind.MOVED_TO if kind is Kind.MOVED_FROM else Kind.MOVED_FROM
+        return halves.get((move, other), "")
 
     first_unit: dict[str, int] = {}
     for unit in units:

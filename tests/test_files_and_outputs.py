@@ -205,12 +205,3 @@ def test_temp_files_of_a_live_run_are_never_removed(tmp_path: Path) -> None:
     finally:
         sleeper.kill()
         sleeper.wait()
-
-
-def test_deep_nesting_the_line_check_cannot_see_is_refused() -> None:
-    from styrdok import source
-
-    text = SEED_POLICY.read_text("utf-8").replace("id: social-ekonomi\n", "")
-    deep = text + "\n" + "*" * 400 + "x" + "*" * 400 + "\n"
-    policy, problems = source.check_file(Path("djup.md"), display="policy/djup.md", data=deep.encode("utf-8"))
-    assert policy is None and "is nested too deeply" in str(problems) and "fewer marks" in str(problems)

@@ -6,12 +6,14 @@ Every problem is collected with file and line; the caller decides whether to fai
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import jsonschema
@@ -65,31 +67,18 @@ def schema() -> dict[str, Any]:
     return json.loads(resources.files("styrdok").joinpath("schema/policy.schema.json").read_text("utf-8"))
 
 
-MAX_YAML_DEPTH = 32  # lists and mappings inside each other in the front matter (a policy needs 3)
-
-
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as strings, so an impossible date is our error, not YAML's,
-    and refuses nesting deeper than MAX_YAML_DEPTH (composing recurses once per level)."""
-
-    _depth = 0
-
-    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        self._depth += 1
-        try:
-            if self._depth > MAX_YAML_DEPTH:
-                raise yaml.composer.ComposerError(
-                    None, None, f"lists and mappings are nested more than {MAX_YAML_DEPTH} levels deep",
-                    self.peek_event().start_mark)
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+    """SafeLoader that keeps dates and numbers as the text written, so an impossible date or a §
+    such as 012 (YAML: octal 10), 1:04 (sexagesimal 64) or 0x40 is our error, not YAML's guess."""
 
 
+_AS_WRITTEN = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 _Loader.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    ch: [(tag, rx) for tag, rx in resolvers if tag not in _AS_WRITTEN]
     for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_YAML_BREAKS = re.compile("[\x85\u2028\u2029]")
+MAX_YAML_DEPTH = 10  # the front matter is three levels deep; anything far deeper is a mistake or an attack
 
 
 @dataclass
@@ -190,11 +179,17 @@ def check_metadata(path: Path, data: bytes, *, display: str | None = None) -> tu
 # --- front matter ---------------------------------------------------------------------------
 
 def _metadata(stem: str, yaml_text: str, report: _Report) -> Metadata | None:
+    def at(mark: Any) -> int:
+        # YAML also breaks lines at U+0085, U+2028 and U+2029; the file's lines end at '\n' only.
+        return yaml_text.count("\n", 0, mark.index)
+
+    if not _plain_yaml(yaml_text, at, report):
+        return None
     try:
         root = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark else 2
+        line = at(mark) + 2 if mark else 2
         report.error(line, f"the front matter is not valid YAML: {getattr(exc, 'problem', exc)}",
                      "check indentation and quote values containing ':' or '#'")
         return None
@@ -203,7 +198,10 @@ def _metadata(stem: str, yaml_text: str, report: _Report) -> Metadata | None:
                      "see the format in README.md")
         return None
     lines: dict[tuple, int] = {}
-    _index_lines(root, (), lines, report)
+    errors_before = _error_count(report)
+    _index_lines(root, (), lines, report, at)
+    if any(p.message.startswith("a key must be") for p in report.problems[errors_before:]):
+        return None
     raw = yaml.load(yaml_text, Loader=_Loader)
 
     def line_of(path: tuple) -> int:
@@ -212,6 +210,9 @@ def _metadata(stem: str, yaml_text: str, report: _Report) -> Metadata | None:
         return lines.get(path, 0) + 2
 
     errors_before = _error_count(report)
+    _numbers_as_written(raw, line_of, report)
+    if _error_count(report) > errors_before:
+        return None
     for err in sorted(jsonschema.Draft202012Validator(schema()).iter_errors(raw), key=lambda e: list(map(str, e.absolute_path))):
         path = tuple(err.absolute_path)
         if err.validator == "additionalProperties":
@@ -330,21 +331,100 @@ def _error_count(report: _Report) -> int:
     return sum(p.severity is Severity.ERROR for p in report.problems)
 
 
-def _index_lines(node: yaml.Node, path: tuple, lines: dict[tuple, int], report: _Report) -> None:
-    lines[path] = node.start_mark.line
+def _plain_yaml(yaml_text: str, at: Callable[[Any], int], report: _Report) -> bool:
+    """Refuse what plain metadata never needs, before anything expands it: aliases (an alias
+    bomb of 600 bytes expands to millions of values), explicit tags (!!python/…, !!int) and
+    nesting far deeper than the format's. One pass over the parser's events, no recursion."""
+    for number, text in enumerate(yaml_text.split("\n"), 2):
+        if found := _YAML_BREAKS.search(text):
+            name = {"\x85": "NEL, U+0085", "\u2028": "LINE SEPARATOR, U+2028", "\u2029": "PARAGRAPH SEPARATOR, U+2029"}
+            report.error(number, f"the front matter holds an invisible line break ({name[found.group(0)]})",
+                         "remove it (it comes with text copied from Word or a web page): YAML would end the line there")
+            return False
+    depth = 0
+    try:
+        for event in yaml.parse(yaml_text, Loader=_Loader):
+            line: int = at(event.start_mark) + 2
+            if isinstance(event, yaml.AliasEvent):
+                report.error(line, f"YAML alias '*{event.anchor}' in the front matter",
+                             "write the value out in full; styrdok does not expand aliases (&name, *name, <<:)")
+                return False
+            tag = getattr(event, "tag", None)
+            if tag is not None and isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+                report.error(line, f"YAML tag '{tag}' in the front matter",
+                             "remove the tag (the text starting with '!'); write values as plain text")
+                return False
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    report.error(line, f"the front matter is nested more than {MAX_YAML_DEPTH} levels deep",
+                                 "see the format in README.md: keys, the list of decisions and their keys")
+                    return False
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # reported with its line by compose below
+    return True
+
+
+def _index_lines(node: yaml.Node, path: tuple, lines: dict[tuple, int], report: _Report,
+                 at: Callable[[Any], int]) -> None:
+    lines[path] = at(node.start_mark)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode):  # "? [a, b]": a list or mapping as a key
+                report.error(at(key.start_mark) + 2, "a key must be a plain name, not a list or mapping",
+                             "write the key as text, e.g. title:")
+                continue
             name = key.value
             if name in seen:
-                report.error(key.start_mark.line + 2, f"key '{name}' appears twice", "keep one of them")
+                report.error(at(key.start_mark) + 2, f"key '{name}' appears twice", "keep one of them")
             seen.add(name)
-            lines[path + (name,)] = key.start_mark.line
-            _index_lines(value, path + (name,), lines, report)
-            lines[path + (name,)] = key.start_mark.line
+            lines[path + (name,)] = at(key.start_mark)
+            _index_lines(value, path + (name,), lines, report, at)
+            lines[path + (name,)] = at(key.start_mark)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _index_lines(item, path + (i,), lines, report)
+            _index_lines(item, path + (i,), lines, report, at)
+
+
+# Whole numbers in the front matter, read from the text as written: (pattern, what it must be, hint).
+_PARAGRAPH = re.compile(r"^[1-9][0-9]{0,5}$")
+_YEAR = re.compile(r"^[12][0-9]{3}$")
+_REVIEW_YEARS = re.compile(r"^[1-9][0-9]?$")
+
+
+def _numbers_as_written(raw: Any, line_of: Callable[[tuple], int], report: _Report) -> None:
+    """Turn the § (paragraph), year and review values into ints where they are plain decimal
+    numbers, in place; report every § that is anything else. Everything else stays text."""
+    if not isinstance(raw, dict):
+        return
+    if isinstance(review := raw.get("review"), str) and _REVIEW_YEARS.match(review):
+        raw["review"] = int(review)
+    for i, decision in enumerate(raw.get("decisions") or ()):
+        if not isinstance(decision, dict):
+            continue
+        if isinstance(year := decision.get("year"), str) and _YEAR.match(year):
+            decision["year"] = int(year)
+        value = decision.get("paragraph")
+        if not isinstance(value, str):
+            continue
+        path = ("decisions", i, "paragraph")
+        shown = value if len(value) <= 20 else f"{value[:12]}… ({len(value)} characters)"
+        if _PARAGRAPH.match(value):
+            decision["paragraph"] = int(value)
+        elif re.fullmatch(r"0[0-9]+", value):
+            report.error(line_of(path), f"'{_where(path)}': {shown} starts with 0",
+                         f"write the § as the minutes do, without leading zeros: paragraph: {value.lstrip('0') or 1}")
+        elif re.fullmatch(r"-[0-9]{1,6}|0", value):
+            report.error(line_of(path), f"'{_where(path)}': {shown} must be at least 1", _HINTS["paragraph"])
+        elif re.fullmatch(r"[0-9]+", value):
+            report.error(line_of(path), f"'{_where(path)}': a § of {len(value)} digits is not a § in the minutes",
+                         "the § number in the minutes is a positive whole number of at most 6 digits")
+        else:
+            report.error(line_of(path), f"'{_where(path)}': {json.dumps(shown, ensure_ascii=False)} is not a whole number",
+                         _HINTS["paragraph"] + " (digits only: no 0x, :, . or _)")
 
 
 def _date(value: Any, path: tuple, line_of, report: _Report) -> dt.date | None:
@@ -389,47 +469,21 @@ def _check_bodies(bodies: tuple[str, ...], line: int, report: _Report) -> None:
 
 # --- body -----------------------------------------------------------------------------------
 
-MAX_NESTING = 20  # quotes and lists inside each other: far deeper than any policy, far from Python's limits
-_CONTAINER = re.compile(r" {0,3}(?:>|[-*+](?=\s|$)|\d{1,9}[.)](?=\s|$))[ \t]?")
-
-
-def _nesting(line: str) -> int:
-    """How many quotes and lists a Markdown line opens or continues (indentation counts a level per 2 spaces)."""
-    indent = len(line) - len(line.lstrip(" "))
-    depth, position = indent // 2, indent
-    while match := _CONTAINER.match(line, position):
-        depth, position = depth + 1, match.end()
-    return depth
-
-
-def _too_deep(body: str, offset: int, report: _Report) -> bool:
-    """Refuse text nested deeper than MAX_NESTING (reported on its first such line), before pandoc
-    parses it: every stage walks the text recursively, so no depth may reach Python's limits."""
-    for number, line in enumerate(body.split("\n"), 1):
-        if (depth := _nesting(line)) > MAX_NESTING:
-            report.error(offset + number, f"the text nests quotes or lists {depth} levels deep; styrdok allows "
-                         f"{MAX_NESTING}", "flatten the structure: split it into sections (###) or shorter lists")
-            return True
-    return False
-
-
 def _sections(body: str, offset: int, lines: list[str], report: _Report) -> tuple[Section, ...] | None:
     errors_before = _error_count(report)
     sections: list[Section] = []
     current = Section(id=PREAMBLE_ID, title="", level=0, line=offset + 1, blocks=())  # blocks added at the next heading
     blocks: list[Block] = []
     ids: dict[str, int] = {}
-    anchors: list[tuple[str, int]] = []  # (target, line) of links within the document
+    anchors: list[tuple[str, int, int]] = []  # (target, first line, last line) of links within the document
     previous_level = 1
-    if _too_deep(body, offset, report):
+    parsed = _read(body, offset, lines, report)
+    if parsed is None:
         return None
-    try:
-        parsed = pandoc.read_markdown(body)
-    except pandoc.TooDeep as exc:  # nesting the line check cannot see (emphasis inside emphasis …)
-        report.error(offset + 1, str(exc), "simplify the formatting: fewer marks (*, _, [ ]) inside each other")
-        return None
-    for rel_line, ast in parsed:
+    for index, (rel_line, ast) in enumerate(parsed):
         line = rel_line + offset
+        # the block's own lines: a problem is looked for there, never in a later block
+        end = parsed[index + 1][0] + offset - 1 if index + 1 < len(parsed) else len(lines)
         if ast["t"] == "Header":
             sections.append(replace(current, blocks=tuple(blocks)))
             blocks = []
@@ -445,6 +499,9 @@ def _sections(body: str, offset: int, lines: list[str], report: _Report) -> tupl
             if not title:
                 report.error(line, "the heading has no text",
                              "write the heading's text after the #-signs, or remove the line")
+            elif len(title) > MAX_HEADING:  # a PDF bookmark holds at most 32767 characters; no reader wants 300
+                report.error(line, f"the heading is {len(title)} characters long",
+                             f"shorten it to at most {MAX_HEADING} characters and put the rest in a paragraph")
             if explicit := EXPLICIT_ID.search(source_line):
                 ident = explicit.group(1)
                 if not SLUG.match(ident):
@@ -467,26 +524,85 @@ def _sections(body: str, offset: int, lines: list[str], report: _Report) -> tupl
                              "give each heading its own id")
             ids.setdefault(ident, line)
             ast["c"][1][0] = ident
-            _check_attributes(ast, line, lines, report, ids, heading=True)
-            _check_block(ast, line, lines, report)
-            anchors += _anchors(ast, line)
+            _check_attributes(ast, line, lines, report, ids, end, heading=True)
+            _check_block(ast, line, lines, report, end)
+            anchors += _anchors(ast, line, end)
             previous_level = level
             current = Section(id=ident, title=title, level=level, line=line, blocks=(), heading_ast=ast)
             continue
-        _check_block(ast, line, lines, report)
-        _check_attributes(ast, line, lines, report, ids)
-        anchors += _anchors(ast, line)
+        _check_block(ast, line, lines, report, end)
+        _check_attributes(ast, line, lines, report, ids, end)
+        anchors += _anchors(ast, line, end)
         blocks.append(Block(kind=ast["t"], text=pandoc.stringify(ast).strip(), line=line, ast=ast))
     sections.append(replace(current, blocks=tuple(blocks)))
-    for target, line in anchors:
+    for target, line, end in anchors:
         if target not in ids:
-            report.error(_line_with(f"#{target}", line, lines), f"link to '#{target}', but no heading has that id",
+            report.error(_line_with(f"#{target}", line, lines, end), f"link to '#{target}', but no heading has that id",
                          f"link to one of the ids in the text ({', '.join(sorted(ids)[:8]) or 'none yet'}), or add {{#{target}}} to the heading")
     if sections and sections[0].id == PREAMBLE_ID and not sections[0].blocks:
         sections.pop(0)
     if _error_count(report) > errors_before:
         return None
     return tuple(sections)
+
+
+MAX_HEADING = 300
+MAX_URL = 2000
+MAX_NESTING = 16  # lists, quotes, emphases inside each other; Typst gives up near 30, real text needs 4
+MAX_MARKS = 1000  # '*' and '_' in one paragraph: pandoc's time grows with their square
+MAX_BRACKETS = 32  # '[' open at once: pandoc's time grows steeply with them
+
+
+def _read(body: str, offset: int, lines: list[str], report: _Report) -> list[tuple[int, pandoc.Ast]] | None:
+    """pandoc's blocks with their start lines, or None after reporting text that cannot be read
+    in reasonable time or nested too deeply to render."""
+    if not _readable(body, offset, report):
+        return None
+    try:
+        parsed = pandoc.read_markdown(body)
+    except RecursionError:
+        parsed = None
+    except pandoc.PandocFailed as exc:
+        report.error(offset + 1, f"the text cannot be read: {exc}",
+                     "look for very long runs of *, _ or [ and split or remove them")
+        return None
+    if parsed is not None:
+        for rel_line, ast in parsed:
+            if (depth := pandoc.nesting(ast)) > MAX_NESTING:
+                report.error(rel_line + offset, f"the text is nested {depth} levels deep (lists, quotes or emphasis inside each other)",
+                             f"use at most {MAX_NESTING} levels; split the list or quote")
+                return None
+        return parsed
+    deepest = max(range(offset, len(lines)), key=lambda i: len(lines[i]) - len(lines[i].lstrip(" >-*+[")), default=offset)
+    report.error(deepest + 1, "the text is nested too deeply to be read (lists, quotes or emphasis inside each other)",
+                 f"use at most {MAX_NESTING} levels; split the list or quote")
+    return None
+
+
+def _readable(body: str, offset: int, report: _Report) -> bool:
+    """Refuse, before pandoc, paragraphs whose emphasis marks or brackets would take it minutes."""
+    start = offset + 1
+    marks = depth = deepest = 0
+    for number, line in enumerate(body.split("\n"), offset + 1):
+        if not line.strip():
+            start, marks, depth, deepest = number + 1, 0, 0, 0
+            continue
+        marks += line.count("*") + line.count("_")
+        for char in line:
+            if char == "[":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif char == "]":
+                depth = max(depth - 1, 0)
+        if marks > MAX_MARKS:
+            report.error(start, f"the paragraph holds more than {MAX_MARKS} '*' and '_' (emphasis marks)",
+                         "split the paragraph, or write the marks as \\* and \\_ if they are text")
+            return False
+        if deepest > MAX_BRACKETS:
+            report.error(start, f"the paragraph opens more than {MAX_BRACKETS} '[' without closing them",
+                         "close or remove the brackets, or write them as \\[ if they are text")
+            return False
+    return True
 
 
 def _suggest(title: str) -> str:
@@ -503,30 +619,40 @@ def heading_id(title: str, limit: int = 60) -> str:
     return slug.strip("-") or "avsnitt"
 
 
-def _line_with(needle: str, start: int, lines: list[str]) -> int:
-    return next((i + 1 for i in range(max(start - 1, 0), len(lines)) if needle in lines[i]), start)
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
-def _check_block(ast: pandoc.Ast, line: int, lines: list[str], report: _Report) -> None:
+def _line_with(needle: str, start: int, lines: list[str], end: int | None = None) -> int:
+    """The first line from `start` to `end` holding `needle` as written, or as Markdown reads it
+    (entities such as &lt; decoded, backslash escapes removed); else `start`."""
+    span = range(max(start - 1, 0), min(end or len(lines), len(lines)))
+    return next((i + 1 for i in span if needle in lines[i]), None) or next(
+        (i + 1 for i in span if needle in html.unescape(_ESCAPED.sub(r"\1", lines[i]))), start)
+
+
+def _check_block(ast: pandoc.Ast, line: int, lines: list[str], report: _Report, end: int | None = None) -> None:
     for match in HTML_TAG.finditer(pandoc.stringify(ast)):
-        report.error(_line_with(match.group(0), line, lines), f"raw HTML {match.group(0)!r} in the text",
+        report.error(_line_with(match.group(0), line, lines, end), f"raw HTML {match.group(0)!r} in the text",
                      "write plain Markdown; styrdok never passes HTML through to the documents or the website")
     for kind, target in pandoc.links(ast):
         if kind == "Image":
-            report.error(_line_with(target, line, lines), f"image {target!r} in the text",
+            report.error(_line_with(target, line, lines, end), f"image {target!r} in the text",
                          "images are not supported in policy text yet (the accessible PDF needs alt text); link to the file instead")
+        elif len(target) > MAX_URL:
+            report.error(_line_with(target[:40], line, lines, end), f"{kind.lower()} target of {len(target)} characters",
+                         f"link to an address of at most {MAX_URL} characters (browsers and PDF readers cut longer ones)")
         elif not SAFE_URL.match(target) or "\\" in target or UNSAFE_URL_CHAR.search(target):
             # Browsers read "\\host" as "//host" (another site) and drop tabs and newlines inside a URL.
-            report.error(_line_with(target, line, lines), f"{kind.lower()} target {target!r} is not allowed",
-                         "use an https:, mailto: or relative link, with '/' (never '\\') and no spaces")
+            report.error(_line_with(target, line, lines, end), f"{kind.lower()} target {target!r} is not allowed",
+                         "use an https:, mailto: or relative link, with '/' (never '\\') and spaces written as %20")
 
 
-def _anchors(ast: pandoc.Ast, line: int) -> list[tuple[str, int]]:
-    return [(target[1:], line) for kind, target in pandoc.links(ast) if kind == "Link" and target.startswith("#")]
+def _anchors(ast: pandoc.Ast, line: int, end: int) -> list[tuple[str, int, int]]:
+    return [(target[1:], line, end) for kind, target in pandoc.links(ast) if kind == "Link" and target.startswith("#")]
 
 
 def _check_attributes(ast: pandoc.Ast, line: int, lines: list[str], report: _Report, ids: dict[str, int],
-                      *, heading: bool = False) -> None:
+                      end: int | None = None, *, heading: bool = False) -> None:
     """Only id, a known class and lang: any other attribute ({onclick=…}, style=, formaction= …)
     would reach the website's HTML as live markup."""
     allowed = ", ".join(sorted(KNOWN_CLASSES))
@@ -535,15 +661,15 @@ def _check_attributes(ast: pandoc.Ast, line: int, lines: list[str], report: _Rep
         for key, value in pairs:
             if key == "lang" and pandoc.LANG.match(value) or (key, value) == ("wrapper", "1"):
                 continue  # wrapper=1: pandoc's own mark on a bare {…}; never written to a page
-            report.error(_line_with(f"{key}=", line, lines), f"attribute '{key}' on {what} is not allowed",
+            report.error(_line_with(f"{key}=", line, lines, end), f"attribute '{key}' on {what} is not allowed",
                          f"remove {key}={value[:30]}; allowed are an id, lang=sv|en|… and the classes {allowed}")
         for name in classes:
             if name in KNOWN_CLASSES or kind in ("Code", "CodeBlock") and name in pandoc.highlight_languages():
                 continue
-            report.error(_line_with(f".{name}", line, lines), f"class '{name}' on {what} is not allowed",
+            report.error(_line_with(f".{name}", line, lines, end), f"class '{name}' on {what} is not allowed",
                          f"remove .{name}; allowed are the classes {allowed}")
         if ident and not (heading and number == 0):
-            where = _line_with(f"#{ident}", line, lines)
+            where = _line_with(f"#{ident}", line, lines, end)
             if not SLUG.match(ident) or len(ident) > MAX_ID:
                 report.error(where, f"id '{ident[:40]}' is not a safe id",
                              "use lower-case a–z, 0–9 and single hyphens, at most 64 characters")

@@ -103,7 +103,7 @@ def build_one(workspace: Workspace, path: Path, out: Path, *, final: bool) -> Po
     try:
         result.files = OutputDir(out).write_all({f"{policy.id}/{name}": data for name, data in files.items()})
     except StyrdokError as exc:
-        message, _, fix = str(exc).partition("\n    fix: ")
+        message, _sep, fix = str(exc).partition("\n    fix: ")
         result.problems.append(Problem(display, 0, message, fix))
     return result
 
@@ -140,7 +140,7 @@ def _build(workspace: Workspace, paths: list[Path], out: Path, *, final: bool, k
             try:
                 cache.record(path.stem, data, result.files)
             except StyrdokError as exc:  # the files are written; only the next run's shortcut is lost
-                message, _, fix = str(exc).partition("\n    fix: ")
+                message, _sep, fix = str(exc).partition("\n    fix: ")
                 result.problems.append(Problem(result.path, 0, message, fix))
         _report(progress, result, len(results), len(paths))
     return Report([results[p] for p in paths if p in results])

@@ -58,9 +58,14 @@ class _Live(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.live: list[str] = []
+        self.ids: set[str] = set()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
+            if name == "id":  # a heading must never take an id the page already uses
+                if value in self.ids:
+                    self.live.append(f"<{tag} id={value!r}> twice")
+                self.ids.add(value or "")
             address = re.sub(r"[\x00-\x20]", "", value or "").lower()
             if name.startswith("on") or name in ("formaction", "autofocus", "srcdoc") \
                     or address.startswith(("javascript:", "vbscript:", "data:text")) \

@@ -657,8 +657,9 @@ def _check_attributes(ast: pandoc.Ast, line: int, lines: list[str], report: _Rep
         for name in classes:
             if name in KNOWN_CLASSES or kind in ("Code", "CodeBlock") and name in pandoc.highlight_languages():
                 continue
-            report.error(_line_with(f".{name}", line, lines, end), f"class '{name}' on {what} is not allowed",
-                         f"remove .{name}; allowed are the classes {allowed}")
+            written = name if name.startswith(("{", "=")) else f".{name}"  # ```{=typst}: raw output refused
+            report.error(_line_with(written, line, lines, end), f"class '{name}' on {what} is not allowed",
+                         f"remove {written}; allowed are the classes {allowed}, and a language on code blocks")
         if ident and not (heading and number == 0):
             where = _line_with(f"#{ident}", line, lines, end)
             if not SLUG.match(ident) or len(ident) > MAX_ID:

@@ -53,6 +53,7 @@ def _git() -> ModuleType:
 BAD_REVISION = (ValueError, IndexError, LookupError)  # and GitPython's BadName/BadObject, added at use
 from .model import Decision, Metadata, Policy, Status
 from .workspace import POLICY_DIR, Workspace
+from .i18n import _
 
 WORKING_TREE = None  # a `rev` of None means the file as it is on disk
 
@@ -121,14 +122,14 @@ class History:
         try:
             return git.Repo(self.workspace.root, search_parent_directories=True)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-            raise StyrdokError(f"{self.workspace.root} is not a git repository: "
-                               "styrdok keeps policy history in git (run `git init` and commit policy/)") from None
+            raise StyrdokError(_("{folder} is not a git repository: styrdok keeps policy history in git "
+                                 "(run `styrdok init`, or `git init`, and commit policy/)").format(folder=self.workspace.root)) from None
 
     def relpath(self, policy_id: str) -> str:
         path = self.workspace.policy_dir.resolve() / f"{policy_id}.md"  # the file itself may be a link: not followed
         if (tree := self.repo.working_tree_dir) is None:
-            raise StyrdokError(f"{self.workspace.root} is in a bare git repository: styrdok reads policy files "
-                               "from a working tree (run it in a clone: `git clone`)")
+            raise StyrdokError(_("{folder} is in a bare git repository: styrdok reads policy files "
+                                 "from a working tree (run it in a clone: `git clone`)").format(folder=self.workspace.root))
         return path.relative_to(Path(tree).resolve()).as_posix()
 
     def read(self, policy_id: str, rev: str | None = WORKING_TREE) -> bytes:
@@ -138,10 +139,11 @@ class History:
         try:
             commit = self._commit(rev)
         except UnknownRevision:
-            raise StyrdokError(f"unknown revision '{rev}': give a commit, tag or branch (see `styrdok log {policy_id}`)") from None
+            raise StyrdokError(_("unknown revision '{rev}': give a commit, tag or branch (see `styrdok log {id}`)").format(
+                rev=rev, id=policy_id)) from None
         data = self._blob(commit, policy_id)
         if data is None:
-            raise StyrdokError(f"{POLICY_DIR}/{policy_id}.md does not exist at revision {rev}")
+            raise StyrdokError(_("{path} does not exist at revision {rev}").format(path=f"{POLICY_DIR}/{policy_id}.md", rev=rev))
         return data
 
     def read_commit(self, rev: str) -> str:
@@ -149,8 +151,8 @@ class History:
         try:
             return self._commit(rev).hexsha
         except UnknownRevision:
-            raise StyrdokError(f"okänd revision '{rev}': ange en commit, en tagg eller en gren "
-                               "(se `styrdok log ID`)") from None
+            raise StyrdokError(_("unknown revision '{rev}': give a commit, tag or branch (see `styrdok log {id}`)").format(
+                rev=rev, id="ID")) from None
 
     def exists_at(self, policy_id: str, rev: str) -> bool:
         return self._blob(self.repo.commit(self.read_commit(rev)), policy_id) is not None
@@ -317,7 +319,7 @@ class History:
         try:
             self.repo.git.commit("--only", "--quiet", "--message", message, "--", self.relpath(policy_id))
         except _git().GitCommandError as exc:
-            raise StyrdokError(f"git refused the commit: {_stderr(exc)}") from None
+            raise StyrdokError(_("git refused the commit: {reason}").format(reason=_stderr(exc))) from None
         return _revision(self.repo.head.commit)
 
     def tag(self, name: str, revision: Revision, message: str) -> None:
@@ -325,7 +327,7 @@ class History:
         try:
             self.repo.create_tag(name, ref=revision.sha, message=message)
         except _git().GitCommandError as exc:
-            raise StyrdokError(f"git refused the tag {name}: {_stderr(exc)}") from None
+            raise StyrdokError(_("git refused the tag {tag}: {reason}").format(tag=name, reason=_stderr(exc))) from None
 
 
 def ensure_repository(root: Path) -> bool:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import lock
 from .errors import StyrdokError
+from .i18n import _
 
 CACHE_DIR = ".styrdok-cache"  # hidden in every output folder: the build cache
 ABANDONED_AFTER = 24 * 3600.0  # seconds: a temp file of another host (or an old styrdok) this old is stale
@@ -45,7 +46,7 @@ def abandoned(temp: Path, now: float | None = None) -> bool:
     """True if `temp` was left by a run that is gone: its pid (on this host) is dead, or it is very old."""
     parts = temp.name.rsplit(".", 3)  # .<name>, <host>-<pid>, <random>, tmp
     owner = parts[1] if len(parts) == 4 else ""
-    host, _, pid = owner.partition("-")
+    host, _sep, pid = owner.partition("-")
     if host == _host() and pid.isdigit():
         if not lock.alive(int(pid)):
             return True
@@ -154,7 +155,8 @@ class OutputDir:
     def target(self, relative: str | Path) -> Path:
         path = (self.root / relative).resolve()
         if not path.is_relative_to(self.root):
-            raise StyrdokError(f"refusing to write {relative}: it lies outside the output folder {self.root}")
+            raise StyrdokError(_("refusing to write {path}: it lies outside the output folder {folder}").format(
+                path=relative, folder=self.root))
         if any(path.is_relative_to(folder) for folder in self.protected):
             raise StyrdokError(f"refusing to write {path}: it lies inside the repository's policy/, templates/ "
                                "or .git/ folder\n    fix: give an output folder outside them, e.g. --out build/")
@@ -164,7 +166,7 @@ class OutputDir:
         """The target of `relative`, or None if it already holds `data` (then it keeps its identity and mtime)."""
         path = self.target(relative)
         if path in self.written:
-            raise StyrdokError(f"refusing to write {path} twice in one run (two outputs claim the same name)")
+            raise StyrdokError(_("refusing to write {path} twice in one run (two outputs claim the same name)").format(path=path))
         self.written.add(path)
         try:
             if path.is_file() and not path.is_symlink() and path.stat().st_size == len(data) \

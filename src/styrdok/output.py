@@ -120,7 +120,7 @@ def write_set(files: dict[Path, bytes]) -> None:
         for tmp, path in staged:
             os.replace(tmp, path)
     except BaseException:
-        for tmp, _ in staged:
+        for tmp, _target in staged:
             tmp.unlink(missing_ok=True)
         raise
 

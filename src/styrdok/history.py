@@ -113,6 +113,10 @@ class History:
             raise StyrdokError(f"okänd revision '{rev}': ange en commit, en tagg eller en gren "
                                "(se `styrdok log ID`)") from None
 
+    def revision(self, rev: str) -> Revision:
+        """The commit `rev` (any git ref) names, with its date; an unknown revision is an error."""
+        return _revision(self.repo.commit(self.read_commit(rev)))
+
     def exists_at(self, policy_id: str, rev: str) -> bool:
         return self._blob(self.repo.commit(self.read_commit(rev)), policy_id) is not None
 

@@ -35,6 +35,7 @@ from ..render.docx_finish import normalize_zip
 from ..templates import Templates
 from ..render.document import Presentation
 from .document import Layout, Unit
+from .summary import Summary, summary_blocks
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DOCUMENT = "word/document.xml"
@@ -80,8 +81,14 @@ def word_date(when: datetime) -> str:
     return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def render_redline_docx(layout: Layout, view: Presentation, templates: Templates, marker: DocxMarker) -> bytes:
-    finished = render_docx(layout.title + layout.body, view, templates)
+PAGE_BREAK = {"t": "RawBlock", "c": ["openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>']}
+
+
+def render_redline_docx(layout: Layout, view: Presentation, summary: Summary, templates: Templates,
+                        marker: DocxMarker) -> bytes:
+    """The summary (untracked: it is about the changes, not one of them), a page break, then
+    the marked document."""
+    finished = render_docx(summary_blocks(summary) + [PAGE_BREAK] + layout.title + layout.body, view, templates)
     return track_changes(finished, marker.author, marker.date, view.timestamp)
 
 

@@ -87,7 +87,7 @@ def seed_all_formats() -> list[float]:
 
     def once() -> None:
         policy = source.load(SEED)
-        build.render_policy(policy, workspace.templates, presentation(policy, final=False))
+        build.render_policy(policy, workspace.templates, presentation(policy, final=False, labels=workspace.templates.labels, theme=workspace.templates.theme))
     return _timed(once)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -54,8 +55,12 @@ def pdf_summary(data: bytes) -> str:
     return "\n".join(lines) + "\n"
 
 
+DATA_URI = re.compile(r"data:(image/[a-z+]+);base64,[A-Za-z0-9+/=]+")
+
+
 def html_summary(data: bytes) -> str:
-    return data.decode("utf-8")
+    """The page as it is, with an embedded image (the logo) shortened to its type and size."""
+    return DATA_URI.sub(lambda m: f"data:{m.group(1)};base64,…({len(m.group(0))} bytes)", data.decode("utf-8"))
 
 
 SUMMARIES = {".docx": docx_summary, ".pdf": pdf_summary, ".html": html_summary, ".md": html_summary}

@@ -116,10 +116,14 @@ def test_final_build_is_refused_for_a_placeholder_in_the_text(policy_repo: Path)
 
 def test_docx_round_trip_equals_the_source_text(policy_repo: Path) -> None:
     policy = source.load(policy_repo / "policy" / "social-ekonomi.md")
-    view = presentation(policy, final=False)
+    templates = Workspace(policy_repo).templates
+    view = presentation(policy, final=False, labels=templates.labels, theme=templates.theme)
     expected = pandoc.write(pandoc.document(title_blocks(view) + body_blocks(policy)), "plain", "--wrap=none")
     docx = build.render_policy(policy, Workspace(policy_repo).templates, view)["social-ekonomi.docx"]
-    assert pandoc.read_docx(docx).strip() == expected.decode("utf-8").strip()
+    def rules(text: str) -> str:  # a table's rule lines are as wide as Word's column widths read back
+        return re.sub(r"-{3,}", "---", text).strip()
+
+    assert rules(pandoc.read_docx(docx)) == rules(expected.decode("utf-8"))
 
 
 def test_docx_properties_header_and_footer(draft: dict[str, bytes]) -> None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import click.testing
 import pytest
 import yaml
+from click.testing import CliRunner
 
 from conftest import SEED_POLICY, run
+from styrdok.cli import main
 
 CORPUS = Path(__file__).parent / "corpus"
 EXPECTED: dict[str, dict] = yaml.safe_load((CORPUS / "expected.yaml").read_text("utf-8"))
@@ -25,24 +28,48 @@ def _repo_with(tmp_path: Path, name: str) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_check_and_build_report_the_problem(tmp_path: Path, name: str) -> None:
-    want = EXPECTED[name]
-    repo = _repo_with(tmp_path, name)
+@pytest.fixture(scope="module")
+def corpus_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One repository holding every corpus file (each case checks and builds its own id)."""
+    repo = tmp_path_factory.mktemp("corpus")
+    (repo / "policy").mkdir()
+    for path in CORPUS.glob("*.md"):
+        shutil.copy(path, repo / "policy" / path.name)
+    return repo
 
-    checked = run(["check", name], repo)
-    built = run(["build", name], repo)
+
+def _styrdok(args: list[str], repo: Path, monkeypatch: pytest.MonkeyPatch) -> click.testing.Result:
+    """The command in-process (the corpus is large; an interpreter per case would cost minutes)."""
+    monkeypatch.chdir(repo)
+    monkeypatch.delenv("STYRDOK_DEBUG", raising=False)
+    return CliRunner().invoke(main, args)
+
+
+def _reported(stderr: str, location: str, message: str, hint: str) -> bool:
+    lines = stderr.splitlines()
+    return any(line.startswith(location) and message in line and i + 1 < len(lines)
+               and lines[i + 1].lstrip().startswith("fix: ") and hint in lines[i + 1]
+               for i, line in enumerate(lines))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_check_and_build_report_the_problem(corpus_repo: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    want = EXPECTED[name]
+    repo = corpus_repo
+
+    checked = _styrdok(["check", name], repo, monkeypatch)
+    built = _styrdok(["build", name], repo, monkeypatch)
 
     for result in (checked, built):
-        assert "Traceback" not in result.stderr
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
+        assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
         if want["severity"] == "none":
-            assert result.returncode == 0, result.stderr
+            assert result.exit_code == 0, result.stderr
+            assert f"policy/{name}.md:" not in result.stderr, result.stderr
             continue
         location = f"policy/{name}.md:{want['line']}: {want['severity']}: "
-        assert any(line.startswith(location) and want["message"] in line
-                   for line in result.stderr.splitlines()), result.stderr
-        assert "fix: " in result.stderr and want["hint"] in result.stderr
-        assert result.returncode == (1 if want["severity"] == "error" else 0), result.stderr
+        assert _reported(result.stderr, location, want["message"], want["hint"]), result.stderr
+        assert result.exit_code == (1 if want["severity"] == "error" else 0), result.stderr
     outputs = repo / "build" / name
     if want["severity"] == "error":
         assert not outputs.exists(), "a policy with errors must not get any output"

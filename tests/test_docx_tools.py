@@ -117,22 +117,22 @@ def test_reference_is_byte_identical_between_builds() -> None:
 def test_reference_styles_give_the_municipal_look(reference: Path) -> None:
     styles = open_docx(reference.read_bytes()).styles
     normal = styles["Normal"]
-    assert (normal.font.name, normal.font.size) == ("Garamond", Pt(12))
+    assert (normal.font.name, normal.font.size) == ("Source Sans Pro", Pt(11))  # theme.yaml's body font
     assert normal.paragraph_format.line_spacing == pytest.approx(1.15, abs=0.01)
     assert normal.paragraph_format.space_after == Pt(6)
-    for name, size in (("Heading 1", 16), ("Heading 2", 13), ("Heading 3", 11.5)):
+    for name, size in (("Heading 1", 24), ("Heading 2", 15), ("Heading 3", 12.5)):  # clearly larger than 11 pt
         style = styles[name]
-        assert (style.font.name, style.font.size, style.font.bold) == ("Arial", Pt(size), True)
-        assert style.font.color.rgb == RGBColor(0x1F, 0x38, 0x64)
+        assert (style.font.name, style.font.size, style.font.bold) == ("Source Sans Pro", Pt(size), True)
+        assert style.font.color.rgb == RGBColor(0x1F, 0x4E, 0x79)  # the theme's accent
         assert style.paragraph_format.keep_with_next
         # A theme font in the same w:rFonts would override "Arial" in Word.
         rfonts = style.element.rPr.find(qn("w:rFonts"))
         assert not [a for a in rfonts.attrib if a.endswith("Theme") or a.endswith("theme")]
     beslut = styles["Beslutsrad"]
     assert beslut.type == WD_STYLE_TYPE.PARAGRAPH
-    assert (beslut.font.name, beslut.font.size, beslut.paragraph_format.space_after) == ("Arial", Pt(10), Pt(14))
+    assert (beslut.font.name, beslut.font.size, beslut.paragraph_format.space_after) == ("Source Sans Pro", Pt(9.5), Pt(10))
     assert beslut.element.pPr.find(qn("w:contextualSpacing")) is not None  # no space between decision lines
-    assert beslut.font.color.rgb == RGBColor(0x40, 0x40, 0x40)
+    assert beslut.font.color.rgb == RGBColor(0x4A, 0x4A, 0x4A)  # the theme's muted
     assert styles["Dokumenttyp"].font.small_caps
     for pandoc_name in ("Body Text", "First Paragraph", "Compact", "Title"):
         assert styles[pandoc_name].type == WD_STYLE_TYPE.PARAGRAPH
@@ -158,8 +158,8 @@ def test_pandoc_uses_the_reference_styles(finished: bytes) -> None:
     doc = open_docx(finished)
     used = [p.style.name for p in doc.paragraphs]
     assert {"Title", "Beslutsrad", "Heading 1", "Heading 2", "Heading 3", "Compact"} <= set(used)
-    assert doc.styles["Heading 1"].font.name == "Arial"
-    assert doc.styles["Normal"].font.name == "Garamond"
+    assert doc.styles["Heading 1"].font.name == "Source Sans Pro"
+    assert doc.styles["Normal"].font.name == "Source Sans Pro"
     for section in doc.sections:  # pandoc carries the reference page setup
         assert abs(section.page_width - Cm(21.0)) < Cm(0.01) and abs(section.page_height - Cm(29.7)) < Cm(0.01)
 
@@ -224,9 +224,11 @@ def test_existing_and_first_page_headers_are_replaced() -> None:
     buf = io.BytesIO()
     src.save(buf)
     section = open_docx(finish_docx(buf.getvalue(), SPEC)).sections[0]
-    for header in (section.header, section.first_page_header):
+    for first, header in ((False, section.header), (True, section.first_page_header)):
         text = "\n".join(p.text for p in header.paragraphs)
-        assert text == f"{SPEC.title}\t{SPEC.header_note}"
+        # the note on a line of its own, so it never wraps; the first page shows no title (it is below)
+        expected = f"\t{SPEC.header_note}" if first else f"\t{SPEC.header_note}\n{SPEC.title}"
+        assert text == expected
     assert "Sida" in "".join(p.text for p in section.first_page_footer.paragraphs)
 
 

@@ -109,6 +109,8 @@ def meta(**overrides) -> dict:
         "date": "2018-03-06",
         "lang": "sv",
         "region": "SE",
+        "control": [{"label": "Dokumentägare", "value": "Kommunstyrelsen"},
+                    {"label": "Dokumentansvarig", "value": "Arbetsmarknadsenheten"}],
     }
     base.update(overrides)
     return base

@@ -17,7 +17,7 @@ from .output import OutputDir
 from .render.document import Presentation, body_blocks, presentation, title_blocks
 from .render.docx import render_docx
 from .render.html import body_html, render_html
-from .render.pdf import render_pdf
+from .render.pdf import font_dirs, render_pdf
 from .templates import Templates
 from .workspace import Workspace
 
@@ -70,7 +70,8 @@ def render_policy(policy: Policy, templates: Templates, view: Presentation,
 
     def pdf() -> bytes:
         typst_body = pandoc.write(pandoc.document(body), "typst").decode("utf-8")
-        return render_pdf(typst_body, view.pdf_meta(), templates.text("policy.typ"), view.timestamp)
+        return render_pdf(typst_body, view.pdf_meta(templates.labels, templates.theme), templates.text("policy.typ"),
+                          view.timestamp, font_dirs=font_dirs(templates))
 
     docx, pdf_bytes, html = pandoc.concurrently(lambda: render_docx(title_blocks(view) + body, view, templates), pdf,
                                                 lambda: render_html(policy, view, templates, body=body_html(body)))
@@ -88,7 +89,8 @@ def build_one(workspace: Workspace, path: Path, out: Path, *, final: bool) -> Po
         result.problems += [Problem(p.path, p.line, f"final build refused: {p.message}", p.hint) for p in refusals]
         return result
     try:
-        files = render_policy(policy, workspace.templates, presentation(policy, final=final))
+        files = render_policy(policy, workspace.templates, presentation(policy, final=final, labels=workspace.templates.labels,
+                                                                                 theme=workspace.templates.theme))
     except StyrdokError as exc:
         result.problems.append(Problem(display, 0, str(exc)))
         return result

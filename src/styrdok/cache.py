@@ -29,7 +29,7 @@ def _code_fingerprint() -> str:
     import typst
 
     digest = hashlib.sha256(f"pandoc {pandoc.version()} typst {getattr(typst, '__version__', '?')}".encode())
-    _hash_tree(digest, Path(__file__).parent, ("*.py", "*.j2", "*.typ", "*.css", "*.json", "*.docx"))
+    _hash_tree(digest, Path(__file__).parent, ("*.py", "*.j2", "*.typ", "*.css", "*.json", "*.docx", "*.yaml", "*.svg", "*.png"))
     return digest.hexdigest()
 
 

@@ -68,7 +68,7 @@ def consult(workspace: Workspace, policy_id: str, deadline: dt.date | str, *, bo
     if problems or due is None:
         raise InvalidInput(problems)
     recorded = policy.meta.consultation
-    remiss = remiss_of(policy, deadline=due, bodies=names, dnr=dnr or (recorded.dnr if recorded else None),
+    remiss = remiss_of(policy, workspace.templates, deadline=due, bodies=names, dnr=dnr or (recorded.dnr if recorded else None),
                        issued=issued, stamp=stamp)
     files = render_package(remiss, workspace.templates)
     updated = _encoded_like(data, record(policy.source, remiss))
@@ -78,11 +78,12 @@ def consult(workspace: Workspace, policy_id: str, deadline: dt.date | str, *, bo
     return ConsultResult(policy.id, path, tuple(written), due, names, remiss.dnr, remiss.numbers, changed)
 
 
-def remiss_of(policy: Policy, *, deadline: dt.date, bodies: tuple[str, ...], dnr: str | None, issued: dt.date,
-              stamp: dt.datetime) -> Remiss:
+def remiss_of(policy: Policy, templates: Templates, *, deadline: dt.date, bodies: tuple[str, ...], dnr: str | None,
+              issued: dt.date, stamp: dt.datetime) -> Remiss:
     """The consultation of `policy` as its package presents it, dated `issued`, files timestamped `stamp`."""
-    return Remiss(policy=policy, view=replace(presentation(policy, final=True), timestamp=stamp), deadline=deadline,
-                  bodies=bodies, dnr=dnr, issued=issued, numbers=tuple(numbering.numbers(policy)))
+    view = presentation(policy, final=True, labels=templates.labels, theme=templates.theme)
+    return Remiss(policy=policy, view=replace(view, timestamp=stamp), deadline=deadline, bodies=bodies, dnr=dnr,
+                  issued=issued, numbers=tuple(numbering.numbers(policy)), labels=templates.labels)
 
 
 def render_package(remiss: Remiss, templates: Templates) -> dict[str, bytes]:

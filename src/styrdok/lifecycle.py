@@ -20,7 +20,7 @@ from ruamel.yaml.comments import CommentedMap
 from . import frontmatter, source
 from .errors import InvalidPolicy, Problem, RefusedError, StyrdokError
 from .history import History, Revision
-from .mandate import MandatePeriod, periods_between
+from .mandate import MandatePeriod, review_window
 from .model import Action, Decision, Metadata, Policy, Review, Status
 from .output import atomic_write
 from .workspace import Workspace
@@ -284,8 +284,17 @@ def due(meta: Metadata, today: dt.date) -> Due:
         return Due.NOT_REVIEWED
     if last is None or last.date is None:
         return Due.DUE
-    missed = periods_between(last.date, today)
-    return Due.DONE if missed == 0 else Due.DUE if missed == 1 else Due.OVERDUE
+    window = review_window(last.date, meta.review_years)
+    return Due.DONE if today < window.due_from else Due.DUE if today <= window.deadline else Due.OVERDUE
+
+
+def review_by(meta: Metadata, today: dt.date | None = None) -> dt.date | None:
+    """Ska revideras senast: the deadline after the last decision (taken by `today`, if given);
+    None if the document is not reviewed, repealed or never decided."""
+    last = last_decision(meta, today) if today else meta.last_decision
+    if last is None or last.date is None or last.action is Action.REPEALED or meta.review is Review.NONE:
+        return None
+    return review_window(last.date, meta.review_years).deadline
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,40 @@ class MandatePeriod:
         return f"{self.election_year}–{self.election_year + YEARS}"
 
 
+@dataclass(frozen=True)
+class ReviewWindow:
+    """When a document decided on one day must be revised: `due_from` on it is due, after
+    `deadline` (ska revideras senast) it is overdue."""
+
+    due_from: dt.date
+    deadline: dt.date
+
+
+def review_window(last: dt.date, years: int | None = None) -> ReviewWindow:
+    """The review window after the decision of `last`; `styrdok status` and every document's
+    control block both use it, so the two never disagree.
+
+    Every mandate period (`years` None): due from the start of the next period, overdue once that
+    period has ended (a whole period passed without revision). Every `years` years: the deadline
+    is the day before the `years`-th anniversary; due in the last year before it (the last half
+    year for `years` = 1).
+    """
+    if years is None:
+        start = _grid_year(last) + YEARS
+        return ReviewWindow(dt.date(start, START_MONTH, START_DAY),
+                            dt.date(start + YEARS, START_MONTH, START_DAY) - dt.timedelta(days=1))
+    months = 12 * years
+    return ReviewWindow(_add_months(last, months - min(12, 6 * years)), _add_months(last, months) - dt.timedelta(days=1))
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    month += 1
+    last_day = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last_day))
+
+
 def periods_between(earlier: dt.date, later: dt.date) -> int:
     """How many period starts (15 October of an election year) lie in (earlier, later].
 

@@ -28,6 +28,7 @@ class Action(str, Enum):
 
 class Review(str, Enum):
     MANDATE_PERIOD = "mandate-period"
+    YEARS = "years"  # every `Metadata.review_years` years (front matter: `review: 2`)
     NONE = "none"
 
 
@@ -62,6 +63,18 @@ class Consultation:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Who answers questions about the document (front matter `contact:`)."""
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+    def parts(self) -> tuple[str, ...]:
+        return tuple(p for p in (self.name, self.email, self.phone) if p)
+
+
+@dataclass(frozen=True)
 class Metadata:
     id: str
     title: str
@@ -73,6 +86,10 @@ class Metadata:
     decisions: tuple[Decision, ...]
     consultation: Consultation | None = None
     keywords: tuple[str, ...] = ()
+    review_years: int | None = None  # with review YEARS
+    valid_from: dt.date | None = None  # giltig från, when not the decision date
+    responsible: str | None = None  # dokumentansvarig (default: coordinator)
+    contact: Contact | None = None
 
     @property
     def pending_decisions(self) -> tuple[Decision, ...]:

@@ -29,8 +29,18 @@ def binary() -> str:
 
 
 @cache
+def highlight_languages() -> frozenset[str]:
+    return frozenset(subprocess.run([binary(), "--list-highlight-languages"], capture_output=True,
+                                    text=True).stdout.split())
+
+
+@cache
 def version() -> str:
     return pypandoc.get_pandoc_version()
+
+
+class PandocFailed(StyrdokError):
+    """pandoc refused or could not convert a document."""
 
 
 def run(args: list[str], data: bytes, *, epoch: int | None = None) -> bytes:
@@ -39,7 +49,7 @@ def run(args: list[str], data: bytes, *, epoch: int | None = None) -> bytes:
         env["SOURCE_DATE_EPOCH"] = str(epoch)
     proc = subprocess.run([binary(), *args], input=data, capture_output=True, env=env)
     if proc.returncode != 0:
-        raise StyrdokError(f"pandoc failed ({' '.join(args[:4])}): {proc.stderr.decode(errors='replace').strip()}")
+        raise PandocFailed(f"pandoc failed ({' '.join(args[:4])}): {proc.stderr.decode(errors='replace').strip()}")
     return proc.stdout
 
 
@@ -53,8 +63,14 @@ def read_markdown(text: str) -> list[tuple[int, Ast]]:
     if (starts := _block_starts(text.split("\n"), blocks)) is not None:
         return list(zip(starts, _unwrap(blocks) if b'"t":"Raw' in output else blocks))
     # Loose lists, lazy continuations …: let pandoc say where each block starts (5× the JSON).
+    # Only the line numbers are taken from the sourcepos parse. Its AST splits text into one Str
+    # per source token ("/", "/"), and writers escape each Str alone: the Typst writer then
+    # printed "//" unescaped, which Typst reads as a comment, and the rest of the line vanished.
     raw = json.loads(run(["-f", MARKDOWN + "+sourcepos", "-t", "json"], text.encode("utf-8")))
-    return [(_start_line(block), _unwrap(block)) for block in raw["blocks"] for block in _flatten_top(block)]
+    positioned = [inner for block in raw["blocks"] for inner in _flatten_top(block)]
+    if len(positioned) == len(blocks):
+        return list(zip((_start_line(b) for b in positioned), _unwrap(blocks) if b'"t":"Raw' in output else blocks))
+    return [(_start_line(block), normalize(_unwrap(block))) for block in positioned]
 
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
@@ -155,6 +171,24 @@ def _unwrap(node: Any) -> Any:
     return node
 
 
+def normalize(node: Any) -> Any:
+    """Merge adjacent Str inlines, as pandoc's readers do: a writer escapes one Str at a time, so
+    text split over several Strs could form markup between them (Typst's "//" or "/*")."""
+    if isinstance(node, list):
+        out: list[Any] = []
+        for item in node:
+            item = normalize(item)
+            if (isinstance(item, dict) and item.get("t") == "Str" and out and isinstance(out[-1], dict)
+                    and out[-1].get("t") == "Str"):
+                out[-1] = {"t": "Str", "c": out[-1]["c"] + item["c"]}
+            else:
+                out.append(item)
+        return out
+    if isinstance(node, dict):
+        return {k: normalize(v) for k, v in node.items()}
+    return node
+
+
 def concurrently(*jobs: Callable[[], T]) -> list[T]:
     """Run jobs in threads and return their results in order. Each job mostly waits on a pandoc
     process, so the conversions of one document overlap on all cores."""
@@ -169,7 +203,7 @@ def document(blocks: list[Ast], meta: dict[str, Any] | None = None) -> Ast:
 
 def write(doc: Ast, to: str, *args: str, epoch: int | None = None) -> bytes:
     """Convert a pandoc document to `to`; binary formats come back as their bytes."""
-    return run(["-f", "json", "-t", to, "-o", "-", *args], json.dumps(doc).encode("utf-8"), epoch=epoch)
+    return run(["-f", "json", "-t", to, "-o", "-", *args], json.dumps(normalize(doc)).encode("utf-8"), epoch=epoch)
 
 
 def read_docx(data: bytes, track_changes: str = "accept", to: str = "plain") -> str:
@@ -260,6 +294,47 @@ def links(node: Any) -> list[tuple[str, str]]:
         for v in node.values():
             found.extend(links(v))
     return found
+
+
+def _is_attr(value: Any) -> bool:
+    return (isinstance(value, list) and len(value) == 3 and isinstance(value[0], str)
+            and isinstance(value[1], list) and all(isinstance(c, str) for c in value[1])
+            and isinstance(value[2], list) and all(isinstance(kv, list) and len(kv) == 2 for kv in value[2]))
+
+
+def attributes(node: Any, kind: str = "") -> list[tuple[str, list]]:
+    """Every (node type, attr) in a node: headings, spans, divs, links, code, tables and their parts."""
+    found: list[tuple[str, list]] = []
+    if isinstance(node, dict):
+        kind = node.get("t", kind)
+        node = node.get("c")
+    if _is_attr(node):
+        return [(kind, node)]
+    if isinstance(node, list):
+        for item in node:
+            found.extend(attributes(item, kind))
+    return found
+
+
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+KEPT_KEYS = frozenset({"lang", "custom-style"})  # custom-style: styrdok's own DOCX styles
+
+
+def safe_attributes(node: Any) -> Any:
+    """A copy of `node` whose attributes cannot carry markup into a page: ids and classes that are
+    plain names, `lang` with a language tag, styrdok's own `custom-style`; nothing else (no `on…`,
+    `style`, `href`, `formaction` …). `check` refuses the rest in the source; this is the second wall."""
+    if _is_attr(node):
+        ident = node[0] if SAFE_NAME.match(node[0]) else ""
+        kvs = [[k, v] for k, v in node[2]
+               if k in KEPT_KEYS and (k != "lang" or LANG.match(v)) and "<" not in v and '"' not in v]
+        return [ident, [c for c in node[1] if SAFE_NAME.match(c)], kvs]
+    if isinstance(node, list):
+        return [safe_attributes(item) for item in node]
+    if isinstance(node, dict):
+        return {k: safe_attributes(v) for k, v in node.items()}
+    return node
 
 
 def plain(inlines: list[Ast]) -> Ast:

@@ -21,7 +21,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import source
+from . import pandoc, source
 from .build import render_policy
 from .cache import BuildCache, fingerprint
 from .consult import remiss_of, render_package
@@ -32,8 +32,10 @@ from .mandate import MandatePeriod
 from .model import Action, Decision, Metadata, Policy, Status
 from .output import OutputDir
 from .redline import render_redline
-from .render.document import DOCTYPES, Presentation, presentation
+from .render.document import Presentation, presentation
+from .theme import Labels
 from .render.html import render_html
+from .render.pdf import TypstFailed
 from .render.remiss import FORM, MISSIV, VERSION, swedish_date
 from .workspace import POLICY_DIR, Workspace
 
@@ -419,6 +421,9 @@ class _Run:
         except InvalidPolicy as exc:
             self.result.problems += exc.problems
             return False
+        except (TypstFailed, pandoc.PandocFailed) as exc:  # one policy that cannot be rendered must not stop the others
+            self.result.problems.append(Problem(f"policy/{entry.id}.md", 0, f"could not be published: {exc}"))
+            return False
         self.result.policies.append(entry.id)
         return True
 
@@ -430,7 +435,8 @@ class _Run:
 
     def _view(self, policy: Policy, day: dt.date) -> Presentation:
         """The final presentation, dated by the version's decision: its files never depend on when they were built."""
-        return replace(presentation(policy, final=True), timestamp=_midnight(day))
+        return replace(presentation(policy, final=True, labels=self.templates.labels, theme=self.templates.theme),
+                       timestamp=_midnight(day))
 
     def _frozen_files(self, entry: Entry, unit: Frozen) -> dict[str, bytes]:
         if unit.redline and unit.previous:
@@ -466,7 +472,7 @@ class _Run:
         consultation = entry.consultation
         assert consultation is not None
         policy = _parse(entry.id, consultation.source, consultation.sha[:8])
-        remiss = remiss_of(policy, deadline=consultation.deadline, bodies=consultation.bodies, dnr=consultation.dnr,
+        remiss = remiss_of(policy, self.templates, deadline=consultation.deadline, bodies=consultation.bodies, dnr=consultation.dnr,
                            issued=consultation.opened.date(), stamp=_midnight(consultation.opened.date()))
         folder = _remiss_folder(entry.id, consultation)
         return {f"{folder}/{name}": data for name, data in render_package(remiss, self.templates).items()}
@@ -478,7 +484,7 @@ class _Run:
         path = f"{entry.id}/{PAGE}"
         current = entry.current
         if current is None:
-            page = self.templates.render(REMISS_TEMPLATE, meta=entry.meta, doctype=_doctype(entry.meta), root=root,
+            page = self.templates.render(REMISS_TEMPLATE, meta=entry.meta, doctype=_doctype(entry.meta, self.templates.labels), root=root,
                                          history=history, consultation=consultation)
             self.site.write(path, page.encode("utf-8"))
             return
@@ -543,7 +549,7 @@ class _Run:
 
     def publish_register(self, entries: list[Entry]) -> None:
         period = MandatePeriod.containing(self.today)
-        rows = [_register_row(entry) for entry in entries]
+        rows = [_register_row(entry, self.templates.labels) for entry in entries]
         index = self.templates.render(INDEX_TEMPLATE, rows=rows, period=str(period), today=self.today.isoformat(),
                                       feed=FEED, register=REGISTER)
         self.site.write(PAGE, index.encode("utf-8"))
@@ -626,17 +632,17 @@ def _line(decision: Decision) -> str:
     return decision.line().replace("§ ", "§\u00a0")
 
 
-def _doctype(meta: Metadata) -> str:
-    return DOCTYPES.get(meta.type, meta.type.capitalize())
+def _doctype(meta: Metadata, labels: Labels) -> str:
+    return labels.doctype(meta.type)
 
 
-def _register_row(entry: Entry) -> RegisterRow:
+def _register_row(entry: Entry, labels: Labels) -> RegisterRow:
     meta = entry.meta
     last = meta.last_decision
     repealed = last is not None and last.action is Action.REPEALED
     status = "Upphävd" if repealed else Status.ADOPTED.swedish if entry.versions else Status.CONSULTATION.swedish
     deadline = swedish_date(entry.consultation.deadline) if entry.consultation else None
-    return RegisterRow(meta.title, f"{entry.id}/{PAGE}", _doctype(meta), status, deadline,
+    return RegisterRow(meta.title, f"{entry.id}/{PAGE}", _doctype(meta, labels), status, deadline,
                        _line(last) if last else None, entry.due.value)
 
 

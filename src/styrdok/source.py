@@ -19,11 +19,13 @@ import yaml
 
 from . import pandoc
 from .errors import InvalidPolicy, Problem, Severity
-from .model import (PREAMBLE_ID, Action, Block, Consultation, Decision, Metadata, Policy, Review,
+from .model import (PREAMBLE_ID, Action, Block, Consultation, Contact, Decision, Metadata, Policy, Review,
                     Section, Status)
 
 MAX_BYTES = 2 * 1024 * 1024  # far above any real policy; refuse before pandoc spends minutes on it
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+MAX_ID = 64  # ids become file, folder and anchor names; far below any file system's limit
+UNSAFE_URL_CHAR = re.compile(r"[\x00-\x20\x7f]")
 _TRANSLITERATION = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u", "æ": "ae", "ø": "o"})
 
 
@@ -32,9 +34,30 @@ def slugify(text: str) -> str:
     ascii_text = text.lower().translate(_TRANSLITERATION)
     return "-".join(re.findall(r"[a-z0-9]+", ascii_text))
 PLACEHOLDER = re.compile(r"\b(\d{4}|ÅÅÅÅ)-XX-XX\b|§\s*XX\b|\bXX-XX\b")
-HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?\s*>")
+HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?\s*>")
 SAFE_URL = re.compile(r"^(https?:|mailto:|tel:|#|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)
 EXPLICIT_ID = re.compile(r"\{[^}]*#([^}\s]+)[^}]*\}\s*$")
+# Classes a policy may give a span or div: pandoc's own (underline, small caps, highlight). Any
+# other class could borrow the page's styles (a hidden text, a fake marking) on the website.
+KNOWN_CLASSES = frozenset({"underline", "smallcaps", "mark"})
+# Ids the page makes itself: pandoc's footnotes and code lines, the redline's change anchors.
+GENERATED_ID = re.compile(r"^(fn|fnref|cb)\d+(-\d+)?$|^andring-\d+$|^footnotes$|^sammanfattning$")
+
+
+@cache
+def page_ids() -> frozenset[str]:
+    """The ids the packaged page templates use (titel, innehall …): a heading must not take one."""
+    folder = resources.files("styrdok").joinpath("templates")
+    found: set[str] = set()
+    for entry in folder.iterdir():
+        if entry.name.endswith((".j2", ".typ")):
+            found.update(re.findall(r'\bid="([a-z0-9_-]+)"', entry.read_text("utf-8")))
+            found.update(re.findall(r'\bident="([a-z0-9_-]+)"', entry.read_text("utf-8")))
+    return frozenset(found | {"titel"})
+
+
+def reserved_id(ident: str) -> bool:
+    return ident in page_ids() or bool(GENERATED_ID.match(ident))
 
 
 @cache
@@ -184,6 +207,9 @@ def _metadata(stem: str, yaml_text: str, report: _Report) -> Metadata | None:
     if not SLUG.match(stem):
         report.error(1, f"the file name '{stem}' is not a safe id (lower-case a–z, 0–9 and single hyphens)",
                      "rename the file, e.g. social-ekonomi.md")
+    elif len(stem) > MAX_ID:  # the id names folders and files (<id>.docx, temp files): keep far from 255 bytes
+        report.error(1, f"the file name '{stem[:40]}…' is {len(stem)} characters long",
+                     f"rename the file to a short id, at most {MAX_ID} characters, e.g. social-ekonomi.md")
     decisions = tuple(d for i, item in enumerate(raw["decisions"]) if (d := _decision(item, ("decisions", i), line_of, report)))
     previous: Decision | None = None
     for i, decision in enumerate(decisions):
@@ -204,12 +230,25 @@ def _metadata(stem: str, yaml_text: str, report: _Report) -> Metadata | None:
                                     deadline=_date(c.get("deadline"), ("consultation", "deadline"), line_of, report),
                                     dnr=c.get("dnr"))
         _check_bodies(consultation.bodies, line_of(("consultation", "bodies")), report)
+    valid_from = _date(raw.get("valid_from"), ("valid_from",), line_of, report)
+    done = [d for d in decisions if d.date]
+    if valid_from and done and valid_from < done[-1].date:  # type: ignore[operator]
+        report.error(line_of(("valid_from",)), f"valid_from {valid_from} is before the last decision ({done[-1].date})",
+                     "valid_from is when the last decision takes effect: correct it, or remove it "
+                     "(the document then applies from the decision date)")
+    contact = raw.get("contact")
     if _error_count(report) > errors_before:
         return None
+    review = raw.get("review", "mandate-period")
     return Metadata(id=stem, title=raw["title"].strip(), type=raw["type"], owner=raw["owner"],
-                    coordinator=raw.get("coordinator"), review=Review(raw.get("review", "mandate-period")),
+                    coordinator=raw.get("coordinator"),
+                    review=Review.YEARS if isinstance(review, int) else Review(review),
                     status=status, decisions=decisions, consultation=consultation,
-                    keywords=tuple(raw.get("keywords", ())))
+                    keywords=tuple(raw.get("keywords", ())),
+                    review_years=review if isinstance(review, int) else None, valid_from=valid_from,
+                    responsible=raw.get("responsible"),
+                    contact=(Contact(name=contact) if isinstance(contact, str) else
+                             Contact(contact.get("name"), contact.get("email"), contact.get("phone")) if contact else None))
 
 
 _HINTS = {
@@ -223,6 +262,11 @@ _HINTS = {
     "deadline": "write the date as YYYY-MM-DD, e.g. 2027-02-15",
     "id": "use lower-case a–z, 0–9 and single hyphens, e.g. social-ekonomi",
     "action": "use fastställd, reviderad or upphävd",
+    "review": "use review: mandate-period, review: none, or a number of years, e.g. review: 2",
+    "valid_from": "write the date as YYYY-MM-DD, e.g. 2027-01-01",
+    "contact": "write contact: with name:, email: and/or phone:, e.g. email: kommunstyrelsen@timra.se",
+    "email": "write an e-mail address, e.g. anna.andersson@timra.se",
+    "phone": "write a phone number, e.g. 060-16 30 00",
 }
 
 
@@ -245,6 +289,8 @@ def _describe(err: jsonschema.ValidationError) -> str:
             return f"{value} must be {json.dumps(err.validator_value)}"
         case "minItems":
             return "the list is empty"
+        case "oneOf":
+            return f"{value} is not a valid value here"
         case _:
             return err.message
 
@@ -322,6 +368,7 @@ def _sections(body: str, offset: int, lines: list[str], report: _Report) -> tupl
     current = Section(id=PREAMBLE_ID, title="", level=0, line=offset + 1, blocks=())  # blocks added at the next heading
     blocks: list[Block] = []
     ids: dict[str, int] = {}
+    anchors: list[tuple[str, int]] = []  # (target, line) of links within the document
     previous_level = 1
     for rel_line, ast in pandoc.read_markdown(body):
         line = rel_line + offset
@@ -337,26 +384,46 @@ def _sections(body: str, offset: int, lines: list[str], report: _Report) -> tupl
             elif level > previous_level + 1:
                 report.error(line, f"heading '{title}' jumps from level {previous_level} to {level}",
                              f"use {'#' * (previous_level + 1)} so headings stay in order")
+            if not title:
+                report.error(line, "the heading has no text",
+                             "write the heading's text after the #-signs, or remove the line")
             if explicit := EXPLICIT_ID.search(source_line):
                 ident = explicit.group(1)
                 if not SLUG.match(ident):
                     report.error(line, f"heading id '{ident}' is not a safe id",
                                  "use lower-case a–z, 0–9 and single hyphens, e.g. {#begreppsdefinitioner}")
+                elif reserved_id(ident):
+                    report.error(line, f"heading id '{ident}' is one the page itself uses",
+                                 f"choose another id, e.g. {{#{ident}-avsnitt}}")
             else:
                 ident = _suggest(title)
+                if reserved_id(ident):  # an automatic id is renamed, never duplicated on the page
+                    ident += "-avsnitt"
                 report.warn(line, f"heading '{title}' has no id; '{ident}' is used",
                             f"add {{#{ident}}} at the end of the heading line, so links and redlines stay stable")
+            if len(ident) > MAX_ID:
+                report.error(line, f"heading id '{ident[:40]}…' is {len(ident)} characters long",
+                             f"use a short id, at most {MAX_ID} characters")
             if ident in ids or ident == PREAMBLE_ID:
                 report.error(line, f"heading id '{ident}' is used twice (first on line {ids.get(ident, offset)})",
                              "give each heading its own id")
             ids.setdefault(ident, line)
             ast["c"][1][0] = ident
+            _check_attributes(ast, line, lines, report, ids, heading=True)
+            _check_block(ast, line, lines, report)
+            anchors += _anchors(ast, line)
             previous_level = level
             current = Section(id=ident, title=title, level=level, line=line, blocks=(), heading_ast=ast)
             continue
         _check_block(ast, line, lines, report)
+        _check_attributes(ast, line, lines, report, ids)
+        anchors += _anchors(ast, line)
         blocks.append(Block(kind=ast["t"], text=pandoc.stringify(ast).strip(), line=line, ast=ast))
     sections.append(replace(current, blocks=tuple(blocks)))
+    for target, line in anchors:
+        if target not in ids:
+            report.error(_line_with(f"#{target}", line, lines), f"link to '#{target}', but no heading has that id",
+                         f"link to one of the ids in the text ({', '.join(sorted(ids)[:8]) or 'none yet'}), or add {{#{target}}} to the heading")
     if sections and sections[0].id == PREAMBLE_ID and not sections[0].blocks:
         sections.pop(0)
     if _error_count(report) > errors_before:
@@ -381,9 +448,47 @@ def _check_block(ast: pandoc.Ast, line: int, lines: list[str], report: _Report) 
         if kind == "Image":
             report.error(_line_with(target, line, lines), f"image {target!r} in the text",
                          "images are not supported in policy text yet (the accessible PDF needs alt text); link to the file instead")
-        elif not SAFE_URL.match(target.strip()):
+        elif not SAFE_URL.match(target) or "\\" in target or UNSAFE_URL_CHAR.search(target):
+            # Browsers read "\\host" as "//host" (another site) and drop tabs and newlines inside a URL.
             report.error(_line_with(target, line, lines), f"{kind.lower()} target {target!r} is not allowed",
-                         "use an https:, mailto: or relative link")
+                         "use an https:, mailto: or relative link, with '/' (never '\\') and no spaces")
+
+
+def _anchors(ast: pandoc.Ast, line: int) -> list[tuple[str, int]]:
+    return [(target[1:], line) for kind, target in pandoc.links(ast) if kind == "Link" and target.startswith("#")]
+
+
+def _check_attributes(ast: pandoc.Ast, line: int, lines: list[str], report: _Report, ids: dict[str, int],
+                      *, heading: bool = False) -> None:
+    """Only id, a known class and lang: any other attribute ({onclick=…}, style=, formaction= …)
+    would reach the website's HTML as live markup."""
+    allowed = ", ".join(sorted(KNOWN_CLASSES))
+    for number, (kind, (ident, classes, pairs)) in enumerate(pandoc.attributes(ast)):
+        what = _KINDS.get(kind, f"a {kind.lower() or 'text'}")
+        for key, value in pairs:
+            if key == "lang" and pandoc.LANG.match(value) or (key, value) == ("wrapper", "1"):
+                continue  # wrapper=1: pandoc's own mark on a bare {…}; never written to a page
+            report.error(_line_with(f"{key}=", line, lines), f"attribute '{key}' on {what} is not allowed",
+                         f"remove {key}={value[:30]}; allowed are an id, lang=sv|en|… and the classes {allowed}")
+        for name in classes:
+            if name in KNOWN_CLASSES or kind in ("Code", "CodeBlock") and name in pandoc.highlight_languages():
+                continue
+            report.error(_line_with(f".{name}", line, lines), f"class '{name}' on {what} is not allowed",
+                         f"remove .{name}; allowed are the classes {allowed}")
+        if ident and not (heading and number == 0):
+            where = _line_with(f"#{ident}", line, lines)
+            if not SLUG.match(ident) or len(ident) > MAX_ID:
+                report.error(where, f"id '{ident[:40]}' is not a safe id",
+                             "use lower-case a–z, 0–9 and single hyphens, at most 64 characters")
+            elif reserved_id(ident) or ident in ids:
+                report.error(where, f"id '{ident}' is already used ({'by the page itself' if reserved_id(ident) else f'line {ids[ident]}'})",
+                             "give it an id of its own")
+            else:
+                ids[ident] = where
+
+
+_KINDS = {"Span": "a span", "Div": "a div (:::)", "Link": "a link", "Code": "a code span", "CodeBlock": "a code block",
+          "Header": "a heading", "Table": "a table", "Figure": "a figure", "Image": "an image"}
 
 
 def placeholders(policy: Policy) -> list[Problem]:

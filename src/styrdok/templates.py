@@ -6,12 +6,15 @@ import re
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
 
 from .errors import StyrdokError
+
+if TYPE_CHECKING:
+    from .theme import Labels, Theme
 
 
 class Templates:
@@ -20,6 +23,18 @@ class Templates:
 
     def __getstate__(self) -> dict[str, object]:
         return {"override_dir": self.override_dir}  # the Jinja environment is rebuilt in worker processes
+
+    @cached_property
+    def labels(self) -> Labels:
+        """Every Swedish text of the outputs (labels.sv.yaml, overridable key by key): see styrdok.theme."""
+        from .theme import Labels
+        return Labels.load(self)
+
+    @cached_property
+    def theme(self) -> Theme:
+        """Organisation, logo, fonts and palette (theme.yaml, overridable key by key): see styrdok.theme."""
+        from .theme import Theme
+        return Theme.load(self)
 
     def _override(self, name: str) -> Path | None:
         path = self.override_dir / name if self.override_dir else None
@@ -42,8 +57,13 @@ class Templates:
         loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("styrdok", "templates")]
         if self.override_dir:
             loaders.insert(0, jinja2.FileSystemLoader(self.override_dir))
-        return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
-                                  keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, **options)
+        env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
+                                 keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, **options)
+        # The words and the look of every output: {{ label("control.owner") }}, {{ theme.palette.accent }}.
+        from .theme import css_string
+        env.globals.update(label=self.labels, labels=self.labels, theme=self.theme)
+        env.filters["css_string"] = css_string
+        return env
 
     @cached_property
     def jinja(self) -> jinja2.Environment:

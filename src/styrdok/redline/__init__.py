@@ -47,10 +47,12 @@ class Redline:
         return self.diff.changed
 
 
-def view(policy: Policy, when: dt.datetime | None = None) -> Presentation:
+def view(policy: Policy, templates: Templates | None = None, when: dt.datetime | None = None) -> Presentation:
     """How a redline presents a version: as a final document, marked in its page header, dated
     `when` (the changes' date) if given."""
-    shown = replace(presentation(policy, final=True), header_note=HEADER_NOTE)
+    templates = templates or Templates(None)
+    shown = replace(presentation(policy, final=True, labels=templates.labels, theme=templates.theme),
+                    header_note=HEADER_NOTE, control=())  # the redline compares texts; the control block is the documents'.
     return shown if when is None else replace(shown, timestamp=when)
 
 
@@ -65,7 +67,7 @@ def render_redline(old: Policy, new: Policy, templates: Templates, *, author: st
     """
     diff = diff_policies(old, new)
     when = when or change_time(None)
-    old_view, new_view = view(old, when), view(new, when)
+    old_view, new_view = view(old, templates, when), view(new, templates, when)
     old_label, new_label = labels or (old.path, new.path)
     html_layout = layout(diff, old_view, new_view, HtmlMarker(when.date().isoformat()))
     summary = summarize(diff, html_layout.units, old_label, new_label)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from .. import pandoc
 from ..diff import Kind
 from ..render.document import Presentation
-from ..render.pdf import render_pdf
+from ..render.pdf import font_dirs, render_pdf
 from ..templates import Templates
 from .document import Layout, Unit
 from .summary import Summary, summary_blocks
@@ -78,4 +78,5 @@ def render_redline_pdf(layout: Layout, view: Presentation, summary: Summary, tem
     blocks += layout.body
     body = pandoc.write(pandoc.document(blocks), "typst").decode("utf-8")
     template = templates.text("policy.typ") + "\n" + templates.text("redline.typ")
-    return render_pdf(body, view.pdf_meta(), template, view.timestamp)
+    return render_pdf(body, view.pdf_meta(templates.labels, templates.theme), template, view.timestamp,
+                      font_dirs=font_dirs(templates))

@@ -15,15 +15,14 @@ import docx
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml.ns import nsdecls, qn
 from docx.section import Section, _Footer, _Header
-from docx.shared import Cm, Length
+from docx.shared import Cm, Length, Mm, Pt
 from docx.text.paragraph import Paragraph
 
 CONTENT_TYPES = "[Content_Types].xml"
 WATERMARK_FILL = "#D9D9D9"
 WATERMARK_OPACITY = ".5"  # Word's "semitransparent" checkbox
-WATERMARK_FONT = "Arial"
 # VML namespaces (python-docx's nsdecls() does not know them); declared on the run itself so the
 # markup is valid whatever the header part's root declares.
 VML_NS = (
@@ -42,17 +41,28 @@ class DocxFinish:
     timestamp: datetime  # core created/modified and zip entry times (reproducible builds)
     header_note: str | None = None  # right-aligned header text, e.g. "UTKAST"
     watermark: str | None = None  # diagonal text watermark on every page, e.g. "REMISSVERSION"
+    page_of: str = "Sida \0page\0 av \0pages\0"  # the footer; \0page\0 and \0pages\0 become fields
+    logo: bytes | None = None  # PNG in the first page's header
+    logo_alt: str = ""
+    logo_height_mm: float = 12
+    watermark_font: str = "Arial"
+    control_caption: str = ""  # the caption of the document control table, styled as a compact block
 
 
 def finish_docx(docx_bytes: bytes, spec: DocxFinish) -> bytes:
     """Add header, footer, optional watermark and core properties; return normalized bytes."""
     doc = docx.Document(io.BytesIO(docx_bytes))
     shape_no = 0
-    for section in doc.sections:
-        for header, footer in _variants(doc, section):
+    for index, section in enumerate(doc.sections):
+        if index == 0 and spec.logo:
+            section.different_first_page_header_footer = True  # the logo on the first page only
+        for variant, (header, footer) in enumerate(_variants(doc, section)):
             shape_no += 1
-            _write_header(doc, section, header, spec, shape_no)
-            _write_footer(doc, footer)
+            first = index == 0 and variant == 1 and section.different_first_page_header_footer
+            _write_header(doc, section, header, spec, shape_no, first=first)
+            _write_footer(doc, footer, spec)
+    if spec.control_caption:
+        _style_control_tables(doc, spec.control_caption)
     _set_core(doc, spec)
     out = io.BytesIO()
     doc.save(out)
@@ -91,6 +101,39 @@ def _variants(doc: Document, section: Section) -> list[tuple[_Header, _Footer]]:
     return pairs
 
 
+CONTROL_STYLE = "Dokumentinformation"
+
+
+def _style_control_tables(doc: Document, caption: str) -> None:
+    """The control block's table: rules between rows instead of a grid, small text, room below it."""
+    styled = CONTROL_STYLE in {s.name for s in doc.styles}
+    for table in doc.tables:
+        tbl_pr = table._tbl.tblPr
+        found = tbl_pr.find(qn("w:tblCaption"))
+        if found is None or found.get(qn("w:val")) != caption:
+            continue
+        for old in tbl_pr.findall(qn("w:tblBorders")):
+            tbl_pr.remove(old)
+        borders = parse_xml(
+            f'<w:tblBorders {nsdecls("w")}>'
+            '<w:top w:val="single" w:sz="8" w:space="0" w:color="auto"/>'
+            '<w:left w:val="nil"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
+            '<w:right w:val="nil"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
+            '<w:insideV w:val="nil"/></w:tblBorders>')
+        tbl_pr.append(borders)
+        for row in table.rows:
+            for c in row.cells:
+                tc_pr = c._tc.get_or_add_tcPr()
+                for old in tc_pr.findall(qn("w:tcBorders")):
+                    tc_pr.remove(old)
+                if styled:
+                    for para in c.paragraphs:
+                        para.style = doc.styles[CONTROL_STYLE]
+        following = table._tbl.getnext()
+        if following is not None and following.tag == qn("w:p"):
+            Paragraph(following, table._parent).paragraph_format.space_before = Pt(14)
+
+
 def _fresh_paragraph(doc: Document, part: _Header | _Footer, style: str) -> Paragraph:
     """Unlink from the previous section (own part per section) and replace all content."""
     part.is_linked_to_previous = False
@@ -116,24 +159,49 @@ def _text_width(section: Section) -> Length:
     return Length(width - left - right)
 
 
-def _write_header(doc: Document, section: Section, header: _Header, spec: DocxFinish, shape_no: int) -> None:
+def _write_header(doc: Document, section: Section, header: _Header, spec: DocxFinish, shape_no: int, *,
+                  first: bool = False) -> None:
+    """The first page: logo left, note right. Other pages: the note on a line of its own (right),
+    then the title, so a long title never pushes the note onto two lines."""
     para = _fresh_paragraph(doc, header, "Header")
     width = _text_width(section)
-    para.add_run(spec.title)
-    if spec.header_note:
-        para.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
-        para.add_run("\t" + spec.header_note)
+    para.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+    note = spec.header_note
+    if first:
+        if spec.logo:
+            picture = para.add_run().add_picture(io.BytesIO(spec.logo), height=Mm(spec.logo_height_mm))
+            _describe_picture(picture, spec.logo_alt)
+        if note:
+            para.add_run("\t" + note).bold = True
+    elif note:
+        para.add_run("\t" + note).bold = True
+        para.add_run().add_break()
+        para.add_run(spec.title)
+    else:
+        para.add_run(spec.title)
     if spec.watermark:
-        para._p.append(parse_xml(_watermark_run(spec.watermark, shape_no, width)))
+        para._p.append(parse_xml(_watermark_run(spec.watermark, shape_no, width, spec.watermark_font)))
 
 
-def _write_footer(doc: Document, footer: _Footer) -> None:
+def _describe_picture(picture: object, alt: str) -> None:
+    """Alt text for the inline picture (Word's Alt Text: wp:docPr descr and title)."""
+    doc_pr = picture._inline.docPr  # type: ignore[attr-defined]
+    doc_pr.set("descr", alt)
+    doc_pr.set("title", alt)
+    doc_pr.set("name", alt or doc_pr.get("name"))
+
+
+FIELDS = {"page": "PAGE", "pages": "NUMPAGES"}
+
+
+def _write_footer(doc: Document, footer: _Footer, spec: DocxFinish) -> None:
     para = _fresh_paragraph(doc, footer, "Footer")
     para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    para.add_run("Sida ")
-    _add_field(para, "PAGE", "1")
-    para.add_run(" av ")
-    _add_field(para, "NUMPAGES", "1")
+    for i, piece in enumerate(spec.page_of.split("\0")):
+        if i % 2 and piece in FIELDS:
+            _add_field(para, FIELDS[piece], "1")
+        elif piece:
+            para.add_run(piece)
 
 
 def _add_field(para: Paragraph, instr: str, placeholder: str) -> None:
@@ -149,7 +217,7 @@ def _add_field(para: Paragraph, instr: str, placeholder: str) -> None:
         para._p.append(parse_xml(f"<w:r {nsdecls('w')}>{xml}</w:r>"))
 
 
-def _watermark_run(text: str, shape_no: int, text_width: Length) -> str:
+def _watermark_run(text: str, shape_no: int, text_width: Length, font: str = "Arial") -> str:
     """The VML WordArt Word writes for Design > Watermark > custom text (shapetype 136)."""
     # Word sizes the box at about 3 characters per height unit; fitshape stretches the text
     # to the box. Keep the rotated box about as wide as the text area.
@@ -193,7 +261,7 @@ def _watermark_run(text: str, shape_no: int, text_width: Length) -> str:
         f'<v:shape id="PowerPlusWaterMarkObject{shape_no}" o:spid="_x0000_s{2048 + shape_no}" '
         f'type="#_x0000_t136" style="{style}" o:allowincell="f" fillcolor="{WATERMARK_FILL}" stroked="f">'
         f'<v:fill opacity="{WATERMARK_OPACITY}"/>'
-        f'<v:textpath style="font-family:&quot;{WATERMARK_FONT}&quot;;font-size:1pt" '
+        f'<v:textpath style="font-family:&quot;{escape(font)}&quot;;font-size:1pt" '
         f'string={_attr(text)}/>'
         '<w10:wrap anchorx="margin" anchory="margin"/>'
         "</v:shape></w:pict></w:r>"
@@ -212,13 +280,19 @@ def _utc_naive(ts: datetime) -> datetime:
     return ts.astimezone(timezone.utc).replace(tzinfo=None) if ts.tzinfo else ts
 
 
+def _core_text(value: str) -> str:
+    # Word's core properties hold at most 255 characters (python-docx refuses more); the text of
+    # the document keeps the whole value, only the file's property is shortened.
+    return value if len(value) <= 255 else value[:254] + "…"
+
+
 def _set_core(doc: Document, spec: DocxFinish) -> None:
     core = doc.core_properties
-    core.title = spec.title
-    core.subject = spec.subject
-    core.keywords = ", ".join(spec.keywords)
-    core.author = spec.author
-    core.last_modified_by = spec.author
+    core.title = _core_text(spec.title)
+    core.subject = _core_text(spec.subject)
+    core.keywords = _core_text(", ".join(spec.keywords))
+    core.author = _core_text(spec.author)
+    core.last_modified_by = _core_text(spec.author)
     core.revision = spec.revision
     core.created = core.modified = _utc_naive(spec.timestamp)
     core.language = "sv-SE"

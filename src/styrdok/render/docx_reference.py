@@ -20,13 +20,10 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Pt, RGBColor, Twips
 from docx.styles.style import BaseStyle, CharacterStyle, ParagraphStyle
 
+from ..templates import Templates
+from ..theme import Theme
 from .docx_finish import normalize_zip
 
-SERIF = "Garamond"
-SANS = "Arial"
-DARK_BLUE = "1F3864"
-GREY = "404040"
-LINK_BLUE = "0563C1"
 LANGUAGE = "sv-SE"
 FIXED_DATE = datetime(2000, 1, 1)  # keeps the reference doc byte-identical between builds
 
@@ -55,29 +52,37 @@ class StyleSpec:
     contextual: bool = False  # no space between paragraphs of this same style (Word's "Don't add space")
 
 
-HEADING: dict[str, Any] = dict(base="Normal", next="Body Text", font=SANS, bold=True, color=DARK_BLUE, keep_next=True)
-SMALL_SANS: dict[str, Any] = dict(base="Normal", font=SANS, size=10, color=GREY, before=0, after=0)
-
-# Names are the ones pandoc looks up (checked against `pandoc --print-default-data-file
-# reference.docx`), plus the two custom-style names our Markdown uses.
-STYLES: tuple[StyleSpec, ...] = (
-    StyleSpec("Normal", font=SERIF, size=12, before=0, after=6, line=1.15),
-    StyleSpec("Body Text", base="Normal", before=0, after=6),
-    StyleSpec("First Paragraph", base="Body Text", next="Body Text", custom=True),
-    StyleSpec("Compact", base="Body Text", before=0, after=2, custom=True),  # tight list items
-    StyleSpec("List Paragraph", base="Normal", after=2),
-    StyleSpec("Dokumenttyp", small_caps=True, custom=True, **SMALL_SANS),  # above the title
-    StyleSpec("Title", **{**HEADING, "size": 22, "before": 0, "after": 6, "line": 1.0}),
-    StyleSpec("Beslutsrad", custom=True, contextual=True, **{**SMALL_SANS, "after": 14}),  # decision lines
-    StyleSpec("Heading 1", size=16, before=18, after=6, **HEADING),
-    StyleSpec("Heading 2", size=13, before=12, after=4, **HEADING),
-    StyleSpec("Heading 3", size=11.5, before=10, after=3, **HEADING),
-    StyleSpec("Header", **{**SMALL_SANS, "size": 9, "line": 1.0}),
-    StyleSpec("Footer", **{**SMALL_SANS, "size": 9, "line": 1.0}),
-    StyleSpec("Hyperlink", kind=C, base="Default Paragraph Font", color=LINK_BLUE, underline=True),
-    # pandoc tags every table with style "Table"; without it Word draws tables with no borders.
-    StyleSpec("Table", kind=T, base="Table Grid", custom=True),
-)
+def styles(theme: Theme) -> tuple[StyleSpec, ...]:
+    """The styles, with the theme's fonts and colours (the same as the PDF's and the HTML's)."""
+    body, heading_font = theme.fonts.body, theme.fonts.heading
+    accent, muted, ink = (theme.palette[k].lstrip("#").upper() for k in ("accent", "muted", "ink"))
+    heading: dict[str, Any] = dict(base="Normal", next="Body Text", font=heading_font, bold=True, color=accent,
+                                   keep_next=True)
+    small: dict[str, Any] = dict(base="Normal", font=body, size=9.5, color=muted, before=0, after=0)
+    # Names are the ones pandoc looks up (checked against `pandoc --print-default-data-file
+    # reference.docx`), plus the custom-style names our Markdown uses. Body 11 pt as in the PDF;
+    # headings clearly larger (24, 15, 12.5 pt).
+    return (
+        StyleSpec("Normal", font=body, size=11, color=ink, before=0, after=6, line=1.15),
+        StyleSpec("Body Text", base="Normal", before=0, after=6),
+        StyleSpec("First Paragraph", base="Body Text", next="Body Text", custom=True),
+        StyleSpec("Compact", base="Body Text", before=0, after=2, custom=True),  # tight list items
+        StyleSpec("List Paragraph", base="Normal", after=2),
+        StyleSpec("Dokumenttyp", small_caps=True, custom=True, **{**small, "color": accent, "bold": True}),
+        StyleSpec("Title", **{**heading, "size": 24, "before": 0, "after": 6, "line": 1.0}),
+        StyleSpec("Beslutsrad", custom=True, contextual=True, **{**small, "after": 10}),  # decision lines
+        StyleSpec("Dokumentinformation", custom=True, **{**small, "color": ink, "line": 1.0}),  # control block
+        StyleSpec("Table Caption", base="Normal", font=heading_font, size=9.5, bold=True, color=accent,
+                  before=6, after=2, keep_next=True),
+        StyleSpec("Heading 1", size=24, before=0, after=6, **heading),
+        StyleSpec("Heading 2", size=15, before=18, after=6, **heading),
+        StyleSpec("Heading 3", size=12.5, before=12, after=4, **heading),
+        StyleSpec("Header", **{**small, "size": 8.5, "line": 1.0}),
+        StyleSpec("Footer", **{**small, "size": 8.5, "line": 1.0}),
+        StyleSpec("Hyperlink", kind=C, base="Default Paragraph Font", color=accent, underline=True),
+        # pandoc tags every table with style "Table"; without it Word draws tables with no borders.
+        StyleSpec("Table", kind=T, base="Table Grid", custom=True),
+    )
 
 # A4 portrait; Word's own A4 twips so Word shows "A4" rather than a custom size.
 PAGE = dict(
@@ -92,16 +97,18 @@ PAGE = dict(
 )
 
 
-def build_reference_docx() -> bytes:
-    """Return the reference DOCX; identical bytes on every call."""
+def build_reference_docx(theme: Theme | None = None) -> bytes:
+    """Return the reference DOCX for `theme` (default: the packaged one); identical bytes on every call."""
+    theme = theme or Theme.load(Templates(None))
+    specs = styles(theme)
     doc = docx.Document()
-    _set_doc_defaults(doc.styles.element)
-    for spec in STYLES:
+    _set_doc_defaults(doc.styles.element, theme.fonts.body)
+    for spec in specs:
         _apply(doc, spec)
     for attr, value in PAGE.items():
         setattr(doc.sections[0], attr, value)
     _swedish_settings(doc.settings.element)
-    _prune(doc)
+    _prune(doc, specs)
     core = doc.core_properties
     core.author = core.last_modified_by = core.comments = core.title = core.subject = ""
     core.created = core.modified = FIXED_DATE
@@ -119,7 +126,7 @@ PANDOC_EXTRA = ("Block Text", "Footnote Text", "Footnote Reference", "Caption", 
 UNUSED_PARTS = ("stylesWithEffects", "customXml", "thumbnail")
 
 
-def _prune(doc: Document) -> None:
+def _prune(doc: Document, specs: tuple[StyleSpec, ...]) -> None:
     """Drop the template's ~150 unused styles, latent styles and extra parts.
 
     pandoc parses the reference's styles on every conversion: 340 kB of them cost ~200 ms a build.
@@ -128,7 +135,7 @@ def _prune(doc: Document) -> None:
     for latent in styles.findall(qn("w:latentStyles")):
         styles.remove(latent)
     by_name = {style.name: style for style in doc.styles}
-    keep = {spec.name for spec in STYLES} | set(PANDOC_EXTRA)
+    keep = {spec.name for spec in specs} | set(PANDOC_EXTRA)
     pending = list(keep)
     while pending:  # keep the styles that kept ones are based on
         base = getattr(by_name.get(pending.pop()), "base_style", None)
@@ -214,14 +221,14 @@ def _reset_template_decoration(style: BaseStyle) -> None:
                 container.remove(child)
 
 
-def _set_doc_defaults(styles_el: BaseOxmlElement) -> None:
-    """Serif 12 pt, Swedish proofing language for every run not styled otherwise."""
+def _set_doc_defaults(styles_el: BaseOxmlElement, font: str) -> None:
+    """The body font at 11 pt, Swedish proofing language for every run not styled otherwise."""
     rpr = styles_el.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     for tag in ("w:rFonts", "w:sz", "w:szCs", "w:lang"):
         for old in rpr.findall(qn(tag)):
             rpr.remove(old)
-    rfonts = OxmlElement("w:rFonts", {qn(f"w:{a}"): SERIF for a in ("ascii", "hAnsi", "eastAsia", "cs")})
-    size = str(2 * 12)  # half-points
+    rfonts = OxmlElement("w:rFonts", {qn(f"w:{a}"): font for a in ("ascii", "hAnsi", "eastAsia", "cs")})
+    size = str(2 * 11)  # half-points
     lang = OxmlElement("w:lang", {qn("w:val"): LANGUAGE, qn("w:eastAsia"): LANGUAGE, qn("w:bidi"): "ar-SA"})
     # CT_RPr child order: rFonts first, then sz, szCs, ..., lang last.
     rpr.insert(0, rfonts)

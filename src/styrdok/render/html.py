@@ -11,7 +11,9 @@ TEMPLATE = "policy.html.j2"
 
 
 def body_html(blocks: list[pandoc.Ast]) -> str:
-    return pandoc.write(pandoc.document(blocks), "html5", "--wrap=none").decode("utf-8")
+    # `check` refuses attributes beyond id, class and lang; stripping them here as well means
+    # no path (publish, redline, remiss) can put an event handler or a style on the page.
+    return pandoc.write(pandoc.document(pandoc.safe_attributes(blocks)), "html5", "--wrap=none").decode("utf-8")
 
 
 def toc(policy: Policy) -> list[dict[str, object]]:

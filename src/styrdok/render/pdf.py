@@ -26,7 +26,11 @@ import typst
 if TYPE_CHECKING:  # declared in typst-py's stub only, not at run time
     from typst import PDFStandard
 
-__all__ = ["PDF_STANDARDS", "render_pdf"]
+    from ..templates import Templates
+
+from ..errors import StyrdokError
+
+__all__ = ["PDF_STANDARDS", "TypstFailed", "render_pdf"]
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +50,46 @@ _FONT_FACES = (
     "SourceSansPro-BoldIt.ttf",
 )
 
+class TypstFailed(StyrdokError, RuntimeError):
+    """Typst refused the document: reported for that policy, never an internal error of the run."""
+
+
 _lock = threading.Lock()
-_compiler: typst.Compiler | None = None
+_compilers: dict[tuple[str, ...], typst.Compiler] = {}
 _font_dir: str | None = None
+FONTS_DIR = "fonts"  # the repository's templates/fonts/: extra font files for the theme's families
+
+
+def font_dirs(templates: "Templates") -> tuple[str, ...]:
+    """The repository's templates/fonts/ if it exists (the packaged fonts are always added)."""
+    folder = templates.override_dir / FONTS_DIR if templates.override_dir else None
+    return (str(folder.resolve()),) if folder and folder.is_dir() else ()
+
+
+# Fallback fonts for what Source Sans Pro lacks, so that text in any script builds (PDF/A refuses a
+# missing glyph): Noto Sans for Arabic, Hebrew, Indic and other scripts, Noto Sans Symbols and
+# the monochrome Noto Emoji (PyPI `manimgx-fonts`), Noto Sans CJK (PyPI `noto-cjk-sans-otc`).
+# Both folders hold one file per face, so Typst's choice does not depend on the file system.
+_FALLBACK_PACKAGES = ("manimgx_fonts", "noto_cjk_sans_otc")
+
+
+def _fallback_paths() -> list[str]:
+    import importlib.util
+
+    folders = []
+    for name in _FALLBACK_PACKAGES:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            folders.append(str(Path(spec.origin).parent))
+    return folders
 
 
 def _font_paths() -> list[str]:
-    """Folders with extra fonts (none if the font package is missing)."""
+    """Folders with extra fonts: the body font, then the fallbacks (none if a package is missing)."""
+    return _body_font_paths() + _fallback_paths()
+
+
+def _body_font_paths() -> list[str]:
     global _font_dir
     if _font_dir is not None:
         return [_font_dir]
@@ -75,12 +112,11 @@ def _font_paths() -> list[str]:
     return [folder]
 
 
-def _get_compiler() -> typst.Compiler:
-    """One compiler per process: fonts are scanned once, caches are reused."""
-    global _compiler
-    if _compiler is None:
-        _compiler = typst.Compiler(font_paths=_font_paths(), ignore_system_fonts=True)
-    return _compiler
+def _get_compiler(extra: tuple[str, ...] = ()) -> typst.Compiler:
+    """One compiler per process and font folders: fonts are scanned once, caches are reused."""
+    if extra not in _compilers:
+        _compilers[extra] = typst.Compiler(font_paths=[*_font_paths(), *extra], ignore_system_fonts=True)
+    return _compilers[extra]
 
 
 def render_pdf(
@@ -88,6 +124,7 @@ def render_pdf(
     meta: dict,
     template: str,
     timestamp: datetime | None,
+    font_dirs: tuple[str, ...] = (),
 ) -> bytes:
     """Compile ``template`` followed by ``body_typst`` to PDF bytes.
 
@@ -97,7 +134,7 @@ def render_pdf(
     a naive datetime is taken as UTC; ``None`` lets Typst use the current time
     (output then differs between runs).
 
-    Raises ``RuntimeError("Typst: ...")`` when Typst reports an error.
+    Raises ``TypstFailed("Typst: ...")`` (a ``RuntimeError``) when Typst reports an error.
     """
     if timestamp is not None and timestamp.tzinfo is None:
         timestamp = timestamp.replace(tzinfo=timezone.utc)
@@ -105,7 +142,7 @@ def render_pdf(
     body_offset = template.count("\n") + 1  # source line of the body's line 1
     sys_inputs = {"meta": json.dumps(meta, ensure_ascii=False, sort_keys=True)}
     with _lock:
-        compiler = _get_compiler()
+        compiler = _get_compiler(tuple(font_dirs))
         try:
             pdf, warnings = compiler.compile_with_warnings(
                 input=source,
@@ -115,13 +152,13 @@ def render_pdf(
                 timestamp=timestamp,
             )
         except typst.TypstError as exc:
-            raise RuntimeError(f"Typst: {_describe(exc, body_offset)}") from exc
+            raise TypstFailed(f"Typst: {_describe(exc, body_offset)}") from exc
         except RuntimeError as exc:  # other failures reported by typst-py
-            raise RuntimeError(f"Typst: {exc}") from exc
+            raise TypstFailed(f"Typst: {exc}") from exc
     for warning in warnings or ():
         log.warning("Typst: %s", _describe(warning, body_offset))
     if not isinstance(pdf, bytes):
-        raise RuntimeError(f"Typst: unexpected compiler result {type(pdf).__name__}")
+        raise TypstFailed(f"Typst: unexpected compiler result {type(pdf).__name__}")
     return pdf
 
 

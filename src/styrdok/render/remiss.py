@@ -8,28 +8,23 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .. import pandoc
 from ..model import Policy, Status
 from ..numbering import RefNumber
 from ..templates import Templates
+from ..theme import Labels
 from .document import Presentation
 
-REMISS_MARK = "REMISSVERSION"
 REFNR_CLASS = "refnr"
 MISSIV_TEMPLATE = "missiv.md.j2"
-GENERAL_COMMENTS = "Övergripande synpunkter"
-FORM_FIELDS = ("Remissinstans", "Kontaktperson", "E-post", "Datum")
-FORM_HEAD = ("Nr", "Avsnitt eller stycke", "Synpunkter")
 VERSION, FORM, MISSIV = "remissversion", "svarsmall.docx", "missiv.docx"
-MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-          "oktober", "november", "december")
 
 
-def swedish_date(day: dt.date) -> str:
-    """'15 februari 2027'."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+def swedish_date(day: dt.date, labels: Labels | None = None) -> str:
+    """'15 februari 2027' (month names from the labels)."""
+    return (labels or Labels.packaged()).date_long(day)
 
 
 @dataclass(frozen=True)
@@ -43,28 +38,29 @@ class Remiss:
     dnr: str | None
     issued: dt.date  # the date of the cover letter
     numbers: tuple[RefNumber, ...]
+    labels: Labels = field(default_factory=Labels.packaged, compare=False, repr=False)
 
     @property
     def reply_by(self) -> str:
-        return f"svar senast {swedish_date(self.deadline)}"
+        return self.labels("remiss.reply_by", date=self.labels.date_long(self.deadline))
 
 
 # --- remissversion ---------------------------------------------------------------------------
 
 def version_view(remiss: Remiss) -> Presentation:
     """The final presentation, marked as a consultation draft on every page."""
-    return replace(remiss.view, watermark=REMISS_MARK, header_note=f"{REMISS_MARK} – {remiss.reply_by}",
-                   status=Status.CONSULTATION.swedish)
+    mark = remiss.labels("remiss.mark")
+    return replace(remiss.view, watermark=mark, header_note=remiss.labels("remiss.header", mark=mark, reply_by=remiss.reply_by),
+                   status=remiss.labels(f"status.{Status.CONSULTATION.value}"))
 
 
 def version_blocks(remiss: Remiss) -> list[pandoc.Ast]:
     """The notice for the first page, then the text with a reference number on every part."""
-    dnr = f" (dnr {remiss.dnr})" if remiss.dnr else ""
+    labels = remiss.labels
+    dnr = labels("remiss.dnr", dnr=remiss.dnr) if remiss.dnr else ""
     notice = pandoc.para([
-        pandoc.strong(pandoc.text(f"Remissversion – {remiss.reply_by}.")), {"t": "Space"},
-        *pandoc.text(f"Detta är ett förslag{dnr} som skickas på remiss, inte ett beslutat dokument. "
-                     "Lämna synpunkter i svarsmallen och hänvisa till numren framför rubriker, "
-                     "stycken och punkter."),
+        pandoc.strong(pandoc.text(labels("remiss.notice_lead", reply_by=remiss.reply_by))), {"t": "Space"},
+        *pandoc.text(labels("remiss.notice", dnr=dnr)),
     ])
     return [pandoc.div([notice], classes=["remiss-notice"]), *numbered_body(remiss.policy, remiss.numbers)]
 
@@ -127,8 +123,9 @@ def _number_items(ast: pandoc.Ast, number_of: Callable[[int], str]) -> None:
 # --- svarsmall (response form) ---------------------------------------------------------------
 
 def form_view(remiss: Remiss) -> Presentation:
-    return replace(remiss.view, title=f"Remissvar: {remiss.view.title}", doctype="Svarsmall", watermark=None,
-                   header_note=remiss.reply_by.capitalize())
+    return replace(remiss.view, title=remiss.labels("remiss.form_title", title=remiss.view.title),
+                   doctype=remiss.labels("remiss.form_doctype"), watermark=None,
+                   header_note=remiss.reply_by[:1].upper() + remiss.reply_by[1:], control=())
 
 
 def form_blocks(remiss: Remiss) -> list[pandoc.Ast]:
@@ -136,32 +133,33 @@ def form_blocks(remiss: Remiss) -> list[pandoc.Ast]:
     def cell(inlines: list[pandoc.Ast]) -> list[pandoc.Ast]:
         return [pandoc.plain(inlines)] if inlines else []
 
-    rows = [[[], cell([pandoc.strong(pandoc.text(GENERAL_COMMENTS))]), []]]
+    labels = remiss.labels
+    rows = [[[], cell([pandoc.strong(pandoc.text(labels("remiss.general_comments")))]), []]]
     for ref in remiss.numbers:
         label = pandoc.text(ref.label)
         rows.append([cell(pandoc.text(ref.number)), cell([pandoc.strong(label)] if ref.heading else label), []])
-    meta = [f"Dnr {remiss.dnr}"] if remiss.dnr else []
+    meta = [labels("remiss.form_dnr", dnr=remiss.dnr)] if remiss.dnr else []
+    reply_by = remiss.reply_by[:1].upper() + remiss.reply_by[1:]
     return [
-        pandoc.div([pandoc.para(pandoc.text("Svarsmall"))], classes=["doctype"], custom_style="Dokumenttyp"),
-        pandoc.header(1, pandoc.text(f"Remissvar: {remiss.view.title}"), ident="titel"),
-        pandoc.div([pandoc.para(pandoc.text(" · ".join([*meta, remiss.reply_by.capitalize()])))],
+        pandoc.div([pandoc.para(pandoc.text(labels("remiss.form_doctype")))], classes=["doctype"], custom_style="Dokumenttyp"),
+        pandoc.header(1, pandoc.text(labels("remiss.form_title", title=remiss.view.title)), ident="titel"),
+        pandoc.div([pandoc.para(pandoc.text(" · ".join([*meta, reply_by])))],
                    classes=["decisions"], custom_style="Beslutsrad"),
-        pandoc.para(pandoc.text("Fyll i uppgifterna om er som svarar och skriv era synpunkter i tabellen. "
-                                "Numren hänvisar till remissversionen. Rader utan synpunkter kan lämnas tomma; "
-                                "lägg till rader om det behövs.")),
-        pandoc.table([[cell(pandoc.text(field)), []] for field in FORM_FIELDS], [0.3, 0.7],
-                     caption="Uppgifter om remissinstansen"),
-        pandoc.table(rows, [0.08, 0.37, 0.55], head=[cell(pandoc.text(h)) for h in FORM_HEAD],
-                     caption="Synpunkter på förslaget"),
+        pandoc.para(pandoc.text(labels("remiss.form_intro"))),
+        pandoc.table([[cell(pandoc.text(name)), []] for name in labels.list("remiss.form_fields")], [0.3, 0.7],
+                     caption=labels("remiss.form_fields_caption")),
+        pandoc.table(rows, [0.08, 0.37, 0.55], head=[cell(pandoc.text(h)) for h in labels.list("remiss.form_head")],
+                     caption=labels("remiss.form_comments_caption")),
     ]
 
 
 # --- missiv (cover letter) -------------------------------------------------------------------
 
 def missiv_view(remiss: Remiss) -> Presentation:
-    dnr = remiss.dnr
-    return replace(remiss.view, title=f"Remiss: {remiss.view.title}", doctype="Missiv", watermark=None,
-                   header_note=f"Dnr {dnr}" if dnr else None)
+    dnr, labels = remiss.dnr, remiss.labels
+    return replace(remiss.view, title=labels("remiss.missiv_title", title=remiss.view.title),
+                   doctype=labels("remiss.missiv_doctype"), watermark=None,
+                   header_note=labels("remiss.missiv_header", dnr=dnr) if dnr else None, control=())
 
 
 def missiv_blocks(remiss: Remiss, templates: Templates) -> list[pandoc.Ast]:
@@ -170,6 +168,6 @@ def missiv_blocks(remiss: Remiss, templates: Templates) -> list[pandoc.Ast]:
     markdown = templates.render(
         MISSIV_TEMPLATE, title=view.title, owner=view.owner,
         contact=view.coordinator or view.owner, dnr=remiss.dnr, bodies=list(remiss.bodies),
-        date=swedish_date(remiss.issued), deadline=swedish_date(remiss.deadline),
+        date=remiss.labels.date_long(remiss.issued), deadline=remiss.labels.date_long(remiss.deadline),
         deadline_iso=remiss.deadline.isoformat(), version_file=f"{VERSION}.pdf", form_file=FORM)
     return [block for _, block in pandoc.read_markdown(markdown)]

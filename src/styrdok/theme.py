@@ -1,0 +1,331 @@
+"""The look and the words of every output, in one overridable place.
+
+Two data files in `templates/`, read by every renderer (DOCX, PDF, HTML, redline, remiss, site):
+
+- ``theme.yaml`` — the organisation's name, the logo (an SVG or PNG beside it, with alt text),
+  one body font and one heading font, and one palette.
+- ``labels.sv.yaml`` — every Swedish label and sentence that appears in an output document
+  ("Dokumentägare", "Sammanfattning av ändringar", "svar senast {date}" …).
+
+The packaged files (``src/styrdok/templates/``) hold every key with its default. A policy
+repository overrides *some* of them in its own ``templates/theme.yaml`` / ``labels.sv.yaml``:
+the two are merged key by key, so one changed label is a one-line file::
+
+    # templates/labels.sv.yaml
+    control:
+      owner: Ansvarig nämnd
+
+Both are validated when first used: an override key the packaged file does not have (a typo), a
+value of the wrong kind, or a ``{placeholder}`` the default does not offer is an error naming the
+file, the line and the key. Looking up a key that does not exist is an error too (never an empty
+string), like Jinja's StrictUndefined.
+
+In Python::
+
+    labels = templates.labels                      # Labels, cached per Templates
+    labels("control.owner")                        # 'Dokumentägare'
+    labels("remiss.reply_by", date="15 februari 2027")
+    labels.list("dates.months")                    # list values (month names)
+    templates.theme.palette["accent"], templates.theme.fonts.body
+
+In every Jinja template (HTML, site, missiv) the same are globals::
+
+    {{ label("control.owner") }}   {{ label("remiss.reply_by", date=deadline) }}   {{ theme.organisation }}
+
+Placeholders use ``str.format`` syntax (``{date}``); ``{{`` and ``}}`` are literal braces.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+import re
+import string
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from .errors import StyrdokError
+
+if TYPE_CHECKING:
+    from .templates import Templates
+
+LABELS_FILE = "labels.sv.yaml"
+THEME_FILE = "theme.yaml"
+COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
+
+Value = str | list[str]
+
+
+class LabelError(StyrdokError):
+    """A label or theme file that cannot be used, or a label that does not exist."""
+
+
+# --- reading YAML with line numbers -------------------------------------------------------------
+
+def _flatten(node: yaml.Node, prefix: str, out: dict[str, tuple[Any, int]], where: str) -> None:
+    """Mapping nodes → {"a.b": (value, line)}; leaves are scalars or lists of scalars."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            name = f"{prefix}{key.value}"
+            if name in out or any(k.startswith(name + ".") for k in out):
+                raise LabelError(f"{where}:{key.start_mark.line + 1}: key '{name}' appears twice\n    fix: keep one of them")
+            _flatten(value, name + ".", out, where)
+        return
+    key = prefix.rstrip(".")
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for item in node.value:
+            if not isinstance(item, yaml.ScalarNode):
+                raise LabelError(f"{where}:{item.start_mark.line + 1}: '{key}' must be a list of texts")
+            items.append(item.value)
+        out[key] = (items, line)
+    elif isinstance(node, yaml.ScalarNode):
+        out[key] = (None if node.tag.endswith(":null") else node.value, line)
+    else:
+        raise LabelError(f"{where}:{line}: '{key}' has a value styrdok cannot read")
+
+
+def _read(data: bytes, where: str) -> dict[str, tuple[Any, int]]:
+    try:
+        root = yaml.compose(data.decode("utf-8"), Loader=yaml.SafeLoader)
+    except UnicodeDecodeError:
+        raise LabelError(f"{where}: the file is not UTF-8\n    fix: save it as UTF-8") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise LabelError(f"{where}{line}: not valid YAML: {getattr(exc, 'problem', exc)}\n"
+                         "    fix: check the indentation, and quote texts that contain ':' or '#'") from None
+    if root is None:
+        return {}
+    if not isinstance(root, yaml.MappingNode):
+        raise LabelError(f"{where}:1: the file must be a mapping of keys\n    fix: see the packaged {Path(where).name}")
+    out: dict[str, tuple[Any, int]] = {}
+    _flatten(root, "", out, where)
+    return out
+
+
+def _fields(text: str) -> set[str]:
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    except ValueError:
+        return {"\0invalid"}
+
+
+def _merged(templates: Templates, name: str) -> tuple[dict[str, tuple[Any, str]], list[str]]:
+    """The packaged file with the override's values on top: {key: (value, 'file:line')}."""
+    packaged = resources.files("styrdok").joinpath("templates", name)
+    defaults = _read(packaged.read_bytes(), f"styrdok/templates/{name}")
+    values: dict[str, tuple[Any, str]] = {k: (v, f"styrdok/templates/{name}:{line}") for k, (v, line) in defaults.items()}
+    problems: list[str] = []
+    override = templates.override_dir / name if templates.override_dir else None
+    if override and override.is_file():
+        where = f"templates/{name}"
+        for key, (value, line) in _read(override.read_bytes(), where).items():
+            if key not in defaults:
+                close = [k for k in defaults if k.rsplit(".", 1)[-1] == key.rsplit(".", 1)[-1]]
+                hint = f"did you mean {', '.join(close[:3])}?" if close else f"see the keys in the packaged {name}"
+                problems.append(f"{where}:{line}: unknown key '{key}'\n    fix: {hint}")
+                continue
+            default = defaults[key][0]
+            if isinstance(default, list) != isinstance(value, list) or (isinstance(default, list) and len(default) != len(value)):
+                kind = f"a list of {len(default)} texts" if isinstance(default, list) else "a text"
+                problems.append(f"{where}:{line}: '{key}' must be {kind}, like the packaged default")
+                continue
+            if isinstance(default, str) and isinstance(value, str) and not _fields(value) <= _fields(default):
+                offered = ", ".join(f"{{{f}}}" for f in sorted(_fields(default))) or "none"
+                unknown = ", ".join(f"{{{f}}}" for f in sorted(_fields(value) - _fields(default)))
+                problems.append(f"{where}:{line}: '{key}' uses {unknown}, which this text does not offer\n"
+                                f"    fix: placeholders here: {offered} (write {{{{ and }}}} for literal braces)")
+                continue
+            values[key] = (value, f"{where}:{line}")
+    return values, problems
+
+
+# --- labels -------------------------------------------------------------------------------------
+
+class Labels:
+    """Every Swedish text of the outputs: ``labels("key", **values)``; a missing key is an error."""
+
+    def __init__(self, values: dict[str, tuple[Any, str]]):
+        self._values = values
+
+    @classmethod
+    def load(cls, templates: Templates) -> Labels:
+        values, problems = _merged(templates, LABELS_FILE)
+        if problems:
+            raise LabelError("the labels cannot be used:\n" + "\n".join(f"  - {p}" for p in problems))
+        return cls(values)
+
+    @classmethod
+    def packaged(cls) -> Labels:
+        from .templates import Templates
+        return cls.load(Templates(None))
+
+    def _get(self, key: str) -> tuple[Any, str]:
+        try:
+            return self._values[key]
+        except KeyError:
+            near = sorted(k for k in self._values if k.startswith(key.rsplit(".", 1)[0] + "."))[:5]
+            hint = f"keys near it: {', '.join(near)}" if near else f"see the packaged {LABELS_FILE}"
+            raise LabelError(f"label '{key}' is not defined in {LABELS_FILE}\n    fix: {hint}") from None
+
+    def __call__(self, key: str, **values: object) -> str:
+        text, where = self._get(key)
+        if not isinstance(text, str):
+            raise LabelError(f"{where}: label '{key}' is a list; use labels.list('{key}')")
+        try:
+            return text.format_map(values) if values or "{" in text else text
+        except (KeyError, IndexError, ValueError) as exc:
+            raise LabelError(f"{where}: label '{key}' needs the value {exc} (given: {', '.join(values) or 'none'})") from None
+
+    def list(self, key: str) -> list[str]:
+        value, where = self._get(key)
+        if not isinstance(value, list):
+            raise LabelError(f"{where}: label '{key}' is a text, not a list")
+        return list(value)
+
+    def get(self, key: str, default: str, **values: object) -> str:
+        """The label, or `default` for keys that are open-ended (a document type without a label)."""
+        return self(key, **values) if key in self._values else default
+
+    def keys(self) -> "builtins.list[str]":
+        return sorted(self._values)
+
+    # Swedish dates and the words every renderer shares ------------------------------------------
+
+    def date_long(self, day: dt.date) -> str:
+        """'15 februari 2027'."""
+        return f"{day.day} {self.list('dates.months')[day.month - 1]} {day.year}"
+
+    def doctype(self, kind: str) -> str:
+        return self.get(f"doctypes.{kind}", kind[:1].upper() + kind[1:])
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"_values": self._values}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._values = state["_values"]
+
+
+# --- theme --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Logo:
+    data: bytes
+    media_type: str  # image/svg+xml or image/png
+    alt: str
+    height_mm: float
+    name: str  # the file name in templates/
+
+    @property
+    def is_svg(self) -> bool:
+        return self.media_type == "image/svg+xml"
+
+    def data_uri(self) -> str:
+        import base64
+        return f"data:{self.media_type};base64,{base64.b64encode(self.data).decode('ascii')}"
+
+    def svg(self) -> str:
+        """The logo as SVG text (a PNG wrapped in an SVG), for Typst's image()."""
+        if self.is_svg:
+            return self.data.decode("utf-8")
+        width, height = png_size(self.data)
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+                f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+                f'<image width="{width}" height="{height}" xlink:href="{self.data_uri()}"/></svg>')
+
+
+@dataclass(frozen=True)
+class Fonts:
+    body: str
+    heading: str
+    mono: str
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The municipality's look: name, logo, fonts and palette (see theme.yaml)."""
+
+    organisation: str
+    logo: Logo | None
+    fonts: Fonts
+    palette: dict[str, str]
+
+    def __hash__(self) -> int:
+        return hash((self.organisation, self.logo, self.fonts, tuple(sorted(self.palette.items()))))
+
+    @classmethod
+    def load(cls, templates: Templates) -> Theme:
+        values, problems = _merged(templates, THEME_FILE)
+
+        def text(key: str) -> str:
+            value, where = values[key]
+            if not isinstance(value, str) or not value.strip():
+                problems.append(f"{where}: '{key}' must be a text")
+                return ""
+            return value.strip()
+
+        palette = {}
+        for key in sorted(k for k in values if k.startswith("palette.")):
+            color = text(key)
+            if color and not COLOR.match(color):
+                problems.append(f"{values[key][1]}: '{key}': {color!r} is not a colour like \"#1f4e79\"")
+            palette[key.removeprefix("palette.")] = color.lower()
+        logo = None
+        file_value, file_where = values["logo.file"]
+        if file_value:
+            logo = _logo(templates, str(file_value), file_where, text("logo.alt"), values["logo.height_mm"], problems)
+        theme = cls(organisation=text("organisation"), logo=logo,
+                    fonts=Fonts(text("fonts.body"), text("fonts.heading"), text("fonts.mono")), palette=palette)
+        if problems:
+            raise LabelError("the theme cannot be used:\n" + "\n".join(f"  - {p}" for p in problems))
+        return theme
+
+
+def _logo(templates: Templates, name: str, where: str, alt: str, height: tuple[Any, str],
+          problems: list[str]) -> Logo | None:
+    suffix = Path(name).suffix.lower()
+    if suffix not in LOGO_TYPES or Path(name).name != name:
+        problems.append(f"{where}: logo.file {name!r} must be the name of an .svg or .png file in templates/")
+        return None
+    data = templates.bytes(name)
+    if data is None:
+        problems.append(f"{where}: the logo {name} is not in templates/ (nor packaged)\n"
+                        "    fix: put the file in the repository's templates/ folder, or correct logo.file")
+        return None
+    if not alt:
+        problems.append(f"{where}: the logo needs alt text (logo.alt), e.g. the organisation's name")
+    try:
+        height_mm = float(height[0])
+    except (TypeError, ValueError):
+        problems.append(f"{height[1]}: logo.height_mm must be a number of millimetres, e.g. 14")
+        height_mm = 14.0
+    if suffix == ".png":
+        try:
+            png_size(data)
+        except ValueError:
+            problems.append(f"{where}: {name} is not a PNG file")
+            return None
+    elif b"<svg" not in data[:4096]:
+        problems.append(f"{where}: {name} is not an SVG file")
+        return None
+    return Logo(data, LOGO_TYPES[suffix], alt, height_mm, name)
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height in pixels from a PNG's IHDR chunk."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        raise ValueError("not a PNG")
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def css_string(value: str) -> str:
+    """A text as a CSS string literal (for `content:` in generated content)."""
+    escaped = "".join(c if c.isalnum() or c in " .,:;!?()[]–-_/åäöÅÄÖéÉ" else f"\\{ord(c):x} " for c in value)
+    return f'"{escaped}"'

@@ -27,9 +27,12 @@ import click.utils
 from . import __version__, build as builder, changed as changes, doctor as doctor_lib, i18n, lifecycle, publish as publisher
 from . import annotate, redline, scaffold
 from .consult import consult as consult_policy
+from .consult.memo import write_memo as write_policy_memo
+from .consult.responses import compile_responses as compile_policy_responses
 from .redline import summary as redline_summary
 from .errors import Problem, Severity, StyrdokError
 from .history import History
+from .importer import run as importer
 from .i18n import N_, _, ngettext
 from .model import Status
 from .output import atomic_write
@@ -360,6 +363,68 @@ TODAY = option("--today", type=IsoDate(), envvar="STYRDOK_TODAY", default=None,
 
 @main.command()
 @click.argument("policy_id", metavar="ID")
+@click.argument("forms", nargs=-1, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE...")
+@option("--letter", "letters", multiple=True, metavar="BODY=FILE",
+        help=N_("An answer written as a letter (DOCX or PDF), with the body that sent it; repeatable."))
+@option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+        help=N_("Output folder (default: build/<ID>/remiss/sammanstallning/)."))
+@TODAY
+def responses(policy_id: str, forms: tuple[Path, ...], letters: tuple[str, ...], out: Path | None,
+              today: dt.date | None) -> None:
+    """Compile the returned response forms and letters into the remissammanställning.
+
+    Writes remissammanstallning.docx, .html and .md (and .json for the memo): who was asked,
+    who answered, who had no comments, who did not answer, then every comment in a table
+    (general comments first, then by reference number and body) with an empty Kommentar
+    column. Run it again when a late answer arrives: the comments already written in the
+    Kommentar column of the existing remissammanstallning.docx are kept, row by row. Forms
+    from another consultation, files that are not forms, a form without a Remissinstans,
+    two answers from one body and numbers the remissversion does not have are refused,
+    all at once, and nothing is written.
+
+    Example:
+
+        styrdok responses social-ekonomi svar/*.docx --letter "Näringslivet=svar/yttrande.pdf"
+    """
+    result = compile_policy_responses(_workspace(), policy_id, forms, letters=letters, out=out, today=today)
+    for path in result.files:
+        click.echo("  " + _("wrote {path}").format(path=path), err=True)
+    for note in result.notes:
+        click.echo("  " + _("note: {note}").format(note=note), err=True)
+    compilation = result.compilation
+    click.echo(_("{id}: {answers} of {asked} bodies answered, {rows} comments; {kept} earlier comments kept").format(
+        id=policy_id, answers=len([a for a in compilation.answers if a.asked]), asked=len(compilation.asked),
+        rows=len(compilation.rows), kept=result.kept), err=True)
+
+
+@main.command()
+@click.argument("policy_id", metavar="ID")
+@option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+        help=N_("Output folder (default: build/<ID>/remiss/)."))
+@option("--contact", default=None, metavar="TEXT",
+        help=N_("The handläggare: 'Name, phone, e-mail' (default: contact: in the front matter)."))
+@TODAY
+def memo(policy_id: str, out: Path | None, contact: str | None, today: dt.date | None) -> None:
+    """Write the tjänsteskrivelse (officer's report) for the policy's pending decision.
+
+    tjansteskrivelse.docx and .md from the template tjansteskrivelse.md.j2: header with
+    handläggare, Förslag till beslut worded for the deciding body, Sammanfattning,
+    Ärendebeskrivning, the changes against the version in force, the consultation (with the
+    answers compiled by `styrdok responses`), Beslutsunderlag and Beslut sänds till.
+
+    Example:
+
+        styrdok memo social-ekonomi --contact "Anna Andersson, 060-16 31 00, anna.andersson@timra.se"
+    """
+    result = write_policy_memo(_workspace(), policy_id, out=out, today=today, contact=contact)
+    for path in result.files:
+        click.echo("  " + _("wrote {path}").format(path=path), err=True)
+    for point in result.proposal:
+        click.echo(point)
+
+
+@main.command()
+@click.argument("policy_id", metavar="ID")
 @option("--body", default=None, metavar="NAME", help=N_("The body that is to decide (default: the policy's owner)."))
 @TODAY
 def revise(policy_id: str, body: str | None, today: dt.date | None) -> None:
@@ -574,6 +639,83 @@ def diff(versions: tuple[str, ...], from_rev: str | None, to_rev: str | None, ou
     else:
         click.echo(_("No changes: nothing written."), err=True)
     click.get_current_context().exit(1 if result.changed else 0)
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@option("--id", "policy_id", metavar="ID", help=N_("Id of the new policy (one file only; default: from the file name)."))
+@option("--type", "doc_type", metavar="TYPE",
+        help=N_("Document type (policy, riktlinje, plan …) when the title does not say."))
+@option("--force", is_flag=True, help=N_("Overwrite an existing policy file."))
+@option("--into", "into", metavar="ID",
+        help=N_("Take the edited text of a DOCX styrdok made for policy ID back into policy/ID.md."))
+@option("--changes", type=click.Choice(["accept", "reject"]), default="accept", show_default=True,
+        help=N_("With --into: accept or reject the DOCX's tracked changes (typed edits are always kept)."))
+def import_(files: tuple[Path, ...], policy_id: str | None, doc_type: str | None, force: bool, into: str | None,
+            changes: str) -> None:
+    """Import Word documents (.docx, .odt; .doc through LibreOffice) as policies.
+
+    \b
+    Two forms:
+      styrdok import FILE... [--id ID] [--type TYPE] [--force]
+                  new policies policy/<id>.md, one per file (in parallel)
+      styrdok import FILE --into ID [--changes accept|reject]
+                  the text of a styrdok DOCX edited in Word, back into policy/ID.md
+
+    Headings are found from Word's heading styles, styles based on them, outline levels and,
+    in files of plain Normal text, short bold or larger lines (a typed number gives the
+    level). Decision lines, the information table, page header and footer and the document
+    properties become the front matter. Every guess and every loss (images, text boxes,
+    comments …) is in the report, printed and written to build/import/<id>.md. Nothing is
+    written for a file that fails; an existing policy is overwritten only with --force.
+
+    Example:
+
+        styrdok import "Policy för föreningsstöd.docx" --id foreningsstod
+        styrdok import remissversion-med-synpunkter.docx --into social-ekonomi
+    """
+    workspace = _workspace()
+    if into is not None:
+        if len(files) != 1 or policy_id or doc_type or force:
+            raise click.UsageError(_("--into takes one file and none of --id, --type, --force"))
+        report = importer.import_into(workspace, files[0], into, changes=changes)
+        click.echo(report.screen())
+        click.echo(_("report: {path}").format(path=importer.REPORT_DIR / f"{into}.md"), err=True)
+        return
+    try:
+        reports = importer.import_files(workspace, list(files), policy_id=policy_id, doc_type=doc_type, force=force,
+                                        progress=_import_progress() if len(files) > 1 else None)
+    except StyrdokError as exc:
+        raise click.UsageError(str(exc)) from None
+    failed = [r for r in reports if not r.ok]
+    click.echo(reports[0].screen() if len(files) == 1 else importer.summary(reports))
+    for report in reports:
+        if report.ok:
+            click.echo(_("report: {path}").format(path=importer.REPORT_DIR / f"{report.policy_id}.md"), err=True)
+        elif len(files) > 1:
+            click.secho(f"{report.source}: {report.error}", fg="red", err=True)
+    if failed:
+        raise Failed(ngettext("{n} of {total} file could not be imported; nothing was written for it",
+                              "{n} of {total} files could not be imported; nothing was written for them",
+                              len(reports)).format(n=len(failed), total=len(reports)))
+    click.echo(ngettext("{n} file imported into policy/ (run styrdok check)",
+                        "{n} files imported into policy/ (run styrdok check)", len(reports)).format(n=len(reports)),
+               err=True)
+
+
+def _import_progress() -> importer.Progress:
+    """One line per file; on a terminal, one line updated in place."""
+    tty = sys.stderr.isatty()
+
+    def show(report: importer.Report, done: int, total: int) -> None:
+        state = click.style("ok", fg="green") if report.ok else click.style(_("FAILED"), fg="red")
+        line = f"  [{done}/{total}] {state}  {report.source} → {report.policy_id}"
+        if tty and report.ok:
+            click.echo(f"\r\033[K{line}", err=True, nl=done == total)
+        else:
+            click.echo(("\r\033[K" if tty else "") + line, err=True)
+
+    return show
 
 
 def _diff_changed(from_rev: str | None, out: Path | None, author: str | None, fmt: str) -> None:

@@ -64,11 +64,13 @@ class Consultation:
 
 @dataclass(frozen=True)
 class Contact:
-    """Who answers questions about the document (front matter `contact:`)."""
+    """Who answers questions about the document (front matter `contact:`): the handläggare named
+    in the missiv and the tjänsteskrivelse."""
 
     name: str | None = None
     email: str | None = None
     phone: str | None = None
+    title: str | None = None  # the officer's title, e.g. "utvecklingsstrateg"
 
     def parts(self) -> tuple[str, ...]:
         return tuple(p for p in (self.name, self.email, self.phone) if p)

@@ -210,6 +210,22 @@ def read_docx(data: bytes, track_changes: str = "accept", to: str = "plain") -> 
     return run(["-f", "docx", f"--track-changes={track_changes}", "-t", to, "--wrap=none"], data).decode("utf-8")
 
 
+def read_word(data: bytes, *, track_changes: str = "accept", fmt: str = "docx") -> Ast:
+    """A Word (or ODT) document as a pandoc document; tracked changes accepted or rejected."""
+    return json.loads(run(["-f", fmt, f"--track-changes={track_changes}", "-t", "json"], data))
+
+
+def convert(data: bytes, src: str, to: str) -> bytes:
+    """One bare conversion, e.g. ODT → DOCX."""
+    return run(["-f", src, "-t", to, "-o", "-"], data)
+
+
+def write_markdown(blocks: list[Ast]) -> str:
+    """Blocks as policy Markdown (the dialect `read_markdown` reads), one line per paragraph."""
+    # -gfm_auto_identifiers: write every heading id, also one that equals what pandoc would derive
+    return run(["-f", "json", "-t", MARKDOWN + "-gfm_auto_identifiers", "--wrap=none"], json.dumps(document(blocks)).encode("utf-8")).decode("utf-8")
+
+
 # --- building AST values --------------------------------------------------------------------
 
 def stringify(node: Any) -> str:

@@ -36,7 +36,7 @@ from .render.document import Presentation, presentation
 from .theme import Labels
 from .render.html import render_html
 from .render.pdf import TypstFailed
-from .render.remiss import FORM, MISSIV, VERSION, swedish_date
+from .consult.package import FORM, MISSIV, VERSION, swedish_date
 from .workspace import POLICY_DIR, Workspace
 
 SITE_DIR = Path("build") / "site"

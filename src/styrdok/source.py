@@ -248,7 +248,8 @@ def _metadata(stem: str, yaml_text: str, report: _Report) -> Metadata | None:
                     review_years=review if isinstance(review, int) else None, valid_from=valid_from,
                     responsible=raw.get("responsible"),
                     contact=(Contact(name=contact) if isinstance(contact, str) else
-                             Contact(contact.get("name"), contact.get("email"), contact.get("phone")) if contact else None))
+                             Contact(contact.get("name"), contact.get("email"), contact.get("phone"), contact.get("title"))
+                             if contact else None))
 
 
 _HINTS = {
@@ -432,8 +433,17 @@ def _sections(body: str, offset: int, lines: list[str], report: _Report) -> tupl
 
 
 def _suggest(title: str) -> str:
-    table = str.maketrans("åäöéü", "aaoeu")
-    return re.sub(r"[^a-z0-9]+", "-", title.lower().translate(table)).strip("-")[:60] or "avsnitt"
+    return heading_id(title)
+
+
+def heading_id(title: str, limit: int = 60) -> str:
+    """The id a heading gets from its text: "Sociala företag" → sociala-foretag (cut at a word)."""
+    table = str.maketrans("åäöéüáàèëï", "aaoeuaaeei")
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower().translate(table)).strip("-")
+    if len(slug) > limit:
+        cut = slug[:limit + 1]
+        slug = cut[:cut.rfind("-")] if "-" in cut else slug[:limit]
+    return slug.strip("-") or "avsnitt"
 
 
 def _line_with(needle: str, start: int, lines: list[str]) -> int:

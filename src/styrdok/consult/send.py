@@ -1,4 +1,4 @@
-"""Consultation stage: the remiss package of a policy, then its move to status consultation.
+"""Sending a policy on consultation: the remiss package, then its move to status consultation.
 
 Everything is gathered and validated first (policy, deadline, bodies), every file is rendered in
 memory, and only then are the files written and, last, the policy's front matter updated.
@@ -9,24 +9,21 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from ruamel.yaml.comments import CommentedMap
 
-from . import frontmatter, numbering, source
-from .build import render_policy
-from .errors import InvalidInput, Problem, RefusedError, StyrdokError
-from .model import Policy, Status
+from .. import frontmatter, source
+from ..history import History
+from ..errors import InvalidInput, Problem, RefusedError, StyrdokError
+from ..model import Policy, Status
+from ..output import OutputDir, atomic_write
+from ..render.document import timestamp
+from ..workspace import Workspace
 from .numbering import RefNumber
-from .output import OutputDir, atomic_write
-from .render.document import presentation, timestamp
-from .render.docx import render_docx
-from .render.remiss import (FORM, MISSIV, VERSION, Remiss, form_blocks, form_view, missiv_blocks, missiv_view,
-                            version_blocks, version_view)
-from .templates import Templates
-from .workspace import Workspace
+from .package import Remiss, remiss_of, render_package
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 YAML_STR = "tag:yaml.org,2002:str"
@@ -68,8 +65,10 @@ def consult(workspace: Workspace, policy_id: str, deadline: dt.date | str, *, bo
     if problems or due is None:
         raise InvalidInput(problems)
     recorded = policy.meta.consultation
-    remiss = remiss_of(policy, workspace.templates, deadline=due, bodies=names, dnr=dnr or (recorded.dnr if recorded else None),
-                       issued=issued, stamp=stamp)
+    in_force, label = version_in_force(workspace, policy.id)
+    remiss = remiss_of(policy, workspace.templates, deadline=due, bodies=names,
+                       dnr=dnr or (recorded.dnr if recorded else None), issued=issued, stamp=stamp,
+                       in_force=in_force, in_force_label=label)
     files = render_package(remiss, workspace.templates)
     updated = _encoded_like(data, record(policy.source, remiss))
     source.load(path, display=workspace.display(path), data=updated)  # never write a policy styrdok rejects
@@ -78,21 +77,19 @@ def consult(workspace: Workspace, policy_id: str, deadline: dt.date | str, *, bo
     return ConsultResult(policy.id, path, tuple(written), due, names, remiss.dnr, remiss.numbers, changed)
 
 
-def remiss_of(policy: Policy, templates: Templates, *, deadline: dt.date, bodies: tuple[str, ...], dnr: str | None,
-              issued: dt.date, stamp: dt.datetime) -> Remiss:
-    """The consultation of `policy` as its package presents it, dated `issued`, files timestamped `stamp`."""
-    view = presentation(policy, final=True, labels=templates.labels, theme=templates.theme)
-    return Remiss(policy=policy, view=replace(view, timestamp=stamp), deadline=deadline, bodies=bodies, dnr=dnr,
-                  issued=issued, numbers=tuple(numbering.numbers(policy)), labels=templates.labels)
-
-
-def render_package(remiss: Remiss, templates: Templates) -> dict[str, bytes]:
-    """{file name: bytes} of the remissversion (DOCX, PDF, HTML), the missiv and the svarsmall."""
-    version = render_policy(remiss.policy, templates, version_view(remiss), body=version_blocks(remiss))
-    files = {VERSION + Path(name).suffix: data for name, data in version.items()}
-    files[MISSIV] = render_docx(missiv_blocks(remiss, templates), missiv_view(remiss), templates)
-    files[FORM] = render_docx(form_blocks(remiss), form_view(remiss), templates)
-    return files
+def version_in_force(workspace: Workspace, policy_id: str) -> tuple[Policy | None, str | None]:
+    """The last adopted version in git and how the redline names it; (None, None) outside git or
+    before a first adoption (a new policy has no version in force to compare with)."""
+    try:
+        history = History(workspace)
+        adopted = history.adopted_versions(policy_id)
+    except StyrdokError:
+        return None, None
+    if not adopted:
+        return None, None
+    decision = adopted[-1].decision
+    label = f"den gällande versionen ({decision.line()})" if decision else "den gällande versionen"
+    return history.load(policy_id, adopted[-1].revision.sha), label
 
 
 def record(text: str, remiss: Remiss) -> str:

@@ -1,0 +1,413 @@
+"""From pandoc's reading of the marked DOCX to the policy text as pandoc blocks.
+
+Every block is traced to its Word paragraph by the marker opening it; the decisions made on
+paragraphs (heading and level, metadata to drop, typed bullets) are applied to the blocks, and
+what the policy format cannot hold is simplified (images out, tables to one line per cell,
+underline and styles to plain text).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import pandoc
+from ..i18n import _
+from .headings import TYPED_BULLET, Heading, typed_number
+from .wordfile import MARKER, WordFile
+
+Ast = pandoc.Ast
+REFNR = re.compile(r"^\d+(\.\d+)*$")
+BULLETS = "•·▪◦●■□➢►‣⁃-–—*o"
+GONE = object()  # what `clean` returns for an element to remove
+
+
+@dataclass
+class Counts:
+    headings: int = 0
+    paragraphs: int = 0
+    list_items: int = 0
+    tables: int = 0
+    footnotes: int = 0
+    links: int = 0
+
+
+@dataclass
+class Plan:
+    """What to do with each Word paragraph, by number."""
+
+    headings: dict[int, Heading] = field(default_factory=dict)
+    levels: dict[int, int] = field(default_factory=dict)  # Markdown level of each heading
+    drop: set[int] = field(default_factory=set)
+    drop_tables: set[int] = field(default_factory=set)
+    bullets: set[int] = field(default_factory=set)
+    strip_refnr: bool = False
+    anchors: dict[str, str] = field(default_factory=dict)  # Word bookmark → heading id, for internal links
+    keep_heading_inlines: bool = False  # --into: the heading text as pandoc read it (changes applied)
+
+
+@dataclass
+class Body:
+    blocks: list[Ast]
+    paragraphs: list[int | None]  # the Word paragraph each block starts at
+    counts: Counts
+    notes: list[tuple[int | None, str]] = field(default_factory=list)  # (paragraph, what was simplified)
+
+
+def leading_marker(node: Any) -> int | None:
+    """The paragraph number of the marker(s) opening a block (the last of several: paragraphs
+    whose marks were deleted are merged into the next one)."""
+    found: list[int] = []
+
+    def walk(n: Any) -> bool:  # True: stop, real content reached
+        if isinstance(n, list):
+            return any(walk(x) for x in n)
+        if not isinstance(n, dict):
+            return False
+        t = n.get("t")
+        if t == "Str":
+            s = n["c"]
+            while (m := MARKER.match(s)) is not None:
+                found.append(int(m.group(1)))
+                s = s[m.end():]
+            return bool(s)
+        if t in ("Space", "SoftBreak"):
+            return bool(found)
+        if t in ("Para", "Plain", "Header", "Strong", "Emph", "Underline", "Span", "Link", "Div", "BulletList",
+                 "OrderedList", "Table", "Figure", "BlockQuote", "Strikeout", "SmallCaps", "Superscript",
+                 "Subscript", "Quoted", "LineBlock"):
+            return walk(_children(n))
+        return True
+
+    walk(node)
+    return found[-1] if found else None
+
+
+def _children(n: Ast) -> Any:
+    t, c = n["t"], n.get("c")
+    if c is None:
+        return []
+    if t == "Header":
+        return c[2]
+    if t in ("Span", "Div", "Link", "Figure"):
+        return c[1]
+    if t == "OrderedList":
+        return c[1]
+    if t == "Quoted":
+        return c[1]
+    if t == "Table":
+        return [cell[4] for body in c[4] for row in body[3] for cell in row[1]] + \
+               [cell[4] for row in c[3][1] for cell in row[1]]
+    return c
+
+
+def strip_markers(node: Any) -> Any:
+    if isinstance(node, list):
+        out = []
+        for n in node:
+            n = strip_markers(n)
+            if isinstance(n, dict) and n.get("t") == "Str" and not n["c"]:
+                continue
+            out.append(n)
+        return out
+    if isinstance(node, dict):
+        if node.get("t") == "Str":
+            return {"t": "Str", "c": MARKER.sub("", node["c"])}
+        return {k: strip_markers(v) for k, v in node.items()}
+    return node
+
+
+def build(doc: WordFile, ast: Ast, plan: Plan, heading_id: Callable[[int, str], str]) -> Body:
+    """The policy blocks from pandoc's blocks and the plan; `heading_id(paragraph, title)` names sections."""
+    counts = Counts()
+    out: list[Ast] = []
+    where: list[int | None] = []
+    notes: list[tuple[int | None, str]] = []
+    bullets: list[tuple[int, list[Ast]]] = []  # typed bullet paragraphs waiting to become a list
+
+    def flush() -> None:
+        if bullets:
+            out.append(_nested_list(doc, bullets))
+            where.append(bullets[0][0])
+            counts.list_items += len(bullets)
+            bullets.clear()
+
+    for block in _flatten(ast["blocks"]):
+        number = leading_marker(block)
+        if number is None and block["t"] in ("Para", "Plain") and not pandoc.stringify(block).strip():
+            continue
+        t = block["t"]
+        if t == "Table":
+            table = doc.paragraph(number).in_table if number else None
+            if table in plan.drop_tables:
+                continue
+            flush()
+            out.append(_table(clean(strip_markers(block), plan), notes, number))
+            where.append(number)
+            counts.tables += 1
+            continue
+        if number in plan.drop:
+            continue
+        block = strip_markers(block)
+        if t in ("Para", "Plain", "Header"):
+            inlines = block["c"][2] if t == "Header" else block["c"]
+            if plan.strip_refnr:
+                inlines = _without_refnr(inlines)
+            if not pandoc.stringify(inlines).strip() and not _has_note(inlines):
+                continue
+            if number in plan.headings:
+                flush()
+                heading = plan.headings[number]
+                level = plan.levels[number]
+                title_inlines = _heading_inlines(inlines, heading, plan)
+                title = pandoc.stringify(title_inlines).strip()
+                out.append(pandoc.header(level, title_inlines, heading_id(number, title)))
+                where.append(number)
+                counts.headings += 1
+                continue
+            if number in plan.bullets:
+                bullets.append((number, _without_bullet(clean(inlines, plan))))
+                continue
+            flush()
+            out.append(pandoc.para(_strip_ends(clean(inlines, plan))))
+            where.append(number)
+            counts.paragraphs += 1
+            continue
+        flush()
+        if t in ("BulletList", "OrderedList"):
+            lst = _tight(clean(block, plan), plan)
+            if not (lst["c"] if lst["t"] == "BulletList" else lst["c"][1]):
+                continue
+            if out and out[-1]["t"] == lst["t"] == "BulletList":  # in Markdown two lists in a row are one
+                out[-1] = {"t": "BulletList", "c": out[-1]["c"] + lst["c"]}
+                counts.list_items += _count_items(lst)
+                continue
+            out.append(lst)
+            where.append(number)
+            counts.list_items += _count_items(lst)
+        elif t in ("Figure", "HorizontalRule", "RawBlock", "Null"):
+            continue
+        else:
+            out.append(clean(block, plan))
+            where.append(number)
+            counts.paragraphs += 1
+    flush()
+    counts.footnotes = _count(out, "Note")
+    counts.links = _count(out, "Link")
+    return Body(out, where, counts, notes)
+
+
+def _flatten(blocks: list[Ast]) -> list[Ast]:
+    out = []
+    for b in blocks:
+        if b["t"] == "Div":
+            out += _flatten(b["c"][1])
+        else:
+            out.append(b)
+    return out
+
+
+def clean(node: Any, plan: Plan) -> Any:
+    """Inline formatting the policy format does not have made plain; images and internal links
+    to nowhere removed; list items tight."""
+    if isinstance(node, list):
+        out: list[Any] = []
+        for n in node:
+            c = clean(n, plan)
+            if isinstance(c, list) and isinstance(n, dict) and n.get("t") not in ("BulletList",):
+                out.extend(c)  # unwrapped inline
+            elif c is not GONE:
+                out.append(c)
+        return _merge_spaces(out)
+    if not isinstance(node, dict):
+        return node
+    t = node.get("t")
+    if t in ("Underline", "SmallCaps"):
+        return clean(node["c"], plan)
+    if t == "Span":
+        return clean(node["c"][1], plan)
+    if t == "Image":
+        return GONE
+    if t == "Link":
+        target = node["c"][2][0]
+        if target.startswith("#"):
+            if (ident := plan.anchors.get(target[1:])) is None:
+                return clean(node["c"][1], plan)
+            return {"t": "Link", "c": [pandoc.attr(), clean(node["c"][1], plan), [f"#{ident}", ""]]}
+        return {"t": "Link", "c": [pandoc.attr(), clean(node["c"][1], plan), node["c"][2]]}
+    if t == "Note":
+        return {"t": "Note", "c": clean(node["c"], plan)}
+    if t == "Header":  # a heading inside a container: keep as a bold paragraph
+        return pandoc.para([pandoc.strong(clean(node["c"][2], plan))])
+    if t == "Div":
+        return clean(node["c"][1], plan)
+    if t == "Figure":
+        return GONE
+    if t in ("Para", "Plain"):  # spaces at either end are not text (Markdown has no way to keep them)
+        return {"t": t, "c": _strip_ends(clean(node["c"], plan))}
+    return {k: (clean(v, plan) if k == "c" else v) for k, v in node.items()}
+
+
+def _strip_ends(inlines: list[Any]) -> list[Any]:
+    ends = ("Space", "SoftBreak", "LineBreak")
+    while inlines and isinstance(inlines[0], dict) and inlines[0].get("t") in ends:
+        inlines = inlines[1:]
+    while inlines and isinstance(inlines[-1], dict) and inlines[-1].get("t") in ends:
+        inlines = inlines[:-1]
+    return inlines
+
+
+def _merge_spaces(inlines: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for n in inlines:
+        if isinstance(n, dict) and n.get("t") == "Space" and out and isinstance(out[-1], dict) \
+                and out[-1].get("t") == "Space":
+            continue
+        out.append(n)
+    return out
+
+
+def _has_note(inlines: list[Ast]) -> bool:
+    return _count(inlines, "Note") > 0
+
+
+def _count(node: Any, kind: str) -> int:
+    if isinstance(node, list):
+        return sum(_count(n, kind) for n in node)
+    if isinstance(node, dict):
+        return (node.get("t") == kind) + sum(_count(v, kind) for v in node.values())
+    return 0
+
+
+def _count_items(lst: Ast) -> int:
+    items = lst["c"] if lst["t"] == "BulletList" else lst["c"][1]
+    return sum(1 + sum(_count_items(b) for b in item if b["t"] in ("BulletList", "OrderedList")) for item in items)
+
+
+def _tight(lst: Ast, plan: Plan) -> Ast:
+    """Word lists come back loose (a Para per item); policy lists are tight."""
+    items = lst["c"] if lst["t"] == "BulletList" else lst["c"][1]
+    new_items = []
+    for item in items:
+        if not pandoc.stringify(item).strip() and not _count(item, "Note"):
+            continue  # a list paragraph deleted (or, rejected, inserted) with its mark: pandoc leaves it empty
+        blocks = []
+        for b in item:
+            if b["t"] == "Para":
+                b = {"t": "Plain", "c": _without_refnr(b["c"]) if plan.strip_refnr else b["c"]}
+            elif b["t"] == "Plain" and plan.strip_refnr:
+                b = {"t": "Plain", "c": _without_refnr(b["c"])}
+            elif b["t"] in ("BulletList", "OrderedList"):
+                b = _tight(b, plan)
+            blocks.append(b)
+        new_items.append(blocks)
+    return {"t": "BulletList", "c": new_items} if lst["t"] == "BulletList" else \
+        {"t": "OrderedList", "c": [lst["c"][0], new_items]}
+
+
+def _table(block: Ast, notes: list[tuple[int | None, str]], number: int | None) -> Ast:
+    """One line per cell (Markdown pipe tables hold no paragraphs), default widths."""
+    c = copy.deepcopy(block["c"])
+    joined = False
+
+    def cell(cell_ast: list) -> list:
+        nonlocal joined
+        blocks = cell_ast[4]
+        inlines: list[Ast] = []
+        for b in blocks:
+            if b["t"] in ("Para", "Plain"):
+                part = b["c"]
+            elif b["t"] in ("BulletList", "OrderedList"):
+                part = pandoc.text("; ".join(pandoc.stringify(i).strip() for i in
+                                             (b["c"] if b["t"] == "BulletList" else b["c"][1])))
+            else:
+                part = pandoc.text(pandoc.stringify(b).strip())
+            if inlines and part:
+                inlines.append({"t": "Space"})
+                joined = True
+            inlines += part
+        return [cell_ast[0], cell_ast[1], 1, 1, [pandoc.plain(inlines)] if inlines else []]
+
+    c[2] = [[spec[0], {"t": "ColWidthDefault"}] for spec in c[2]]
+    c[3][1] = [[row[0], [cell(x) for x in row[1]]] for row in c[3][1]]
+    for body in c[4]:
+        body[3] = [[row[0], [cell(x) for x in row[1]]] for row in body[3]]
+    c[5][1] = [[row[0], [cell(x) for x in row[1]]] for row in c[5][1]]
+    if not c[3][1] and c[4] and c[4][0][3]:  # a pipe table needs a header row: the first row is it
+        c[3][1] = [c[4][0][3][0]]
+        c[4][0][3] = c[4][0][3][1:]
+    if joined:
+        notes.append((number, _("table cells of several paragraphs were joined into one line each")))
+    return {"t": "Table", "c": c}
+
+
+def _without_refnr(inlines: list[Ast]) -> list[Ast]:
+    """Inlines without the reference number a remissversion puts first ("2.3 ")."""
+    if inlines and inlines[0].get("t") == "Strong" and REFNR.match(pandoc.stringify(inlines[0]["c"]).strip()):
+        rest = inlines[1:]
+        return rest[1:] if rest and rest[0].get("t") == "Space" else rest
+    return inlines
+
+
+def _unwrap_emphasis(inlines: list[Ast]) -> list[Ast]:
+    out: list[Ast] = []
+    for n in inlines:
+        if n.get("t") in ("Strong", "Emph", "Underline", "SmallCaps"):
+            out += _unwrap_emphasis(n["c"])
+        elif n.get("t") == "Span":
+            out += _unwrap_emphasis(n["c"][1])
+        else:
+            out.append(n)
+    return out
+
+
+def _heading_inlines(inlines: list[Ast], heading: Heading, plan: Plan) -> list[Ast]:
+    flat = _unwrap_emphasis(clean(inlines, plan))
+    if plan.keep_heading_inlines:
+        return _trim(flat)
+    if all(n.get("t") in ("Str", "Space", "SoftBreak", "LineBreak") for n in flat):
+        _, rest = typed_number(pandoc.stringify(flat).strip())
+        return pandoc.text(" ".join(rest.split()))
+    if heading.typed_number:  # links or notes in the heading: drop the number's tokens only
+        while flat and (flat[0].get("t") == "Space" or flat[0].get("t") == "Str" and
+                        re.fullmatch(r"[\d.]+", flat[0]["c"])):
+            flat = flat[1:]
+    return _trim(flat)
+
+
+def _trim(inlines: list[Ast]) -> list[Ast]:
+    while inlines and inlines[0].get("t") in ("Space", "SoftBreak", "LineBreak"):
+        inlines = inlines[1:]
+    while inlines and inlines[-1].get("t") in ("Space", "SoftBreak", "LineBreak"):
+        inlines = inlines[:-1]
+    return [{"t": "Space"} if n.get("t") in ("SoftBreak", "LineBreak") else n for n in inlines]
+
+
+def _without_bullet(inlines: list[Ast]) -> list[Ast]:
+    """A typed bullet paragraph's text without its bullet ("•\tText" → "Text")."""
+    inlines = _trim(list(inlines))
+    if inlines and inlines[0].get("t") == "Str":
+        first = inlines[0]["c"]
+        rest = "" if first in BULLETS else first[1:] if first[0] in BULLETS.rstrip("o") else first
+        inlines = ([{"t": "Str", "c": rest}] if rest else []) + inlines[1:]
+    return _trim(inlines)
+
+
+def _nested_list(doc: WordFile, items: list[tuple[int, list[Ast]]]) -> Ast:
+    """Typed bullets as a list, nested by their indentation."""
+    indents = sorted({doc.paragraph(n).indent for n, _ in items})
+    root: list[list[Ast]] = []
+    stack: list[tuple[int, list[list[Ast]]]] = [(0, root)]
+    for number, inlines in items:
+        depth = indents.index(doc.paragraph(number).indent)
+        while len(stack) > 1 and stack[-1][0] > depth:
+            stack.pop()
+        if depth > stack[-1][0] and stack[-1][1]:
+            sub: list[list[Ast]] = []
+            stack[-1][1][-1].append({"t": "BulletList", "c": sub})
+            stack.append((depth, sub))
+        stack[-1][1].append([pandoc.plain(inlines)])
+    return {"t": "BulletList", "c": root}

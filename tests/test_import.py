@@ -1,0 +1,209 @@
+"""styrdok import: realistic Word files (python-docx) in as policies — structure, front matter,
+the report's guesses and losses, refusals, and the real command."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+import wordgen
+from conftest import run_sv
+from styrdok import build, pandoc, source
+from styrdok.cli import main
+from styrdok.importer import run as importer
+from styrdok.importer import wordfile
+from styrdok.model import Action
+from styrdok.workspace import Workspace
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "policy").mkdir()
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def cli(*args: str):
+    """The command in-process (the real executable is run once, in the first command test)."""
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.fixture(scope="module")
+def legacy(tmp_path_factory: pytest.TempPathFactory):
+    """The legacy file imported once: (policy, policy text, report)."""
+    root = tmp_path_factory.mktemp("legacy")
+    (root / "policy").mkdir()
+    path = wordgen.legacy_policy(root / "Policy för föreningsstöd.docx")
+    [report] = importer.import_files(Workspace(root), [path], policy_id="foreningsstod")
+    assert report.ok, report.error
+    target = root / "policy" / "foreningsstod.md"
+    return source.load(target), target.read_text("utf-8"), report, root
+
+
+def test_legacy_headings_from_bold_text_and_typed_numbers(legacy) -> None:
+    policy, text, report, _ = legacy
+    assert [(s.level, s.title, s.id) for s in policy.sections if s.level] == [
+        (2, "Syfte", "syfte"), (2, "Mål", "mal"), (3, "Uppföljning", "uppfoljning"), (2, "Ansvar", "ansvar")]
+    assert "## Syfte {#syfte}" in text and "### Uppföljning {#uppfoljning}" in text
+    assert "1. Syfte" not in text and "2.1" not in text  # typed numbers are not heading text
+    # the title is the front matter's, never a heading; the big bold first line is it
+    assert policy.meta.title == "Policy för föreningsstöd i Timrå kommun"
+    assert "Policy för föreningsstöd i Timrå kommun" not in text.split("---", 2)[2]
+    guessed = [e.line() for e in report.guesses if "taken as a level" in e.text]
+    assert len(guessed) == 4 and any(g.startswith("paragraph 24") and "2.1 Uppföljning" in g and "level 3 heading" in g
+                                     for g in guessed)
+
+
+def test_legacy_body_lists_tables_footnotes(legacy) -> None:
+    policy, text, report, _ = legacy
+    goal = policy.section("mal")
+    assert goal.blocks[1].kind == "BulletList"
+    assert tuple(pandoc.stringify(i).strip() for i in goal.blocks[1].ast["c"]) == ("fler unga ska vara aktiva i föreningar", "föreningarna ska ha tillgång till lokaler",
+                                    "stödet ska vara enkelt att söka")  # •, – and - typed by hand
+    follow = policy.section("uppfoljning")
+    assert [b.kind for b in follow.blocks][:2] == ["Para", "Table"]
+    assert "| Grundbidrag | 5 000 kr      |" in text
+    assert "rättvist.[^1]" in text and "[^1]: Se kommunens regler för bidrag." in text
+    assert report.counts.headings == 4 and report.counts.tables == 1 and report.counts.footnotes == 1
+    assert report.counts.list_items == 3
+    # the insertion without an author (pandoc drops those) is kept
+    assert "Ansökan görs i e-tjänsten eller på blankett." in text
+
+
+def test_legacy_front_matter_from_decision_lines_table_header_footer(legacy) -> None:
+    policy, text, report, _ = legacy
+    meta = policy.meta
+    assert (meta.type, meta.owner, meta.responsible, meta.status.value) == (
+        "policy", "kommunfullmäktige", "Arbetsmarknadsenheten", "draft")
+    first, pending = meta.decisions
+    assert (first.action, first.body, str(first.date), first.paragraph, first.dnr) == (
+        Action.ADOPTED, "kommunfullmäktige", "2015-05-26", 129, "KS 2014/88")
+    assert pending.pending and pending.year == 2018 and pending.action is Action.REVISED
+    body = text.split("---", 2)[2]
+    for metadata_text in ("Fastställd av", "2018-XX-XX", "Beslutad av", "Diarienummer", "Gäller för"):
+        assert metadata_text not in body
+    unmapped = {(label, value) for label, value, _ in report.unmapped}
+    assert ("Gäller för", "Alla förvaltningar") in unmapped and ("Giltig till", "2026-12-31") in unmapped
+    assert ("Author", "Anna Andersson") in unmapped and ("Text", "Timrå kommun") in unmapped
+
+
+def test_legacy_report_names_every_loss_where_it_was(legacy) -> None:
+    _, _, report, root = legacy
+    losses = [e.line() for e in report.losses]
+    assert any(line.startswith("paragraph 32: ”Logotyp:”") and "an image" in line for line in losses)
+    assert any("text box" in line and "Sök senast 1 mars" in line for line in losses)
+    assert any("field DATE" in line and line.startswith("paragraph 25") for line in losses)
+    assert any("without an author" in line and "eller på blankett." in line for line in losses)
+    [(comment, where)] = report.comments
+    assert (comment.author, comment.text) == ("Eva Ek", "Ska blanketten finnas kvar?") and where.startswith("paragraph 34")
+    written = (root / "build" / "import" / "foreningsstod.md").read_text("utf-8")
+    assert "## Losses" in written and "Ska blanketten finnas kvar?" in written and "## Guesses" in written
+    assert "Logotyp" in written
+
+
+def test_swedish_styles_based_on_and_outline_level(repo: Path) -> None:
+    path = wordgen.swedish_styled(repo / "sociala-medier.docx")
+    [report] = importer.import_files(Workspace(repo), [path])
+    assert report.ok and not report.guesses, report.guesses
+    policy = source.load(repo / "policy" / "sociala-medier.md")
+    assert [(s.level, s.title) for s in policy.sections if s.level] == [
+        (2, "Bakgrund"), (3, "Konton och ansvar"), (2, "Publicering"), (3, "Att tänka på")]
+    assert policy.meta.title == "Riktlinjer för sociala medier" and policy.meta.type == "riktlinje"
+    assert policy.meta.status.value == "adopted" and policy.meta.decisions[0].dnr == "KS 2019/400"
+    assert tuple(pandoc.stringify(i).strip() for i in policy.section("att-tanka-pa").blocks[0].ast["c"]) == ("Skriv kort.", "Svara inom en dag.")
+    evidence = {title: why for _, title, _, why in report.headings}
+    assert evidence["Bakgrund"] == "style Rubrik1 (heading 1)"
+    assert "based on heading 2" in evidence["Konton och ansvar"] and "outlineLvl" in evidence["Att tänka på"]
+
+
+def test_the_command_imports_checks_and_refuses_to_overwrite(repo: Path) -> None:
+    path = wordgen.legacy_policy(repo / "foreningsstod.docx")
+    first = run_sv(["import", str(path)], repo)  # as a Swedish user: the report in Swedish
+    assert first.returncode == 0, first.stderr
+    assert "förlust: stycke 32: ”Logotyp:”" in first.stdout
+    assert "## Förluster" in (repo / "build" / "import" / "foreningsstod.md").read_text("utf-8")
+    assert build.check(Workspace(repo)).ok
+    before = (repo / "policy" / "foreningsstod.md").read_bytes()
+    again = cli("import", str(path))
+    assert again.exit_code == 1 and "already exists" in again.output and "--force" in again.output
+    assert (repo / "policy" / "foreningsstod.md").read_bytes() == before
+    assert cli("import", str(path), "--force", "--type", "riktlinje").exit_code == 0
+    assert "type: riktlinje" in (repo / "policy" / "foreningsstod.md").read_text("utf-8")
+
+
+@pytest.mark.parametrize("name, content, says", [
+    ("tom.docx", b"", "the file is empty"),
+    ("anteckning.docx", "Bara text, inget Word.".encode(), "not a Word document"),
+    ("trasig.docx", b"PK\x03\x04 not really a zip", "not a Word document"),
+])
+def test_files_that_are_not_word_are_refused_by_name(repo: Path, name: str, content: bytes, says: str) -> None:
+    (repo / name).write_bytes(content)
+    result = cli("import", name)
+    assert result.exit_code == 1 and name in result.output and says in result.output
+    assert "save" in result.output.lower()
+    assert not any((repo / "policy").iterdir()) and not (repo / "build").exists()
+
+
+def test_legacy_doc_without_libreoffice_says_save_as_docx(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (repo / "gammal.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+    monkeypatch.setattr(wordfile, "soffice", lambda: None)
+    [report] = importer.import_files(Workspace(repo), [repo / "gammal.doc"])
+    assert not report.ok and ".doc" in report.error and "save it as a Word document (.docx)" in report.error
+    assert not any((repo / "policy").iterdir())
+
+
+@pytest.mark.skipif(wordfile.soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_legacy_doc_is_converted_through_libreoffice(repo: Path) -> None:
+    fixture = Path(__file__).parent / "fixtures" / "foreningsstod.doc"  # saved by LibreOffice as Word 97–2003
+    shutil.copy(fixture, repo / "foreningsstod.doc")
+    [report] = importer.import_files(Workspace(repo), [repo / "foreningsstod.doc"])
+    assert report.ok, report.error
+    assert any("LibreOffice" in e.text for e in report.guesses)
+    policy = source.load(repo / "policy" / "foreningsstod.md")
+    assert [s.title for s in policy.sections if s.level] == ["Syfte", "Mål", "Uppföljning", "Ansvar"]
+
+
+def test_many_files_in_parallel_with_progress_and_summary(repo: Path) -> None:
+    docs = [wordgen.legacy_policy(repo / "a.docx"), wordgen.swedish_styled(repo / "b.docx")]
+    (repo / "c.docx").write_bytes(b"inte word")
+    seen: list[tuple[int, int]] = []
+    reports = importer.import_files(Workspace(repo), [*docs, repo / "c.docx"], jobs=2,
+                                    progress=lambda r, done, total: seen.append((done, total)))
+    assert [r.ok for r in reports] == [True, True, False]
+    assert sorted(seen) == [(1, 3), (2, 3), (3, 3)]
+    table = importer.summary(reports)
+    assert "a.docx" in table and "FAILED" in table and "2 of 3 files imported" in table
+    assert sorted(p.name for p in (repo / "policy").iterdir()) == ["a.md", "b.md"]
+
+
+def test_id_and_type_options_are_checked(repo: Path) -> None:
+    path = wordgen.swedish_styled(repo / "x.docx")
+    result = cli("import", str(path), "--id", "Fel Id")
+    assert result.exit_code == 2 and "--id" in result.output and not any((repo / "policy").iterdir())
+    result = cli("import", str(path), "--type", "pamflett")
+    assert result.exit_code == 2 and "--type" in result.output
+    result = cli("import", str(path), str(path), "--id", "x")
+    assert result.exit_code == 2 and "--id" in result.output
+
+
+def test_a_plain_typed_document_without_metadata_gets_guesses_that_pass_check(repo: Path) -> None:
+    d = docx.Document()
+    wordgen.bold(d, "Riktlinjer för distansarbete")
+    d.add_paragraph("Gäller medarbetare som arbetar hemifrån.")
+    wordgen.bold(d, "Arbetsmiljö")
+    d.add_paragraph("Chefen ansvarar för arbetsmiljön även hemma.")
+    path = wordgen.save(d, repo / "distans.docx")
+    [report] = importer.import_files(Workspace(repo), [path])
+    assert report.ok
+    policy = source.load(repo / "policy" / "distans.md")
+    assert (policy.meta.type, policy.meta.owner, policy.meta.status.value) == ("riktlinje", "kommunstyrelsen", "draft")
+    assert policy.meta.decisions[0].pending
+    guesses = " ".join(e.text for e in report.guesses)
+    assert "owner: kommunstyrelsen was assumed" in guesses and "no decision" in guesses
+    with zipfile.ZipFile(path) as z:
+        assert "word/document.xml" in z.namelist()

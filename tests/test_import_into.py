@@ -1,0 +1,146 @@
+"""styrdok import FILE --into ID: styrdok's own DOCX kinds unedited change nothing; comments go
+to the report; heading ids survive lost bookmarks; BOM and line endings are kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from conftest import SEED_POLICY, adopted
+from styrdok import source
+from styrdok.consult import remiss_of
+from styrdok.cli import main
+from styrdok.importer.into import into
+from styrdok.redline import render_redline
+from styrdok.render.docx import render_docx
+from styrdok.render.document import body_blocks, presentation, title_blocks
+from styrdok.render.remiss import version_blocks, version_view
+from styrdok.workspace import Workspace
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "policy").mkdir()
+    shutil.copy(SEED_POLICY, tmp_path / "policy")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def draft_docx(policy) -> bytes:
+    templates = Workspace(SEED_POLICY.parent).templates
+    view = presentation(policy, final=False, labels=templates.labels, theme=templates.theme)
+    return render_docx(title_blocks(view) + body_blocks(policy), view, templates)
+
+
+def remiss_docx(policy) -> bytes:
+    templates = Workspace(SEED_POLICY.parent).templates
+    remiss = remiss_of(policy, templates, deadline=dt.date(2027, 2, 15), bodies=("Kommunens nämnder",),
+                       dnr="KS 2026/45", issued=dt.date(2026, 12, 1), stamp=dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc))
+    view = version_view(remiss)
+    return render_docx(title_blocks(view) + version_blocks(remiss), view, templates)
+
+
+def test_unedited_draft_remissversion_and_redline_change_nothing(repo: Path) -> None:
+    policy = source.load(SEED_POLICY)
+    earlier = source.load(Path("social-ekonomi.md"), data=SEED_POLICY.read_text("utf-8").replace(
+        "Denna policy anger", "Policyn anger").encode())
+    redline = render_redline(earlier, policy, Workspace(repo).templates, files=["redline.docx"]).files["redline.docx"]
+    for name, data in (("draft", draft_docx(policy)), ("remiss", remiss_docx(policy)), ("redline", redline)):
+        (repo / f"{name}.docx").write_bytes(data)
+        report, text = into(Workspace(repo), repo / f"{name}.docx", "social-ekonomi")
+        assert text is None and report.unchanged, name
+    # the redline's tracked changes rejected: the earlier text
+    _, text = into(Workspace(repo), repo / "redline.docx", "social-ekonomi", changes="reject")
+    assert text is not None and b"Policyn anger Timr\xc3\xa5" in text and b"Denna policy anger" not in text
+
+
+def _with_comment_and_edit(data: bytes) -> bytes:
+    document = docx.Document(io.BytesIO(data))
+    target = next(p for p in document.paragraphs if p.text.startswith("Socialt entreprenörskap innebär"))
+    document.add_comment(target.runs, text="Behövs definitionen?", author="Per Persson", initials="PP")
+    heading = next(p for p in document.paragraphs if p.text == "Utgångspunkter")
+    heading.runs[0].text = "Utgångspunkter för arbetet"
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_comments_are_reported_not_imported_and_edited_headings_keep_their_ids(repo: Path) -> None:
+    (repo / "svar.docx").write_bytes(_with_comment_and_edit(draft_docx(source.load(SEED_POLICY))))
+    result = CliRunner().invoke(main, ["import", "svar.docx", "--into", "social-ekonomi"])
+    assert result.exit_code == 0, result.output
+    text = (repo / "policy" / "social-ekonomi.md").read_text("utf-8")
+    assert "## Utgångspunkter för arbetet {#utgangspunkter}" in text and "Behövs definitionen" not in text
+    before = SEED_POLICY.read_text("utf-8")
+    assert text.replace(" för arbetet", "", 1) == before  # nothing else changed
+    written = (repo / "build" / "import" / "social-ekonomi.md").read_text("utf-8")
+    assert "Per Persson" in written and "Behövs definitionen?" in written and "Socialt entreprenörskap" in written
+    assert "comment: Per Persson" in result.output
+
+
+def _without_bookmarks(data: bytes, rename: tuple[str, str], new_heading_after: str) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    for mark in list(root.iter(f"{{{W}}}bookmarkStart")) + list(root.iter(f"{{{W}}}bookmarkEnd")):
+        mark.getparent().remove(mark)
+    for t in root.iter(f"{{{W}}}t"):
+        if t.text == rename[0]:
+            t.text = rename[1]
+        if t.text == new_heading_after:
+            heading = t.getparent().getparent()
+            new = etree.fromstring(etree.tostring(heading))
+            next(new.iter(f"{{{W}}}t")).text = "Uppföljning"
+            paragraph = etree.fromstring(etree.tostring(heading.getnext()))
+            next(paragraph.iter(f"{{{W}}}t")).text = "Policyn följs upp varje år."
+            heading.getnext().addnext(new)
+            new.addnext(paragraph)
+            break
+    parts["word/document.xml"] = etree.tostring(root)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, content in parts.items():
+            z.writestr(name, content)
+    return out.getvalue()
+
+
+def test_without_bookmarks_ids_come_from_position_and_similarity(repo: Path) -> None:
+    data = _without_bookmarks(draft_docx(source.load(SEED_POLICY)), ("Målsättning", "Målsättningar"), "Riktlinjer")
+    (repo / "edited.docx").write_bytes(data)
+    report, text = into(Workspace(repo), repo / "edited.docx", "social-ekonomi")
+    assert text is not None
+    policy = source.load(Path("social-ekonomi.md"), data=text)
+    ids = [(s.id, s.title) for s in policy.sections if s.level]
+    assert ("malsattning", "Målsättningar") in ids and ("ideburen-sektor", "Idéburen sektor och idéburen organisation") in ids
+    assert ("uppfoljning", "Uppföljning") in ids
+    assert [i for i, _ in ids] == ["begreppsdefinitioner", "ideburen-sektor", "social-ekonomi", "sociala-foretag",
+                                   "kommunens-forhallningssatt", "utgangspunkter", "malsattning", "riktlinjer",
+                                   "uppfoljning", "ansvar-och-genomforande"]
+    assert any("Målsättningar" in e.text and "most similar" in e.text for e in report.guesses)
+    assert any("new heading" in e.text and "uppfoljning" in e.text for e in report.guesses)
+
+
+def test_bom_and_crlf_line_endings_are_kept(repo: Path) -> None:
+    text = adopted(SEED_POLICY.read_text("utf-8"))
+    target = repo / "policy" / "social-ekonomi.md"
+    target.write_bytes(("\ufeff" + text.replace("\n", "\r\n")).encode("utf-8"))
+    policy = source.load(target)
+    (repo / "final.docx").write_bytes(draft_docx(policy))
+    report, unchanged = into(Workspace(repo), repo / "final.docx", "social-ekonomi")
+    assert unchanged is None and report.unchanged
+    edited = draft_docx(source.load(Path("social-ekonomi.md"), data=text.replace("Denna policy anger",
+                                                                                  "Policyn anger").encode()))
+    (repo / "edited.docx").write_bytes(edited)
+    _, data = into(Workspace(repo), repo / "edited.docx", "social-ekonomi")
+    assert data is not None and data.startswith("\ufeff---\r\n".encode()) and b"\n" not in data.replace(b"\r\n", b"")
+    assert data.decode("utf-8") == target.read_bytes().decode("utf-8").replace("Denna policy anger", "Policyn anger")

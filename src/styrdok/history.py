@@ -182,6 +182,19 @@ class History:
                 found.setdefault(tag.commit.hexsha, []).append(tag.name)
         return found
 
+    def committed_files(self, folder: str, rev: str = "HEAD") -> dict[str, bytes]:
+        """The files directly in `folder` (relative to the policy repository) at `rev`, by name; {} if
+        there is no such folder (or no commit yet). For what the site publishes beside a policy, such as
+        a consultation's remissammanställning under remiss/<id>/<deadline>/."""
+        if not self.repo.head.is_valid() or (top := self.repo.working_tree_dir) is None:
+            return {}
+        path = (self.workspace.root / folder).resolve().relative_to(Path(top).resolve()).as_posix()
+        try:
+            tree = self.repo.commit(rev).tree / path
+        except KeyError:
+            return {}
+        return {blob.name: blob.data_stream.read() for blob in tree.blobs}
+
     # --- recording an adoption ------------------------------------------------------------
 
     def is_committed(self, policy_id: str) -> bool:

@@ -25,6 +25,7 @@ from . import pandoc, source
 from .build import render_policy
 from .cache import BuildCache, fingerprint
 from .consult import remiss_of, render_package
+from .consult.responses import ARCHIVE_DOCUMENTS, archived_compilation
 from .errors import InvalidPolicy, Problem, RefusedError, StyrdokError
 from .history import History, Revision, Version, blob_id
 from .lifecycle import Due, due
@@ -103,6 +104,11 @@ class Entry:
     rounds: tuple[Round, ...]  # every consultation in git, oldest first
     consultation: Round | None  # open: the committed policy (HEAD) says status consultation
     due: Due
+    order: dict[str, int] = field(default_factory=dict, compare=False)  # commit → its place in the history
+
+    def before(self, earlier: str, later: str) -> bool:
+        """Whether commit `earlier` comes before `later` in the policy's history (commit times tie)."""
+        return self.order.get(earlier, -1) < self.order.get(later, -1)
 
     @property
     def current(self) -> AdoptedVersion | None:
@@ -185,7 +191,8 @@ def gather_entry(history: History, policy_id: str, today: dt.date) -> Entry | No
     meta = _meta(policy_id, shown) if shown is not None else None
     if meta is None:
         return None
-    return Entry(policy_id, meta, adopted, tuple(rounds), open_round, due(meta, today))
+    return Entry(policy_id, meta, adopted, tuple(rounds), open_round, due(meta, today),
+                 {v.revision.sha: i for i, v in enumerate(versions)})
 
 
 def _rounds(history: History, policy_id: str, versions: list[Version]) -> list[Round]:
@@ -297,6 +304,16 @@ class PolicyPage:
     previous: Link | None = None
     history: tuple[HistoryRow, ...] = ()
     consultation: ConsultationInfo | None = None
+    archive: ArchiveInfo | None = None  # the consultation that led to this version
+
+
+@dataclass(frozen=True)
+class ArchiveInfo:
+    """A closed consultation, kept as the archive of the version it led to."""
+
+    deadline: str  # "15 februari 2027"
+    dnr: str | None
+    documents: tuple[Link, ...]
 
 
 @dataclass(frozen=True)
@@ -412,6 +429,10 @@ class _Run:
 
     def publish_policy(self, entry: Entry) -> bool:
         try:
+            for closed, _, in_force in archives(entry):  # first: the version pages link them
+                self._cached(f"site-{entry.id}-remiss-{closed.deadline.isoformat()}",
+                             _round_key(closed) + (in_force.source if in_force else b""),
+                             partial(self._archive_files, entry, closed, in_force))
             for unit in frozen_units(entry):
                 self.write_frozen(unit, partial(self._frozen_files, entry, unit))
             if entry.consultation:
@@ -464,7 +485,8 @@ class _Run:
             changes = (Link("Ändringar jämfört med föregående version",
                             f"{root}{version.folder}/{CHANGES_DIR}/{REDLINE_PAGE}"),)
         page = PolicyPage(root=root, policy_href=f"{root}{entry.id}/{PAGE}", current=False,
-                          date=version.date.isoformat(), downloads=downloads, changes=changes, previous=earlier)
+                          date=version.date.isoformat(), downloads=downloads, changes=changes, previous=earlier,
+                          archive=self._archive_info(entry, version, root))
         files[PAGE] = render_html(policy, view, self.templates, template=POLICY_TEMPLATE, extra={"site": page})
         return files
 
@@ -476,6 +498,31 @@ class _Run:
                            issued=consultation.opened.date(), stamp=_midnight(consultation.opened.date()))
         folder = _remiss_folder(entry.id, consultation)
         return {f"{folder}/{name}": data for name, data in render_package(remiss, self.templates).items()}
+
+    def _archive_files(self, entry: Entry, closed: Round, in_force: AdoptedVersion | None) -> dict[str, bytes]:
+        """A closed consultation's package, with the redline against the version then in force and the
+        remissammanställning as committed in remiss/<id>/<deadline>/."""
+        policy = _parse(entry.id, closed.source, closed.sha[:8])
+        remiss = remiss_of(policy, self.templates, deadline=closed.deadline, bodies=closed.bodies, dnr=closed.dnr,
+                           issued=closed.opened.date(), stamp=_midnight(closed.opened.date()),
+                           in_force=self._load(in_force) if in_force else None,
+                           in_force_label=f"versionen antagen {in_force.date.isoformat()}" if in_force else None)
+        files = {**render_package(remiss, self.templates),
+                 **archived_compilation(self.history, entry.id, closed.deadline)}
+        folder = _remiss_folder(entry.id, closed)
+        return {f"{folder}/{name}": data for name, data in files.items()}
+
+    def _archive_info(self, entry: Entry, version: AdoptedVersion, root: str) -> ArchiveInfo | None:
+        closed = next((r for r, led_to, _ in archives(entry) if led_to == version), None)
+        if closed is None:
+            return None
+        folder = _remiss_folder(entry.id, closed)
+        labels = self.templates.labels
+        documents = tuple(
+            Link(labels(key), f"{root}{folder}/{name}") if name.endswith(".html")
+            else self._file_link(labels(key), f"{folder}/{name}", root)
+            for key, name in ARCHIVE_DOCUMENTS if (self.site.root / folder / name).is_file())
+        return ArchiveInfo(labels.date_long(closed.deadline), closed.dnr, documents)
 
     def _policy_page(self, entry: Entry) -> None:
         root = "../"
@@ -490,7 +537,8 @@ class _Run:
             return
         site = PolicyPage(root=root, policy_href=PAGE, current=True, date=current.date.isoformat(),
                           downloads=self._downloads(current, root, labels=PAGE_DOWNLOADS),
-                          history=history, consultation=consultation)
+                          history=history, consultation=consultation,
+                          archive=self._archive_info(entry, current, root))
         key = current.source + _json(dataclasses.asdict(site))
 
         def render() -> dict[str, bytes]:
@@ -617,6 +665,20 @@ def _document_files(policy_id: str, labels: tuple[str, str] = ("PDF", "Word")) -
 
 
 PAGE_DOWNLOADS = ("Dokumentet som PDF", "Dokumentet i Word")  # on a version's page; "PDF", "Word" in tables
+
+
+def archives(entry: Entry) -> list[tuple[Round, AdoptedVersion, AdoptedVersion | None]]:
+    """Every closed consultation that led to an adopted version: (the consultation, the first version
+    adopted after its last commit, the version in force while it ran)."""
+    found = []
+    for closed in entry.rounds:
+        if closed is entry.consultation:
+            continue
+        later = [v for v in entry.versions if entry.before(closed.sha, v.revision.sha)]
+        if later:
+            earlier = [v for v in entry.versions if entry.before(v.revision.sha, closed.sha)]
+            found.append((closed, later[0], earlier[-1] if earlier else None))
+    return found
 
 
 def _remiss_folder(policy_id: str, consultation: Round) -> str:

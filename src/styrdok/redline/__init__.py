@@ -179,7 +179,7 @@ def load_file(path: Path) -> Policy:
 
 def _declared_id(data: bytes) -> str | None:
     try:
-        head, _ = frontmatter.split(data.decode("utf-8"))
+        head = frontmatter.split(data.decode("utf-8"))[0]
         declared = yaml.safe_load(head)
     except (StyrdokError, UnicodeDecodeError, yaml.YAMLError):
         return None  # source.load reports the problem properly

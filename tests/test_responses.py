@@ -419,3 +419,14 @@ def test_contact_given_on_the_command_line() -> None:
     assert (contact.name, contact.title, contact.phone, contact.email) == (
         "Anna Andersson", "utvecklingsstrateg", "060-16 31 00", "anna.andersson@timra.se")
     assert parse_contact("anna@timra.se", problems) is None and problems
+
+
+def test_nested_list_items_are_kept_apart_in_the_excerpt() -> None:
+    from styrdok.consult.numbering import numbers
+
+    text = (Path(__file__).parent / "fixtures" / f"{ID}.md").read_text("utf-8")
+    head = text[:text.index("\n---\n", 4) + 5]
+    policy = source.load(Path(f"{ID}.md"), data=(head + "\n## Mål {#mal}\n\n- Stöd till\n  - idrotten\n  - kulturen\n"
+                                                 "- Samverkan\n").encode())
+    labels = [ref.label for ref in numbers(policy) if ref.section_id == "mal" and not ref.heading]
+    assert labels == ["Stöd till – idrotten – kulturen", "Samverkan"]

@@ -15,6 +15,7 @@ from . import pandoc, source
 from .errors import StyrdokError
 from .model import Decision, Metadata, Policy, Status
 from .workspace import POLICY_DIR, Workspace
+from .i18n import _
 
 WORKING_TREE = None  # a `rev` of None means the file as it is on disk
 
@@ -82,14 +83,14 @@ class History:
         try:
             return git.Repo(self.workspace.root, search_parent_directories=True)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-            raise StyrdokError(f"{self.workspace.root} is not a git repository: "
-                               "styrdok keeps policy history in git (run `git init` and commit policy/)") from None
+            raise StyrdokError(_("{folder} is not a git repository: styrdok keeps policy history in git "
+                                 "(run `styrdok init`, or `git init`, and commit policy/)").format(folder=self.workspace.root)) from None
 
     def relpath(self, policy_id: str) -> str:
         path = (self.workspace.policy_dir / f"{policy_id}.md").resolve()
         if (tree := self.repo.working_tree_dir) is None:
-            raise StyrdokError(f"{self.workspace.root} is in a bare git repository: styrdok reads policy files "
-                               "from a working tree (run it in a clone: `git clone`)")
+            raise StyrdokError(_("{folder} is in a bare git repository: styrdok reads policy files "
+                                 "from a working tree (run it in a clone: `git clone`)").format(folder=self.workspace.root))
         return path.relative_to(Path(tree).resolve()).as_posix()
 
     def read(self, policy_id: str, rev: str | None = WORKING_TREE) -> bytes:
@@ -99,10 +100,11 @@ class History:
         try:
             commit = self.repo.commit(rev)
         except (git.BadName, ValueError):
-            raise StyrdokError(f"unknown revision '{rev}': give a commit, tag or branch (see `styrdok log {policy_id}`)") from None
+            raise StyrdokError(_("unknown revision '{rev}': give a commit, tag or branch (see `styrdok log {id}`)").format(
+                rev=rev, id=policy_id)) from None
         data = self._blob(commit, policy_id)
         if data is None:
-            raise StyrdokError(f"{POLICY_DIR}/{policy_id}.md does not exist at revision {rev}")
+            raise StyrdokError(_("{path} does not exist at revision {rev}").format(path=f"{POLICY_DIR}/{policy_id}.md", rev=rev))
         return data
 
     def read_commit(self, rev: str) -> str:
@@ -110,8 +112,8 @@ class History:
         try:
             return self.repo.commit(rev).hexsha
         except (git.BadName, ValueError):
-            raise StyrdokError(f"okänd revision '{rev}': ange en commit, en tagg eller en gren "
-                               "(se `styrdok log ID`)") from None
+            raise StyrdokError(_("unknown revision '{rev}': give a commit, tag or branch (see `styrdok log {id}`)").format(
+                rev=rev, id="ID")) from None
 
     def revision(self, rev: str) -> Revision:
         """The commit `rev` (any git ref) names, with its date; an unknown revision is an error."""
@@ -214,7 +216,7 @@ class History:
         try:
             self.repo.git.commit("--only", "--quiet", "--message", message, "--", self.relpath(policy_id))
         except git.GitCommandError as exc:
-            raise StyrdokError(f"git refused the commit: {_stderr(exc)}") from None
+            raise StyrdokError(_("git refused the commit: {reason}").format(reason=_stderr(exc))) from None
         return _revision(self.repo.head.commit)
 
     def tag(self, name: str, revision: Revision, message: str) -> None:
@@ -222,7 +224,7 @@ class History:
         try:
             self.repo.create_tag(name, ref=revision.sha, message=message)
         except git.GitCommandError as exc:
-            raise StyrdokError(f"git refused the tag {name}: {_stderr(exc)}") from None
+            raise StyrdokError(_("git refused the tag {tag}: {reason}").format(tag=name, reason=_stderr(exc))) from None
 
 
 def ensure_repository(root: Path) -> bool:

@@ -39,6 +39,7 @@ from .render.html import render_html
 from .render.pdf import TypstFailed
 from .consult.package import FORM, MISSIV, VERSION, swedish_date
 from .workspace import POLICY_DIR, Workspace
+from .i18n import _
 
 SITE_DIR = Path("build") / "site"
 PAGE = "index.html"
@@ -152,8 +153,8 @@ def _base_url(value: str | None) -> str | None:
         return None
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise StyrdokError(f"--base-url '{value}' is not the web address of a folder\n"
-                           "    fix: give an absolute http(s) URL, e.g. https://www.timra.se/styrdokument/")
+        raise StyrdokError(_("--base-url '{value}' is not the web address of a folder").format(value=value) + "\n    "
+                           + _("fix: {hint}").format(hint=_("give an absolute http(s) URL, e.g. https://www.timra.se/styrdokument/")))
     return value if value.endswith("/") else value + "/"
 
 
@@ -358,13 +359,13 @@ class _Run:
         for policy_id in self.workspace.ids():
             entry = gather_entry(self.history, policy_id, self.today)
             if entry is None:
-                self.result.notes.append(f"{policy_id}: not published: git holds no adopted version and no "
-                                         "consultation of it yet")
+                self.result.notes.append(_("{id}: not published: git holds no adopted version and no "
+                                           "consultation of it yet").format(id=policy_id))
             else:
                 entries.append(entry)
             if self._uncommitted(policy_id):
-                self.result.notes.append(f"{POLICY_DIR}/{policy_id}.md: uncommitted changes are not published "
-                                         "(the site shows what git holds; commit a consultation to publish it)")
+                self.result.notes.append(_("{path}: uncommitted changes are not published (the site shows what git "
+                                           "holds; commit a consultation to publish it)").format(path=f"{POLICY_DIR}/{policy_id}.md"))
         return entries
 
     def _uncommitted(self, policy_id: str) -> bool:
@@ -407,9 +408,9 @@ class _Run:
             if path.is_file() and (old := path.read_bytes()) != data:
                 if recorded.get(name, {}).get("sha256") == _sha256(old):
                     continue  # published with earlier templates: it stays as published
-                raise HistoryRewritten(f"{path} exists with other content than {unit.folder}/ would have; "
-                                       "a published version is never overwritten\n"
-                                       "    fix: publish to a new folder (--out), or remove the folder on purpose")
+                raise HistoryRewritten(_("{path} exists with other content than {folder}/ would have; a published "
+                                         "version is never overwritten").format(path=path, folder=unit.folder) + "\n    "
+                                       + _("fix: {hint}").format(hint=_("publish to a new folder (--out), or remove the folder on purpose")))
             self.site.write(f"{unit.folder}/{name}", data)
         listing = {name: {"bytes": len(data := (folder / name).read_bytes()), "sha256": _sha256(data)}
                    for name in sorted(files)}
@@ -429,7 +430,7 @@ class _Run:
 
     def publish_policy(self, entry: Entry) -> bool:
         try:
-            for closed, _, in_force in archives(entry):  # first: the version pages link them
+            for closed, _opened, in_force in archives(entry):  # first: the version pages link them
                 self._cached(f"site-{entry.id}-remiss-{closed.deadline.isoformat()}",
                              _round_key(closed) + (in_force.source if in_force else b""),
                              partial(self._archive_files, entry, closed, in_force))
@@ -443,7 +444,7 @@ class _Run:
             self.result.problems += exc.problems
             return False
         except (TypstFailed, pandoc.PandocFailed) as exc:  # one policy that cannot be rendered must not stop the others
-            self.result.problems.append(Problem(f"policy/{entry.id}.md", 0, f"could not be published: {exc}"))
+            self.result.problems.append(Problem(f"policy/{entry.id}.md", 0, _("could not be published: {error}").format(error=exc)))
             return False
         self.result.policies.append(entry.id)
         return True
@@ -607,7 +608,7 @@ class _Run:
             urls = [(self.base_url + path, day.isoformat()) for path, day in self._pages(entries)]
             self.site.write(SITEMAP, self.templates.render(SITEMAP_TEMPLATE, urls=urls).encode("utf-8"))
         else:
-            self.result.notes.append(f"{SITEMAP} not written: a sitemap needs absolute URLs; give --base-url")
+            self.result.notes.append(_("{file} not written: a sitemap needs absolute URLs; give --base-url").format(file=SITEMAP))
 
     def _register_data(self, entries: list[Entry], period: MandatePeriod) -> dict:
         return {"format": REGISTER_FORMAT, "base_url": self.base_url, "review_state_on": self.today.isoformat(),

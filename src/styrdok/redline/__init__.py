@@ -172,14 +172,14 @@ def load_file(path: Path) -> Policy:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise StyrdokError(f"cannot read {path}: {exc.strerror} (give the path of a policy file, "
-                           "e.g. policy/social-ekonomi.md)") from None
+        raise StyrdokError(_("cannot read {path}: {reason} (give the path of a policy file, "
+                             "e.g. policy/social-ekonomi.md)").format(path=path, reason=exc.strerror)) from None
     return source.load(Path(f"{_declared_id(data) or path.stem}.md"), display=str(path), data=data)
 
 
 def _declared_id(data: bytes) -> str | None:
     try:
-        head = frontmatter.split(data.decode("utf-8"))[0]
+        head, _body = frontmatter.split(data.decode("utf-8"))
         declared = yaml.safe_load(head)
     except (StyrdokError, UnicodeDecodeError, yaml.YAMLError):
         return None  # source.load reports the problem properly

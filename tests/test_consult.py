@@ -315,7 +315,8 @@ def test_status_moves_to_consultation_and_nothing_else_changes(package) -> None:
     after = (repo / "policy" / "social-ekonomi.md").read_text("utf-8")
     changes = [line for line in difflib.ndiff(SEED_POLICY.read_text("utf-8").splitlines(), after.splitlines())
                if line.startswith(("+ ", "- "))]
-    assert changes == ["- status: draft", "+ status: consultation", f"+   deadline: {DEADLINE}", f"+   dnr: {DNR}"]
+    assert changes == ["- status: draft", "+ status: consultation", f"+   deadline: {DEADLINE}", f"+   opened: {TODAY}",
+                       f"+   dnr: {DNR}"]
     assert result.source_changed
     meta = source.load(repo / "policy" / "social-ekonomi.md").meta
     assert meta.status is Status.CONSULTATION

@@ -376,3 +376,57 @@ def test_revise_consult_answers_responses_memo_adopt_publish(sent: Round, tmp_pa
     site = tmp_path / "site"
     result = publish(Workspace(repo), out=site, today=lifecycle_today().replace(year=2027, month=3, day=20))
     assert result.ok
+    folder = site / ID / "remiss" / DEADLINE
+    for name in ("remissversion.html", "remissversion.pdf", "svarsmall.docx", "missiv.docx", "andringar.html",
+                 "andringar.pdf", "remissammanstallning.docx", "remissammanstallning.html"):
+        assert (folder / name).is_file(), name
+    assert "1 ny listpunkt" in (folder / "andringar.html").read_text("utf-8")  # against the 2018 version
+    # the version the consultation led to, and the policy's page while that version is current, link it
+    for page, root in ((site / ID / "2027-03-15" / "index.html", "../../"), (site / ID / "index.html", "../")):
+        html = page.read_text("utf-8")
+        archive = html[html.index('class="archived-remiss"'):]
+        assert "svar senast 15 februari 2027 (dnr KS 2026/311)" in archive
+        for name in ("remissversion.html", "svarsmall.docx", "andringar.html", "remissammanstallning.html"):
+            assert f'href="{root}{ID}/remiss/{DEADLINE}/{name}"' in archive, (page, name)
+    assert 'class="archived-remiss"' not in (site / ID / "2018-03-06" / "index.html").read_text("utf-8")
+
+
+def test_a_form_whose_text_is_in_no_revision_and_bad_letters_are_refused(sent: Round, tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(sent.repo, repo)
+    path = repo / "policy" / f"{ID}.md"
+    path.write_text(path.read_text("utf-8").replace("stimulera till en ökad delaktighet", "öka delaktigheten"), "utf-8")
+    # a form whose text is in no revision: neither the working tree nor any commit has its hash
+    form = save(tmp_path, "svar.docx", with_property(fill(sent.form, "Näringslivet", {}), "styrdok-text-sha256",
+                                                     "0" * 64))
+    letter = save(tmp_path, "yttrande.txt", b"Vi har synpunkter.")
+    with pytest.raises(InvalidInput) as caught:
+        compile_responses(Workspace(repo), ID, [form], letters=[f"Näringslivet={letter}", "utan-likhetstecken"],
+                          out=tmp_path / "out")
+    message = str(caught.value)
+    assert "svar.docx" in message and "the proposal was changed after the form was sent" in message
+    assert "yttrande.txt" in message and "neither DOCX nor PDF" in message
+    assert "--letter utan-likhetstecken" in message and "equals sign" in message
+    assert not (tmp_path / "out").exists()
+
+
+def test_contact_given_on_the_command_line() -> None:
+    from styrdok.consult.memo import parse_contact
+
+    problems: list = []
+    contact = parse_contact("Anna Andersson, utvecklingsstrateg, 060-16 31 00, anna.andersson@timra.se", problems)
+    assert contact is not None and not problems
+    assert (contact.name, contact.title, contact.phone, contact.email) == (
+        "Anna Andersson", "utvecklingsstrateg", "060-16 31 00", "anna.andersson@timra.se")
+    assert parse_contact("anna@timra.se", problems) is None and problems
+
+
+def test_nested_list_items_are_kept_apart_in_the_excerpt() -> None:
+    from styrdok.consult.numbering import numbers
+
+    text = (Path(__file__).parent / "fixtures" / f"{ID}.md").read_text("utf-8")
+    head = text[:text.index("\n---\n", 4) + 5]
+    policy = source.load(Path(f"{ID}.md"), data=(head + "\n## Mål {#mal}\n\n- Stöd till\n  - idrotten\n  - kulturen\n"
+                                                 "- Samverkan\n").encode())
+    labels = [ref.label for ref in numbers(policy) if ref.section_id == "mal" and not ref.heading]
+    assert labels == ["Stöd till – idrotten – kulturen", "Samverkan"]

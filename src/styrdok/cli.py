@@ -231,6 +231,7 @@ def check(ids: tuple[str, ...], codequality: Path | None) -> None:
 
     Example:
 
+    \b
         styrdok check social-ekonomi
     """
     report = builder.check(_workspace(), _policy_ids(ids))
@@ -262,6 +263,7 @@ def build(ids: tuple[str, ...], out: Path | None, final: bool, keep_going: bool,
 
     Example:
 
+    \b
         styrdok build social-ekonomi --final --out build/
     """
     workspace = _workspace()
@@ -297,6 +299,7 @@ def doctor() -> None:
 
     Example:
 
+    \b
         styrdok doctor
     """
     missing = []
@@ -331,6 +334,7 @@ def consult(policy_id: str, deadline: str, bodies: Path | None, dnr: str | None,
 
     Example:
 
+    \b
         styrdok consult social-ekonomi --deadline 2027-02-15 --dnr "KS 2026/45"
     """
     result = consult_policy(_workspace(), policy_id, deadline, bodies=bodies, dnr=dnr, out=out, today=today)
@@ -384,6 +388,7 @@ def responses(policy_id: str, forms: tuple[Path, ...], letters: tuple[str, ...],
 
     Example:
 
+    \b
         styrdok responses social-ekonomi svar/*.docx --letter "Näringslivet=svar/yttrande.pdf"
     """
     result = compile_policy_responses(_workspace(), policy_id, forms, letters=letters, out=out, today=today)
@@ -414,6 +419,7 @@ def memo(policy_id: str, out: Path | None, contact: str | None, today: dt.date |
 
     Example:
 
+    \b
         styrdok memo social-ekonomi --contact "Anna Andersson, 060-16 31 00, anna.andersson@timra.se"
     """
     result = write_policy_memo(_workspace(), policy_id, out=out, today=today, contact=contact)
@@ -426,8 +432,10 @@ def memo(policy_id: str, out: Path | None, contact: str | None, today: dt.date |
 @main.command()
 @click.argument("policy_id", metavar="ID")
 @option("--body", default=None, metavar="NAME", help=N_("The body that is to decide (default: the policy's owner)."))
+@option("--year", type=int, default=None, metavar="YYYY",
+        help=N_("The year the decision is expected, shown in its placeholder (default: none, ÅÅÅÅ-XX-XX)."))
 @TODAY
-def revise(policy_id: str, body: str | None, today: dt.date | None) -> None:
+def revise(policy_id: str, body: str | None, year: int | None, today: dt.date | None) -> None:
     """Start a new revision of an adopted policy.
 
     Sets status: draft and appends a pending decision (reviderad), shown as a placeholder
@@ -437,11 +445,12 @@ def revise(policy_id: str, body: str | None, today: dt.date | None) -> None:
 
     Example:
 
+    \b
         styrdok revise social-ekonomi
     """
-    policy = lifecycle.revise(_workspace(), policy_id, today=today, body=body)
-    click.echo(_("{id}: revision started ({decision}); status draft").format(
-        id=policy.id, decision=policy.meta.decisions[-1].line()))
+    policy = lifecycle.revise(_workspace(), policy_id, today=today, body=body, year=year)
+    click.echo(_("{id}: revision started ({decision}); status {status}").format(
+        id=policy.id, decision=policy.meta.decisions[-1].line(), status=_status_word(policy.meta.status)))
 
 
 @main.command()
@@ -462,12 +471,20 @@ def adopt(policy_id: str, date: str, paragraph: str, dnr: str | None, body: str 
 
     Example:
 
+    \b
         styrdok adopt social-ekonomi --date 2018-03-06 --paragraph 64 --dnr "KS 2018/45"
     """
     done = lifecycle.adopt(_workspace(), policy_id, date=date, paragraph=paragraph, dnr=dnr, body=body, today=today)
+    for warning in done.warnings:
+        click.secho("  " + _("warning: {text}").format(text=warning), fg="yellow", err=True)
     click.echo(_("{id}: {decision}\n  commit {commit} {subject}\n  tag    {tag}").format(
         id=policy_id, decision=done.decision.line(), commit=done.revision.short, subject=done.revision.subject,
         tag=done.tag))
+
+
+def _status_word(status: Status) -> str:
+    from .overview import status_word
+    return status_word(status)
 
 
 @main.command()
@@ -482,6 +499,7 @@ def log(policy_id: str) -> None:
 
     Example:
 
+    \b
         styrdok log social-ekonomi
     """
     workspace = _workspace()
@@ -500,7 +518,10 @@ def log(policy_id: str) -> None:
 
 @main.command()
 @TODAY
-def status(today: dt.date | None) -> None:
+@option("--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown"]), default="table",
+        show_default=True, help=N_("table for the terminal, csv for a spreadsheet, markdown for a report, json for scripts."))
+@option("--due", "due_only", is_flag=True, help=N_("Only the policies that need action this mandate period (due or overdue)."))
+def status(today: dt.date | None, fmt: str, due_only: bool) -> None:
     """Show every policy's type, status, last decision and review state.
 
     Review states for the current mandate period (from 15 October of the election year):
@@ -513,39 +534,26 @@ def status(today: dt.date | None) -> None:
 
     Example:
 
+    \b
         styrdok status --today 2026-11-25
     """
+    from . import overview as report  # only this command needs it
+
     overview = lifecycle.status(_workspace(), today)
-    click.echo(_("Mandate period {period} (from {start}); today {today}").format(
-        period=overview.period, start=overview.period.start, today=overview.today) + "\n")
-    table = [(_("id"), _("type"), _("status"), _("last decision"), _("review"))]
-    for row in overview.rows:
-        meta = row.meta
-        last = row.last.line() if row.last else "—"
-        table.append((row.id, meta.type if meta else "?", _status_word(meta.status) if meta else _("invalid"), last,
-                      _due_word(row.due) if row.due else "?"))
-    widths = [max(len(cells[i]) for cells in table) for i in range(len(table[0]))]
     colours = {lifecycle.Due.DONE: "green", lifecycle.Due.DUE: "yellow", lifecycle.Due.OVERDUE: "red"}
-    for n, cells in enumerate(table):
-        text = "  ".join(cell.ljust(w) for cell, w in zip(cells[:-1], widths)) + "  "
-        due = overview.rows[n - 1].due if n else None
-        click.echo(text + (click.style(cells[-1], fg=colours.get(due)) if due in colours else cells[-1]))
+
+    def style(text: str, row: lifecycle.StatusRow) -> str:
+        return click.style(text, fg=colours[row.due]) if row.due in colours else text
+
+    click.echo(report.render(overview, fmt, due_only=due_only, style=style), nl=False)
     for row in overview.rows:
         for problem in row.problems:
             click.secho(str(problem), fg="red" if problem.severity is Severity.ERROR else "yellow", err=True)
     if invalid := [row.id for row in overview.rows if row.meta is None]:
         raise Failed(ngettext("{n} policy has errors in its front matter: {ids}",
                               "{n} policies have errors in their front matter: {ids}", len(invalid))
-                     .format(n=len(invalid), ids=", ".join(invalid)))
-
-
-def _status_word(status: Status) -> str:
-    return {Status.DRAFT: _("draft"), Status.CONSULTATION: _("consultation"), Status.ADOPTED: _("adopted")}[status]
-
-
-def _due_word(due: lifecycle.Due) -> str:
-    return {lifecycle.Due.DONE: _("done"), lifecycle.Due.DUE: _("due"), lifecycle.Due.OVERDUE: _("overdue"),
-            lifecycle.Due.NOT_REVIEWED: _("not reviewed"), lifecycle.Due.REPEALED: _("repealed")}[due]
+                     .format(n=len(invalid), ids=", ".join(invalid)), 2)
+    click.get_current_context().exit(1 if any(row.needs_action for row in overview.rows) else 0)
 
 
 @main.command()
@@ -567,6 +575,7 @@ def publish(out: Path | None, base_url: str | None, today: dt.date | None) -> No
 
     Example:
 
+    \b
         styrdok publish --base-url https://www.timra.se/styrdokument/
     """
     result = publisher.publish(_workspace(), out=out, base_url=base_url, today=today)
@@ -618,6 +627,7 @@ def diff(versions: tuple[str, ...], from_rev: str | None, to_rev: str | None, ou
 
     Example:
 
+    \b
         styrdok diff social-ekonomi --from v2015 --out build/redline/
     """
     if changed:
@@ -668,6 +678,7 @@ def import_(files: tuple[Path, ...], policy_id: str | None, doc_type: str | None
 
     Example:
 
+    \b
         styrdok import "Policy för föreningsstöd.docx" --id foreningsstod
         styrdok import remissversion-med-synpunkter.docx --into social-ekonomi
     """
@@ -747,6 +758,7 @@ def init(ci: str | None, pre_commit: bool) -> None:
 
     Example:
 
+    \b
         styrdok init --ci gitlab --pre-commit
     """
     done = scaffold.init(Path.cwd(), ci=ci, pre_commit=pre_commit)
@@ -775,6 +787,7 @@ def new(policy_id: str, doc_type: str, title: str, owner: str, year: int | None)
 
     Example:
 
+    \b
         styrdok new riktlinje-inkop --type riktlinje --title "Riktlinje för inköp"
     """
     path = scaffold.new_policy(_workspace(), policy_id, type=doc_type, title=title, owner=owner, year=year)

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import pypandoc
 
 from .errors import StyrdokError
+from .i18n import _
 
 # Raw HTML off: markup in a policy is text, never live HTML on the municipal website.
 MARKDOWN = "commonmark_x-raw_html-raw_attribute-tex_math_dollars"
@@ -55,7 +56,8 @@ def run(args: list[str], data: bytes, *, epoch: int | None = None, timeout: floa
     except subprocess.TimeoutExpired:
         raise PandocFailed(f"pandoc did not finish within {timeout:.0f} s ({' '.join(args[:4])})") from None
     if proc.returncode != 0:
-        raise PandocFailed(f"pandoc failed ({' '.join(args[:4])}): {proc.stderr.decode(errors='replace').strip()}")
+        raise PandocFailed(_("pandoc failed ({args}): {error}").format(
+            args=" ".join(args[:4]), error=proc.stderr.decode(errors="replace").strip()))
     return proc.stdout
 
 

@@ -26,6 +26,7 @@ from ..redline.summary import field_sentence
 from ..render.document import presentation, timestamp
 from ..render.docx import render_docx
 from ..workspace import Workspace
+from .package import contact_lines
 from .responses import ARCHIVE, FOLDER, SUMMARY
 from .send import version_in_force
 
@@ -103,7 +104,7 @@ def parse_contact(text: str, problems: list[Problem]) -> Contact | None:
                                 "namn@kommun.se"))
     phone = next((p for p in parts[1:] if sum(ch.isdigit() for ch in p) >= 5 and "@" not in p), None)
     title = next((p for p in parts[1:] if p not in (email, phone)), None)
-    return Contact(parts[0], title, phone, email)
+    return Contact(name=parts[0], email=email, phone=phone, title=title)
 
 
 def _responses(candidates: list[Path], problems: list[Problem]) -> dict | None:
@@ -182,7 +183,7 @@ def memo_context(policy: Policy, decision: Decision, in_force: Policy | None, re
     recipients = list(dict.fromkeys(x for x in (capital(meta.owner), meta.coordinator) if x))
     return {
         "writer": writer, "date": labels.date_long(day), "date_iso": day.isoformat(), "dnr": dnr,
-        "contact": officer, "title": meta.title, "title_lower": lower_first(meta.title), "revision": revision,
+        "contact": contact_lines(officer), "title": meta.title, "title_lower": lower_first(meta.title), "revision": revision,
         "doctype": labels.doctype(meta.type).lower(), "revised": revised(policy),
         "definite": DEFINITE.get(meta.type, f"{meta.type}en"), "owner": capital(meta.owner),
         "coordinator": meta.coordinator, "deciding": capital(decision.body), "council": council,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .. import frontmatter, pandoc
 from ..build import render_policy
-from ..model import Policy, Status
+from ..model import Contact, Policy, Status
 from ..redline import render_redline
 from ..render.document import Presentation, presentation
 from ..render.docx import render_docx
@@ -60,6 +60,15 @@ class Remiss:
     @property
     def reply_by(self) -> str:
         return self.labels("remiss.reply_by", date=self.labels.date_long(self.deadline))
+
+
+def contact_lines(contact: Contact | None) -> list[str]:
+    """The handläggare as the missiv and the tjänsteskrivelse print them, one line each (any part may be missing)."""
+    if contact is None:
+        return []
+    name = ", ".join(part for part in (contact.name, contact.title) if part)
+    return [line for line in (f"Handläggare: {name}" if name else "", f"Telefon: {contact.phone}" if contact.phone
+                              else "", f"E-post: {contact.email}" if contact.email else "") if line]
 
 
 def text_hash(policy: Policy) -> str:
@@ -215,7 +224,7 @@ def missiv_blocks(remiss: Remiss, templates: Templates) -> list[pandoc.Ast]:
     view = remiss.view
     markdown = templates.render(
         MISSIV_TEMPLATE, title=view.title, owner=view.owner,
-        contact=view.coordinator or view.owner, handlaggare=remiss.policy.meta.contact, dnr=remiss.dnr,
+        contact=view.coordinator or view.owner, handlaggare=contact_lines(remiss.policy.meta.contact), dnr=remiss.dnr,
         bodies=list(remiss.bodies), date=remiss.labels.date_long(remiss.issued),
         deadline=remiss.labels.date_long(remiss.deadline), deadline_iso=remiss.deadline.isoformat(),
         version_file=f"{VERSION}.pdf", form_file=FORM,

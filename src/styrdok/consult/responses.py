@@ -188,6 +188,21 @@ def compile_responses(workspace: Workspace, policy_id: str, forms: Sequence[Path
     return ResponsesResult(compilation, tuple(written), kept, notes)
 
 
+# What a consultation's archive on the site links, in order: (labels key, file name); a file is linked
+# when it is there (the remissammanställning only once committed, the changes only against a version).
+ARCHIVE_DOCUMENTS = (("site.remiss_web", "remissversion.html"), ("site.remiss_pdf", "remissversion.pdf"),
+                     ("site.remiss_docx", "remissversion.docx"), ("site.remiss_form", "svarsmall.docx"),
+                     ("site.remiss_missiv", "missiv.docx"), ("site.archive_changes", "andringar.html"),
+                     ("site.archive_compilation", f"{NAME}.html"), ("site.archive_compilation_docx", f"{NAME}.docx"))
+
+
+def archived_compilation(history: History, policy_id: str, deadline: dt.date) -> dict[str, bytes]:
+    """The remissammanställning as committed in the policy repository (remiss/<id>/<deadline>/), for
+    the site: the files `responses` writes, and a PDF of it if one was committed; {} if none is."""
+    found = history.committed_files(f"{ARCHIVE}/{policy_id}/{deadline.isoformat()}")
+    return {name: data for name, data in found.items() if name in (*FILES, f"{NAME}.pdf")}
+
+
 # --- gathering -------------------------------------------------------------------------------
 
 class _SentTexts:

@@ -601,7 +601,7 @@ class _Run:
                                          history=history, consultation=consultation)
             self.site.write(path, page.encode("utf-8"))
             return
-        _, repealed = status_of(entry, None, root, self.templates.labels)
+        repealed = status_of(entry, None, root, self.templates.labels)[1]
         site = PolicyPage(root=root, policy_href=PAGE, current=True, date=current.date.isoformat(),
                           downloads=self._downloads(current, root, labels=PAGE_DOWNLOADS),
                           history=history, consultation=consultation, repealed=repealed,

@@ -519,7 +519,7 @@ class _Run:
                   (words("site.version_crumb", date=new.date.isoformat()), f"../{PAGE}"),
                   (words("site.redline_crumb"), REDLINE_PAGE)]
         return render_redline(self._load(old), self._load(new), self.templates.with_globals(crumbs=crumbs),
-                              labels=labels).files
+                              labels=labels, when=_midnight(new.date)).files
 
     def _version_files(self, entry: Entry, version: AdoptedVersion, previous: AdoptedVersion | None) -> dict[str, bytes]:
         policy = self._load(version)

@@ -178,18 +178,21 @@ def _machine() -> bool:
 
 def _progress() -> builder.Progress:
     """One line per policy; on a terminal, one line updated in place."""
-    tty = not _machine()
-
     def show(result: builder.PolicyResult, done: int, total: int) -> None:
         state = (_("unchanged") if result.cached else click.style(_("ok"), fg="green")) if result.ok \
             else click.style(_("FAILED"), fg="red")
-        line = f"  [{done}/{total}] {state}  {result.id}"
-        if tty and result.ok:
-            click.echo(f"\r\033[K{line}", err=True, nl=done == total)
-        else:
-            click.echo(("\r\033[K" if tty else "") + line, err=True)
+        _progress_line(f"  [{done}/{total}] {state}  {result.id}", result.ok, done == total)
 
     return show
+
+
+def _progress_line(line: str, ok: bool, last: bool) -> None:
+    """A progress line: updated in place on a terminal; in CI or a log, one line each."""
+    tty = not _machine()
+    if tty and ok:
+        click.echo(f"\r\033[K{line}", err=True, nl=last)
+    else:
+        click.echo(("\r\033[K" if tty else "") + line, err=True)
 
 
 def _print_problem(problem: Problem) -> None:
@@ -736,15 +739,9 @@ def import_(files: tuple[Path, ...], policy_id: str | None, doc_type: str | None
 
 def _import_progress() -> importer.Progress:
     """One line per file; on a terminal, one line updated in place."""
-    tty = sys.stderr.isatty()
-
     def show(report: importer.Report, done: int, total: int) -> None:
-        state = click.style("ok", fg="green") if report.ok else click.style(_("FAILED"), fg="red")
-        line = f"  [{done}/{total}] {state}  {report.source} → {report.policy_id}"
-        if tty and report.ok:
-            click.echo(f"\r\033[K{line}", err=True, nl=done == total)
-        else:
-            click.echo(("\r\033[K" if tty else "") + line, err=True)
+        state = click.style(_("ok"), fg="green") if report.ok else click.style(_("FAILED"), fg="red")
+        _progress_line(f"  [{done}/{total}] {state}  {report.source} → {report.policy_id}", report.ok, done == total)
 
     return show
 

@@ -35,7 +35,7 @@ def docx_summary(data: bytes) -> str:
             lines.append(f"# {name}: {text} [fields: {fields}]")
         body = etree.fromstring(archive.read("word/document.xml"))
         changes = [f"{el.tag.removeprefix(W)} {el.get(W + 'author')} {el.get(W + 'date')}: "
-                   f"{''.join(el.itertext())}" for el in body.iter(f"{W}ins", f"{W}del")]
+                   f"{''.join(el.itertext())}" for el in body.iter(f"{W}ins", f"{W}del", f"{W}moveFrom", f"{W}moveTo")]
     if changes:
         lines += ["# tracked changes"] + changes
     props = document.core_properties
@@ -74,7 +74,11 @@ def manifest_summary(data: bytes) -> str:
     return json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-SUMMARIES = {".docx": docx_summary, ".pdf": pdf_summary, ".html": html_summary, ".md": text_summary,
+def csv_summary(data: bytes) -> str:
+    return ("# BOM\n" if data.startswith(b"\xef\xbb\xbf") else "") + data.decode("utf-8-sig").replace("\r\n", "\n")
+
+
+SUMMARIES = {".csv": csv_summary, ".docx": docx_summary, ".pdf": pdf_summary, ".html": html_summary, ".md": text_summary,
              ".json": text_summary, ".xml": text_summary}
 
 

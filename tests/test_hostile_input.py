@@ -58,9 +58,14 @@ class _Live(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.live: list[str] = []
+        self.ids: set[str] = set()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
+            if name == "id":  # a heading must never take an id the page already uses
+                if value in self.ids:
+                    self.live.append(f"<{tag} id={value!r}> twice")
+                self.ids.add(value or "")
             address = re.sub(r"[\x00-\x20]", "", value or "").lower()
             if name.startswith("on") or name in ("formaction", "autofocus", "srcdoc") \
                     or address.startswith(("javascript:", "vbscript:", "data:text")) \
@@ -117,3 +122,42 @@ def test_hostile_input_is_refused_with_a_line_or_built_without_live_markup(
         finally:
             os.chdir(here)
         assert _live_markup(repo) == []
+
+
+def test_one_policy_that_cannot_be_rendered_does_not_stop_the_others(tmp_path: Path, monkeypatch) -> None:
+    """build and publish report the failing policy with the reason and carry on with the rest."""
+    import typst
+
+    from styrdok.render import pdf
+
+    (tmp_path / "policy").mkdir()
+    small = front_matter("Policy för test", "64", []) + "\nDenna policy gäller.\n"
+    (tmp_path / "policy" / "social-ekonomi.md").write_text(small, "utf-8")
+    (tmp_path / "policy" / "andra.md").write_text(small.replace("Denna policy", "TYPST-FAILS Denna policy"), "utf-8")
+    _git(tmp_path, "init", "--quiet", "--initial-branch=main")
+    _git(tmp_path, "add", "--all")
+    _git(tmp_path, "-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "--quiet", "-m", "x")
+    real = pdf._get_compiler
+
+    class Refusing:
+        """Typst as it fails on input it cannot set (before the fallback fonts: emoji, CJK)."""
+
+        def __init__(self, compiler: typst.Compiler):
+            self.compiler = compiler
+
+        def compile_with_warnings(self, **kwargs):
+            if b"TYPST-FAILS" in kwargs["input"]:
+                raise typst.TypstError("unknown font family: none")
+            return self.compiler.compile_with_warnings(**kwargs)
+
+    monkeypatch.setattr(pdf, "_get_compiler", lambda *extra: Refusing(real(*extra)))
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # build in this process, where Typst is replaced
+    monkeypatch.chdir(tmp_path)
+    for args, made in ((["build"], tmp_path / "build" / "social-ekonomi" / "social-ekonomi.pdf"),
+                       (["publish", "--today", "2026-11-25"], tmp_path / "build" / "site" / "social-ekonomi" / "index.html")):
+        code, stderr, _ = _styrdok(args)
+        assert code == 1, stderr
+        assert "policy/andra.md" in stderr and "Typst: unknown font family" in stderr, stderr
+        assert "internal error" not in stderr and "Traceback" not in stderr
+        assert made.is_file(), (args, stderr)
+    assert not (tmp_path / "build" / "andra").exists()

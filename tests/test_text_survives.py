@@ -179,3 +179,21 @@ def _pdf_words_raw(path: Path, data: bytes) -> str:
     files = render_policy(policy, templates, presentation(policy, final=True, labels=templates.labels,
                                                           theme=templates.theme))
     return _pdf_text(next(content for name, content in files.items() if name.endswith(".pdf")))
+
+
+def test_double_slash_survives_in_the_redline_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The redline's PDF goes through the same Typst writer, with its own inline markup around changes."""
+    from click.testing import CliRunner
+
+    from styrdok.cli import main
+
+    old = FRONT_MATTER + "Kontakt: enheten // kommunstyrelsen, se sidan.\n\n- a\n\n- b\n"
+    new = FRONT_MATTER + "Kontakt: enheten // nämnden /* och */ kommunstyrelsen, se sidan.\n\n- a\n\n- b // c\n"
+    (tmp_path / "old.md").write_text(old, "utf-8")
+    (tmp_path / "new.md").write_text(new, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["diff", "old.md", "new.md", "--out", "redline"])
+    assert result.exit_code == 1, result.stderr  # like diff: 1 = there are changes
+    words = WORD.findall(_pdf_text((tmp_path / "redline" / "redline.pdf").read_bytes()))
+    for line in ("Kontakt: enheten // nämnden /* och */ kommunstyrelsen, se sidan.", "b // c"):
+        assert _contains(words, WORD.findall(line)), line

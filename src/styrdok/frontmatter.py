@@ -15,6 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from .errors import InvalidPolicy, Problem
+from .i18n import _
 
 BOM = "\ufeff"
 Change = Callable[[CommentedMap], None]
@@ -74,14 +75,14 @@ def split(text: str, path: str = "") -> Split:
         return InvalidPolicy([Problem(path, 1, message, hint)])
 
     if not text.strip():
-        raise refuse("the file is empty", "start with front matter between two '---' lines, then the text")
+        raise refuse(_("the file is empty"), _("start with front matter between two '---' lines, then the text"))
     lines = text.split("\n")
     if lines[0].strip() != "---":
-        raise refuse("the file has no front matter",
-                     "start the file with a '---' line, the decision metadata in YAML, and a closing '---' line")
+        raise refuse(_("the file has no front matter"),
+                     _("start the file with a '---' line, the decision metadata in YAML, and a closing '---' line"))
     end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "...")), None)
     if end is None:
-        raise refuse("the front matter is not closed", "add a line with '---' after the metadata")
+        raise refuse(_("the front matter is not closed"), _("add a line with '---' after the metadata"))
     return Split(text, lines, end)
 
 

@@ -81,6 +81,8 @@ def render(overview: Overview, fmt: str = "table", *, due_only: bool = False,
         lines = [heading(overview), "", "| " + " | ".join(headers()) + " |", "|" + " --- |" * len(headers())]
         lines += ["| " + " | ".join(c.replace("|", "\\|") for c in cells(row)) + " |" for row in rows]
         return "\n".join(lines + ([f"\n{nothing}"] if nothing else [])) + "\n"
+    if nothing:
+        return "\n".join([heading(overview), "", nothing]) + "\n"
     table = [headers()] + [cells(row) for row in rows]
     widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
     lines = [heading(overview), ""]

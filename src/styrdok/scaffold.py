@@ -16,6 +16,7 @@ from .output import atomic_write
 from .source import SLUG, slugify
 from .templates import Templates
 from .workspace import POLICY_DIR, Workspace
+from .i18n import _
 
 IGNORED = ("build/", ".styrdok-cache/", "__pycache__/", ".venv/")
 CI_FILES = {"gitlab": ".gitlab-ci.yml", "github": ".github/workflows/styrdok.yml"}
@@ -52,8 +53,9 @@ def init(root: Path, *, ci: str | None = None, pre_commit: bool = False) -> Init
     it lacks), so `styrdok init --ci github` adds CI to a repository made earlier.
     """
     if ci is not None and ci not in CI_FILES:
-        raise StyrdokError.because(f"okänd CI-tjänst '{ci}'", "styrdok har inställningar för "
-                                   f"{' och '.join(CI_FILES)}", f"välj {' eller '.join(CI_FILES)}")
+        raise StyrdokError.because(_("unknown CI service '{ci}'").format(ci=ci),
+                                   _("styrdok has settings for {choices}").format(choices=", ".join(CI_FILES)),
+                                   _("choose one of {choices}").format(choices=", ".join(CI_FILES)))
     root = root.resolve()
     created = ensure_repository(root)
     written: list[Path] = []
@@ -104,19 +106,21 @@ def new_policy(workspace: Workspace, policy_id: str, *, type: str, title: str, o
     sections = _sections(workspace.templates)
     problems: list[Problem] = []
     if not SLUG.match(policy_id):
-        problems.append(Problem.reason(f"id '{policy_id}' går inte att använda",
-                                       "skriv små bokstäver a–z, siffror och enkla bindestreck, t.ex. "
-                                       f"{slugify(policy_id) or 'riktlinje-inkop'}"))
+        problems.append(Problem.reason(_("the id '{id}' cannot be used").format(id=policy_id),
+                                       _("write lower-case a–z, digits and single hyphens, e.g. {example}").format(
+                                           example=slugify(policy_id) or "riktlinje-inkop")))
     if type not in sections:
-        problems.append(Problem.reason(f"okänd dokumenttyp '{type}'", f"välj en av {', '.join(sections)}"))
+        problems.append(Problem.reason(_("unknown document type '{type}'").format(type=type),
+                                       _("choose one of {choices}").format(choices=", ".join(sections))))
     if len(title.strip()) < 3:
-        problems.append(Problem.reason("titeln är för kort", "skriv dokumentets namn, t.ex. \"Riktlinje för inköp\""))
+        problems.append(Problem.reason(_("the title is too short"),
+                                       _("write the document's name, e.g. \"Riktlinje för inköp\"")))
     path = workspace.policy_dir / f"{policy_id}.md"
     if path.exists():
-        problems.append(Problem.reason(f"{workspace.display(path)} finns redan",
-                                       "välj ett annat id, eller ändra den befintliga filen"))
+        problems.append(Problem.reason(_("{path} exists already").format(path=workspace.display(path)),
+                                       _("choose another id, or edit the existing file")))
     if problems:
-        raise StyrdokError("kan inte skapa styrdokumentet", problems)
+        raise StyrdokError(_("cannot write the policy"), problems)
     decision: dict[str, object] = {"action": "fastställd", "body": owner, "pending": True}
     if year is not None:
         decision["year"] = year
@@ -138,7 +142,7 @@ class _Dumper(yaml.SafeDumper):
 def _sections(templates: Templates) -> dict[str, list[tuple[str, str]]]:
     data = yaml.safe_load(templates.text("new-policy.yaml"))
     if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
-        raise StyrdokError.because(f"{templates.origin('new-policy.yaml')} går inte att använda",
-                                   "varje dokumenttyp ska ha en lista med [rubrik, ledtext]",
-                                   "rätta filen efter den medföljande mallen")
+        raise StyrdokError.because(_("{template} cannot be used").format(template=templates.origin("new-policy.yaml")),
+                                   _("every document type needs a list of [heading, guidance]"),
+                                   _("correct the file after the packaged template"))
     return {str(kind): [(str(h), str(t)) for h, t in entries] for kind, entries in data.items()}

@@ -47,8 +47,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
+from markupsafe import Markup, escape
 
-from .errors import Problem, StyrdokError
+from .errors import StyrdokError
+from .i18n import _
 
 if TYPE_CHECKING:
     from .templates import Templates
@@ -65,17 +67,6 @@ class LabelError(StyrdokError):
     """A label or theme file that cannot be used, or a label that does not exist."""
 
 
-def _at(where: str, message: str, hint: str = "") -> Problem:
-    """A problem at `where` ('templates/labels.sv.yaml:12', or a file alone)."""
-    path, _, line = where.rpartition(":")
-    return Problem(path, int(line), message, hint) if path and line.isdigit() else Problem(where, 0, message, hint)
-
-
-def _refuse(where: str, message: str, hint: str = "") -> LabelError:
-    name = Path(where.rpartition(":")[0] or where).name
-    return LabelError(f"{name} cannot be used", [_at(where, message, hint)])
-
-
 # --- reading YAML with line numbers -------------------------------------------------------------
 
 def _flatten(node: yaml.Node, prefix: str, out: dict[str, tuple[Any, int]], where: str) -> None:
@@ -84,7 +75,8 @@ def _flatten(node: yaml.Node, prefix: str, out: dict[str, tuple[Any, int]], wher
         for key, value in node.value:
             name = f"{prefix}{key.value}"
             if name in out or any(k.startswith(name + ".") for k in out):
-                raise _refuse(f"{where}:{key.start_mark.line + 1}", f"key '{name}' appears twice", "keep one of them")
+                raise LabelError(_("{where}: key '{key}' appears twice").format(where=f"{where}:{key.start_mark.line + 1}", key=name)
+                                 + "\n    " + _("fix: {hint}").format(hint=_("keep one of them")))
             _flatten(value, name + ".", out, where)
         return
     key = prefix.rstrip(".")
@@ -93,29 +85,33 @@ def _flatten(node: yaml.Node, prefix: str, out: dict[str, tuple[Any, int]], wher
         items = []
         for item in node.value:
             if not isinstance(item, yaml.ScalarNode):
-                raise _refuse(f"{where}:{item.start_mark.line + 1}", f"'{key}' must be a list of texts")
+                raise LabelError(_("{where}: '{key}' must be a list of texts").format(
+                    where=f"{where}:{item.start_mark.line + 1}", key=key))
             items.append(item.value)
         out[key] = (items, line)
     elif isinstance(node, yaml.ScalarNode):
         out[key] = (None if node.tag.endswith(":null") else node.value, line)
     else:
-        raise _refuse(f"{where}:{line}", f"'{key}' has a value styrdok cannot read")
+        raise LabelError(_("{where}: '{key}' has a value styrdok cannot read").format(where=f"{where}:{line}", key=key))
 
 
 def _read(data: bytes, where: str) -> dict[str, tuple[Any, int]]:
     try:
         root = yaml.compose(data.decode("utf-8"), Loader=yaml.SafeLoader)
     except UnicodeDecodeError:
-        raise _refuse(where, "the file is not UTF-8", "save it as UTF-8") from None
+        raise LabelError(_("{where}: the file is not UTF-8").format(where=where) + "\n    "
+                         + _("fix: {hint}").format(hint=_("save it as UTF-8"))) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
-        raise _refuse(f"{where}{line}", f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                      "check the indentation, and quote texts that contain ':' or '#'") from None
+        raise LabelError(_("{where}: not valid YAML: {problem}").format(
+                             where=f"{where}{line}", problem=getattr(exc, "problem", exc))
+                         + "\n    " + _("fix: {hint}").format(hint=_("check the indentation, and quote texts that contain ':' or '#'"))) from None
     if root is None:
         return {}
     if not isinstance(root, yaml.MappingNode):
-        raise _refuse(f"{where}:1", "the file must be a mapping of keys", f"see the packaged {Path(where).name}")
+        raise LabelError(_("{where}: the file must be a mapping of keys").format(where=f"{where}:1") + "\n    "
+                         + _("fix: {hint}").format(hint=_("see the packaged {name}").format(name=Path(where).name)))
     out: dict[str, tuple[Any, int]] = {}
     _flatten(root, "", out, where)
     return out
@@ -128,31 +124,39 @@ def _fields(text: str) -> set[str]:
         return {"\0invalid"}
 
 
-def _merged(templates: Templates, name: str) -> tuple[dict[str, tuple[Any, str]], list[Problem]]:
+def _merged(templates: Templates, name: str) -> tuple[dict[str, tuple[Any, str]], list[str]]:
     """The packaged file with the override's values on top: {key: (value, 'file:line')}."""
     packaged = resources.files("styrdok").joinpath("templates", name)
     defaults = _read(packaged.read_bytes(), f"styrdok/templates/{name}")
     values: dict[str, tuple[Any, str]] = {k: (v, f"styrdok/templates/{name}:{line}") for k, (v, line) in defaults.items()}
-    problems: list[Problem] = []
-    override = templates.override_dir / name if templates.override_dir else None
-    if override and override.is_file():
+    problems: list[str] = []
+    override = templates._override(name)
+    if override is not None:
         where = f"templates/{name}"
-        for key, (value, line) in _read(override.read_bytes(), where).items():
+        data = templates.bytes(name)  # a regular file in the repository, never a link out of it
+        assert data is not None
+        for key, (value, line) in _read(data, where).items():
             if key not in defaults:
                 close = [k for k in defaults if k.rsplit(".", 1)[-1] == key.rsplit(".", 1)[-1]]
-                hint = f"did you mean {', '.join(close[:3])}?" if close else f"see the keys in the packaged {name}"
-                problems.append(_at(f"{where}:{line}", f"unknown key '{key}'", hint))
+                hint = (_("did you mean {keys}?").format(keys=", ".join(close[:3])) if close else
+                        _("see the keys in the packaged {name}").format(name=name))
+                problems.append(_("{where}: unknown key '{key}'").format(where=f"{where}:{line}", key=key)
+                                + "\n    " + _("fix: {hint}").format(hint=hint))
                 continue
             default = defaults[key][0]
             if isinstance(default, list) != isinstance(value, list) or (isinstance(default, list) and len(default) != len(value)):
-                kind = f"a list of {len(default)} texts" if isinstance(default, list) else "a text"
-                problems.append(_at(f"{where}:{line}", f"'{key}' must be {kind}, like the packaged default"))
+                problems.append((_("{where}: '{key}' must be a list of {n} texts, like the packaged default")
+                                 if isinstance(default, list) else
+                                 _("{where}: '{key}' must be a text, like the packaged default")).format(
+                                    where=f"{where}:{line}", key=key, n=len(default)))
                 continue
             if isinstance(default, str) and isinstance(value, str) and not _fields(value) <= _fields(default):
-                offered = ", ".join(f"{{{f}}}" for f in sorted(_fields(default))) or "none"
+                offered = ", ".join(f"{{{f}}}" for f in sorted(_fields(default))) or "—"
                 unknown = ", ".join(f"{{{f}}}" for f in sorted(_fields(value) - _fields(default)))
-                problems.append(_at(f"{where}:{line}", f"'{key}' uses {unknown}, which this text does not offer",
-                                    f"placeholders here: {offered} (write {{{{ and }}}} for literal braces)"))
+                problems.append(_("{where}: '{key}' uses {unknown}, which this text does not offer").format(
+                                    where=f"{where}:{line}", key=key, unknown=unknown) + "\n    "
+                                + _("fix: {hint}").format(hint=_("placeholders here: {offered} (write {{{{ and }}}} for "
+                                                                  "literal braces)").format(offered=offered)))
                 continue
             values[key] = (value, f"{where}:{line}")
     return values, problems
@@ -170,7 +174,7 @@ class Labels:
     def load(cls, templates: Templates) -> Labels:
         values, problems = _merged(templates, LABELS_FILE)
         if problems:
-            raise LabelError("the labels cannot be used", problems)
+            raise LabelError(_("the labels cannot be used:") + "\n" + "\n".join(f"  - {p}" for p in problems))
         return cls(values)
 
     @classmethod
@@ -183,22 +187,36 @@ class Labels:
             return self._values[key]
         except KeyError:
             near = sorted(k for k in self._values if k.startswith(key.rsplit(".", 1)[0] + "."))[:5]
-            hint = f"keys near it: {', '.join(near)}" if near else f"see the packaged {LABELS_FILE}"
-            raise LabelError.because(f"label '{key}' is not defined in {LABELS_FILE}", "no label file has it", hint) from None
+            hint = (_("keys near it: {keys}").format(keys=", ".join(near)) if near else
+                    _("see the packaged {name}").format(name=LABELS_FILE))
+            raise LabelError(_("label '{key}' is not defined in {file}").format(key=key, file=LABELS_FILE)
+                             + "\n    " + _("fix: {hint}").format(hint=hint)) from None
 
     def __call__(self, key: str, **values: object) -> str:
         text, where = self._get(key)
         if not isinstance(text, str):
-            raise _refuse(where, f"label '{key}' is a list; use labels.list('{key}')")
+            raise LabelError(_("{where}: label '{key}' is a list; use labels.list('{key}')").format(where=where, key=key))
         try:
             return text.format_map(values) if values or "{" in text else text
         except (KeyError, IndexError, ValueError) as exc:
-            raise _refuse(where, f"label '{key}' needs the value {exc} (given: {', '.join(values) or 'none'})") from None
+            raise LabelError(_("{where}: label '{key}' needs the value {value} (given: {given})").format(
+                where=where, key=key, value=exc, given=", ".join(values) or "—")) from None
+
+    def html(self, key: str, **values: object) -> Markup:
+        """The label as HTML: the text and plain values escaped, Markup values (a link) kept, e.g.
+        ``label_html("site.superseded", link=Markup('<a href="…">…</a>'), body=…)`` in a template."""
+        text, where = self._get(key)
+        if not isinstance(text, str):
+            raise LabelError(f"{where}: label '{key}' is a list")
+        try:
+            return Markup(escape(text)).format(**values)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise LabelError(f"{where}: label '{key}' needs the value {exc} (given: {', '.join(values) or 'none'})") from None
 
     def list(self, key: str) -> list[str]:
         value, where = self._get(key)
         if not isinstance(value, list):
-            raise _refuse(where, f"label '{key}' is a text, not a list")
+            raise LabelError(_("{where}: label '{key}' is a text, not a list").format(where=where, key=key))
         return list(value)
 
     def get(self, key: str, default: str, **values: object) -> str:
@@ -278,7 +296,7 @@ class Theme:
         def text(key: str) -> str:
             value, where = values[key]
             if not isinstance(value, str) or not value.strip():
-                problems.append(_at(where, f"'{key}' must be a text"))
+                problems.append(_("{where}: '{key}' must be a text").format(where=where, key=key))
                 return ""
             return value.strip()
 
@@ -286,7 +304,8 @@ class Theme:
         for key in sorted(k for k in values if k.startswith("palette.")):
             color = text(key)
             if color and not COLOR.match(color):
-                problems.append(_at(values[key][1], f"'{key}': {color!r} is not a colour like \"#1f4e79\""))
+                problems.append(_("{where}: '{key}': {value} is not a colour like \"#1f4e79\"").format(
+                    where=values[key][1], key=key, value=repr(color)))
             palette[key.removeprefix("palette.")] = color.lower()
         logo = None
         file_value, file_where = values["logo.file"]
@@ -295,36 +314,38 @@ class Theme:
         theme = cls(organisation=text("organisation"), logo=logo,
                     fonts=Fonts(text("fonts.body"), text("fonts.heading"), text("fonts.mono")), palette=palette)
         if problems:
-            raise LabelError("the theme cannot be used", problems)
+            raise LabelError(_("the theme cannot be used:") + "\n" + "\n".join(f"  - {p}" for p in problems))
         return theme
 
 
 def _logo(templates: Templates, name: str, where: str, alt: str, height: tuple[Any, str],
-          problems: list[Problem]) -> Logo | None:
+          problems: list[str]) -> Logo | None:
     suffix = Path(name).suffix.lower()
     if suffix not in LOGO_TYPES or Path(name).name != name:
-        problems.append(_at(where, f"logo.file {name!r} must be the name of an .svg or .png file in templates/"))
+        problems.append(_("{where}: logo.file {name} must be the name of an .svg or .png file in templates/").format(
+            where=where, name=repr(name)))
         return None
     data = templates.bytes(name)
     if data is None:
-        problems.append(_at(where, f"the logo {name} is not in templates/ (nor packaged)",
-                            "put the file in the repository's templates/ folder, or correct logo.file"))
+        problems.append(_("{where}: the logo {name} is not in templates/ (nor packaged)").format(where=where, name=name)
+                        + "\n    " + _("fix: {hint}").format(
+                            hint=_("put the file in the repository's templates/ folder, or correct logo.file")))
         return None
     if not alt:
-        problems.append(_at(where, "the logo needs alt text (logo.alt)", "e.g. the organisation's name"))
+        problems.append(_("{where}: the logo needs alt text (logo.alt), e.g. the organisation's name").format(where=where))
     try:
         height_mm = float(height[0])
     except (TypeError, ValueError):
-        problems.append(_at(height[1], "logo.height_mm must be a number of millimetres", "e.g. 14"))
+        problems.append(_("{where}: logo.height_mm must be a number of millimetres, e.g. 14").format(where=height[1]))
         height_mm = 14.0
     if suffix == ".png":
         try:
             png_size(data)
         except ValueError:
-            problems.append(_at(where, f"{name} is not a PNG file"))
+            problems.append(_("{where}: {name} is not a PNG file").format(where=where, name=name))
             return None
     elif b"<svg" not in data[:4096]:
-        problems.append(_at(where, f"{name} is not an SVG file"))
+        problems.append(_("{where}: {name} is not an SVG file").format(where=where, name=name))
         return None
     return Logo(data, LOGO_TYPES[suffix], alt, height_mm, name)
 

@@ -6,6 +6,7 @@ Loading the versions (files, git) and writing the files is `styrdok.compare`'s.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -14,12 +15,13 @@ from .. import pandoc
 from ..diff import PolicyDiff, diff_policies
 from ..model import Policy
 from ..render.document import Presentation, presentation
-from ..templates import Templates
 from ..render.html import html_document
 from ..render.pdf import typst_document
+from ..templates import Templates
 from .document import Layout, layout
 from .docx import DocxMarker, render_redline_docx
 from .html import HtmlMarker, html_blocks, render_redline_html
+from .names import change_time
 from .pdf import TypstMarker, pdf_blocks, render_redline_pdf
 from .summary import Summary, markdown, summarize
 
@@ -41,11 +43,13 @@ class Redline:
         return self.diff.changed
 
 
-def view(policy: Policy, templates: Templates | None = None) -> Presentation:
-    """How a redline presents a version: as a final document, marked in its page header."""
+def view(policy: Policy, templates: Templates | None = None, when: dt.datetime | None = None) -> Presentation:
+    """How a redline presents a version: as a final document, marked in its page header, dated
+    `when` (the changes' date) if given."""
     templates = templates or Templates(None)
-    return replace(presentation(policy, final=True, labels=templates.labels, theme=templates.theme),
-                   header_note=HEADER_NOTE, control=())  # the redline compares texts; the control block is the documents'.
+    shown = replace(presentation(policy, final=True, labels=templates.labels, theme=templates.theme),
+                    header_note=HEADER_NOTE, control=())  # the redline compares texts; the control block is the documents'.
+    return shown if when is None else replace(shown, timestamp=when)
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ class Prepared:
     pdf_layout: Layout
     summary: Summary
     author: str
+    when: dt.datetime
     templates: Templates
 
     def documents(self) -> dict[str, pandoc.Ast]:
@@ -71,23 +76,32 @@ TYPST = TypstMarker()
 
 
 def prepare(old: Policy, new: Policy, templates: Templates, *, author: str | None = None,
-            labels: tuple[str, str] | None = None) -> Prepared:
-    """Diff two versions and lay the redline out; `render_prepared` renders it."""
+            labels: tuple[str, str] | None = None, when: dt.datetime | None = None) -> Prepared:
+    """Diff two versions and lay the redline out; `render_prepared` renders it.
+
+    Tracked changes are by `author` (default: the deciding body) and dated `when` (default:
+    names.change_time — SOURCE_DATE_EPOCH, else today), as is the PDF.
+    """
     diff = diff_policies(old, new)
-    old_view, new_view = view(old, templates), view(new, templates)
+    when = when or change_time(None)
+    old_view, new_view = view(old, templates, when), view(new, templates, when)
     old_label, new_label = labels or (old.path, new.path)
-    html_layout = layout(diff, old_view, new_view, HtmlMarker(new_view.timestamp.date().isoformat()))
+    html_layout = layout(diff, old_view, new_view, HtmlMarker(when.date().isoformat()))
     return Prepared(diff, old_view, new_view, html_layout, layout(diff, old_view, new_view, TYPST),
-                    summarize(diff, html_layout.units, old_label, new_label), author or new_view.owner, templates)
+                    summarize(diff, html_layout.units, old_label, new_label), author or new_view.owner, when,
+                    templates)
 
 
 def render_prepared(prepared: Prepared, files: Collection[str] = FILES) -> Redline:
-    """Render the redline `files` (by default all of FILES) in memory, concurrently."""
+    """Render the redline `files` (by default all of FILES) in memory, concurrently; nothing is
+    rendered when the versions do not differ."""
     p, templates = prepared, prepared.templates
+    if not p.diff.changed:
+        return Redline(p.diff, p.summary, {})
     renderers = {
         "redline.html": lambda: render_redline_html(p.html_layout, p.new_view, p.summary, templates),
-        "redline.docx": lambda: _docx(p.diff, p.old_view, p.new_view, templates,
-                                      DocxMarker(p.author, p.new_view.timestamp)),
+        "redline.docx": lambda: _docx(p.diff, p.old_view, p.new_view, p.summary, templates,
+                                      DocxMarker(p.author, p.when)),
         "redline.pdf": lambda: render_redline_pdf(p.pdf_layout, p.new_view, p.summary, templates, TYPST),
         "changes.md": lambda: markdown(p.summary).encode("utf-8"),
     }
@@ -97,18 +111,15 @@ def render_prepared(prepared: Prepared, files: Collection[str] = FILES) -> Redli
 
 
 def render_redline(old: Policy, new: Policy, templates: Templates, *, author: str | None = None,
-                   labels: tuple[str, str] | None = None, files: Collection[str] = FILES) -> Redline:
-    """Diff two versions and render the redline `files` (by default all of FILES) in memory.
-
-    Tracked changes are by `author` (default: the deciding body) and dated like the new
-    version's build (SOURCE_DATE_EPOCH, else its last decision), so outputs are reproducible.
-    """
-    return render_prepared(prepare(old, new, templates, author=author, labels=labels), files)
+                   labels: tuple[str, str] | None = None, when: dt.datetime | None = None,
+                   files: Collection[str] = FILES) -> Redline:
+    """Diff two versions and render the redline `files` (by default all of FILES) in memory (see `prepare`)."""
+    return render_prepared(prepare(old, new, templates, author=author, labels=labels, when=when), files)
 
 
-def _docx(diff: PolicyDiff, old_view: Presentation, new_view: Presentation, templates: Templates,
+def _docx(diff: PolicyDiff, old_view: Presentation, new_view: Presentation, summary: Summary, templates: Templates,
           marker: DocxMarker) -> bytes:
-    return render_redline_docx(layout(diff, old_view, new_view, marker), new_view, templates, marker)
+    return render_redline_docx(layout(diff, old_view, new_view, marker), new_view, summary, templates, marker)
 
 
 __all__ = ["FILES", "Prepared", "Redline", "prepare", "render_prepared", "render_redline", "view"]

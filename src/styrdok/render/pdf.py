@@ -21,19 +21,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
-
-import typst
 
 from .. import pandoc
 from ..errors import Problem, StyrdokError
+from ..i18n import _
 from ..templates import Templates
 from .document import Presentation
 
-if TYPE_CHECKING:  # declared in typst-py's stub only, not at run time
-    from typst import PDFStandard
+if TYPE_CHECKING:
+    import typst
+    from typst import PDFStandard  # declared in typst-py's stub only, not at run time
 
-__all__ = ["PDF_STANDARDS", "Part", "TypstFailed", "compile_pdf", "render_pdf"]
+__all__ = ["PDF_STANDARDS", "Part", "TypstFailed", "TypstMissing", "compile_pdf", "render_pdf"]
 
 TEMPLATE = "policy.typ"
 
@@ -117,10 +118,25 @@ def _body_font_paths() -> list[str]:
     return [folder]
 
 
+class TypstMissing(StyrdokError):
+    """The typst package (the PDF compiler) is not installed."""
+
+
+def _typst() -> ModuleType:
+    """typst-py, imported on first use: every command that makes no PDF works without it."""
+    try:
+        import typst
+    except ImportError as exc:
+        raise TypstMissing.because(_("typst is not installed ({error})").format(error=exc),
+                                   _("styrdok makes every PDF with it"),
+                                   _("pip install typst (`make all` does this), then check with `styrdok doctor`")) from None
+    return typst
+
+
 def _get_compiler(extra: tuple[str, ...] = ()) -> typst.Compiler:
     """One compiler per process and font folders: fonts are scanned once, caches are reused."""
     if extra not in _compilers:
-        _compilers[extra] = typst.Compiler(font_paths=[*_font_paths(), *extra], ignore_system_fonts=True)
+        _compilers[extra] = _typst().Compiler(font_paths=[*_font_paths(), *extra], ignore_system_fonts=True)
     return _compilers[extra]
 
 
@@ -167,6 +183,7 @@ def compile_pdf(body_typst: str, meta: dict, template: str | Sequence[Part], tim
     source = ("\n".join(part.text for part in parts) + "\n" + body_typst).encode("utf-8")
     sources = _Sources(parts)
     sys_inputs = {"meta": json.dumps(meta, ensure_ascii=False, sort_keys=True)}
+    typst = _typst()
     with _lock:
         compiler = _get_compiler(tuple(font_dirs))
         try:

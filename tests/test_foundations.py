@@ -145,7 +145,7 @@ def test_without_git_doctor_reports_it_and_diff_of_two_files_works(tmp_path: Pat
     shutil.copy(SEED_POLICY, tmp_path / "policy")
     log = run(["log", "social-ekonomi"], tmp_path, env=no_git_on_path)  # needs git: a clear error instead
     assert log.returncode == 2 and "Traceback" not in log.stderr, log.stderr
-    assert "git is needed for this command" in log.stderr and "fix: install git" in log.stderr
+    assert "git is not installed" in log.stderr and "fix: install git" in log.stderr
 
 
 def test_every_name_in_every_all_exists() -> None:

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
-from functools import cache, cached_property, partial
-from pathlib import Path
-
 import os
 import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property, partial
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -21,6 +20,9 @@ from . import lock, pandoc, source
 from .cache import HistoryCache
 from .errors import StyrdokError
 from .files import Unreadable
+from .i18n import _
+from .model import Decision, Metadata, Policy, Status
+from .workspace import POLICY_DIR, Workspace
 
 if TYPE_CHECKING:
     import git
@@ -52,28 +54,8 @@ def _git() -> ModuleType:
 
 
 BAD_REVISION = (ValueError, IndexError, LookupError)  # and GitPython's BadName/BadObject, added at use
-from .model import Decision, Metadata, Policy, Status
-from .workspace import POLICY_DIR, Workspace
-from .i18n import _
-
-if TYPE_CHECKING:
-    import git
 
 WORKING_TREE = None  # a `rev` of None means the file as it is on disk
-
-
-@cache
-def _git() -> ModuleType:
-    """GitPython, imported on first use: it refuses to import without a git program, and commands
-    that need no history (`diff a.md b.md`, `doctor`, `build`) must work without one."""
-    try:
-        import git
-    except ImportError as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise StyrdokError.because("git is needed for this command", f"git cannot be used ({reason})",
-                                   "install git (apt-get install git, or your system's package manager); "
-                                   "`styrdok doctor` shows what is missing") from None
-    return git
 
 
 @dataclass(frozen=True)
@@ -197,6 +179,11 @@ class History:
             raise UnknownRevision(f"unknown revision '{rev}'") from None
 
     def _blob(self, commit: git.Commit, policy_id: str) -> bytes | None:
+        entry = self._entry(commit, policy_id)
+        return None if entry is None else entry.data_stream.read()
+
+    def _entry(self, commit: git.Commit, policy_id: str) -> git.Blob | None:
+        """The policy file's entry in `commit` (None: not there); Unreadable if git holds a link or a folder."""
         try:
             entry = commit.tree / self.relpath(policy_id)
         except KeyError:
@@ -206,7 +193,7 @@ class History:
             raise Unreadable(f"{POLICY_DIR}/{policy_id}.md@{commit.hexsha[:8]}", f"git holds it as {what}",
                              f"commit the policy file itself: git rm --cached {POLICY_DIR}/{policy_id}.md, "
                              "put the file there, git add it and commit")
-        return entry.data_stream.read()
+        return entry
 
     def load(self, policy_id: str, rev: str | None = WORKING_TREE) -> Policy:
         """The validated policy at `rev` (or on disk); raises InvalidPolicy if it did not validate then."""
@@ -257,13 +244,10 @@ class History:
     def _revision_blobs(self, policy_id: str) -> list[tuple[Revision, str | None]]:
         """Each revision of the policy file with the file's blob id then (None: deleted)."""
         def load() -> list[tuple[Revision, str | None]]:
-            relpath = self.relpath(policy_id)
             found: list[tuple[Revision, str | None]] = []
             for revision in self.revisions(policy_id):
-                try:
-                    found.append((revision, (self.repo.commit(revision.sha).tree / relpath).hexsha))
-                except KeyError:
-                    found.append((revision, None))
+                entry = self._entry(self.repo.commit(revision.sha), policy_id)
+                found.append((revision, None if entry is None else entry.hexsha))
             return found
 
         if self.cache is None or (head := self.head) is None:

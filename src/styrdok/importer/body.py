@@ -47,6 +47,7 @@ class Plan:
     strip_refnr: bool = False
     anchors: dict[str, str] = field(default_factory=dict)  # Word bookmark → heading id, for internal links
     keep_heading_inlines: bool = False  # --into: the heading text as pandoc read it (changes applied)
+    recase: set[int] = field(default_factory=set)  # headings typed in capitals, written in sentence case
 
 
 @dataclass
@@ -163,6 +164,8 @@ def build(doc: WordFile, ast: Ast, plan: Plan, heading_id: Callable[[int, str], 
                 heading = plan.headings[number]
                 level = plan.levels[number]
                 title_inlines = _heading_inlines(inlines, heading, plan)
+                if number in plan.recase:
+                    title_inlines = pandoc.text(heading.text)
                 title = pandoc.stringify(title_inlines).strip()
                 out.append(pandoc.header(level, title_inlines, heading_id(number, title)))
                 where.append(number)

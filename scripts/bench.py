@@ -143,7 +143,7 @@ def legacy_docx(path: Path, copies: int = 30) -> Path:
     """A ~100-page legacy Word file as offices write them: Normal text only, bold headings with
     typed numbers, typed bullets, an information table, decision lines (the seed's text, repeated)."""
     import docx
-    from styrdok import source
+    from styrdok import pandoc, source
     policy = source.load(SEED)
     d = docx.Document()
     table = d.add_table(rows=2, cols=2)
@@ -163,7 +163,8 @@ def legacy_docx(path: Path, copies: int = 30) -> Path:
                 sub += 1
                 d.add_paragraph().add_run(f"{n * 7 + number}.{sub} {section.title}").bold = True
             for block in section.blocks:
-                for text in (block.items if block.kind == "BulletList" else (block.text,)):
+                items = [pandoc.stringify(i).strip() for i in block.ast["c"]] if block.kind == "BulletList" else []
+                for text in (items if block.kind == "BulletList" else [block.text]):
                     d.add_paragraph(f"•\t{text}" if block.kind == "BulletList" else text)
     d.save(str(path))
     return path

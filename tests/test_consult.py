@@ -24,8 +24,8 @@ from styrdok.cli import main
 from styrdok.consult import ConsultResult, consult
 from styrdok.errors import InvalidInput, InvalidPolicy, RefusedError, StyrdokError
 from styrdok.model import Status
-from styrdok.numbering import excerpt, numbers
-from styrdok.render.remiss import REFNR_CLASS, numbered_body
+from styrdok.consult.numbering import excerpt, numbers
+from styrdok.consult.package import REFNR_CLASS, numbered_body
 from styrdok.templates import escape_markdown
 from styrdok.workspace import Workspace
 
@@ -40,6 +40,7 @@ DEADLINE = "2027-02-15"
 DNR = "KS 2026/45"
 NOTE = "REMISSVERSION – svar senast 15 februari 2027"
 NUMBER = re.compile(r"\d+(?:\.\d+)*")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 V_TEXTPATH = "{urn:schemas-microsoft-com:vml}textpath"
 FILES = ("remissversion.docx", "remissversion.pdf", "remissversion.html", "missiv.docx", "svarsmall.docx")
 
@@ -66,10 +67,15 @@ def docx_paragraphs(data: bytes) -> list[docx.text.paragraph.Paragraph]:
     return docx.Document(io.BytesIO(data)).paragraphs
 
 
+def cell_text(cell: docx.table._Cell) -> str:
+    """A cell's text, also inside content controls (python-docx's cell.text skips them)."""
+    return "\n".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in cell._tc.iter(f"{W}p"))
+
+
 def form_rows(data: bytes) -> list[list[str]]:
     """The cells of the response form's comment table (its last table), header row excluded."""
     table = docx.Document(io.BytesIO(data)).tables[-1]
-    return [[cell.text for cell in row.cells] for row in table.rows[1:]]
+    return [[cell_text(cell) for cell in row.cells] for row in table.rows[1:]]
 
 
 @pytest.fixture(scope="module")
@@ -280,7 +286,7 @@ def test_response_form_has_fields_for_the_responding_body(package) -> None:
     document = docx.Document(io.BytesIO(files["svarsmall.docx"]))
     fields = document.tables[0]
     assert [row.cells[0].text for row in fields.rows] == ["Remissinstans", "Kontaktperson", "E-post", "Datum"]
-    assert all(row.cells[1].text == "" for row in fields.rows)
+    assert all(cell_text(row.cells[1]) == "" for row in fields.rows)
     comments = document.tables[-1]
     assert [c.text for c in comments.rows[0].cells] == ["Nr", "Avsnitt eller stycke", "Synpunkter"]
     assert "Svar senast 15 februari 2027" in "".join(p.text for p in document.sections[0].header.paragraphs)
@@ -309,7 +315,8 @@ def test_status_moves_to_consultation_and_nothing_else_changes(package) -> None:
     after = (repo / "policy" / "social-ekonomi.md").read_text("utf-8")
     changes = [line for line in difflib.ndiff(SEED_POLICY.read_text("utf-8").splitlines(), after.splitlines())
                if line.startswith(("+ ", "- "))]
-    assert changes == ["- status: draft", "+ status: consultation", f"+   deadline: {DEADLINE}", f"+   dnr: {DNR}"]
+    assert changes == ["- status: draft", "+ status: consultation", f"+   deadline: {DEADLINE}", f"+   opened: {TODAY}",
+                       f"+   dnr: {DNR}"]
     assert result.source_changed
     meta = source.load(repo / "policy" / "social-ekonomi.md").meta
     assert meta.status is Status.CONSULTATION

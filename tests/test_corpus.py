@@ -38,18 +38,27 @@ def corpus_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return repo
 
 
-def _styrdok(args: list[str], repo: Path, monkeypatch: pytest.MonkeyPatch) -> click.testing.Result:
+def _styrdok(args: list[str], repo: Path, monkeypatch: pytest.MonkeyPatch,
+             env: dict[str, str] | None = None) -> click.testing.Result:
     """The command in-process (the corpus is large; an interpreter per case would cost minutes)."""
     monkeypatch.chdir(repo)
     monkeypatch.delenv("STYRDOK_DEBUG", raising=False)
-    return CliRunner().invoke(main, args)
+    return CliRunner().invoke(main, args, env=env)
 
 
-def _reported(stderr: str, location: str, message: str, hint: str) -> bool:
+SWEDISH = {"LANG": "sv_SE.UTF-8", "LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": ""}  # a Swedish user's locale
+SEVERITY_SV = {"error": "fel", "warning": "varning"}
+
+
+def _reported(stderr: str, location: str, message: str, hint: str, fix: str = "fix: ") -> bool:
     lines = stderr.splitlines()
     return any(line.startswith(location) and message in line and i + 1 < len(lines)
-               and lines[i + 1].lstrip().startswith("fix: ") and hint in lines[i + 1]
+               and lines[i + 1].lstrip().startswith(fix) and hint in lines[i + 1]
                for i, line in enumerate(lines))
+
+
+def test_every_corpus_case_says_what_a_swedish_user_reads() -> None:
+    assert not [name for name, want in EXPECTED.items() if want["severity"] != "none" and "sv" not in want]
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -57,8 +66,8 @@ def test_check_and_build_report_the_problem(corpus_repo: Path, name: str, monkey
     want = EXPECTED[name]
     repo = corpus_repo
 
-    checked = _styrdok(["check", name], repo, monkeypatch)
-    built = _styrdok(["build", name], repo, monkeypatch)
+    checked = _styrdok(["check", name], repo, monkeypatch, SWEDISH)  # as a user sees it: in Swedish
+    built = _styrdok(["build", name], repo, monkeypatch)  # in English (--lang en, or an English LANG)
 
     for result in (checked, built):
         assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
@@ -67,8 +76,13 @@ def test_check_and_build_report_the_problem(corpus_repo: Path, name: str, monkey
             assert result.exit_code == 0, result.stderr
             assert f"policy/{name}.md:" not in result.stderr, result.stderr
             continue
-        location = f"policy/{name}.md:{want['line']}: {want['severity']}: "
-        assert _reported(result.stderr, location, want["message"], want["hint"]), result.stderr
+        if result is checked:
+            location = f"policy/{name}.md:{want['line']}: {SEVERITY_SV[want['severity']]}: "
+            said = want.get("sv", {"message": "(no sv: in expected.yaml)", "hint": ""})
+            assert _reported(result.stderr, location, said["message"], said["hint"], "åtgärd: "), result.stderr
+        else:
+            location = f"policy/{name}.md:{want['line']}: {want['severity']}: "
+            assert _reported(result.stderr, location, want["message"], want["hint"]), result.stderr
         assert result.exit_code == (1 if want["severity"] == "error" else 0), result.stderr
     outputs = repo / "build" / name
     if want["severity"] == "error":

@@ -21,7 +21,7 @@ def two_adoptions(repo: Path) -> list[str]:
     shas = [git(repo, "rev-parse", "HEAD"), adopt_2018(repo).revision.sha]
     (repo / REL).write_text(policy_text(repo).replace("samhällliga", "samhälleliga"), "utf-8")
     shas.append(commit(repo, "social-ekonomi: stavning"))
-    lifecycle.revise(Workspace(repo), ID, today=TODAY)
+    lifecycle.revise(Workspace(repo), ID, today=TODAY, year=2026)
     shas.append(commit(repo, "social-ekonomi: revision 2026 påbörjad"))
     shas.append(lifecycle.adopt(Workspace(repo), ID, date="2026-11-24", paragraph=180, today=TODAY).revision.sha)
     return shas

@@ -129,3 +129,31 @@ def test_swedish_is_the_default_and_english_on_request(tmp_path: Path) -> None:
     assert "Validate policies" in after.stdout and "Show this message and exit." in after.stdout
     missing = run(["consult", "x"], tmp_path, env=swedish_env())
     assert missing.returncode == 2 and "Fel: Flagga saknas '--deadline'." in missing.stderr, missing.stderr
+
+
+def test_no_module_that_translates_binds_the_name_underscore() -> None:
+    """`level, (ident, _, _), inlines = …` in a function that also says _("…") makes `_` local to it:
+    a crash ('list' object is not callable) on the first message. Name unused values otherwise."""
+    import ast
+
+    def own_nodes(function: ast.AST):  # the function's own scope: not comprehensions, lambdas or inner defs
+        todo = list(ast.iter_child_nodes(function))
+        while todo:
+            node = todo.pop()
+            yield node
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ListComp, ast.SetComp,
+                                     ast.DictComp, ast.GeneratorExp, ast.ClassDef)):
+                todo.extend(ast.iter_child_nodes(node))
+
+    offenders = []
+    for path in sorted((ROOT / "src/styrdok").rglob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        if not any(isinstance(n, ast.ImportFrom) and n.module and n.module.endswith("i18n")
+                   and any(a.name == "_" for a in n.names) for n in tree.body):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                names = [n for n in own_nodes(node) if isinstance(n, ast.Name) and n.id == "_"]
+                if any(isinstance(n.ctx, ast.Store) for n in names):
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+    assert not offenders, offenders

@@ -22,7 +22,7 @@ from styrdok.importer.into import into
 from styrdok.redline import render_redline
 from styrdok.render.docx import render_docx
 from styrdok.render.document import body_blocks, presentation, title_blocks
-from styrdok.render.remiss import version_blocks, version_view
+from styrdok.consult.package import version_blocks, version_view
 from styrdok.workspace import Workspace
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

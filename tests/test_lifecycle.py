@@ -51,8 +51,8 @@ def test_the_whole_cycle(repo: Path) -> None:
     assert first.revision.subject == "social-ekonomi: reviderad av kommunstyrelsen 2018-03-06, § 64"
     assert all(line in final_html(repo) for line in DECISIONS_2018)
 
-    # revise: a draft with a pending decision of this year; the final build is refused.
-    draft = lifecycle.revise(ws, ID, today=TODAY)
+    # revise: a draft with a pending decision expected in 2026; the final build is refused.
+    draft = lifecycle.revise(ws, ID, today=TODAY, year=2026)
     assert draft.meta.status is Status.DRAFT
     assert draft.meta.decisions[-1].pending and draft.meta.decisions[-1].year == 2026
     refused = build.build(ws, [ID], out=repo.parent / "refused", final=True)
@@ -217,7 +217,7 @@ def test_revise_refuses_a_policy_that_is_not_adopted(repo: Path) -> None:
 def test_revise_appends_a_pending_decision_and_leaves_the_text_alone(repo: Path) -> None:
     adopt_2018(repo)
     before = policy_text(repo)
-    policy = lifecycle.revise(Workspace(repo), ID, today=dt.date(2027, 1, 2), body="kommunfullmäktige")
+    policy = lifecycle.revise(Workspace(repo), ID, today=dt.date(2026, 12, 20), body="kommunfullmäktige", year=2027)
     after = policy_text(repo)
     assert after.split("\n---\n", 1)[1] == before.split("\n---\n", 1)[1]
     appended = "    paragraph: 64\n  - action: reviderad\n    body: kommunfullmäktige\n    pending: true\n    year: 2027\n"
@@ -258,8 +258,9 @@ def test_cli_revise_adopt_log(repo: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert f"tag    {ID}/2018-03-06" in done.output
     again = invoke(repo, monkeypatch, "adopt", ID, "--date", "2018-03-06", "--paragraph", "64")
     assert again.exit_code == 2 and "cannot adopt social-ekonomi" in again.output and "fix:" in again.output
-    started = invoke(repo, monkeypatch, "revise", ID)
-    assert started.exit_code == 0 and "2026-XX-XX, § XX" in started.output
+    started = invoke(repo, monkeypatch, "revise", ID)  # no --year: no year is guessed
+    assert started.exit_code == 0 and "Reviderad av kommunstyrelsen ÅÅÅÅ-XX-XX, § XX" in started.output
+    assert "year:" not in policy_text(repo).split("pending: true", 1)[1].split("---")[0]
     log = invoke(repo, monkeypatch, "log", ID).output.splitlines()
     assert re.match(rf"[0-9a-f]{{8}}  \d{{4}}-\d\d-\d\d  adopted       Reviderad av kommunstyrelsen 2018-03-06, § 64  \[{ID}/2018-03-06\]$", log[0])
     assert re.match(r"[0-9a-f]{8}  \d{4}-\d\d-\d\d  draft         social-ekonomi: the 2018 revision \(draft\)$", log[1])

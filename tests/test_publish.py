@@ -193,7 +193,9 @@ def test_an_open_consultation_is_published_marked_with_its_deadline_and_response
         repo: Path, site: Path) -> None:
     page = (site / ID / "index.html").read_text("utf-8")
     assert "Remissversion – svar senast 15 februari 2027." in page and "dnr KS 2026/400" in page
-    assert "i remissversionen. Texten nedan är den gällande, antagna versionen.</p>" in page
+    # where and how to answer, then what the text below is
+    assert ("Skicka svaret senast 15 februari 2027, märkt med diarienummer KS 2026/400, till kommunstyrelsen@timra.se. "
+            "Texten nedan är den gällande, antagna versionen.</p>") in page
     assert f'href="../{REMISS}/svarsmall.docx"' in page and f'href="../{REMISS}/remissversion.html"' in page
     assert PROPOSAL not in page
     remiss = (site / REMISS / "remissversion.html").read_text("utf-8")

@@ -59,7 +59,7 @@ def test_init_keeps_what_exists(tmp_path: Path) -> None:
 ])
 def test_new_refuses_with_a_fix(policy_repo: Path, args: list[str], message: str) -> None:
     before = sorted(p.name for p in (policy_repo / "policy").iterdir())
-    done = run(["new", *args, "--title", "Riktlinje för inköp"], policy_repo)
+    done = run_sv(["new", *args, "--title", "Riktlinje för inköp"], policy_repo)  # in Swedish, as a user sees it
     assert done.returncode == 2 and message in done.stderr, done.stderr
     assert sorted(p.name for p in (policy_repo / "policy").iterdir()) == before
 

@@ -142,7 +142,7 @@ def test_social_ekonomi_is_overdue_after_its_2018_adoption(repo: Path, monkeypat
     assert lifecycle.status(Workspace(repo), TODAY).rows[0].due is Due.OVERDUE  # draft: only 2015 decided
     adopt_2018(repo)
     result = table(repo, monkeypatch, "2026-11-25")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # something is overdue: a scheduled job notices
     lines = result.output.splitlines()
     assert lines[0] == "Mandate period 2026–2030 (from 2026-10-15); today 2026-11-25"
     assert lines[2].split() == ["id", "type", "status", "last", "decision", "review"]
@@ -158,9 +158,106 @@ def test_the_table_lists_every_policy_and_flags_invalid_ones(tmp_path: Path, mon
         (tmp_path / REL).read_text("utf-8").replace("id: social-ekonomi\n", "").replace("type: policy", "type: plan"), "utf-8")
     (tmp_path / "policy" / "trasig.md").write_text("---\ntitle: x\n---\n", "utf-8")
     result = table(tmp_path, monkeypatch, "2026-11-25")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # an error, not "something is due"
     rows = {line.split()[0]: line.split() for line in result.output.splitlines()[3:6]}
     assert rows["a-plan"][1:3] == ["plan", "adopted"] and rows["a-plan"][-1] == "due"
     assert rows[ID][-1] == "due"
     assert rows["trasig"][1:] == ["?", "invalid", "—", "?"]
     assert "policy/trasig.md" in result.output and "1 policy has errors in its front matter: trasig" in result.output
+
+
+# --- what is going on, formats, --due and the exit status -----------------------------------
+
+PENDING = "  - action: reviderad\n    body: kommunstyrelsen\n    pending: true\n"
+CONSULTATION = "consultation:\n  deadline: 2027-02-15\n  dnr: KS 2026/45\n"
+
+
+def _three(tmp_path: Path) -> Path:
+    """A revision under way (overdue by the calendar), one on remiss, one done this period."""
+    policy_with(tmp_path, decided("2018-03-06") + PENDING, status="draft")
+    text = (tmp_path / REL).read_text("utf-8")
+    (tmp_path / "policy" / "remiss-plan.md").write_text(
+        text.replace("id: social-ekonomi\n", "").replace("status: draft", "status: remiss")
+        .replace("decisions:\n", CONSULTATION + "decisions:\n"), "utf-8")
+    (tmp_path / "policy" / "klar-plan.md").write_text(
+        text.replace("id: social-ekonomi\n", "").replace(PENDING, "").replace("2018-03-06", "2026-11-01")
+        .replace("status: draft", "status: antagen"), "utf-8")
+    return tmp_path
+
+
+def test_the_review_state_says_what_is_going_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _three(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli.main, ["--lang", "sv", "status", "--today", "2026-11-25"])
+    assert result.exit_code == 1, result.output
+    review = {line.split()[0]: line.split("  ")[-1].strip() for line in result.output.splitlines()[3:]}
+    assert review == {"klar-plan": "klar", "remiss-plan": "på remiss till 2027-02-15 (försenad)",
+                      ID: "revision pågår (försenad)"}
+    assert result.output.splitlines()[0] == "Mandatperiod 2026–2030 (från 2026-10-15); i dag 2026-11-25"
+
+
+def test_due_only_and_exit_zero_when_nothing_is_due(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _three(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    due = CliRunner().invoke(cli.main, ["status", "--today", "2026-11-25", "--due", "--format", "csv"])
+    assert due.exit_code == 1
+    assert [line.split(",")[0] for line in due.output.splitlines()] == ["id", "remiss-plan", ID]
+    for name in ("remiss-plan.md", "social-ekonomi.md"):
+        (tmp_path / "policy" / name).unlink()
+    calm = CliRunner().invoke(cli.main, ["status", "--today", "2026-11-25", "--due"])
+    assert calm.exit_code == 0, calm.output
+    assert calm.output.splitlines()[-1] == "Nothing is due or overdue this mandate period."
+
+
+def test_json_and_markdown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    _three(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    data = json.loads(CliRunner().invoke(cli.main, ["status", "--today", "2026-11-25", "--format", "json"]).output)
+    assert data["format"] == "styrdok-status/1" and data["period"]["start"] == "2026-10-15"
+    assert data["needs_action"] == ["remiss-plan", ID]
+    by_id = {p["id"]: p for p in data["policies"]}
+    want = {"status": "consultation", "review": "overdue", "work": "consultation", "deadline": "2027-02-15",
+            "needs_action": True}
+    assert {k: by_id["remiss-plan"][k] for k in want} == want
+    assert by_id["klar-plan"]["last_decision"]["date"] == "2026-11-01" and by_id["klar-plan"]["work"] is None
+    md = CliRunner().invoke(cli.main, ["status", "--today", "2026-11-25", "--format", "markdown"]).output
+    lines = md.splitlines()
+    assert lines[2] == "| id | type | status | last decision | review |" and lines[3] == "| --- | --- | --- | --- | --- |"
+    assert "| klar-plan | policy | adopted | Reviderad av kommunstyrelsen 2026-11-01, § 1 | done |" in lines
+
+
+# --- review in years, and the deadline the documents print ------------------------------------
+
+@pytest.mark.parametrize(("last", "today", "state"), [
+    ("2024-03-01", "2025-02-28", Due.DONE),  # review: 2 — due in the last year before the deadline
+    ("2024-03-01", "2025-03-01", Due.DUE),
+    ("2024-03-01", "2026-02-28", Due.DUE),  # the deadline itself
+    ("2024-03-01", "2026-03-01", Due.OVERDUE),
+])
+def test_review_every_n_years(tmp_path: Path, last: str, today: str, state: Due) -> None:
+    ws = policy_with(tmp_path, decided(last), review="2")
+    row = lifecycle.status(ws, dt.date.fromisoformat(today)).rows[0]
+    assert row.meta.review_years == 2 and row.due is state
+
+
+@pytest.mark.parametrize(("last", "review", "deadline"), [
+    ("2018-03-06", "mandate-period", "2022-10-14"),
+    ("2022-12-01", "mandate-period", "2030-10-14"),
+    ("2024-02-29", "1", "2025-02-27"),  # the anniversary of 29 February is 28 February
+    ("2024-03-01", "2", "2026-02-28"),
+])
+def test_the_control_block_prints_the_deadline_status_goes_by(tmp_path: Path, last: str, review: str,
+                                                                deadline: str) -> None:
+    """'Ska revideras senast' is the last day `styrdok status` says due; the next day it says overdue."""
+    from styrdok import source
+    from styrdok.render.document import control_rows
+    from styrdok.templates import Templates
+
+    ws = policy_with(tmp_path, decided(last), review=review)
+    rows = {row.key: row.value for row in control_rows(source.load(tmp_path / REL).meta, Templates(None).labels)}
+    assert rows["review_by"] == deadline
+    day = dt.date.fromisoformat(deadline)
+    assert lifecycle.status(ws, day).rows[0].due is Due.DUE
+    assert lifecycle.status(ws, day + dt.timedelta(days=1)).rows[0].due is Due.OVERDUE

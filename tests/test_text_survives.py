@@ -154,3 +154,46 @@ def test_every_word_survives_special_characters(paragraphs: list[str], loose_lis
         assert errors and all(p.line > 0 and p.hint for p in errors), errors
         return
     assert _missing(body, _outputs(Path("prov.md"), data)) == []
+
+
+def test_text_in_any_script_builds_and_every_word_survives() -> None:
+    """Emoji, CJK, Arabic and Hebrew: fallback fonts, because PDF/A refuses a character no font has."""
+    path = CORPUS / "scripts-emoji-cjk-arabic.md"
+    data = path.read_bytes()
+    body = data.decode("utf-8").split("\n---\n", 1)[1]
+    outputs = _outputs(path, data)
+    # pdftotext splits Arabic ligatures into pieces, so the PDF is read for the other scripts only;
+    # DOCX and HTML hold every word
+    right_to_left = re.compile(r"[\u0590-\u06ff]")
+    missing = [m for m in _missing(body, outputs) if not (m.startswith("pdf:") and right_to_left.search(m))]
+    assert missing == []
+    for word in ("😀🎉", "中文文本", "日本語", "한국어"):
+        assert word in " ".join(outputs["pdf"]) or word in _pdf_words_raw(path, data)
+    assert {"العربية", "עברית"} <= set(outputs["docx"]) & set(outputs["html"])
+
+
+def _pdf_words_raw(path: Path, data: bytes) -> str:
+    policy, _ = source.check_file(path, data=data)
+    assert policy is not None
+    templates = Templates(None)
+    files = render_policy(policy, templates, presentation(policy, final=True, labels=templates.labels,
+                                                          theme=templates.theme))
+    return _pdf_text(next(content for name, content in files.items() if name.endswith(".pdf")))
+
+
+def test_double_slash_survives_in_the_redline_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The redline's PDF goes through the same Typst writer, with its own inline markup around changes."""
+    from click.testing import CliRunner
+
+    from styrdok.cli import main
+
+    old = FRONT_MATTER + "Kontakt: enheten // kommunstyrelsen, se sidan.\n\n- a\n\n- b\n"
+    new = FRONT_MATTER + "Kontakt: enheten // nämnden /* och */ kommunstyrelsen, se sidan.\n\n- a\n\n- b // c\n"
+    (tmp_path / "old.md").write_text(old, "utf-8")
+    (tmp_path / "new.md").write_text(new, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["diff", "old.md", "new.md", "--out", "redline"])
+    assert result.exit_code == 1, result.stderr  # like diff: 1 = there are changes
+    words = WORD.findall(_pdf_text((tmp_path / "redline" / "redline.pdf").read_bytes()))
+    for line in ("Kontakt: enheten // nämnden /* och */ kommunstyrelsen, se sidan.", "b // c"):
+        assert _contains(words, WORD.findall(line)), line

@@ -56,7 +56,7 @@ def test_3_ks_adopts_the_revision(repo: Path) -> None:
 
 def test_4_the_next_mandate_period_revises_and_adopts_again(repo: Path) -> None:
     # March 2018 lies in the 2014–2018 period; nothing was decided 2018–2022
-    assert "overdue" in ok(repo, "status", "--today", "2022-11-01")
+    assert "overdue" in ok(repo, "status", "--today", "2022-11-01", code=1)  # exit 1: something is overdue
     ok(repo, "revise", ID, "--today", "2022-11-01")
     policy = repo / REL
     policy.write_text(policy.read_text("utf-8").replace("Arbetsmarknadsenheten samordnar verksamheten.",
@@ -70,7 +70,7 @@ def test_4_the_next_mandate_period_revises_and_adopts_again(repo: Path) -> None:
     log = ok(repo, "log", ID)
     assert "2018-03-06, § 64" in log and "2022-12-06, § 201" in log
     assert ok(repo, "status", "--today", "2022-12-10").rstrip().endswith("  done")
-    assert ok(repo, "status", "--today", "2026-11-25").rstrip().endswith("  due")
+    assert ok(repo, "status", "--today", "2026-11-25", code=1).rstrip().endswith("  due")
 
 
 def test_5_the_site_carries_both_versions_and_the_redline(repo: Path) -> None:

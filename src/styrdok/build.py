@@ -9,9 +9,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import pandoc, source
+from . import i18n, pandoc, source
 from .cache import BuildCache, fingerprint
 from .errors import Problem, Severity, StyrdokError
+from .i18n import _
 from .model import Policy
 from .output import OutputDir
 from .render.document import Presentation, body_blocks, presentation, title_blocks
@@ -55,7 +56,7 @@ def check(workspace: Workspace, ids: Iterable[str] = ()) -> Report:
     """Validate policies; every problem of every file is reported."""
     results = []
     for path in workspace.paths(tuple(ids)):
-        _, problems = source.check_file(path, display=workspace.display(path))
+        _policy, problems = source.check_file(path, display=workspace.display(path))
         results.append(PolicyResult(path.stem, workspace.display(path), problems))
     return Report(results)
 
@@ -86,7 +87,8 @@ def build_one(workspace: Workspace, path: Path, out: Path, *, final: bool) -> Po
     if policy is None:
         return result
     if final and (refusals := source.placeholders(policy)):
-        result.problems += [Problem(p.path, p.line, f"final build refused: {p.message}", p.hint) for p in refusals]
+        result.problems += [Problem(p.path, p.line, _("final build refused: {message}").format(message=p.message), p.hint)
+                            for p in refusals]
         return result
     try:
         files = render_policy(policy, workspace.templates, presentation(policy, final=final, labels=workspace.templates.labels,
@@ -143,6 +145,12 @@ def _run(workspace: Workspace, paths: list[Path], out: Path, *, final: bool, kee
     # forkserver: workers start from a clean single-threaded process, whatever the caller runs.
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {pool.submit(build_one, workspace, path, out, final=final): path for path in paths}
+        lang = i18n.language()  # a worker speaks the language of this run, whatever its environment
+        futures = {pool.submit(_build_in, lang, workspace, path, out, final): path for path in paths}
         for future in as_completed(futures):
             yield futures[future], future.result()
+
+
+def _build_in(lang: str, workspace: Workspace, path: Path, out: Path, final: bool) -> PolicyResult:
+    i18n.set_language(lang)
+    return build_one(workspace, path, out, final=final)

@@ -27,6 +27,8 @@ import click.utils
 from . import __version__, build as builder, changed as changes, doctor as doctor_lib, i18n, lifecycle, publish as publisher
 from . import annotate, redline, scaffold
 from .consult import consult as consult_policy
+from .consult.memo import write_memo as write_policy_memo
+from .consult.responses import compile_responses as compile_policy_responses
 from .redline import summary as redline_summary
 from .errors import Problem, Severity, StyrdokError
 from .history import History
@@ -229,6 +231,7 @@ def check(ids: tuple[str, ...], codequality: Path | None) -> None:
 
     Example:
 
+    \b
         styrdok check social-ekonomi
     """
     report = builder.check(_workspace(), _policy_ids(ids))
@@ -260,6 +263,7 @@ def build(ids: tuple[str, ...], out: Path | None, final: bool, keep_going: bool,
 
     Example:
 
+    \b
         styrdok build social-ekonomi --final --out build/
     """
     workspace = _workspace()
@@ -295,6 +299,7 @@ def doctor() -> None:
 
     Example:
 
+    \b
         styrdok doctor
     """
     missing = []
@@ -329,6 +334,7 @@ def consult(policy_id: str, deadline: str, bodies: Path | None, dnr: str | None,
 
     Example:
 
+    \b
         styrdok consult social-ekonomi --deadline 2027-02-15 --dnr "KS 2026/45"
     """
     result = consult_policy(_workspace(), policy_id, deadline, bodies=bodies, dnr=dnr, out=out, today=today)
@@ -361,9 +367,75 @@ TODAY = option("--today", type=IsoDate(), envvar="STYRDOK_TODAY", default=None,
 
 @main.command()
 @click.argument("policy_id", metavar="ID")
-@option("--body", default=None, metavar="NAME", help=N_("The body that is to decide (default: the policy's owner)."))
+@click.argument("forms", nargs=-1, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE...")
+@option("--letter", "letters", multiple=True, metavar="BODY=FILE",
+        help=N_("An answer written as a letter (DOCX or PDF), with the body that sent it; repeatable."))
+@option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+        help=N_("Output folder (default: build/<ID>/remiss/sammanstallning/)."))
 @TODAY
-def revise(policy_id: str, body: str | None, today: dt.date | None) -> None:
+def responses(policy_id: str, forms: tuple[Path, ...], letters: tuple[str, ...], out: Path | None,
+              today: dt.date | None) -> None:
+    """Compile the returned response forms and letters into the remissammanställning.
+
+    Writes remissammanstallning.docx, .html and .md (and .json for the memo): who was asked,
+    who answered, who had no comments, who did not answer, then every comment in a table
+    (general comments first, then by reference number and body) with an empty Kommentar
+    column. Run it again when a late answer arrives: the comments already written in the
+    Kommentar column of the existing remissammanstallning.docx are kept, row by row. Forms
+    from another consultation, files that are not forms, a form without a Remissinstans,
+    two answers from one body and numbers the remissversion does not have are refused,
+    all at once, and nothing is written.
+
+    Example:
+
+    \b
+        styrdok responses social-ekonomi svar/*.docx --letter "Näringslivet=svar/yttrande.pdf"
+    """
+    result = compile_policy_responses(_workspace(), policy_id, forms, letters=letters, out=out, today=today)
+    for path in result.files:
+        click.echo("  " + _("wrote {path}").format(path=path), err=True)
+    for note in result.notes:
+        click.echo("  " + _("note: {note}").format(note=note), err=True)
+    compilation = result.compilation
+    click.echo(_("{id}: {answers} of {asked} bodies answered, {rows} comments; {kept} earlier comments kept").format(
+        id=policy_id, answers=len([a for a in compilation.answers if a.asked]), asked=len(compilation.asked),
+        rows=len(compilation.rows), kept=result.kept), err=True)
+
+
+@main.command()
+@click.argument("policy_id", metavar="ID")
+@option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+        help=N_("Output folder (default: build/<ID>/remiss/)."))
+@option("--contact", default=None, metavar="TEXT",
+        help=N_("The handläggare: 'Name, phone, e-mail' (default: contact: in the front matter)."))
+@TODAY
+def memo(policy_id: str, out: Path | None, contact: str | None, today: dt.date | None) -> None:
+    """Write the tjänsteskrivelse (officer's report) for the policy's pending decision.
+
+    tjansteskrivelse.docx and .md from the template tjansteskrivelse.md.j2: header with
+    handläggare, Förslag till beslut worded for the deciding body, Sammanfattning,
+    Ärendebeskrivning, the changes against the version in force, the consultation (with the
+    answers compiled by `styrdok responses`), Beslutsunderlag and Beslut sänds till.
+
+    Example:
+
+    \b
+        styrdok memo social-ekonomi --contact "Anna Andersson, 060-16 31 00, anna.andersson@timra.se"
+    """
+    result = write_policy_memo(_workspace(), policy_id, out=out, today=today, contact=contact)
+    for path in result.files:
+        click.echo("  " + _("wrote {path}").format(path=path), err=True)
+    for point in result.proposal:
+        click.echo(point)
+
+
+@main.command()
+@click.argument("policy_id", metavar="ID")
+@option("--body", default=None, metavar="NAME", help=N_("The body that is to decide (default: the policy's owner)."))
+@option("--year", type=int, default=None, metavar="YYYY",
+        help=N_("The year the decision is expected, shown in its placeholder (default: none, ÅÅÅÅ-XX-XX)."))
+@TODAY
+def revise(policy_id: str, body: str | None, year: int | None, today: dt.date | None) -> None:
     """Start a new revision of an adopted policy.
 
     Sets status: draft and appends a pending decision (reviderad), shown as a placeholder
@@ -373,11 +445,12 @@ def revise(policy_id: str, body: str | None, today: dt.date | None) -> None:
 
     Example:
 
+    \b
         styrdok revise social-ekonomi
     """
-    policy = lifecycle.revise(_workspace(), policy_id, today=today, body=body)
-    click.echo(_("{id}: revision started ({decision}); status draft").format(
-        id=policy.id, decision=policy.meta.decisions[-1].line()))
+    policy = lifecycle.revise(_workspace(), policy_id, today=today, body=body, year=year)
+    click.echo(_("{id}: revision started ({decision}); status {status}").format(
+        id=policy.id, decision=policy.meta.decisions[-1].line(), status=_status_word(policy.meta.status)))
 
 
 @main.command()
@@ -398,12 +471,20 @@ def adopt(policy_id: str, date: str, paragraph: str, dnr: str | None, body: str 
 
     Example:
 
+    \b
         styrdok adopt social-ekonomi --date 2018-03-06 --paragraph 64 --dnr "KS 2018/45"
     """
     done = lifecycle.adopt(_workspace(), policy_id, date=date, paragraph=paragraph, dnr=dnr, body=body, today=today)
+    for warning in done.warnings:
+        click.secho("  " + _("warning: {text}").format(text=warning), fg="yellow", err=True)
     click.echo(_("{id}: {decision}\n  commit {commit} {subject}\n  tag    {tag}").format(
         id=policy_id, decision=done.decision.line(), commit=done.revision.short, subject=done.revision.subject,
         tag=done.tag))
+
+
+def _status_word(status: Status) -> str:
+    from .overview import status_word
+    return status_word(status)
 
 
 @main.command()
@@ -418,6 +499,7 @@ def log(policy_id: str) -> None:
 
     Example:
 
+    \b
         styrdok log social-ekonomi
     """
     workspace = _workspace()
@@ -436,7 +518,10 @@ def log(policy_id: str) -> None:
 
 @main.command()
 @TODAY
-def status(today: dt.date | None) -> None:
+@option("--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown"]), default="table",
+        show_default=True, help=N_("table for the terminal, csv for a spreadsheet, markdown for a report, json for scripts."))
+@option("--due", "due_only", is_flag=True, help=N_("Only the policies that need action this mandate period (due or overdue)."))
+def status(today: dt.date | None, fmt: str, due_only: bool) -> None:
     """Show every policy's type, status, last decision and review state.
 
     Review states for the current mandate period (from 15 October of the election year):
@@ -449,39 +534,26 @@ def status(today: dt.date | None) -> None:
 
     Example:
 
+    \b
         styrdok status --today 2026-11-25
     """
+    from . import overview as report  # only this command needs it
+
     overview = lifecycle.status(_workspace(), today)
-    click.echo(_("Mandate period {period} (from {start}); today {today}").format(
-        period=overview.period, start=overview.period.start, today=overview.today) + "\n")
-    table = [(_("id"), _("type"), _("status"), _("last decision"), _("review"))]
-    for row in overview.rows:
-        meta = row.meta
-        last = row.last.line() if row.last else "—"
-        table.append((row.id, meta.type if meta else "?", _status_word(meta.status) if meta else _("invalid"), last,
-                      _due_word(row.due) if row.due else "?"))
-    widths = [max(len(cells[i]) for cells in table) for i in range(len(table[0]))]
     colours = {lifecycle.Due.DONE: "green", lifecycle.Due.DUE: "yellow", lifecycle.Due.OVERDUE: "red"}
-    for n, cells in enumerate(table):
-        text = "  ".join(cell.ljust(w) for cell, w in zip(cells[:-1], widths)) + "  "
-        due = overview.rows[n - 1].due if n else None
-        click.echo(text + (click.style(cells[-1], fg=colours.get(due)) if due in colours else cells[-1]))
+
+    def style(text: str, row: lifecycle.StatusRow) -> str:
+        return click.style(text, fg=colours[row.due]) if row.due in colours else text
+
+    click.echo(report.render(overview, fmt, due_only=due_only, style=style), nl=False)
     for row in overview.rows:
         for problem in row.problems:
             click.secho(str(problem), fg="red" if problem.severity is Severity.ERROR else "yellow", err=True)
     if invalid := [row.id for row in overview.rows if row.meta is None]:
         raise Failed(ngettext("{n} policy has errors in its front matter: {ids}",
                               "{n} policies have errors in their front matter: {ids}", len(invalid))
-                     .format(n=len(invalid), ids=", ".join(invalid)))
-
-
-def _status_word(status: Status) -> str:
-    return {Status.DRAFT: _("draft"), Status.CONSULTATION: _("consultation"), Status.ADOPTED: _("adopted")}[status]
-
-
-def _due_word(due: lifecycle.Due) -> str:
-    return {lifecycle.Due.DONE: _("done"), lifecycle.Due.DUE: _("due"), lifecycle.Due.OVERDUE: _("overdue"),
-            lifecycle.Due.NOT_REVIEWED: _("not reviewed"), lifecycle.Due.REPEALED: _("repealed")}[due]
+                     .format(n=len(invalid), ids=", ".join(invalid)), 2)
+    click.get_current_context().exit(1 if any(row.needs_action for row in overview.rows) else 0)
 
 
 @main.command()
@@ -503,6 +575,7 @@ def publish(out: Path | None, base_url: str | None, today: dt.date | None) -> No
 
     Example:
 
+    \b
         styrdok publish --base-url https://www.timra.se/styrdokument/
     """
     result = publisher.publish(_workspace(), out=out, base_url=base_url, today=today)
@@ -554,6 +627,7 @@ def diff(versions: tuple[str, ...], from_rev: str | None, to_rev: str | None, ou
 
     Example:
 
+    \b
         styrdok diff social-ekonomi --from v2015 --out build/redline/
     """
     if changed:
@@ -604,6 +678,7 @@ def import_(files: tuple[Path, ...], policy_id: str | None, doc_type: str | None
 
     Example:
 
+    \b
         styrdok import "Policy för föreningsstöd.docx" --id foreningsstod
         styrdok import remissversion-med-synpunkter.docx --into social-ekonomi
     """
@@ -683,6 +758,7 @@ def init(ci: str | None, pre_commit: bool) -> None:
 
     Example:
 
+    \b
         styrdok init --ci gitlab --pre-commit
     """
     done = scaffold.init(Path.cwd(), ci=ci, pre_commit=pre_commit)
@@ -711,6 +787,7 @@ def new(policy_id: str, doc_type: str, title: str, owner: str, year: int | None)
 
     Example:
 
+    \b
         styrdok new riktlinje-inkop --type riktlinje --title "Riktlinje för inköp"
     """
     path = scaffold.new_policy(_workspace(), policy_id, type=doc_type, title=title, owner=owner, year=year)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from .i18n import _
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -23,8 +25,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        text = f"{where}: {self.severity.value}: {self.message}"
-        return f"{text}\n    fix: {self.hint}" if self.hint else text
+        text = (_("{where}: error: {message}") if self.severity is Severity.ERROR
+                else _("{where}: warning: {message}")).format(where=where, message=self.message)
+        return text + "\n    " + _("fix: {hint}").format(hint=self.hint) if self.hint else text
 
 
 class StyrdokError(Exception):

@@ -9,6 +9,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from .errors import StyrdokError
+from .i18n import _
 
 
 def _yaml() -> YAML:
@@ -23,10 +24,10 @@ def split(text: str) -> tuple[str, str]:
     """(front matter YAML, rest of the file after the closing '---' line)."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        raise StyrdokError("the file has no front matter")
+        raise StyrdokError(_("the file has no front matter"))
     end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "...")), None)
     if end is None:
-        raise StyrdokError("the front matter is not closed")
+        raise StyrdokError(_("the front matter is not closed"))
     return "\n".join(lines[1:end]) + "\n", "\n".join(lines[end + 1:])
 
 

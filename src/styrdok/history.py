@@ -15,6 +15,7 @@ from . import pandoc, source
 from .errors import StyrdokError
 from .model import Decision, Metadata, Policy, Status
 from .workspace import POLICY_DIR, Workspace
+from .i18n import _
 
 WORKING_TREE = None  # a `rev` of None means the file as it is on disk
 
@@ -82,14 +83,14 @@ class History:
         try:
             return git.Repo(self.workspace.root, search_parent_directories=True)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-            raise StyrdokError(f"{self.workspace.root} is not a git repository: "
-                               "styrdok keeps policy history in git (run `git init` and commit policy/)") from None
+            raise StyrdokError(_("{folder} is not a git repository: styrdok keeps policy history in git "
+                                 "(run `styrdok init`, or `git init`, and commit policy/)").format(folder=self.workspace.root)) from None
 
     def relpath(self, policy_id: str) -> str:
         path = (self.workspace.policy_dir / f"{policy_id}.md").resolve()
         if (tree := self.repo.working_tree_dir) is None:
-            raise StyrdokError(f"{self.workspace.root} is in a bare git repository: styrdok reads policy files "
-                               "from a working tree (run it in a clone: `git clone`)")
+            raise StyrdokError(_("{folder} is in a bare git repository: styrdok reads policy files "
+                                 "from a working tree (run it in a clone: `git clone`)").format(folder=self.workspace.root))
         return path.relative_to(Path(tree).resolve()).as_posix()
 
     def read(self, policy_id: str, rev: str | None = WORKING_TREE) -> bytes:
@@ -99,10 +100,11 @@ class History:
         try:
             commit = self.repo.commit(rev)
         except (git.BadName, ValueError):
-            raise StyrdokError(f"unknown revision '{rev}': give a commit, tag or branch (see `styrdok log {policy_id}`)") from None
+            raise StyrdokError(_("unknown revision '{rev}': give a commit, tag or branch (see `styrdok log {id}`)").format(
+                rev=rev, id=policy_id)) from None
         data = self._blob(commit, policy_id)
         if data is None:
-            raise StyrdokError(f"{POLICY_DIR}/{policy_id}.md does not exist at revision {rev}")
+            raise StyrdokError(_("{path} does not exist at revision {rev}").format(path=f"{POLICY_DIR}/{policy_id}.md", rev=rev))
         return data
 
     def read_commit(self, rev: str) -> str:
@@ -110,8 +112,8 @@ class History:
         try:
             return self.repo.commit(rev).hexsha
         except (git.BadName, ValueError):
-            raise StyrdokError(f"okänd revision '{rev}': ange en commit, en tagg eller en gren "
-                               "(se `styrdok log ID`)") from None
+            raise StyrdokError(_("unknown revision '{rev}': give a commit, tag or branch (see `styrdok log {id}`)").format(
+                rev=rev, id="ID")) from None
 
     def exists_at(self, policy_id: str, rev: str) -> bool:
         return self._blob(self.repo.commit(self.read_commit(rev)), policy_id) is not None
@@ -178,6 +180,19 @@ class History:
                 found.setdefault(tag.commit.hexsha, []).append(tag.name)
         return found
 
+    def committed_files(self, folder: str, rev: str = "HEAD") -> dict[str, bytes]:
+        """The files directly in `folder` (relative to the policy repository) at `rev`, by name; {} if
+        there is no such folder (or no commit yet). For what the site publishes beside a policy, such as
+        a consultation's remissammanställning under remiss/<id>/<deadline>/."""
+        if not self.repo.head.is_valid() or (top := self.repo.working_tree_dir) is None:
+            return {}
+        path = (self.workspace.root / folder).resolve().relative_to(Path(top).resolve()).as_posix()
+        try:
+            tree = self.repo.commit(rev).tree / path
+        except KeyError:
+            return {}
+        return {blob.name: blob.data_stream.read() for blob in tree.blobs}
+
     # --- recording an adoption ------------------------------------------------------------
 
     def is_committed(self, policy_id: str) -> bool:
@@ -197,7 +212,7 @@ class History:
         try:
             self.repo.git.commit("--only", "--quiet", "--message", message, "--", self.relpath(policy_id))
         except git.GitCommandError as exc:
-            raise StyrdokError(f"git refused the commit: {_stderr(exc)}") from None
+            raise StyrdokError(_("git refused the commit: {reason}").format(reason=_stderr(exc))) from None
         return _revision(self.repo.head.commit)
 
     def tag(self, name: str, revision: Revision, message: str) -> None:
@@ -205,7 +220,7 @@ class History:
         try:
             self.repo.create_tag(name, ref=revision.sha, message=message)
         except git.GitCommandError as exc:
-            raise StyrdokError(f"git refused the tag {name}: {_stderr(exc)}") from None
+            raise StyrdokError(_("git refused the tag {tag}: {reason}").format(tag=name, reason=_stderr(exc))) from None
 
 
 def ensure_repository(root: Path) -> bool:

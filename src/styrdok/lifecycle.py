@@ -19,9 +19,10 @@ from ruamel.yaml.comments import CommentedMap
 
 from . import frontmatter, source
 from .errors import InvalidPolicy, Problem, RefusedError, StyrdokError
+from .i18n import _, ngettext
 from .history import History, Revision
 from .mandate import MandatePeriod, review_window
-from .model import Action, Decision, Metadata, Policy, Review, Status
+from .model import Action, Consultation, Decision, Metadata, Policy, Review, Status
 from .output import atomic_write
 from .workspace import Workspace
 
@@ -38,31 +39,39 @@ class Reason:
 
 def refused(what: str, reasons: list[Reason]) -> RefusedError:
     """One error naming what was refused, then each reason with its fix."""
+    fix = _("fix: {hint}")
     if len(reasons) == 1:
-        return RefusedError(f"{what}: {reasons[0].why}\n    fix: {reasons[0].fix}")
-    return RefusedError(f"{what}:\n" + "\n".join(f"  - {r.why}\n    fix: {r.fix}" for r in reasons))
+        return RefusedError(f"{what}: {reasons[0].why}\n    " + fix.format(hint=reasons[0].fix))
+    return RefusedError(f"{what}:\n" + "\n".join(f"  - {r.why}\n    " + fix.format(hint=r.fix) for r in reasons))
 
 
 # --- revise ---------------------------------------------------------------------------------
 
-def revise(workspace: Workspace, policy_id: str, *, today: dt.date | None = None, body: str | None = None) -> Policy:
+def revise(workspace: Workspace, policy_id: str, *, today: dt.date | None = None, body: str | None = None,
+           year: int | None = None) -> Policy:
     """Start a new revision of an adopted policy: status draft and a pending decision (reviderad).
 
-    The pending decision is for `body` (default: the policy's owner) and this year; its date
-    and § stay open until `adopt`. Only the policy file changes; nothing is committed.
+    The pending decision is for `body` (default: the policy's owner); its date and § stay open
+    until `adopt`. With `year` its placeholder shows that year (2027-XX-XX), without it none
+    (ÅÅÅÅ-XX-XX): the year a decision will be taken is not known from the day a revision starts.
+    Only the policy file changes (status in the form the file uses); nothing is committed.
+    `today` is accepted for symmetry with the other commands; nothing here depends on it.
     """
-    what = f"cannot start a revision of {policy_id}"
+    what = _("cannot start a revision of {id}").format(id=policy_id)
     path = workspace.policy_path(policy_id)
     policy = _load_valid(workspace, path, what)
     meta = policy.meta
     if reasons := _revise_refusals(meta):
         raise refused(what, reasons)
-    year = (today or dt.date.today()).year
-    pending = CommentedMap([("action", Action.REVISED.value), ("body", body or meta.owner),
-                            ("pending", True), ("year", year)])
+    if year is not None and not 1971 <= year <= 2200:
+        raise refused(what, [Reason(_("the year {year} is not a year a decision can be expected in").format(year=year),
+                                    _("give the year of the meeting, e.g. --year 2027, or leave --year out"))])
+    pending = CommentedMap([("action", Action.REVISED.value), ("body", body or meta.owner), ("pending", True)])
+    if year is not None:
+        pending["year"] = year
 
     def change(data: CommentedMap) -> None:
-        data["status"] = Status.DRAFT.value
+        data["status"] = Status.DRAFT.spelled_like(data.get("status"))
         data["decisions"].append(pending)
 
     return _rewrite(workspace, path, change, what)
@@ -70,15 +79,17 @@ def revise(workspace: Workspace, policy_id: str, *, today: dt.date | None = None
 
 def _revise_refusals(meta: Metadata) -> list[Reason]:
     if pending := meta.pending_decisions:
-        return [Reason(f"a revision is already in progress (pending: {pending[-1].line()})",
-                       f"edit the draft, then record the decision with `styrdok adopt {meta.id} --date YYYY-MM-DD --paragraph N`")]
+        return [Reason(_("a revision is already in progress (pending: {decision})").format(decision=pending[-1].line()),
+                       _("edit the draft, then record the decision with `styrdok adopt {id} --date YYYY-MM-DD --paragraph N`")
+                       .format(id=meta.id))]
     if meta.status is not Status.ADOPTED:
-        return [Reason(f"its status is {meta.status.value}, not adopted: a revision is already in progress",
-                       "work on the current draft; a new revision starts from an adopted policy")]
+        return [Reason(_("its status is {status}, not adopted: a revision is already in progress").format(
+                           status=meta.status.value),
+                       _("work on the current draft; a new revision starts from an adopted policy"))]
     last = meta.last_decision
     if last and last.action is Action.REPEALED:
-        return [Reason(f"it has been repealed ({last.line()})",
-                       "a repealed (upphävd) policy is not revised; write a new policy instead")]
+        return [Reason(_("it has been repealed ({decision})").format(decision=last.line()),
+                       _("a repealed (upphävd) policy is not revised; write a new policy instead"))]
     return []
 
 
@@ -86,12 +97,14 @@ def _revise_refusals(meta: Metadata) -> list[Reason]:
 
 @dataclass(frozen=True)
 class Adoption:
-    """A recorded adoption: the policy as committed, its decision, the commit and the tag."""
+    """A recorded adoption: the policy as committed, its decision, the commit and the tag, and
+    what the secretary should know about it (`warnings`: e.g. decided before the remiss deadline)."""
 
     policy: Policy
     decision: Decision
     revision: Revision
     tag: str
+    warnings: tuple[str, ...] = ()
 
 
 def tag_name(policy_id: str, date: dt.date) -> str:
@@ -112,7 +125,7 @@ def adopt(workspace: Workspace, policy_id: str, *, date: dt.date | str, paragrap
     policy file alone and creates the annotated tag `<id>/<date>`. Refuses, changing nothing
     (file, index, commits, tags), when any check fails; every failed check is reported.
     """
-    what = f"cannot adopt {policy_id}"
+    what = _("cannot adopt {id}").format(id=policy_id)
     path = workspace.policy_path(policy_id)
     policy = _load_valid(workspace, path, what)
     history = History(workspace)
@@ -120,6 +133,7 @@ def adopt(workspace: Workspace, policy_id: str, *, date: dt.date | str, paragrap
                          today=today or dt.date.today(), what=what)
     assert decision.date
     tag = tag_name(policy_id, decision.date)
+    warnings = _date_warnings(policy.meta, decision.date)
     old = path.read_bytes()
     adopted = _rewrite(workspace, path, _fill_in(decision), what, final=True)
     try:
@@ -130,9 +144,10 @@ def adopt(workspace: Workspace, policy_id: str, *, date: dt.date | str, paragrap
     try:
         history.tag(tag, revision, f"{policy.meta.title}\n\n{decision.line()}")
     except StyrdokError as exc:
-        raise StyrdokError(f"the adoption is committed ({revision.short}) but not tagged: {exc}\n"
-                           f"    fix: git tag -a {tag} {revision.short} -m '{decision.line()}'") from None
-    return Adoption(adopted, decision, revision, tag)
+        raise StyrdokError(_("the adoption is committed ({commit}) but not tagged: {error}").format(
+                               commit=revision.short, error=exc) + "\n    "
+                           + _("fix: {hint}").format(hint=f"git tag -a {tag} {revision.short} -m '{decision.line()}'")) from None
+    return Adoption(adopted, decision, revision, tag, warnings)
 
 
 def _decision(policy: Policy, history: History, *, date: dt.date | str, paragraph: int | str, dnr: str | None,
@@ -140,30 +155,43 @@ def _decision(policy: Policy, history: History, *, date: dt.date | str, paragrap
     """The pending decision completed from the arguments, or RefusedError with every reason not to."""
     last = policy.meta.decisions[-1]
     if not last.pending:
-        raise refused(what, [Reason(f"it has no pending decision (status {policy.meta.status.value}; "
-                                    f"last decision: {last.line()})",
-                                    f"start a revision with `styrdok revise {policy.id}`, edit and commit it, "
-                                    "then adopt it once KS has decided")])
+        raise refused(what, [Reason(_("it has no pending decision (status {status}; last decision: {decision})").format(
+                                        status=policy.meta.status.value, decision=last.line()),
+                                    _("start a revision with `styrdok revise {id}`, edit and commit it, "
+                                      "then adopt it once the decision has been taken").format(id=policy.id))])
     reasons: list[Reason] = []
     day = _parse_date(date, reasons)
     number = _parse_paragraph(paragraph, reasons)
     if day:
         reasons += _date_refusals(policy.meta, day, today)
         if history.has_tag(tag := tag_name(policy.id, day)):
-            reasons.append(Reason(f"the tag {tag} already exists: an adoption on that date is already recorded "
-                                  "(styrdok never moves or replaces a tag)",
-                                  f"check `styrdok log {policy.id}` and `git show {tag}`; "
-                                  "if the date is wrong, give the right one"))
+            reasons.append(Reason(_("the tag {tag} already exists: an adoption on that date is already recorded "
+                                    "(styrdok never moves or replaces a tag)").format(tag=tag),
+                                  _("check `styrdok log {id}` and `git show {tag}`; "
+                                    "if the date is wrong, give the right one").format(id=policy.id, tag=tag)))
     reasons += _git_refusals(history, policy.id)
     if reasons or day is None or number is None:
         raise refused(what, reasons)
-    return Decision(last.action, body or last.body, day, number, dnr or last.dnr)
+    consultation = _this_consultation(policy.meta)
+    return Decision(last.action, body or last.body, day, number,
+                    dnr or last.dnr or (consultation.dnr if consultation else None))
+
+
+def _this_consultation(meta: Metadata) -> Consultation | None:
+    """The consultation of the revision now pending, if it went out on remiss (not an earlier one's)."""
+    c, last = meta.consultation, meta.last_decision
+    if c is None or not meta.pending_decisions:
+        return None
+    sent = c.opened or c.deadline
+    if last and last.date and sent and sent <= last.date:
+        return None  # left over from the consultation before the last decision
+    return c
 
 
 def _fill_in(decision: Decision) -> Callable[[CommentedMap], None]:
     """The front-matter change: status adopted, the last (pending) decision completed in key order."""
     def change(data: CommentedMap) -> None:
-        data["status"] = Status.ADOPTED.value
+        data["status"] = Status.ADOPTED.spelled_like(data.get("status"))
         entry = data["decisions"][-1]
         for key in ("pending", "year", "date", "paragraph", "dnr"):
             entry.pop(key, None)
@@ -183,8 +211,8 @@ def _parse_date(value: dt.date | str, reasons: list[Reason]) -> dt.date | None:
             return dt.date.fromisoformat(value.strip())
     except ValueError:
         pass
-    reasons.append(Reason(f"the date '{value}' is not a real date written YYYY-MM-DD",
-                          "give the date of the meeting from the minutes (protokoll), e.g. --date 2018-03-06"))
+    reasons.append(Reason(_("the date '{value}' is not a real date written YYYY-MM-DD").format(value=value),
+                          _("give the date of the meeting from the minutes (protokoll), e.g. --date 2018-03-06")))
     return None
 
 
@@ -192,34 +220,51 @@ def _parse_paragraph(value: int | str, reasons: list[Reason]) -> int | None:
     text = str(value).strip()
     if not isinstance(value, bool) and text.isascii() and text.isdigit() and int(text) > 0:
         return int(text)
-    reasons.append(Reason(f"§ '{value}' is not a positive whole number",
-                          "give the number of the paragraph (§) in the minutes, e.g. --paragraph 64"))
+    reasons.append(Reason(_("§ '{value}' is not a positive whole number").format(value=value),
+                          _("give the number of the paragraph (§) in the minutes, e.g. --paragraph 64")))
     return None
 
 
 def _date_refusals(meta: Metadata, day: dt.date, today: dt.date) -> list[Reason]:
     reasons = []
     if (last := meta.last_decision) and last.date and day < last.date:
-        reasons.append(Reason(f"the date {day} is before the previous decision ({last.line()})",
-                              "decisions are recorded in order; check the date in the minutes (protokoll)"))
+        reasons.append(Reason(_("the date {date} is before the previous decision ({decision})").format(
+                                  date=day, decision=last.line()),
+                              _("decisions are recorded in order; check the date in the minutes (protokoll)")))
+    if (c := _this_consultation(meta)) and c.opened and day < c.opened:
+        reasons.append(Reason(_("the date {date} is before the consultation was opened ({opened}): the body "
+                                "cannot have decided on the proposal before it went out on remiss").format(
+                                  date=day, opened=c.opened),
+                              _("check the date in the minutes (protokoll)")))
     if day > today:
-        reasons.append(Reason(f"the date {day} is in the future (today is {today}): only a decision "
-                              "that has been taken can be recorded",
-                              "adopt after the meeting, or correct the date (see the minutes, protokoll)"))
+        reasons.append(Reason(_("the date {date} is in the future (today is {today}): only a decision "
+                                "that has been taken can be recorded").format(date=day, today=today),
+                              _("adopt after the meeting, or correct the date (see the minutes, protokoll)")))
     return reasons
+
+
+def _date_warnings(meta: Metadata, day: dt.date) -> tuple[str, ...]:
+    if (c := _this_consultation(meta)) and c.deadline and day < c.deadline:
+        return (_("the decision ({date}) is dated before the remiss deadline ({deadline}): not every answer "
+                  "may have been in").format(date=day, deadline=c.deadline),)
+    return ()
 
 
 def _git_refusals(history: History, policy_id: str) -> list[Reason]:
     relpath = history.relpath(policy_id)
     reasons = []
     if not history.is_committed(policy_id):
-        reasons.append(Reason(f"{relpath} is not committed: the adopted version must follow its draft in git",
-                              f"commit the draft first: git add {relpath} && git commit"))
+        reasons.append(Reason(_("{path} is not committed: the adopted version must follow its draft in git").format(
+                                  path=relpath),
+                              _("commit the draft first: git add {path} && git commit").format(path=relpath)))
     if others := [p for p in history.staged() if p != relpath]:
-        shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
-        reasons.append(Reason(f"other changes are staged for commit ({shown}); the adoption commit "
-                              "must hold the policy file alone",
-                              "commit them first, or unstage them with `git restore --staged <file>`"))
+        shown = ", ".join(others[:5])
+        if len(others) > 5:
+            shown = ngettext("{files} and {n} more", "{files} and {n} more", len(others) - 5).format(
+                files=shown, n=len(others) - 5)
+        reasons.append(Reason(_("other changes are staged for commit ({files}); the adoption commit "
+                                "must hold the policy file alone").format(files=shown),
+                              _("commit them first, or unstage them with `git restore --staged <file>`")))
     return reasons
 
 
@@ -234,8 +279,8 @@ def _load_valid(workspace: Workspace, path: Path, what: str) -> Policy:
 
 def _invalid(what: str, policy_id: str, problems: list[Problem]) -> RefusedError:
     listing = "\n".join(f"      {line}" for p in problems for line in str(p).split("\n"))
-    return refused(what, [Reason(f"the policy file has errors:\n{listing}",
-                                 f"correct them (see `styrdok check {policy_id}`) and run the command again")])
+    return refused(what, [Reason(_("the policy file has errors:") + f"\n{listing}",
+                                 _("correct them (see `styrdok check {id}`) and run the command again").format(id=policy_id))])
 
 
 def _rewrite(workspace: Workspace, path: Path, change: Callable[[CommentedMap], None], what: str,
@@ -297,15 +342,42 @@ def review_by(meta: Metadata, today: dt.date | None = None) -> dt.date | None:
     return review_window(last.date, meta.review_years).deadline
 
 
+class Work(str, Enum):
+    """What is going on with a policy now, whatever the calendar says."""
+
+    NEW = "new"  # never adopted: a draft with its first decision (fastställd) pending
+    REVISION = "revision"  # a revision is under way: a decision is pending
+    CONSULTATION = "consultation"  # the revision is out on remiss, until the deadline
+
+
+def work(meta: Metadata) -> Work | None:
+    if not meta.pending_decisions:
+        return None
+    if meta.status is Status.CONSULTATION:
+        return Work.CONSULTATION
+    return Work.NEW if meta.last_decision is None else Work.REVISION
+
+
 @dataclass(frozen=True)
 class StatusRow:
-    """One policy in the status table; `meta` is None (and `problems` say why) if it is invalid."""
+    """One policy in the status table; `meta` is None (and `problems` say why) if it is invalid.
+
+    `due` is the review state by the calendar, `work` what is under way (a revision, a remiss
+    until `deadline`). A policy needs action this mandate period while it is due or overdue,
+    also while its revision is under way: until the decision is taken.
+    """
 
     id: str
     meta: Metadata | None
     last: Decision | None = None
     due: Due | None = None
     problems: tuple[Problem, ...] = ()
+    work: Work | None = None
+    deadline: dt.date | None = None
+
+    @property
+    def needs_action(self) -> bool:
+        return self.due in (Due.DUE, Due.OVERDUE)
 
 
 @dataclass(frozen=True)
@@ -321,12 +393,14 @@ def status(workspace: Workspace, today: dt.date | None = None) -> Overview:
     try:
         period = MandatePeriod.containing(today)
     except ValueError as exc:
-        raise StyrdokError(f"no mandate period for {today}: {exc}") from None
+        raise StyrdokError(_("no mandate period for {today}: {error}").format(today=today, error=exc)) from None
     rows = []
     for path in workspace.paths():
         meta, problems = source.check_metadata(path, path.read_bytes(), display=workspace.display(path))
         if meta is None:
             rows.append(StatusRow(path.stem, None, problems=tuple(problems)))
         else:
-            rows.append(StatusRow(path.stem, meta, last_decision(meta, today), due(meta, today), tuple(problems)))
+            deadline = meta.consultation.deadline if meta.consultation and work(meta) is Work.CONSULTATION else None
+            rows.append(StatusRow(path.stem, meta, last_decision(meta, today), due(meta, today), tuple(problems),
+                                  work(meta), deadline))
     return Overview(today, period, tuple(rows))

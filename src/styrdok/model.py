@@ -8,14 +8,43 @@ from enum import Enum
 from typing import Any
 
 
-class Status(str, Enum):
-    DRAFT = "draft"
-    CONSULTATION = "consultation"
-    ADOPTED = "adopted"
+class _Bilingual(str, Enum):
+    """A front-matter value written in English or in Swedish: `Status("antagen") is Status.ADOPTED`.
+
+    The value (`.value`) is the English word; `.sv` the Swedish one. Files keep the form they
+    use: a writing command spells a new value like the old one (`spelled_like`).
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> _Bilingual | None:
+        return next((m for m in cls if m.sv == value), None)
+
+    @property
+    def sv(self) -> str:
+        raise NotImplementedError
+
+    @classmethod
+    def words(cls) -> list[str]:
+        """Every accepted word: the English ones, then the Swedish ones."""
+        return [m.value for m in cls] + [m.sv for m in cls]
+
+    def spelled_like(self, old: object) -> str:
+        """This value as the file would write it: in Swedish if its old value was a Swedish word."""
+        return self.sv if isinstance(old, str) and old in {m.sv for m in type(self)} else self.value
+
+
+class Status(_Bilingual):
+    DRAFT = "draft"  # utkast
+    CONSULTATION = "consultation"  # remiss
+    ADOPTED = "adopted"  # antagen
+
+    @property
+    def sv(self) -> str:
+        return {"draft": "utkast", "consultation": "remiss", "adopted": "antagen"}[self.value]
 
     @property
     def swedish(self) -> str:
-        return {"draft": "Utkast", "consultation": "Remiss", "adopted": "Antagen"}[self.value]
+        return self.sv.capitalize()
 
 
 class Action(str, Enum):
@@ -26,10 +55,14 @@ class Action(str, Enum):
     REPEALED = "upphävd"
 
 
-class Review(str, Enum):
-    MANDATE_PERIOD = "mandate-period"
+class Review(_Bilingual):
+    MANDATE_PERIOD = "mandate-period"  # mandatperiod
     YEARS = "years"  # every `Metadata.review_years` years (front matter: `review: 2`)
-    NONE = "none"
+    NONE = "none"  # ingen
+
+    @property
+    def sv(self) -> str:
+        return {"mandate-period": "mandatperiod", "years": "år", "none": "ingen"}[self.value]
 
 
 @dataclass(frozen=True)
@@ -59,16 +92,19 @@ class Decision:
 class Consultation:
     bodies: tuple[str, ...] = ()
     deadline: dt.date | None = None
-    dnr: str | None = None
+    dnr: str | None = None  # the case's diarienummer, used by adopt unless given another
+    opened: dt.date | None = None  # the day `styrdok consult` sent it out
 
 
 @dataclass(frozen=True)
 class Contact:
-    """Who answers questions about the document (front matter `contact:`)."""
+    """Who answers questions about the document (front matter `contact:`): the handläggare named
+    in the missiv and the tjänsteskrivelse."""
 
     name: str | None = None
     email: str | None = None
     phone: str | None = None
+    title: str | None = None  # the officer's title, e.g. "utvecklingsstrateg"
 
     def parts(self) -> tuple[str, ...]:
         return tuple(p for p in (self.name, self.email, self.phone) if p)

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import StyrdokError
+from .i18n import _
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -36,13 +37,14 @@ class OutputDir:
     def target(self, relative: str | Path) -> Path:
         path = (self.root / relative).resolve()
         if not path.is_relative_to(self.root):
-            raise StyrdokError(f"refusing to write {relative}: it lies outside the output folder {self.root}")
+            raise StyrdokError(_("refusing to write {path}: it lies outside the output folder {folder}").format(
+                path=relative, folder=self.root))
         return path
 
     def write(self, relative: str | Path, data: bytes) -> Path:
         path = self.target(relative)
         if path in self.written:
-            raise StyrdokError(f"refusing to write {path} twice in one run (two outputs claim the same name)")
+            raise StyrdokError(_("refusing to write {path} twice in one run (two outputs claim the same name)").format(path=path))
         self.written.add(path)
         if path.is_file() and path.read_bytes() == data:
             return path  # unchanged: keep the file's identity and mtime

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import pypandoc
 
 from .errors import StyrdokError
+from .i18n import _
 
 # Raw HTML off: markup in a policy is text, never live HTML on the municipal website.
 MARKDOWN = "commonmark_x-raw_html-raw_attribute-tex_math_dollars"
@@ -43,13 +44,20 @@ class PandocFailed(StyrdokError):
     """pandoc refused or could not convert a document."""
 
 
-def run(args: list[str], data: bytes, *, epoch: int | None = None) -> bytes:
+READ_TIMEOUT = 60  # s; a real policy of 2 MB reads in a few seconds, pathological text can take hours
+
+
+def run(args: list[str], data: bytes, *, epoch: int | None = None, timeout: float | None = None) -> bytes:
     env = dict(os.environ)
     if epoch is not None:
         env["SOURCE_DATE_EPOCH"] = str(epoch)
-    proc = subprocess.run([binary(), *args], input=data, capture_output=True, env=env)
+    try:
+        proc = subprocess.run([binary(), *args], input=data, capture_output=True, env=env, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise PandocFailed(f"pandoc did not finish within {timeout:.0f} s ({' '.join(args[:4])})") from None
     if proc.returncode != 0:
-        raise PandocFailed(f"pandoc failed ({' '.join(args[:4])}): {proc.stderr.decode(errors='replace').strip()}")
+        raise PandocFailed(_("pandoc failed ({args}): {error}").format(
+            args=" ".join(args[:4]), error=proc.stderr.decode(errors="replace").strip()))
     return proc.stdout
 
 
@@ -58,7 +66,7 @@ def read_markdown(text: str) -> list[tuple[int, Ast]]:
 
     Raw HTML comes back as text, so no markup from a source file can reach a page.
     """
-    output = run(["-f", MARKDOWN, "-t", "json"], text.encode("utf-8"))
+    output = run(["-f", MARKDOWN, "-t", "json"], text.encode("utf-8"), timeout=READ_TIMEOUT)
     blocks = json.loads(output)["blocks"]
     if (starts := _block_starts(text.split("\n"), blocks)) is not None:
         return list(zip(starts, _unwrap(blocks) if b'"t":"Raw' in output else blocks))
@@ -66,7 +74,7 @@ def read_markdown(text: str) -> list[tuple[int, Ast]]:
     # Only the line numbers are taken from the sourcepos parse. Its AST splits text into one Str
     # per source token ("/", "/"), and writers escape each Str alone: the Typst writer then
     # printed "//" unescaped, which Typst reads as a comment, and the rest of the line vanished.
-    raw = json.loads(run(["-f", MARKDOWN + "+sourcepos", "-t", "json"], text.encode("utf-8")))
+    raw = json.loads(run(["-f", MARKDOWN + "+sourcepos", "-t", "json"], text.encode("utf-8"), timeout=READ_TIMEOUT))
     positioned = [inner for block in raw["blocks"] for inner in _flatten_top(block)]
     if len(positioned) == len(blocks):
         return list(zip((_start_line(b) for b in positioned), _unwrap(blocks) if b'"t":"Raw' in output else blocks))
@@ -169,6 +177,28 @@ def _unwrap(node: Any) -> Any:
             attributes[2] = [kv for kv in attributes[2] if kv[0] not in ("data-pos", "wrapper")]
         return node
     return node
+
+
+_CONTAINERS = frozenset({"BlockQuote", "BulletList", "OrderedList", "DefinitionList", "Div", "Note", "Table", "Figure",
+                         "Emph", "Strong", "Underline", "Strikeout", "Superscript", "Subscript", "SmallCaps",
+                         "Span", "Link", "Quoted", "Cite"})
+
+
+def nesting(node: Any) -> int:
+    """How many lists, quotes, emphases, links … lie inside each other at the deepest point.
+    Iterative, so a document nested thousands deep cannot reach Python's recursion limit."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(node, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            if item.get("t") in _CONTAINERS:
+                depth += 1
+                deepest = max(deepest, depth)
+            stack.extend((value, depth) for value in item.values())
+        elif isinstance(item, list):
+            stack.extend((value, depth) for value in item)
+    return deepest
 
 
 def normalize(node: Any) -> Any:

@@ -25,6 +25,7 @@ from . import pandoc, source
 from .build import render_policy
 from .cache import BuildCache, fingerprint
 from .consult import remiss_of, render_package
+from .consult.responses import ARCHIVE_DOCUMENTS, archived_compilation
 from .errors import InvalidPolicy, Problem, RefusedError, StyrdokError
 from .history import History, Revision, Version, blob_id
 from .lifecycle import Due, due
@@ -36,8 +37,9 @@ from .render.document import Presentation, presentation
 from .theme import Labels
 from .render.html import render_html
 from .render.pdf import TypstFailed
-from .render.remiss import FORM, MISSIV, VERSION, swedish_date
+from .consult.package import FORM, MISSIV, VERSION, swedish_date
 from .workspace import POLICY_DIR, Workspace
+from .i18n import _
 
 SITE_DIR = Path("build") / "site"
 PAGE = "index.html"
@@ -103,6 +105,11 @@ class Entry:
     rounds: tuple[Round, ...]  # every consultation in git, oldest first
     consultation: Round | None  # open: the committed policy (HEAD) says status consultation
     due: Due
+    order: dict[str, int] = field(default_factory=dict, compare=False)  # commit → its place in the history
+
+    def before(self, earlier: str, later: str) -> bool:
+        """Whether commit `earlier` comes before `later` in the policy's history (commit times tie)."""
+        return self.order.get(earlier, -1) < self.order.get(later, -1)
 
     @property
     def current(self) -> AdoptedVersion | None:
@@ -146,8 +153,8 @@ def _base_url(value: str | None) -> str | None:
         return None
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise StyrdokError(f"--base-url '{value}' is not the web address of a folder\n"
-                           "    fix: give an absolute http(s) URL, e.g. https://www.timra.se/styrdokument/")
+        raise StyrdokError(_("--base-url '{value}' is not the web address of a folder").format(value=value) + "\n    "
+                           + _("fix: {hint}").format(hint=_("give an absolute http(s) URL, e.g. https://www.timra.se/styrdokument/")))
     return value if value.endswith("/") else value + "/"
 
 
@@ -185,7 +192,8 @@ def gather_entry(history: History, policy_id: str, today: dt.date) -> Entry | No
     meta = _meta(policy_id, shown) if shown is not None else None
     if meta is None:
         return None
-    return Entry(policy_id, meta, adopted, tuple(rounds), open_round, due(meta, today))
+    return Entry(policy_id, meta, adopted, tuple(rounds), open_round, due(meta, today),
+                 {v.revision.sha: i for i, v in enumerate(versions)})
 
 
 def _rounds(history: History, policy_id: str, versions: list[Version]) -> list[Round]:
@@ -297,6 +305,16 @@ class PolicyPage:
     previous: Link | None = None
     history: tuple[HistoryRow, ...] = ()
     consultation: ConsultationInfo | None = None
+    archive: ArchiveInfo | None = None  # the consultation that led to this version
+
+
+@dataclass(frozen=True)
+class ArchiveInfo:
+    """A closed consultation, kept as the archive of the version it led to."""
+
+    deadline: str  # "15 februari 2027"
+    dnr: str | None
+    documents: tuple[Link, ...]
 
 
 @dataclass(frozen=True)
@@ -341,13 +359,13 @@ class _Run:
         for policy_id in self.workspace.ids():
             entry = gather_entry(self.history, policy_id, self.today)
             if entry is None:
-                self.result.notes.append(f"{policy_id}: not published: git holds no adopted version and no "
-                                         "consultation of it yet")
+                self.result.notes.append(_("{id}: not published: git holds no adopted version and no "
+                                           "consultation of it yet").format(id=policy_id))
             else:
                 entries.append(entry)
             if self._uncommitted(policy_id):
-                self.result.notes.append(f"{POLICY_DIR}/{policy_id}.md: uncommitted changes are not published "
-                                         "(the site shows what git holds; commit a consultation to publish it)")
+                self.result.notes.append(_("{path}: uncommitted changes are not published (the site shows what git "
+                                           "holds; commit a consultation to publish it)").format(path=f"{POLICY_DIR}/{policy_id}.md"))
         return entries
 
     def _uncommitted(self, policy_id: str) -> bool:
@@ -390,9 +408,9 @@ class _Run:
             if path.is_file() and (old := path.read_bytes()) != data:
                 if recorded.get(name, {}).get("sha256") == _sha256(old):
                     continue  # published with earlier templates: it stays as published
-                raise HistoryRewritten(f"{path} exists with other content than {unit.folder}/ would have; "
-                                       "a published version is never overwritten\n"
-                                       "    fix: publish to a new folder (--out), or remove the folder on purpose")
+                raise HistoryRewritten(_("{path} exists with other content than {folder}/ would have; a published "
+                                         "version is never overwritten").format(path=path, folder=unit.folder) + "\n    "
+                                       + _("fix: {hint}").format(hint=_("publish to a new folder (--out), or remove the folder on purpose")))
             self.site.write(f"{unit.folder}/{name}", data)
         listing = {name: {"bytes": len(data := (folder / name).read_bytes()), "sha256": _sha256(data)}
                    for name in sorted(files)}
@@ -412,6 +430,10 @@ class _Run:
 
     def publish_policy(self, entry: Entry) -> bool:
         try:
+            for closed, _opened, in_force in archives(entry):  # first: the version pages link them
+                self._cached(f"site-{entry.id}-remiss-{closed.deadline.isoformat()}",
+                             _round_key(closed) + (in_force.source if in_force else b""),
+                             partial(self._archive_files, entry, closed, in_force))
             for unit in frozen_units(entry):
                 self.write_frozen(unit, partial(self._frozen_files, entry, unit))
             if entry.consultation:
@@ -422,7 +444,7 @@ class _Run:
             self.result.problems += exc.problems
             return False
         except (TypstFailed, pandoc.PandocFailed) as exc:  # one policy that cannot be rendered must not stop the others
-            self.result.problems.append(Problem(f"policy/{entry.id}.md", 0, f"could not be published: {exc}"))
+            self.result.problems.append(Problem(f"policy/{entry.id}.md", 0, _("could not be published: {error}").format(error=exc)))
             return False
         self.result.policies.append(entry.id)
         return True
@@ -463,7 +485,8 @@ class _Run:
             changes = (Link("Ändringar jämfört med föregående version",
                             f"{root}{version.folder}/{CHANGES_DIR}/{REDLINE_PAGE}"),)
         page = PolicyPage(root=root, policy_href=f"{root}{entry.id}/{PAGE}", current=False,
-                          date=version.date.isoformat(), downloads=downloads, changes=changes, previous=earlier)
+                          date=version.date.isoformat(), downloads=downloads, changes=changes, previous=earlier,
+                          archive=self._archive_info(entry, version, root))
         files[PAGE] = render_html(policy, view, self.templates, template=POLICY_TEMPLATE, extra={"site": page})
         return files
 
@@ -475,6 +498,31 @@ class _Run:
                            issued=consultation.opened.date(), stamp=_midnight(consultation.opened.date()))
         folder = _remiss_folder(entry.id, consultation)
         return {f"{folder}/{name}": data for name, data in render_package(remiss, self.templates).items()}
+
+    def _archive_files(self, entry: Entry, closed: Round, in_force: AdoptedVersion | None) -> dict[str, bytes]:
+        """A closed consultation's package, with the redline against the version then in force and the
+        remissammanställning as committed in remiss/<id>/<deadline>/."""
+        policy = _parse(entry.id, closed.source, closed.sha[:8])
+        remiss = remiss_of(policy, self.templates, deadline=closed.deadline, bodies=closed.bodies, dnr=closed.dnr,
+                           issued=closed.opened.date(), stamp=_midnight(closed.opened.date()),
+                           in_force=self._load(in_force) if in_force else None,
+                           in_force_label=f"versionen antagen {in_force.date.isoformat()}" if in_force else None)
+        files = {**render_package(remiss, self.templates),
+                 **archived_compilation(self.history, entry.id, closed.deadline)}
+        folder = _remiss_folder(entry.id, closed)
+        return {f"{folder}/{name}": data for name, data in files.items()}
+
+    def _archive_info(self, entry: Entry, version: AdoptedVersion, root: str) -> ArchiveInfo | None:
+        closed = next((r for r, led_to, _ in archives(entry) if led_to == version), None)
+        if closed is None:
+            return None
+        folder = _remiss_folder(entry.id, closed)
+        labels = self.templates.labels
+        documents = tuple(
+            Link(labels(key), f"{root}{folder}/{name}") if name.endswith(".html")
+            else self._file_link(labels(key), f"{folder}/{name}", root)
+            for key, name in ARCHIVE_DOCUMENTS if (self.site.root / folder / name).is_file())
+        return ArchiveInfo(labels.date_long(closed.deadline), closed.dnr, documents)
 
     def _policy_page(self, entry: Entry) -> None:
         root = "../"
@@ -489,7 +537,8 @@ class _Run:
             return
         site = PolicyPage(root=root, policy_href=PAGE, current=True, date=current.date.isoformat(),
                           downloads=self._downloads(current, root, labels=PAGE_DOWNLOADS),
-                          history=history, consultation=consultation)
+                          history=history, consultation=consultation,
+                          archive=self._archive_info(entry, current, root))
         key = current.source + _json(dataclasses.asdict(site))
 
         def render() -> dict[str, bytes]:
@@ -558,7 +607,7 @@ class _Run:
             urls = [(self.base_url + path, day.isoformat()) for path, day in self._pages(entries)]
             self.site.write(SITEMAP, self.templates.render(SITEMAP_TEMPLATE, urls=urls).encode("utf-8"))
         else:
-            self.result.notes.append(f"{SITEMAP} not written: a sitemap needs absolute URLs; give --base-url")
+            self.result.notes.append(_("{file} not written: a sitemap needs absolute URLs; give --base-url").format(file=SITEMAP))
 
     def _register_data(self, entries: list[Entry], period: MandatePeriod) -> dict:
         return {"format": REGISTER_FORMAT, "base_url": self.base_url, "review_state_on": self.today.isoformat(),
@@ -616,6 +665,20 @@ def _document_files(policy_id: str, labels: tuple[str, str] = ("PDF", "Word")) -
 
 
 PAGE_DOWNLOADS = ("Dokumentet som PDF", "Dokumentet i Word")  # on a version's page; "PDF", "Word" in tables
+
+
+def archives(entry: Entry) -> list[tuple[Round, AdoptedVersion, AdoptedVersion | None]]:
+    """Every closed consultation that led to an adopted version: (the consultation, the first version
+    adopted after its last commit, the version in force while it ran)."""
+    found = []
+    for closed in entry.rounds:
+        if closed is entry.consultation:
+            continue
+        later = [v for v in entry.versions if entry.before(closed.sha, v.revision.sha)]
+        if later:
+            earlier = [v for v in entry.versions if entry.before(v.revision.sha, closed.sha)]
+            found.append((closed, later[0], earlier[-1] if earlier else None))
+    return found
 
 
 def _remiss_folder(policy_id: str, consultation: Round) -> str:

@@ -16,6 +16,7 @@ from .output import atomic_write
 from .source import SLUG, slugify
 from .templates import Templates
 from .workspace import POLICY_DIR, Workspace
+from .i18n import _
 
 IGNORED = ("build/", ".styrdok-cache/", "__pycache__/", ".venv/")
 CI_FILES = {"gitlab": ".gitlab-ci.yml", "github": ".github/workflows/styrdok.yml"}
@@ -52,7 +53,7 @@ def init(root: Path, *, ci: str | None = None, pre_commit: bool = False) -> Init
     it lacks), so `styrdok init --ci github` adds CI to a repository made earlier.
     """
     if ci is not None and ci not in CI_FILES:
-        raise StyrdokError(f"okänd CI-tjänst '{ci}': välj {' eller '.join(CI_FILES)}")
+        raise StyrdokError(_("unknown CI service '{ci}': choose {choices}").format(ci=ci, choices=", ".join(CI_FILES)))
     root = root.resolve()
     created = ensure_repository(root)
     written: list[Path] = []
@@ -103,17 +104,18 @@ def new_policy(workspace: Workspace, policy_id: str, *, type: str, title: str, o
     sections = _sections(workspace.templates)
     problems = []
     if not SLUG.match(policy_id):
-        problems.append(f"id '{policy_id}' går inte att använda: skriv små bokstäver a–z, siffror och "
-                        f"enkla bindestreck, t.ex. {slugify(policy_id) or 'riktlinje-inkop'}")
+        problems.append(_("the id '{id}' cannot be used: write lower-case a–z, digits and single hyphens, "
+                          "e.g. {example}").format(id=policy_id, example=slugify(policy_id) or "riktlinje-inkop"))
     if type not in sections:
-        problems.append(f"okänd dokumenttyp '{type}': välj en av {', '.join(sections)}")
+        problems.append(_("unknown document type '{type}': choose one of {types}").format(type=type, types=", ".join(sections)))
     if len(title.strip()) < 3:
-        problems.append("titeln är för kort: skriv dokumentets namn, t.ex. \"Riktlinje för inköp\"")
+        problems.append(_("the title is too short: write the document's name, e.g. \"Riktlinje för inköp\""))
     path = workspace.policy_dir / f"{policy_id}.md"
     if path.exists():
-        problems.append(f"{workspace.display(path)} finns redan: välj ett annat id, eller ändra den befintliga filen")
+        problems.append(_("{path} exists already: choose another id, or edit the existing file").format(
+            path=workspace.display(path)))
     if problems:
-        raise StyrdokError("kan inte skapa styrdokumentet:\n  " + "\n  ".join(problems))
+        raise StyrdokError(_("cannot write the policy:") + "\n  " + "\n  ".join(problems))
     decision: dict[str, object] = {"action": "fastställd", "body": owner, "pending": True}
     if year is not None:
         decision["year"] = year
@@ -135,5 +137,5 @@ class _Dumper(yaml.SafeDumper):
 def _sections(templates: Templates) -> dict[str, list[tuple[str, str]]]:
     data = yaml.safe_load(templates.text("new-policy.yaml"))
     if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
-        raise StyrdokError("templates/new-policy.yaml: varje dokumenttyp ska ha en lista med [rubrik, ledtext]")
+        raise StyrdokError(_("templates/new-policy.yaml: every document type needs a list of [heading, guidance]"))
     return {str(kind): [(str(h), str(t)) for h, t in entries] for kind, entries in data.items()}

@@ -12,6 +12,7 @@ import jinja2
 from markupsafe import Markup
 
 from .errors import StyrdokError
+from .i18n import _
 
 if TYPE_CHECKING:
     from .theme import Labels, Theme
@@ -50,7 +51,8 @@ class Templates:
     def text(self, name: str) -> str:
         data = self.bytes(name)
         if data is None:
-            raise StyrdokError(f"template {name} not found (looked in {self.override_dir or 'templates/'} and the package)")
+            raise StyrdokError(_("template {name} not found (looked in {folder} and the package)").format(
+                name=name, folder=self.override_dir or "templates/"))
         return data.decode("utf-8")
 
     def _environment(self, **options: Any) -> jinja2.Environment:
@@ -81,7 +83,7 @@ class Templates:
         except jinja2.TemplateError as exc:
             # only syntax errors carry a location; the others name the template given
             where = f"{exc.filename}:{exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) and exc.lineno else name
-            raise StyrdokError(f"template {where}: {exc.message}") from exc
+            raise StyrdokError(_("template {where}: {error}").format(where=where, error=exc.message)) from exc
 
 
 MARKDOWN_SUFFIX = ".md.j2"

@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from .errors import StyrdokError
+from .i18n import _
 
 if TYPE_CHECKING:
     from .templates import Templates
@@ -73,7 +74,8 @@ def _flatten(node: yaml.Node, prefix: str, out: dict[str, tuple[Any, int]], wher
         for key, value in node.value:
             name = f"{prefix}{key.value}"
             if name in out or any(k.startswith(name + ".") for k in out):
-                raise LabelError(f"{where}:{key.start_mark.line + 1}: key '{name}' appears twice\n    fix: keep one of them")
+                raise LabelError(_("{where}: key '{key}' appears twice").format(where=f"{where}:{key.start_mark.line + 1}", key=name)
+                                 + "\n    " + _("fix: {hint}").format(hint=_("keep one of them")))
             _flatten(value, name + ".", out, where)
         return
     key = prefix.rstrip(".")
@@ -82,20 +84,22 @@ def _flatten(node: yaml.Node, prefix: str, out: dict[str, tuple[Any, int]], wher
         items = []
         for item in node.value:
             if not isinstance(item, yaml.ScalarNode):
-                raise LabelError(f"{where}:{item.start_mark.line + 1}: '{key}' must be a list of texts")
+                raise LabelError(_("{where}: '{key}' must be a list of texts").format(
+                    where=f"{where}:{item.start_mark.line + 1}", key=key))
             items.append(item.value)
         out[key] = (items, line)
     elif isinstance(node, yaml.ScalarNode):
         out[key] = (None if node.tag.endswith(":null") else node.value, line)
     else:
-        raise LabelError(f"{where}:{line}: '{key}' has a value styrdok cannot read")
+        raise LabelError(_("{where}: '{key}' has a value styrdok cannot read").format(where=f"{where}:{line}", key=key))
 
 
 def _read(data: bytes, where: str) -> dict[str, tuple[Any, int]]:
     try:
         root = yaml.compose(data.decode("utf-8"), Loader=yaml.SafeLoader)
     except UnicodeDecodeError:
-        raise LabelError(f"{where}: the file is not UTF-8\n    fix: save it as UTF-8") from None
+        raise LabelError(_("{where}: the file is not UTF-8").format(where=where) + "\n    "
+                         + _("fix: {hint}").format(hint=_("save it as UTF-8"))) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
@@ -104,7 +108,8 @@ def _read(data: bytes, where: str) -> dict[str, tuple[Any, int]]:
     if root is None:
         return {}
     if not isinstance(root, yaml.MappingNode):
-        raise LabelError(f"{where}:1: the file must be a mapping of keys\n    fix: see the packaged {Path(where).name}")
+        raise LabelError(_("{where}: the file must be a mapping of keys").format(where=f"{where}:1") + "\n    "
+                         + _("fix: {hint}").format(hint=_("see the packaged {name}").format(name=Path(where).name)))
     out: dict[str, tuple[Any, int]] = {}
     _flatten(root, "", out, where)
     return out
@@ -159,7 +164,7 @@ class Labels:
     def load(cls, templates: Templates) -> Labels:
         values, problems = _merged(templates, LABELS_FILE)
         if problems:
-            raise LabelError("the labels cannot be used:\n" + "\n".join(f"  - {p}" for p in problems))
+            raise LabelError(_("the labels cannot be used:") + "\n" + "\n".join(f"  - {p}" for p in problems))
         return cls(values)
 
     @classmethod
@@ -284,7 +289,7 @@ class Theme:
         theme = cls(organisation=text("organisation"), logo=logo,
                     fonts=Fonts(text("fonts.body"), text("fonts.heading"), text("fonts.mono")), palette=palette)
         if problems:
-            raise LabelError("the theme cannot be used:\n" + "\n".join(f"  - {p}" for p in problems))
+            raise LabelError(_("the theme cannot be used:") + "\n" + "\n".join(f"  - {p}" for p in problems))
         return theme
 
 

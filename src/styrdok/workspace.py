@@ -7,6 +7,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .errors import StyrdokError
+from .i18n import _
 from .templates import Templates
 
 POLICY_DIR = "policy"
@@ -23,8 +24,8 @@ class Workspace:
         for folder in (here, *here.parents):
             if (folder / POLICY_DIR).is_dir():
                 return cls(folder)
-        raise StyrdokError(f"no policy/ folder in {here} or its parents: run styrdok in a policy repository "
-                           "(a folder with policy/*.md)")
+        raise StyrdokError(_("no policy/ folder in {folder} or its parents: run styrdok in a policy repository "
+                             "(a folder with policy/*.md), or make this one with `styrdok init`").format(folder=here))
 
     @property
     def policy_dir(self) -> Path:
@@ -37,8 +38,10 @@ class Workspace:
     def policy_path(self, policy_id: str) -> Path:
         path = self.policy_dir / f"{policy_id}.md"
         if "/" in policy_id or "\\" in policy_id or policy_id.startswith(".") or not path.is_file():
-            known = ", ".join(self.ids()) or "none"
-            raise StyrdokError(f"no policy '{policy_id}' in {self.policy_dir} (known: {known})")
+            known = ", ".join(self.ids())
+            raise StyrdokError((_("no policy '{id}' in {folder} (known: {ids})") if known else
+                                _("no policy '{id}' in {folder}: it holds no policies yet")).format(
+                                    id=policy_id, folder=self.policy_dir, ids=known))
         return path
 
     def ids(self) -> list[str]:

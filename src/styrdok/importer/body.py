@@ -374,7 +374,7 @@ def _heading_inlines(inlines: list[Ast], heading: Heading, plan: Plan) -> list[A
     if plan.keep_heading_inlines:
         return _trim(flat)
     if all(n.get("t") in ("Str", "Space", "SoftBreak", "LineBreak") for n in flat):
-        _, rest = typed_number(pandoc.stringify(flat).strip())
+        _number, rest = typed_number(pandoc.stringify(flat).strip())
         return pandoc.text(" ".join(rest.split()))
     if heading.typed_number:  # links or notes in the heading: drop the number's tokens only
         while flat and (flat[0].get("t") == "Space" or flat[0].get("t") == "Str" and

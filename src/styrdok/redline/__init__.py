@@ -23,6 +23,7 @@ from .docx import DocxMarker, render_redline_docx
 from .html import HtmlMarker, render_redline_html
 from .pdf import TypstMarker, render_redline_pdf
 from .summary import Summary, markdown, summarize
+from ..i18n import _
 
 FILES = ("redline.html", "redline.docx", "redline.pdf", "changes.md")
 HEADER_NOTE = "Ändringsmarkerad"
@@ -134,14 +135,14 @@ def load_file(path: Path) -> Policy:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise StyrdokError(f"cannot read {path}: {exc.strerror} (give the path of a policy file, "
-                           "e.g. policy/social-ekonomi.md)") from None
+        raise StyrdokError(_("cannot read {path}: {reason} (give the path of a policy file, "
+                             "e.g. policy/social-ekonomi.md)").format(path=path, reason=exc.strerror)) from None
     return source.load(Path(f"{_declared_id(data) or path.stem}.md"), display=str(path), data=data)
 
 
 def _declared_id(data: bytes) -> str | None:
     try:
-        head, _ = frontmatter.split(data.decode("utf-8"))
+        head, _body = frontmatter.split(data.decode("utf-8"))
         declared = yaml.safe_load(head)
     except (StyrdokError, UnicodeDecodeError, yaml.YAMLError):
         return None  # source.load reports the problem properly

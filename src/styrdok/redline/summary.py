@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ..i18n import ngettext
 from ..diff import (BlockChange, BlockChanged, BlockDeleted, BlockInserted, BlockMovedFrom, BlockMovedTo,
                     DecisionChange, DecisionDeleted, DecisionInserted, Edit, FieldChange, Kind, ListEdit, PolicyDiff,
                     SectionChange, SectionChanged, SectionDeleted, SectionInserted, SectionKept, SectionMovedFrom, SectionMovedTo)
@@ -233,5 +234,7 @@ def screen(summary: Summary, max_sections: int = 12) -> str:
     lines = [summary.compared, summary.totals, *summary.document]
     lines += [f"  {s.where}: {s.text}" for s in summary.sections[:max_sections]]
     if len(summary.sections) > max_sections:
-        lines.append(f"  … and {len(summary.sections) - max_sections} more sections (see changes.md)")
+        more = len(summary.sections) - max_sections
+        lines.append("  " + ngettext("… and {n} more section (see changes.md)", "… and {n} more sections (see changes.md)",
+                                     more).format(n=more))
     return "\n".join(lines)

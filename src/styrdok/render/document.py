@@ -46,6 +46,7 @@ class Presentation:
     control: tuple[ControlRow, ...] = ()
     control_heading: str = ""
     organisation: str = ""
+    landscape: bool = False  # DOCX only: A4 landscape for wide tables
 
     def pdf_meta(self, labels: Labels, theme: Theme) -> dict[str, Any]:
         """Everything policy.typ shows, as JSON for `sys.inputs.meta` (never spliced into Typst source)."""

@@ -51,7 +51,8 @@ def render_docx(blocks: list[pandoc.Ast], view: Presentation, templates: Templat
                                        logo=logo_png(theme.logo) if theme.logo else None,
                                        logo_alt=theme.logo.alt if theme.logo else "",
                                        logo_height_mm=theme.logo.height_mm if theme.logo else 0,
-                                       watermark_font=theme.fonts.heading, control_caption=view.control_heading))
+                                       watermark_font=theme.fonts.heading, control_caption=view.control_heading,
+                                       landscape=view.landscape))
 
 
 @cache

@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 
 import docx
 from docx.document import Document
+from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -47,6 +48,7 @@ class DocxFinish:
     logo_height_mm: float = 12
     watermark_font: str = "Arial"
     control_caption: str = ""  # the caption of the document control table, styled as a compact block
+    landscape: bool = False  # A4 landscape, for wide tables (the remissammanställning)
 
 
 def finish_docx(docx_bytes: bytes, spec: DocxFinish) -> bytes:
@@ -54,6 +56,9 @@ def finish_docx(docx_bytes: bytes, spec: DocxFinish) -> bytes:
     doc = docx.Document(io.BytesIO(docx_bytes))
     shape_no = 0
     for index, section in enumerate(doc.sections):
+        if spec.landscape and section.orientation != WD_ORIENT.LANDSCAPE:
+            section.orientation = WD_ORIENT.LANDSCAPE
+            section.page_width, section.page_height = section.page_height, section.page_width
         if index == 0 and spec.logo:
             section.different_first_page_header_footer = True  # the logo on the first page only
         for variant, (header, footer) in enumerate(_variants(doc, section)):

@@ -1,25 +1,36 @@
-"""The consultation package (remiss) as pandoc blocks: numbered draft, cover letter, response form.
+"""The consultation package (remiss): numbered draft, cover letter, response form, and the
+redline against the version in force.
 
-The final renderers turn these blocks into files; only the content differs from a normal build.
+The content is built as pandoc blocks; the final renderers turn them into files, so only the
+content differs from a normal build. `render_package` gives every file in memory.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
-from .. import pandoc
-from ..model import Policy, Status
-from ..numbering import RefNumber
+from .. import frontmatter, pandoc
+from ..build import render_policy
+from ..model import Contact, Policy, Status
+from ..redline import render_redline
+from ..render.document import Presentation, presentation
+from ..render.docx import render_docx
 from ..templates import Templates
 from ..theme import Labels
-from .document import Presentation
+from . import numbering
+from .form import finish_form
+from .numbering import RefNumber, list_items
 
 REFNR_CLASS = "refnr"
 MISSIV_TEMPLATE = "missiv.md.j2"
 VERSION, FORM, MISSIV = "remissversion", "svarsmall.docx", "missiv.docx"
+CHANGES = "andringar"  # andringar.html, andringar.pdf: the redline against the version in force
+FORM_WIDTHS = (0.13, 0.35, 0.52)  # "2.3.12" fits the Nr column on one line
 
 
 def swedish_date(day: dt.date, labels: Labels | None = None) -> str:
@@ -39,10 +50,56 @@ class Remiss:
     issued: dt.date  # the date of the cover letter
     numbers: tuple[RefNumber, ...]
     labels: Labels = field(default_factory=Labels.packaged, compare=False, repr=False)
+    in_force: Policy | None = None  # the adopted version the proposal revises (for the redline)
+    in_force_label: str = "den gällande versionen"
+
+    @property
+    def text_hash(self) -> str:
+        return text_hash(self.policy)
 
     @property
     def reply_by(self) -> str:
         return self.labels("remiss.reply_by", date=self.labels.date_long(self.deadline))
+
+
+def contact_lines(contact: Contact | None) -> list[str]:
+    """The handläggare as the missiv and the tjänsteskrivelse print them, one line each (any part may be missing)."""
+    if contact is None:
+        return []
+    name = ", ".join(part for part in (contact.name, contact.title) if part)
+    return [line for line in (f"Handläggare: {name}" if name else "", f"Telefon: {contact.phone}" if contact.phone
+                              else "", f"E-post: {contact.email}" if contact.email else "") if line]
+
+
+def text_hash(policy: Policy) -> str:
+    """sha256 of the text sent out (the Markdown after the front matter, LF line endings): the
+    reference numbers mean what they meant in the form only while this is unchanged."""
+    body = frontmatter.split(policy.source.replace("\r\n", "\n").lstrip("\ufeff"))[1]
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def remiss_of(policy: Policy, templates: Templates, *, deadline: dt.date, bodies: tuple[str, ...], dnr: str | None,
+              issued: dt.date, stamp: dt.datetime, in_force: Policy | None = None,
+              in_force_label: str | None = None) -> Remiss:
+    """The consultation of `policy` as its package presents it, dated `issued`, files timestamped `stamp`."""
+    view = presentation(policy, final=True, labels=templates.labels, theme=templates.theme)
+    return Remiss(policy=policy, view=replace(view, timestamp=stamp), deadline=deadline, bodies=bodies, dnr=dnr,
+                  issued=issued, numbers=tuple(numbering.numbers(policy)), labels=templates.labels,
+                  in_force=in_force, in_force_label=in_force_label or "den gällande versionen")
+
+
+def render_package(remiss: Remiss, templates: Templates) -> dict[str, bytes]:
+    """{file name: bytes}: the remissversion (DOCX, PDF, HTML), the missiv, the svarsmall and, when
+    there is a version in force, the redline against it (andringar.html, andringar.pdf)."""
+    version = render_policy(remiss.policy, templates, version_view(remiss), body=version_blocks(remiss))
+    files = {VERSION + Path(name).suffix: data for name, data in version.items()}
+    files[MISSIV] = render_docx(missiv_blocks(remiss, templates), missiv_view(remiss), templates)
+    files[FORM] = finish_form(render_docx(form_blocks(remiss), form_view(remiss), templates), remiss)
+    if remiss.in_force is not None:
+        redline = render_redline(remiss.in_force, remiss.policy, templates, files=("redline.html", "redline.pdf"),
+                                 labels=(remiss.in_force_label, "remissversionen"))
+        files.update({f"{CHANGES}{Path(name).suffix}": data for name, data in redline.files.items()})
+    return files
 
 
 # --- remissversion ---------------------------------------------------------------------------
@@ -112,8 +169,7 @@ def _prefixed(block: pandoc.Ast, number: str) -> list[pandoc.Ast]:
 
 
 def _number_items(ast: pandoc.Ast, number_of: Callable[[int], str]) -> None:
-    items = ast["c"] if ast["t"] == "BulletList" else ast["c"][1]
-    for i, item in enumerate(items):
+    for i, item in enumerate(list_items(ast)):
         if item:
             item[:1] = _prefixed(item[0], number_of(i))
         else:
@@ -146,10 +202,11 @@ def form_blocks(remiss: Remiss) -> list[pandoc.Ast]:
         pandoc.div([pandoc.para(pandoc.text(" · ".join([*meta, reply_by])))],
                    classes=["decisions"], custom_style="Beslutsrad"),
         pandoc.para(pandoc.text(labels("remiss.form_intro"))),
-        pandoc.table([[cell(pandoc.text(name)), []] for name in labels.list("remiss.form_fields")], [0.3, 0.7],
-                     caption=labels("remiss.form_fields_caption")),
-        pandoc.table(rows, [0.08, 0.37, 0.55], head=[cell(pandoc.text(h)) for h in labels.list("remiss.form_head")],
-                     caption=labels("remiss.form_comments_caption")),
+        # headings, not table captions: they show in Word's navigation pane and read as headings
+        pandoc.header(2, pandoc.text(labels("remiss.form_fields_caption")), ident="uppgifter"),
+        pandoc.table([[cell(pandoc.text(name)), []] for name in labels.list("remiss.form_fields")], [0.3, 0.7]),
+        pandoc.header(2, pandoc.text(labels("remiss.form_comments_caption")), ident="synpunkter"),
+        pandoc.table(rows, list(FORM_WIDTHS), head=[cell(pandoc.text(h)) for h in labels.list("remiss.form_head")]),
     ]
 
 
@@ -167,7 +224,9 @@ def missiv_blocks(remiss: Remiss, templates: Templates) -> list[pandoc.Ast]:
     view = remiss.view
     markdown = templates.render(
         MISSIV_TEMPLATE, title=view.title, owner=view.owner,
-        contact=view.coordinator or view.owner, dnr=remiss.dnr, bodies=list(remiss.bodies),
-        date=remiss.labels.date_long(remiss.issued), deadline=remiss.labels.date_long(remiss.deadline),
-        deadline_iso=remiss.deadline.isoformat(), version_file=f"{VERSION}.pdf", form_file=FORM)
+        contact=view.coordinator or view.owner, handlaggare=contact_lines(remiss.policy.meta.contact), dnr=remiss.dnr,
+        bodies=list(remiss.bodies), date=remiss.labels.date_long(remiss.issued),
+        deadline=remiss.labels.date_long(remiss.deadline), deadline_iso=remiss.deadline.isoformat(),
+        version_file=f"{VERSION}.pdf", form_file=FORM,
+        changes_file=f"{CHANGES}.pdf" if remiss.in_force is not None else None)
     return [block for _, block in pandoc.read_markdown(markdown)]

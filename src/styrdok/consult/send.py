@@ -1,4 +1,4 @@
-"""Consultation stage: the remiss package of a policy, then its move to status consultation.
+"""Sending a policy on consultation: the remiss package, then its move to status consultation.
 
 Everything is gathered and validated first (policy, deadline, bodies), every file is rendered in
 memory, and only then are the files written and, last, the policy's front matter updated.
@@ -9,24 +9,22 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from ruamel.yaml.comments import CommentedMap
 
-from . import frontmatter, numbering, source
-from .build import render_policy
-from .errors import InvalidInput, Problem, RefusedError, StyrdokError
-from .model import Policy, Status
+from .. import frontmatter, source
+from ..history import History
+from ..errors import InvalidInput, Problem, RefusedError, StyrdokError
+from ..i18n import _
+from ..model import Policy, Status
+from ..output import OutputDir, atomic_write
+from ..render.document import timestamp
+from ..workspace import Workspace
 from .numbering import RefNumber
-from .output import OutputDir, atomic_write
-from .render.document import presentation, timestamp
-from .render.docx import render_docx
-from .render.remiss import (FORM, MISSIV, VERSION, Remiss, form_blocks, form_view, missiv_blocks, missiv_view,
-                            version_blocks, version_view)
-from .templates import Templates
-from .workspace import Workspace
+from .package import Remiss, remiss_of, render_package
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 YAML_STR = "tag:yaml.org,2002:str"
@@ -68,8 +66,10 @@ def consult(workspace: Workspace, policy_id: str, deadline: dt.date | str, *, bo
     if problems or due is None:
         raise InvalidInput(problems)
     recorded = policy.meta.consultation
-    remiss = remiss_of(policy, workspace.templates, deadline=due, bodies=names, dnr=dnr or (recorded.dnr if recorded else None),
-                       issued=issued, stamp=stamp)
+    in_force, label = version_in_force(workspace, policy.id)
+    remiss = remiss_of(policy, workspace.templates, deadline=due, bodies=names,
+                       dnr=dnr or (recorded.dnr if recorded else None), issued=issued, stamp=stamp,
+                       in_force=in_force, in_force_label=label)
     files = render_package(remiss, workspace.templates)
     updated = _encoded_like(data, record(policy.source, remiss))
     source.load(path, display=workspace.display(path), data=updated)  # never write a policy styrdok rejects
@@ -78,33 +78,39 @@ def consult(workspace: Workspace, policy_id: str, deadline: dt.date | str, *, bo
     return ConsultResult(policy.id, path, tuple(written), due, names, remiss.dnr, remiss.numbers, changed)
 
 
-def remiss_of(policy: Policy, templates: Templates, *, deadline: dt.date, bodies: tuple[str, ...], dnr: str | None,
-              issued: dt.date, stamp: dt.datetime) -> Remiss:
-    """The consultation of `policy` as its package presents it, dated `issued`, files timestamped `stamp`."""
-    view = presentation(policy, final=True, labels=templates.labels, theme=templates.theme)
-    return Remiss(policy=policy, view=replace(view, timestamp=stamp), deadline=deadline, bodies=bodies, dnr=dnr,
-                  issued=issued, numbers=tuple(numbering.numbers(policy)), labels=templates.labels)
-
-
-def render_package(remiss: Remiss, templates: Templates) -> dict[str, bytes]:
-    """{file name: bytes} of the remissversion (DOCX, PDF, HTML), the missiv and the svarsmall."""
-    version = render_policy(remiss.policy, templates, version_view(remiss), body=version_blocks(remiss))
-    files = {VERSION + Path(name).suffix: data for name, data in version.items()}
-    files[MISSIV] = render_docx(missiv_blocks(remiss, templates), missiv_view(remiss), templates)
-    files[FORM] = render_docx(form_blocks(remiss), form_view(remiss), templates)
-    return files
+def version_in_force(workspace: Workspace, policy_id: str) -> tuple[Policy | None, str | None]:
+    """The last adopted version in git and how the redline names it; (None, None) outside git or
+    before a first adoption (a new policy has no version in force to compare with)."""
+    try:
+        history = History(workspace)
+        adopted = history.adopted_versions(policy_id)
+    except StyrdokError:
+        return None, None
+    if not adopted:
+        return None, None
+    decision = adopted[-1].decision
+    label = f"den gällande versionen ({decision.line()})" if decision else "den gällande versionen"
+    return history.load(policy_id, adopted[-1].revision.sha), label
 
 
 def record(text: str, remiss: Remiss) -> str:
     """The policy file with status consultation and the consultation's deadline, dnr and bodies."""
+    meta = remiss.policy.meta
+    last = meta.last_decision
+    opened = meta.consultation.opened if meta.consultation else None
+    if opened is None or (last and last.date and opened <= last.date):  # none yet, or an earlier revision's
+        opened = remiss.issued
+
     def change(data: CommentedMap) -> None:
-        data["status"] = Status.CONSULTATION.value
+        data["status"] = Status.CONSULTATION.spelled_like(data.get("status"))
         if data.get("consultation") is None:
             data["consultation"] = CommentedMap()
         section = data["consultation"]
         if list(section.get("bodies") or ()) != list(remiss.bodies):
             section["bodies"] = list(remiss.bodies)
         section["deadline"] = remiss.deadline
+        if str(section.get("opened", "")) != opened.isoformat():
+            section["opened"] = opened
         if remiss.dnr:
             section["dnr"] = remiss.dnr
 
@@ -115,34 +121,39 @@ def record(text: str, remiss: Remiss) -> str:
 
 def refuse_adopted(policy: Policy) -> None:
     if policy.meta.status is Status.ADOPTED and not policy.meta.pending_decisions:
-        raise RefusedError(f"{policy.path}: '{policy.id}' is adopted and has no pending revision, so there is "
-                           "no proposal to send on consultation\n"
-                           f"    fix: run `styrdok revise {policy.id}` first, edit the text, then consult")
+        raise RefusedError(_("{path}: '{id}' is adopted and has no pending revision, so there is "
+                             "no proposal to send on consultation").format(path=policy.path, id=policy.id) + "\n    "
+                           + _("fix: {hint}").format(hint=_("run `styrdok revise {id}` first, edit the text, then consult")
+                                                     .format(id=policy.id)))
 
 
 def parse_date(value: dt.date | str, option: str, problems: list[Problem]) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if not ISO_DATE.match(value.strip()):
-        problems.append(Problem(option, 0, f"'{value}' is not a date in the form YYYY-MM-DD", "e.g. 2027-02-15"))
+        problems.append(Problem(option, 0, _("'{value}' is not a date in the form YYYY-MM-DD").format(value=value),
+                                _("e.g. 2027-02-15")))
         return None
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        problems.append(Problem(option, 0, f"{value} is not a real date", "check the month and the day"))
+        problems.append(Problem(option, 0, _("{value} is not a real date").format(value=value),
+                                _("check the month and the day")))
         return None
 
 
 def deadline_problems(policy: Policy, deadline: dt.date, today: dt.date) -> list[Problem]:
     found = []
     if deadline <= today:
-        found.append(Problem("--deadline", 0, f"the deadline {deadline} is not after today ({today})",
-                             f"give a later date; consultations usually run 6–8 weeks, e.g. "
-                             f"--deadline {today + dt.timedelta(weeks=8)}"))
+        found.append(Problem("--deadline", 0, _("the deadline {deadline} is not after today ({today})").format(
+                                 deadline=deadline, today=today),
+                             _("give a later date; consultations usually run 6–8 weeks, e.g. --deadline {example}")
+                             .format(example=today + dt.timedelta(weeks=8))))
     last = policy.meta.last_decision
     if last and last.date and deadline <= last.date:
-        found.append(Problem("--deadline", 0, f"the deadline {deadline} is not after the policy's last decision "
-                                              f"({last.line()})", "give a date after that decision"))
+        found.append(Problem("--deadline", 0, _("the deadline {deadline} is not after the policy's last decision "
+                                                "({decision})").format(deadline=deadline, decision=last.line()),
+                             _("give a date after that decision")))
     return found
 
 
@@ -161,9 +172,9 @@ def policy_bodies(policy: Policy, problems: list[Problem]) -> tuple[str, ...]:
     if not bodies:
         line = next((i for i, text in enumerate(policy.source.split("\n"), 1)
                      if text.strip().startswith("bodies:")), 0)
-        problems.append(Problem(policy.path, line, "no remissinstanser: the list of consultation bodies is empty",
-                                f"add them to the front matter (consultation:\n      bodies:\n      {BODIES_EXAMPLE})"
-                                ", or give --bodies FILE with a YAML list"))
+        problems.append(Problem(policy.path, line, _("no remissinstanser: the list of consultation bodies is empty"),
+                                _("add them to the front matter (consultation:\n      bodies:\n      {example}), "
+                                  "or give --bodies FILE with a YAML list").format(example=BODIES_EXAMPLE)))
     return tuple(bodies)
 
 
@@ -176,33 +187,36 @@ def read_bodies(path: Path, display: str, problems: list[Problem]) -> tuple[str,
     try:
         root = yaml.compose(path.read_text("utf-8"), Loader=yaml.SafeLoader)
     except OSError as exc:
-        return problem(0, f"cannot read the file: {exc.strerror}", "check the path given with --bodies")
+        return problem(0, _("cannot read the file: {reason}").format(reason=exc.strerror),
+                       _("check the path given with --bodies"))
     except UnicodeDecodeError:
-        return problem(0, "the file is not UTF-8", "save it as UTF-8")
+        return problem(0, _("the file is not UTF-8"), _("save it as UTF-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        return problem(mark.line + 1 if mark else 0, f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                       "write one body per line, each starting with '- '")
+        return problem(mark.line + 1 if mark else 0,
+                       _("not valid YAML: {problem}").format(problem=source.yaml_problem(str(getattr(exc, "problem", exc)))),
+                       _("write one body per line, each starting with '- '"))
     if not isinstance(root, yaml.SequenceNode):
         line = root.start_mark.line + 1 if root else 1
-        return problem(line, "the file must be a YAML list of remissinstanser",
-                       f"write one body per line:\n      {BODIES_EXAMPLE}")
+        return problem(line, _("the file must be a YAML list of remissinstanser"),
+                       _("write one body per line:\n      {example}").format(example=BODIES_EXAMPLE))
     if not root.value:
-        return problem(root.start_mark.line + 1, "the list of remissinstanser is empty", "add at least one body")
+        return problem(root.start_mark.line + 1, _("the list of remissinstanser is empty"), _("add at least one body"))
     names: list[str] = []
     first_line: dict[str, int] = {}
     for number, node in enumerate(root.value, 1):
         line = node.start_mark.line + 1
         if isinstance(node, yaml.ScalarNode) and node.tag == YAML_NULL:
-            problem(line, f"item {number} is empty", "write the body's name after '- ', or remove the line")
+            problem(line, _("item {n} is empty").format(n=number), _("write the body's name after '- ', or remove the line"))
         elif not (isinstance(node, yaml.ScalarNode) and node.tag == YAML_STR):
-            problem(line, f"item {number} is not text", "write the name as text; quote it if it looks like a "
-                                                        "number or yes/no, e.g. - \"1000 Föreningar\"")
+            problem(line, _("item {n} is not text").format(n=number),
+                    _("write the name as text; quote it if it looks like a number or yes/no, e.g. - \"1000 Föreningar\""))
         elif len(name := " ".join(node.value.split())) < 2:
-            problem(line, f"item {number} ('{name}') is too short for a name", "write the body's full name")
+            problem(line, _("item {n} ('{name}') is too short for a name").format(n=number, name=name),
+                    _("write the body's full name"))
         elif (key := name.casefold()) in first_line:
-            problem(line, f"remissinstans '{name}' is listed twice (first on line {first_line[key]})",
-                    "remove one of them")
+            problem(line, _("remissinstans '{name}' is listed twice (first on line {line})").format(
+                        name=name, line=first_line[key]), _("remove one of them"))
         else:
             first_line[key] = line
             names.append(name)
@@ -222,7 +236,7 @@ def _replace_source(path: Path, before: bytes, after: bytes) -> bool:
     if after == before:
         return False
     if path.read_bytes() != before:
-        raise StyrdokError(f"{path} changed while the package was built; its status was not changed\n"
-                           "    fix: run styrdok consult again")
+        raise StyrdokError(_("{path} changed while the package was built; its status was not changed").format(path=path)
+                           + "\n    " + _("fix: {hint}").format(hint=_("run styrdok consult again")))
     atomic_write(path, after)
     return True

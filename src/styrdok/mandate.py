@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .i18n import _
+
 FIRST_ELECTION = 1994
 YEARS = 4
 START_MONTH, START_DAY = 10, 15
@@ -24,15 +26,15 @@ class MandatePeriod:
 
     def __post_init__(self) -> None:
         if self.election_year < FIRST_ELECTION or (self.election_year - FIRST_ELECTION) % YEARS:
-            raise ValueError(f"{self.election_year} is not a municipal election year "
-                             f"({FIRST_ELECTION}, {FIRST_ELECTION + YEARS}, … every {YEARS} years)")
+            raise ValueError(_("{year} is not a municipal election year ({first}, {second}, … every {n} years)").format(
+                year=self.election_year, first=FIRST_ELECTION, second=FIRST_ELECTION + YEARS, n=YEARS))
 
     @classmethod
     def containing(cls, day: dt.date) -> MandatePeriod:
         year = _grid_year(day)
         if year < FIRST_ELECTION:
-            raise ValueError(f"{day} lies before the {FIRST_ELECTION} mandate period "
-                             f"(styrdok's calendar starts {FIRST_ELECTION}-10-15)")
+            raise ValueError(_("{day} lies before the {first} mandate period (styrdok's calendar starts {first}-10-15)")
+                             .format(day=day, first=FIRST_ELECTION))
         return cls(year)
 
     @property

@@ -103,8 +103,9 @@ def _read(data: bytes, where: str) -> dict[str, tuple[Any, int]]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
-        raise LabelError(f"{where}{line}: not valid YAML: {getattr(exc, 'problem', exc)}\n"
-                         "    fix: check the indentation, and quote texts that contain ':' or '#'") from None
+        raise LabelError(_("{where}: not valid YAML: {problem}").format(
+                             where=f"{where}{line}", problem=getattr(exc, "problem", exc))
+                         + "\n    " + _("fix: {hint}").format(hint=_("check the indentation, and quote texts that contain ':' or '#'"))) from None
     if root is None:
         return {}
     if not isinstance(root, yaml.MappingNode):
@@ -134,19 +135,25 @@ def _merged(templates: Templates, name: str) -> tuple[dict[str, tuple[Any, str]]
         for key, (value, line) in _read(override.read_bytes(), where).items():
             if key not in defaults:
                 close = [k for k in defaults if k.rsplit(".", 1)[-1] == key.rsplit(".", 1)[-1]]
-                hint = f"did you mean {', '.join(close[:3])}?" if close else f"see the keys in the packaged {name}"
-                problems.append(f"{where}:{line}: unknown key '{key}'\n    fix: {hint}")
+                hint = (_("did you mean {keys}?").format(keys=", ".join(close[:3])) if close else
+                        _("see the keys in the packaged {name}").format(name=name))
+                problems.append(_("{where}: unknown key '{key}'").format(where=f"{where}:{line}", key=key)
+                                + "\n    " + _("fix: {hint}").format(hint=hint))
                 continue
             default = defaults[key][0]
             if isinstance(default, list) != isinstance(value, list) or (isinstance(default, list) and len(default) != len(value)):
-                kind = f"a list of {len(default)} texts" if isinstance(default, list) else "a text"
-                problems.append(f"{where}:{line}: '{key}' must be {kind}, like the packaged default")
+                problems.append((_("{where}: '{key}' must be a list of {n} texts, like the packaged default")
+                                 if isinstance(default, list) else
+                                 _("{where}: '{key}' must be a text, like the packaged default")).format(
+                                    where=f"{where}:{line}", key=key, n=len(default)))
                 continue
             if isinstance(default, str) and isinstance(value, str) and not _fields(value) <= _fields(default):
-                offered = ", ".join(f"{{{f}}}" for f in sorted(_fields(default))) or "none"
+                offered = ", ".join(f"{{{f}}}" for f in sorted(_fields(default))) or "—"
                 unknown = ", ".join(f"{{{f}}}" for f in sorted(_fields(value) - _fields(default)))
-                problems.append(f"{where}:{line}: '{key}' uses {unknown}, which this text does not offer\n"
-                                f"    fix: placeholders here: {offered} (write {{{{ and }}}} for literal braces)")
+                problems.append(_("{where}: '{key}' uses {unknown}, which this text does not offer").format(
+                                    where=f"{where}:{line}", key=key, unknown=unknown) + "\n    "
+                                + _("fix: {hint}").format(hint=_("placeholders here: {offered} (write {{{{ and }}}} for "
+                                                                  "literal braces)").format(offered=offered)))
                 continue
             values[key] = (value, f"{where}:{line}")
     return values, problems
@@ -177,22 +184,25 @@ class Labels:
             return self._values[key]
         except KeyError:
             near = sorted(k for k in self._values if k.startswith(key.rsplit(".", 1)[0] + "."))[:5]
-            hint = f"keys near it: {', '.join(near)}" if near else f"see the packaged {LABELS_FILE}"
-            raise LabelError(f"label '{key}' is not defined in {LABELS_FILE}\n    fix: {hint}") from None
+            hint = (_("keys near it: {keys}").format(keys=", ".join(near)) if near else
+                    _("see the packaged {name}").format(name=LABELS_FILE))
+            raise LabelError(_("label '{key}' is not defined in {file}").format(key=key, file=LABELS_FILE)
+                             + "\n    " + _("fix: {hint}").format(hint=hint)) from None
 
     def __call__(self, key: str, **values: object) -> str:
         text, where = self._get(key)
         if not isinstance(text, str):
-            raise LabelError(f"{where}: label '{key}' is a list; use labels.list('{key}')")
+            raise LabelError(_("{where}: label '{key}' is a list; use labels.list('{key}')").format(where=where, key=key))
         try:
             return text.format_map(values) if values or "{" in text else text
         except (KeyError, IndexError, ValueError) as exc:
-            raise LabelError(f"{where}: label '{key}' needs the value {exc} (given: {', '.join(values) or 'none'})") from None
+            raise LabelError(_("{where}: label '{key}' needs the value {value} (given: {given})").format(
+                where=where, key=key, value=exc, given=", ".join(values) or "—")) from None
 
     def list(self, key: str) -> list[str]:
         value, where = self._get(key)
         if not isinstance(value, list):
-            raise LabelError(f"{where}: label '{key}' is a text, not a list")
+            raise LabelError(_("{where}: label '{key}' is a text, not a list").format(where=where, key=key))
         return list(value)
 
     def get(self, key: str, default: str, **values: object) -> str:
@@ -272,7 +282,7 @@ class Theme:
         def text(key: str) -> str:
             value, where = values[key]
             if not isinstance(value, str) or not value.strip():
-                problems.append(f"{where}: '{key}' must be a text")
+                problems.append(_("{where}: '{key}' must be a text").format(where=where, key=key))
                 return ""
             return value.strip()
 
@@ -280,7 +290,8 @@ class Theme:
         for key in sorted(k for k in values if k.startswith("palette.")):
             color = text(key)
             if color and not COLOR.match(color):
-                problems.append(f"{values[key][1]}: '{key}': {color!r} is not a colour like \"#1f4e79\"")
+                problems.append(_("{where}: '{key}': {value} is not a colour like \"#1f4e79\"").format(
+                    where=values[key][1], key=key, value=repr(color)))
             palette[key.removeprefix("palette.")] = color.lower()
         logo = None
         file_value, file_where = values["logo.file"]
@@ -297,28 +308,30 @@ def _logo(templates: Templates, name: str, where: str, alt: str, height: tuple[A
           problems: list[str]) -> Logo | None:
     suffix = Path(name).suffix.lower()
     if suffix not in LOGO_TYPES or Path(name).name != name:
-        problems.append(f"{where}: logo.file {name!r} must be the name of an .svg or .png file in templates/")
+        problems.append(_("{where}: logo.file {name} must be the name of an .svg or .png file in templates/").format(
+            where=where, name=repr(name)))
         return None
     data = templates.bytes(name)
     if data is None:
-        problems.append(f"{where}: the logo {name} is not in templates/ (nor packaged)\n"
-                        "    fix: put the file in the repository's templates/ folder, or correct logo.file")
+        problems.append(_("{where}: the logo {name} is not in templates/ (nor packaged)").format(where=where, name=name)
+                        + "\n    " + _("fix: {hint}").format(
+                            hint=_("put the file in the repository's templates/ folder, or correct logo.file")))
         return None
     if not alt:
-        problems.append(f"{where}: the logo needs alt text (logo.alt), e.g. the organisation's name")
+        problems.append(_("{where}: the logo needs alt text (logo.alt), e.g. the organisation's name").format(where=where))
     try:
         height_mm = float(height[0])
     except (TypeError, ValueError):
-        problems.append(f"{height[1]}: logo.height_mm must be a number of millimetres, e.g. 14")
+        problems.append(_("{where}: logo.height_mm must be a number of millimetres, e.g. 14").format(where=height[1]))
         height_mm = 14.0
     if suffix == ".png":
         try:
             png_size(data)
         except ValueError:
-            problems.append(f"{where}: {name} is not a PNG file")
+            problems.append(_("{where}: {name} is not a PNG file").format(where=where, name=name))
             return None
     elif b"<svg" not in data[:4096]:
-        problems.append(f"{where}: {name} is not an SVG file")
+        problems.append(_("{where}: {name} is not an SVG file").format(where=where, name=name))
         return None
     return Logo(data, LOGO_TYPES[suffix], alt, height_mm, name)
 

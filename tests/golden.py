@@ -35,7 +35,7 @@ def docx_summary(data: bytes) -> str:
             lines.append(f"# {name}: {text} [fields: {fields}]")
         body = etree.fromstring(archive.read("word/document.xml"))
         changes = [f"{el.tag.removeprefix(W)} {el.get(W + 'author')} {el.get(W + 'date')}: "
-                   f"{''.join(el.itertext())}" for el in body.iter(f"{W}ins", f"{W}del")]
+                   f"{''.join(el.itertext())}" for el in body.iter(f"{W}ins", f"{W}del", f"{W}moveFrom", f"{W}moveTo")]
     if changes:
         lines += ["# tracked changes"] + changes
     props = document.core_properties

@@ -73,7 +73,8 @@ def _state(example: list[str]) -> str:
         return "initialised"
     if command == "adopt":
         return "seed" if "2018-03-06" in args else "revision"
-    if command in ("revise", "log", "status", "publish", "doctor") or "--final" in args:
+    if command in ("revise", "log", "status", "publish", "doctor") or "--final" in args \
+            or (command == "diff" and "2018-03-06" in args):  # --from a decision date: the adopted version
         return "adopted"
     if command in ("check", "build", "consult", "diff"):
         return "seed"

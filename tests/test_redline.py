@@ -4,6 +4,7 @@ invariant, paragraph marks, summary, PDF, the `styrdok diff` command in both for
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import io
 import re
 import shutil
@@ -131,11 +132,24 @@ def plain_html_lines(text: str) -> list[str]:
 
 # --- the invariants ------------------------------------------------------------------------
 
+def document_lines(docx: bytes, track_changes: str, first: str = "Policy") -> list[str]:
+    """The redline DOCX's text from its `first` line (the document type) on, after the summary
+    page it opens with (which no change touches)."""
+    lines = docx_lines(docx, track_changes)
+    assert lines[0] == "Sammanfattning av ändringar", "the DOCX opens with the summary"
+    return lines[lines.index(first):]
+
+
 def check_invariants(old: Policy, new: Policy) -> dict[str, bytes]:
-    files = render_redline(old, new, TEMPLATES, files=("redline.docx", "redline.html")).files
+    redline = render_redline(old, new, TEMPLATES, files=("redline.docx", "redline.html"))
+    files = redline.files
+    if not redline.changed:  # an edit that changed nothing (a word replaced by itself …)
+        assert files == {} and plain_docx_lines(old.source) == plain_docx_lines(new.source)
+        return files
     docx, html = files["redline.docx"], files["redline.html"]
-    assert docx_lines(docx, "accept") == plain_docx_lines(new.source), "DOCX: accepting every change gives the new text"
-    assert docx_lines(docx, "reject") == plain_docx_lines(old.source), "DOCX: rejecting every change gives the old text"
+    new_lines, old_lines = plain_docx_lines(new.source), plain_docx_lines(old.source)
+    assert document_lines(docx, "accept", new_lines[0]) == new_lines, "DOCX: accepting every change gives the new text"
+    assert document_lines(docx, "reject", new_lines[0]) == old_lines, "DOCX: rejecting every change gives the old text"
     article = redline_article(html)
     assert html_lines(article, "//del") == plain_html_lines(new.source), "HTML: without <del>, the new text"
     assert html_lines(article, "//ins") == plain_html_lines(old.source), "HTML: without <ins>, the old text"
@@ -225,13 +239,10 @@ def test_invariants_hold_for_formatting_tables_quotes_and_nested_lists(edits: li
 
 # --- DOCX details --------------------------------------------------------------------------
 
-def test_unchanged_pair_has_no_tracked_change() -> None:
+def test_unchanged_pair_renders_nothing() -> None:
     redline = render_redline(OLD, load(seed_doc()), TEMPLATES)
-    assert not redline.changed
-    xml = etree.tostring(document_xml(redline.files["redline.docx"]))
-    assert b"<w:ins" not in xml and b"<w:del" not in xml
-    assert not re.search(rb"<(ins|del)\b", redline.files["redline.html"])
-    assert "Inga ändringar." in redline.files["changes.md"].decode()
+    assert not redline.changed and redline.files == {}
+    assert redline.summary.totals == "Inga ändringar."
 
 
 def test_whole_paragraphs_have_their_marks_tracked() -> None:
@@ -244,7 +255,8 @@ def test_whole_paragraphs_have_their_marks_tracked() -> None:
     [inserted] = [p for p in root.iter(f"{{{W}}}p") if "".join(p.itertext()) == "Ett helt nytt stycke."]
     mark = inserted.find("w:pPr/w:rPr/w:ins", NS)
     assert mark is not None and mark.get(f"{{{W}}}author") == "Kommunledningskontoret"
-    assert mark.get(f"{{{W}}}date") == "2015-05-26T00:00:00Z"  # the new version's last decision
+    assert mark.get(f"{{{W}}}date") == f"{dt.datetime.now(dt.timezone.utc).date()}T00:00:00Z", \
+        "changes between files are dated today, never by the previous decision"
     [deleted] = [p for p in root.iter(f"{{{W}}}p") if "Utgångspunkter i arbetet" in "".join(p.itertext())]
     assert deleted.find("w:pPr/w:rPr/w:del", NS) is not None
     assert deleted.findall("w:del/w:r/w:delText", NS)
@@ -355,8 +367,10 @@ def test_cli_two_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "Ansvar och genomförande: 1 ändrat stycke (1 ord infogat och 1 ord borttaget)." in result.output
     assert sorted(p.name for p in (tmp_path / "build" / "redline").iterdir()) == [
         "changes.md", "redline.docx", "redline.html", "redline.pdf"]
+    assert "Jämförelse mellan förslaget (old.md) och förslaget (new.md)." in result.output
     same = _run(["diff", "old.md", "old.md", "--out", "same"], tmp_path, monkeypatch)
     assert same.exit_code == 0 and "Inga ändringar." in same.output
+    assert "No changes: nothing written." in same.output and not (tmp_path / "same").exists()
     missing = _run(["diff", "old.md", "nope.md"], tmp_path, monkeypatch)
     assert missing.exit_code == 2 and "cannot read nope.md" in missing.output
 
@@ -379,15 +393,20 @@ def test_cli_git_revisions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 
     clean = _run(["diff", "social-ekonomi"], tmp_path, monkeypatch)  # HEAD against an unchanged working tree
     assert clean.exit_code == 0, clean.output
-    assert (tmp_path / "build" / "social-ekonomi" / "redline" / "redline.docx").is_file()
+    assert not (tmp_path / "build").exists(), "no changes: nothing written"
     result = _run(["diff", "social-ekonomi", "--from", "v2015", "--to", "HEAD", "--out", "out"], tmp_path, monkeypatch)
     assert result.exit_code == 1, result.output
-    assert "Jämförelse mellan versionen i v2015 och versionen i HEAD." in result.output
+    day = dt.datetime.now(dt.timezone.utc).date()
+    assert f"Jämförelse mellan förslaget ({day}) och förslaget ({day})." in result.output
     assert "Mål: Rubriken har ändrats från ”Målsättning” till ”Mål”." in result.output
     docx = (tmp_path / "out" / "redline.docx").read_bytes()
-    assert docx_lines(docx, "reject") == plain_docx_lines(SEED.read_text("utf-8"))
+    assert document_lines(docx, "reject") == plain_docx_lines(SEED.read_text("utf-8"))
+    committed = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=tmp_path, capture_output=True, text=True).stdout
+    stamp = dt.datetime.fromtimestamp(int(committed), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert {e.get(f"{{{W}}}date") for e in document_xml(docx).iter(f"{{{W}}}ins", f"{{{W}}}del")} == {stamp}, \
+        "the changes are dated by the commit of --to"
     unknown = _run(["diff", "social-ekonomi", "--from", "v1999"], tmp_path, monkeypatch)
-    assert unknown.exit_code == 2 and "unknown revision 'v1999'" in unknown.output
+    assert unknown.exit_code == 2 and "'v1999'" in unknown.output
     both = _run(["diff", "a.md", "b.md", "--from", "HEAD"], tmp_path, monkeypatch)
     assert both.exit_code == 2
 
@@ -402,9 +421,14 @@ def test_diff_defaults_to_the_last_adopted_version(tmp_path: Path, monkeypatch: 
     commit(repo, "utkast: Arbetsmarknadsenheten leder")  # HEAD moves past the adopted version
     result = _run(["diff", "social-ekonomi"], repo, monkeypatch)
     assert result.exit_code == 1, result.output
-    assert "Jämförelse mellan den antagna versionen (" in result.output
+    assert "Jämförelse mellan gällande version (KS 2018-03-06, § 64) och förslaget (arbetskopia)." in result.output
     changes = (repo / "build" / "social-ekonomi" / "redline" / "changes.md").read_text("utf-8")
     assert "Ansvar och genomförande" in changes
+    assert not re.search(r"\b[0-9a-f]{7,40}\b", changes), "no commit ids in changes.md"
+    by_date = _run(["diff", "social-ekonomi", "--from", "2018-03-06", "--out", "by-date"], repo, monkeypatch)
+    assert by_date.exit_code == 1 and (repo / "by-date" / "changes.md").read_text("utf-8") == changes
+    no_such = _run(["diff", "social-ekonomi", "--from", "2018-03-07"], repo, monkeypatch)
+    assert no_such.exit_code == 2 and "2018-03-06" in no_such.output, "the error names the decisions there are"
 
 
 def test_cli_help_documents_forms_exit_codes_and_an_example() -> None:
@@ -466,7 +490,9 @@ def test_moved_and_edited_text_keeps_the_invariants_and_word_moves(data: st.Data
     doc = copy.deepcopy(seed_doc())
     for edit in data.draw(st.lists(st.sampled_from(MOVES_AND_EDITS), min_size=1, max_size=3), label="edits"):
         edit(doc, data.draw)
-    check_move_marks(check_invariants(OLD, load(doc))["redline.docx"])
+    files = check_invariants(OLD, load(doc))
+    if files:
+        check_move_marks(files["redline.docx"])
 
 
 def _move_and_reword(doc: Doc) -> None:

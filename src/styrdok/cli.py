@@ -596,8 +596,8 @@ def publish(out: Path | None, base_url: str | None, today: dt.date | None) -> No
 
 @main.command()
 @click.argument("versions", nargs=-1, metavar="ID | OLD.md NEW.md")
-@option("--from", "from_rev", metavar="REV", help=N_("ID form: the old revision, any git ref (default: the last adopted version, else HEAD)."))
-@option("--to", "to_rev", metavar="REV", help=N_("ID form: the new revision (default: the working tree)."))
+@option("--from", "from_rev", metavar="REV", help=N_("ID form: the old revision, any git ref or the date of a decision (default: the last adopted version, else HEAD)."))
+@option("--to", "to_rev", metavar="REV", help=N_("ID form: the new revision, a git ref or a decision date (default: the working tree)."))
 @option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
               help=N_("Output folder (default: build/<id>/redline/, or build/redline/ for two files)."))
 @option("--author", metavar="NAME", help=N_("Author of the DOCX tracked changes (default: the deciding body)."))
@@ -628,7 +628,7 @@ def diff(versions: tuple[str, ...], from_rev: str | None, to_rev: str | None, ou
     Example:
 
     \b
-        styrdok diff social-ekonomi --from v2015 --out build/redline/
+        styrdok diff social-ekonomi --from 2018-03-06 --out build/redline/
     """
     if changed:
         if versions or to_rev:
@@ -644,7 +644,10 @@ def diff(versions: tuple[str, ...], from_rev: str | None, to_rev: str | None, ou
     else:
         raise click.UsageError(_("give one policy ID (with --from/--to), or two policy files without them"))
     click.echo(redline_summary.screen(result.summary))
-    click.echo(_("Wrote {files} to {out}").format(files=", ".join(redline.FILES), out=f"{result.out}/"), err=True)
+    if result.changed:
+        click.echo(_("Wrote {files} to {out}").format(files=", ".join(redline.FILES), out=f"{result.out}/"), err=True)
+    else:
+        click.echo(_("No changes: nothing written."), err=True)
     click.get_current_context().exit(1 if result.changed else 0)
 
 

@@ -848,9 +848,11 @@ def _find_moved_blocks(sections: list[SectionChange], first: int) -> list[Sectio
     (BlockMovedFrom / BlockMovedTo, the latter with its edits). Blocks of whole inserted or
     deleted sections take part; blocks inside moved sections are diffed there."""
     blocks: list[list[BlockChange]] = [list(s.blocks) for s in sections]
-    gone = [(si, bi, b.old) for si, s in enumerate(blocks) for bi, b in enumerate(s)
+    candidates = [(si, bi, b) for si, s in enumerate(blocks) if not isinstance(sections[si], SectionMovedTo)
+                  for bi, b in enumerate(s)]
+    gone = [(si, bi, b.old) for si, bi, b in candidates
             if isinstance(b, BlockDeleted) and words.count_text(b.old.text) >= MOVE_MIN_WORDS]
-    came = [(si, bi, b.new) for si, s in enumerate(blocks) for bi, b in enumerate(s)
+    came = [(si, bi, b.new) for si, bi, b in candidates
             if isinstance(b, BlockInserted) and words.count_text(b.new.text) >= MOVE_MIN_WORDS]
     scored = sorted(((similarity(a.text, b.text, MOVE_SIMILARITY), g, c)
                      for g, (_, _, a) in enumerate(gone) for c, (_, _, b) in enumerate(came)

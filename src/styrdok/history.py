@@ -115,6 +115,10 @@ class History:
             raise StyrdokError(_("unknown revision '{rev}': give a commit, tag or branch (see `styrdok log {id}`)").format(
                 rev=rev, id="ID")) from None
 
+    def revision(self, rev: str) -> Revision:
+        """The commit `rev` (any git ref) names, with its date; an unknown revision is an error."""
+        return _revision(self.repo.commit(self.read_commit(rev)))
+
     def exists_at(self, policy_id: str, rev: str) -> bool:
         return self._blob(self.repo.commit(self.read_commit(rev)), policy_id) is not None
 

@@ -468,7 +468,8 @@ class _Run:
     def _redline_files(self, old: AdoptedVersion, new: AdoptedVersion) -> dict[str, bytes]:
         """The redline from one adopted version to the next: redline.html, .docx, .pdf and changes.md."""
         labels = (f"versionen antagen {old.date.isoformat()}", f"versionen antagen {new.date.isoformat()}")
-        return render_redline(self._load(old), self._load(new), self.templates, labels=labels).files
+        return render_redline(self._load(old), self._load(new), self.templates, labels=labels,
+                              when=_midnight(new.date)).files
 
     def _version_files(self, entry: Entry, version: AdoptedVersion, previous: AdoptedVersion | None) -> dict[str, bytes]:
         policy = self._load(version)

@@ -22,6 +22,7 @@ from ..errors import Severity, StyrdokError
 from ..i18n import _, ngettext
 from ..model import PREAMBLE_ID, Policy
 from ..render import document
+from ..redline.docx import SUMMARY_STYLE
 from ..workspace import Workspace
 from . import headings as heading_rules
 from . import markdown, wordfile
@@ -29,7 +30,7 @@ from .body import Plan, build
 from .convert import _losses, tracked_entry
 from .report import Entry, Report
 
-STYRDOK_STYLES = {"dokumenttyp", "beslutsrad"}
+STYRDOK_STYLES = {"dokumenttyp", "beslutsrad", SUMMARY_STYLE.lower()}  # the last: a redline's summary
 CONTROL_STYLE = document.CONTROL_STYLE.lower()  # the control block's table
 TITLE_BOOKMARK = "titel"
 REMISS_NOTICE = re.compile(r"^Remissversion\s+–\s+svar senast\b")

@@ -35,6 +35,7 @@ from ..render.docx_finish import normalize_zip
 from ..templates import Templates
 from ..render.document import Presentation
 from .document import Layout, Unit
+from .summary import Summary, summary_blocks
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DOCUMENT = "word/document.xml"
@@ -80,9 +81,30 @@ def word_date(when: datetime) -> str:
     return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def render_redline_docx(layout: Layout, view: Presentation, templates: Templates, marker: DocxMarker) -> bytes:
-    finished = render_docx(layout.title + layout.body, view, templates)
+SUMMARY_STYLE = "Ändringssammanfattning"  # the paragraph style of the summary the DOCX opens with
+PAGE_BREAK = {"t": "RawBlock", "c": ["openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>']}
+
+
+def render_redline_docx(layout: Layout, view: Presentation, summary: Summary, templates: Templates,
+                        marker: DocxMarker) -> bytes:
+    """The summary (untracked: it is about the changes, not one of them), a page break, then
+    the marked document."""
+    finished = render_docx(_summary(summary) + [PAGE_BREAK] + layout.title + layout.body, view, templates)
     return track_changes(finished, marker.author, marker.date, view.timestamp)
+
+
+def _summary(summary: Summary) -> list[pandoc.Ast]:
+    """The summary in paragraphs of its own style (headings as bold paragraphs, list items as
+    paragraphs), so that reading the DOCX back (styrdok import --into) leaves it out."""
+    out: list[pandoc.Ast] = []
+    for block in summary_blocks(summary):
+        if block["t"] == "Header":
+            out.append(pandoc.para([{"t": "Strong", "c": block["c"][2]}]))
+        elif block["t"] == "BulletList":
+            out += [pandoc.para([*pandoc.text("– "), *item[0]["c"]]) for item in block["c"]]
+        else:
+            out.append(block)
+    return [pandoc.div(out, custom_style=SUMMARY_STYLE)]
 
 
 def track_changes(docx: bytes, author: str, date: str, timestamp: datetime) -> bytes:

@@ -14,7 +14,7 @@ from ..render.document import Presentation
 from ..render.pdf import font_dirs, render_pdf
 from ..templates import Templates
 from .document import Layout, Unit
-from .summary import Summary
+from .summary import Summary, summary_blocks
 
 FUNCTIONS = {Kind.INSERTED: "redline-ins", Kind.DELETED: "redline-del",
              Kind.MOVED_TO: "redline-moved-to", Kind.MOVED_FROM: "redline-moved-from"}
@@ -64,27 +64,18 @@ class TypstMarker:
         return blocks
 
 
-def summary_blocks(summary: Summary, marker: TypstMarker) -> list[pandoc.Ast]:
-    """The summary page: comparison, totals, legend, front-matter and per-section changes."""
-    legend: list[pandoc.Ast] = pandoc.text("Teckenförklaring:")
+def legend(marker: TypstMarker) -> pandoc.Ast:
+    inlines: list[pandoc.Ast] = pandoc.text("Teckenförklaring:")
     for i, (kind, label) in enumerate(LEGEND):
-        legend += [{"t": "Space"}, *marker.run(kind, pandoc.text(label), None), {"t": "Str", "c": "," if i < 3 else "."}]
-    blocks = [pandoc.header(2, pandoc.text("Sammanfattning av ändringar"), ident="sammanfattning"),
-              pandoc.para(pandoc.text(summary.compared)), pandoc.para(pandoc.text(summary.totals)),
-              pandoc.para(legend)]
-    if summary.document:
-        blocks += [pandoc.header(3, pandoc.text("Dokumentets uppgifter")),
-                   {"t": "BulletList", "c": [[{"t": "Plain", "c": pandoc.text(s)}] for s in summary.document]}]
-    if summary.sections:
-        items = [[{"t": "Plain", "c": [{"t": "Strong", "c": pandoc.text(f"{s.where}:")}, {"t": "Space"}, *pandoc.text(s.text)]}]
-                 for s in summary.sections]
-        blocks += [pandoc.header(3, pandoc.text("Ändringar per avsnitt")), {"t": "BulletList", "c": items}]
-    return blocks + [{"t": "RawBlock", "c": ["typst", "#pagebreak(weak: true)"]}]
+        inlines += [{"t": "Space"}, *marker.run(kind, pandoc.text(label), None),
+                    {"t": "Str", "c": "," if i < len(LEGEND) - 1 else "."}]
+    return pandoc.para(inlines)
 
 
 def render_redline_pdf(layout: Layout, view: Presentation, summary: Summary, templates: Templates,
                        marker: TypstMarker) -> bytes:
-    blocks = summary_blocks(summary, marker) + layout.body
+    blocks = summary_blocks(summary, legend(marker)) + [{"t": "RawBlock", "c": ["typst", "#pagebreak(weak: true)"]}]
+    blocks += layout.body
     body = pandoc.write(pandoc.document(blocks), "typst").decode("utf-8")
     template = templates.text("policy.typ") + "\n" + templates.text("redline.typ")
     return render_pdf(body, view.pdf_meta(templates.labels, templates.theme), template, view.timestamp,

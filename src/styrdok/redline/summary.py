@@ -14,6 +14,7 @@ from ..i18n import ngettext
 from ..diff import (BlockChange, BlockChanged, BlockDeleted, BlockInserted, BlockMovedFrom, BlockMovedTo,
                     DecisionChange, DecisionDeleted, DecisionInserted, Edit, FieldChange, Kind, ListEdit, PolicyDiff,
                     SectionChange, SectionChanged, SectionDeleted, SectionInserted, SectionKept, SectionMovedFrom, SectionMovedTo)
+from .. import pandoc
 from ..model import Review, Status
 from .document import Unit, places
 
@@ -212,6 +213,22 @@ def totals(diff: PolicyDiff) -> str:
     text = _join(parts) or "Ändrade uppgifter om dokumentet"
     words = words_phrase(c.words_inserted, c.words_deleted)
     return f"{text[0].upper()}{text[1:]}{'; ' + words if words else ''}."
+
+
+def summary_blocks(summary: Summary, legend: pandoc.Ast | None = None) -> list[pandoc.Ast]:
+    """The summary as the PDF and the DOCX open with it: comparison, totals, legend (PDF),
+    front-matter and per-section changes."""
+    blocks = [pandoc.header(2, pandoc.text("Sammanfattning av ändringar"), ident="sammanfattning"),
+              pandoc.para(pandoc.text(summary.compared)), pandoc.para(pandoc.text(summary.totals))]
+    blocks += [legend] if legend is not None else []
+    if summary.document:
+        blocks += [pandoc.header(3, pandoc.text("Dokumentets uppgifter")),
+                   {"t": "BulletList", "c": [[{"t": "Plain", "c": pandoc.text(s)}] for s in summary.document]}]
+    if summary.sections:
+        items = [[{"t": "Plain", "c": [{"t": "Strong", "c": pandoc.text(f"{s.where}:")}, {"t": "Space"},
+                                       *pandoc.text(s.text)]}] for s in summary.sections]
+        blocks += [pandoc.header(3, pandoc.text("Ändringar per avsnitt")), {"t": "BulletList", "c": items}]
+    return blocks
 
 
 def markdown(summary: Summary) -> str:

@@ -63,7 +63,11 @@ def html_summary(data: bytes) -> str:
     return DATA_URI.sub(lambda m: f"data:{m.group(1)};base64,…({len(m.group(0))} bytes)", data.decode("utf-8"))
 
 
-SUMMARIES = {".docx": docx_summary, ".pdf": pdf_summary, ".html": html_summary, ".md": html_summary}
+def csv_summary(data: bytes) -> str:
+    return ("# BOM\n" if data.startswith(b"\xef\xbb\xbf") else "") + data.decode("utf-8-sig").replace("\r\n", "\n")
+
+
+SUMMARIES = {".csv": csv_summary, ".docx": docx_summary, ".pdf": pdf_summary, ".html": html_summary, ".md": html_summary}
 
 
 def check_golden(kind: str, files: dict[str, bytes]) -> list[str]:

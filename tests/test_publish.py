@@ -171,8 +171,9 @@ def test_the_policy_page_shows_the_last_adopted_text_with_its_files_and_history(
     newer = (site / V2026 / "index.html").read_text("utf-8")
     assert f'href="../../{CHANGES}/redline.html"' in newer and f'href="../../{V2018}/index.html"' in newer
     older = (site / V2018 / "index.html").read_text("utf-8")
-    assert EDIT_2026 not in older and "samhällliga" in older and "2026-11-24" not in older
-    assert "Du läser versionen som antogs 2018-03-06" in older
+    assert EDIT_2026 not in older and "samhällliga" in older
+    # no longer in force: the page around the frozen documents says so first, with a link
+    assert f'Gäller inte längre – ersatt av <a href="../../{V2026}/index.html">versionen som antogs 2026-11-24</a>' in older
 
 
 def test_no_draft_placeholder_or_unadopted_text_outside_the_marked_consultation(site: Path) -> None:
@@ -243,7 +244,7 @@ def test_register_json_is_the_open_data_of_the_register(site: Path) -> None:
         assert all((site / version[key]).is_file() for key in ("page", "pdf", "docx"))
     index = (site / "index.html").read_text("utf-8")
     assert '<html lang="sv">' in index and 'href="social-ekonomi/index.html"' in index
-    assert "Reviderad av kommunstyrelsen 2026-11-24, §\u00a0180" in index and "På remiss" in index
+    assert '<span class="nowrap">2026-11-24</span> <span class="nowrap">§&nbsp;180</span>' in index and "På remiss" in index
 
 
 def test_manifests_record_the_git_blobs_of_each_version_and_redline(repo: Path, site: Path) -> None:
@@ -325,10 +326,10 @@ def test_a_removed_file_of_a_version_is_filled_in_identically(repo: Path, site: 
 
 def test_a_published_file_is_never_overwritten_with_other_content(repo: Path, site: Path, tmp_path: Path) -> None:
     copy = copy_site(site, tmp_path)
-    (copy / V2018 / "index.html").write_text("<p>ändrad för hand</p>", "utf-8")
+    (copy / V2018 / f"{ID}.pdf").write_bytes(b"%PDF edited by hand")
     with pytest.raises(HistoryRewritten, match="never overwritten"):
         publish(Workspace(repo), out=copy, base_url=BASE, today=TODAY)
-    assert (copy / V2018 / "index.html").read_text("utf-8") == "<p>ändrad för hand</p>"
+    assert (copy / V2018 / f"{ID}.pdf").read_bytes() == b"%PDF edited by hand"
 
 
 def test_rewritten_history_is_refused_and_nothing_is_written(site: Path, tmp_path: Path,

@@ -28,7 +28,7 @@ from .consult import remiss_of, render_package
 from .consult.responses import ARCHIVE_DOCUMENTS, archived_compilation
 from .errors import InvalidPolicy, Problem, RefusedError, StyrdokError
 from .history import History, Revision, Version, blob_id
-from .lifecycle import Due, due
+from .lifecycle import Due, due, review_by
 from .mandate import MandatePeriod
 from .model import Action, Decision, Metadata, Policy, Status
 from .output import OutputDir
@@ -305,7 +305,38 @@ class PolicyPage:
     previous: Link | None = None
     history: tuple[HistoryRow, ...] = ()
     consultation: ConsultationInfo | None = None
+    superseded: Superseded | None = None  # a version no longer in force: what replaced it
+    repealed: Repealed | None = None  # the policy has been repealed (upphävd)
     archive: ArchiveInfo | None = None  # the consultation that led to this version
+
+
+@dataclass(frozen=True)
+class Superseded:
+    """The version in force that replaced this one: its page (relative), date and deciding body."""
+
+    href: str
+    date: str
+    body: str
+    paragraph: int | None
+
+
+@dataclass(frozen=True)
+class Repealed:
+    text: str  # "Upphävd av kommunstyrelsen 2026-11-25, § 190."
+
+
+def status_of(entry: Entry, version: AdoptedVersion | None, root: str, labels: Labels
+              ) -> tuple[Superseded | None, Repealed | None]:
+    """Whether `version` (None: the policy's page) is still in force: its page says so first if not."""
+    last = entry.meta.last_decision
+    if last is not None and last.action is Action.REPEALED and last.date:
+        return None, Repealed(labels("site.repealed", body=last.body, date=last.date.isoformat(),
+                                     paragraph=last.paragraph))
+    current = entry.current
+    if version is None or current is None or version is current:
+        return None, None
+    return Superseded(f"{root}{current.folder}/{PAGE}", current.date.isoformat(), current.decision.body,
+                      current.decision.paragraph), None
 
 
 @dataclass(frozen=True)
@@ -322,10 +353,18 @@ class RegisterRow:
     title: str
     href: str
     doctype: str
+    owner: str
     status: str
     consultation: str | None  # the deadline of an open consultation
     last_decision: str | None
+    decided: str | None  # the last decision's date and §, and the dnr
+    paragraph: int | None
+    dnr: str | None
+    review_by: str | None  # ska revideras senast (the rule `styrdok status` uses)
     due: str
+    due_text: str
+    repealed: bool
+    type: str = ""
 
 
 def size_text(size: int) -> str:
@@ -399,7 +438,9 @@ class _Run:
     def write_frozen(self, unit: Frozen, render: Callable[[], dict[str, bytes]]) -> None:
         """Write the folder's files once; after that only missing files are filled in, none replaced."""
         folder = self.site.root / unit.folder
-        recorded = _manifest(folder).get("files", {})
+        # The version's page is not frozen (it says when the version is no longer in force); manifests
+        # written before that listed it among the files.
+        recorded = {name: record for name, record in _manifest(folder).get("files", {}).items() if name != PAGE}
         if _intact(folder, recorded):
             return
         files = render()
@@ -415,6 +456,9 @@ class _Run:
         listing = {name: {"bytes": len(data := (folder / name).read_bytes()), "sha256": _sha256(data)}
                    for name in sorted(files)}
         manifest = {**unit.about(), "files": listing}
+        if not unit.redline:
+            manifest["page"] = {"file": PAGE, "frozen": False,
+                                "note": "re-rendered when the version's status changes (superseded, repealed)"}
         self.site.write(f"{unit.folder}/{MANIFEST}", _json(manifest))
         self.result.rendered.append(unit.folder)
 
@@ -436,6 +480,8 @@ class _Run:
                              partial(self._archive_files, entry, closed, in_force))
             for unit in frozen_units(entry):
                 self.write_frozen(unit, partial(self._frozen_files, entry, unit))
+            for previous, version in with_previous(entry.versions):
+                self._version_page(entry, version, previous)
             if entry.consultation:
                 self._cached(f"site-{entry.id}-remiss", _round_key(entry.consultation),
                              lambda: self._remiss_files(entry))
@@ -468,28 +514,43 @@ class _Run:
     def _redline_files(self, old: AdoptedVersion, new: AdoptedVersion) -> dict[str, bytes]:
         """The redline from one adopted version to the next: redline.html, .docx, .pdf and changes.md."""
         labels = (f"versionen antagen {old.date.isoformat()}", f"versionen antagen {new.date.isoformat()}")
-        return render_redline(self._load(old), self._load(new), self.templates, labels=labels,
-                              when=_midnight(new.date)).files
+        words = self.templates.labels
+        crumbs = [(words("site.title"), "../../../index.html"), (self._load(new).meta.title, f"../../{PAGE}"),
+                  (words("site.version_crumb", date=new.date.isoformat()), f"../{PAGE}"),
+                  (words("site.redline_crumb"), REDLINE_PAGE)]
+        return render_redline(self._load(old), self._load(new), self.templates.with_globals(crumbs=crumbs),
+                              labels=labels, when=_midnight(new.date)).files
 
     def _version_files(self, entry: Entry, version: AdoptedVersion, previous: AdoptedVersion | None) -> dict[str, bytes]:
         policy = self._load(version)
         view = self._view(policy, version.date)
-        files = {name: data for name, data in render_policy(policy, self.templates, view).items()
-                 if not name.endswith(".html")}
+        return {name: data for name, data in render_policy(policy, self.templates, view).items()
+                if not name.endswith(".html")}
+
+    def _version_page(self, entry: Entry, version: AdoptedVersion, previous: AdoptedVersion | None) -> None:
+        """A version's page around its frozen documents: re-rendered when its status changes."""
+        labels = self.templates.labels
         root = "../../"
-        downloads = tuple(Link(label, f"{root}{version.folder}/{name}", size_text(len(files[name])))
+        downloads = tuple(self._file_link(label, f"{version.folder}/{name}", root)
                           for label, name in _document_files(entry.id, PAGE_DOWNLOADS))
         changes: tuple[Link, ...] = ()
         earlier: Link | None = None
         if previous:
-            earlier = Link(f"Föregående version, antagen {previous.date.isoformat()}", f"{root}{previous.folder}/{PAGE}")
-            changes = (Link("Ändringar jämfört med föregående version",
-                            f"{root}{version.folder}/{CHANGES_DIR}/{REDLINE_PAGE}"),)
+            earlier = Link(labels("site.previous_version", date=previous.date.isoformat()), f"{root}{previous.folder}/{PAGE}")
+            changes = (Link(labels("site.changes_since_previous"), f"{root}{version.folder}/{CHANGES_DIR}/{REDLINE_PAGE}"),)
+        superseded, repealed = status_of(entry, version, root, labels)
         page = PolicyPage(root=root, policy_href=f"{root}{entry.id}/{PAGE}", current=False,
                           date=version.date.isoformat(), downloads=downloads, changes=changes, previous=earlier,
+                          superseded=superseded, repealed=repealed,
                           archive=self._archive_info(entry, version, root))
-        files[PAGE] = render_html(policy, view, self.templates, template=POLICY_TEMPLATE, extra={"site": page})
-        return files
+
+        def render() -> dict[str, bytes]:
+            policy = self._load(version)
+            return {f"{version.folder}/{PAGE}": render_html(policy, self._view(policy, version.date), self.templates,
+                                                            template=POLICY_TEMPLATE, extra={"site": page})}
+
+        self._cached(f"site-{entry.id}-{version.date.isoformat()}-page", version.source + _json(dataclasses.asdict(page)),
+                     render)
 
     def _remiss_files(self, entry: Entry) -> dict[str, bytes]:
         consultation = entry.consultation
@@ -498,7 +559,11 @@ class _Run:
         remiss = remiss_of(policy, self.templates, deadline=consultation.deadline, bodies=consultation.bodies, dnr=consultation.dnr,
                            issued=consultation.opened.date(), stamp=_midnight(consultation.opened.date()))
         folder = _remiss_folder(entry.id, consultation)
-        return {f"{folder}/{name}": data for name, data in render_package(remiss, self.templates).items()}
+        words = self.templates.labels
+        crumbs = [(words("site.title"), "../../../index.html"), (policy.meta.title, f"../../{PAGE}"),
+                  (words("site.remiss_crumb"), f"{VERSION}.html")]
+        package = render_package(remiss, self.templates.with_globals(crumbs=crumbs))
+        return {f"{folder}/{name}": data for name, data in package.items()}
 
     def _archive_files(self, entry: Entry, closed: Round, in_force: AdoptedVersion | None) -> dict[str, bytes]:
         """A closed consultation's package, with the redline against the version then in force and the
@@ -536,9 +601,10 @@ class _Run:
                                          history=history, consultation=consultation)
             self.site.write(path, page.encode("utf-8"))
             return
+        repealed = status_of(entry, None, root, self.templates.labels)[1]
         site = PolicyPage(root=root, policy_href=PAGE, current=True, date=current.date.isoformat(),
                           downloads=self._downloads(current, root, labels=PAGE_DOWNLOADS),
-                          history=history, consultation=consultation,
+                          history=history, consultation=consultation, repealed=repealed,
                           archive=self._archive_info(entry, current, root))
         key = current.source + _json(dataclasses.asdict(site))
 
@@ -598,17 +664,30 @@ class _Run:
 
     def publish_register(self, entries: list[Entry]) -> None:
         period = MandatePeriod.containing(self.today)
-        rows = [_register_row(entry, self.templates.labels) for entry in entries]
+        labels = self.templates.labels
+        rows = [_register_row(entry, labels, self.today) for entry in entries]
+        views = [Link(labels("site.view_all"), PAGE), *(Link(labels(key), path) for path, key, _ in REGISTER_VIEWS)]
         index = self.templates.render(INDEX_TEMPLATE, rows=rows, period=str(period), today=self.today.isoformat(),
-                                      feed=FEED, register=REGISTER)
+                                      feed=FEED, register=REGISTER, register_csv=REGISTER_CSV, views=views)
         self.site.write(PAGE, index.encode("utf-8"))
+        for path, key, group in REGISTER_VIEWS:
+            title = labels(key.replace("view_by", "view_title_by"))
+            page = self.templates.render(GROUP_TEMPLATE, title=title, root="../", page=Path(path).name, current=path,
+                                         views=views, groups=_groups(rows, group, labels))
+            self.site.write(path, page.encode("utf-8"))
+        self.site.write(REGISTER_CSV, register_csv(entries, rows))
         self.site.write(REGISTER, _json(self._register_data(entries, period)))
         self.site.write(FEED, self.templates.render(FEED_TEMPLATE, **self._feed(entries)).encode("utf-8"))
         if self.base_url:
             urls = [(self.base_url + path, day.isoformat()) for path, day in self._pages(entries)]
             self.site.write(SITEMAP, self.templates.render(SITEMAP_TEMPLATE, urls=urls).encode("utf-8"))
         else:
-            self.result.notes.append(_("{file} not written: a sitemap needs absolute URLs; give --base-url").format(file=SITEMAP))
+            stale = self.site.root / SITEMAP
+            if stale.is_file():  # one from an earlier run with --base-url would list addresses no longer meant
+                stale.unlink()
+                self.result.notes.append(_("{file} removed: a sitemap needs absolute URLs; give --base-url").format(file=SITEMAP))
+            else:
+                self.result.notes.append(_("{file} not written: a sitemap needs absolute URLs; give --base-url").format(file=SITEMAP))
 
     def _register_data(self, entries: list[Entry], period: MandatePeriod) -> dict:
         return {"format": REGISTER_FORMAT, "base_url": self.base_url, "review_state_on": self.today.isoformat(),
@@ -658,7 +737,7 @@ class _Run:
                 pages.append((f"{_remiss_folder(entry.id, entry.consultation)}/{VERSION}.html",
                               entry.consultation.opened.date()))
         newest = max((day for _, day in pages), default=dt.date(1970, 1, 1))
-        return [(PAGE, newest), *pages]
+        return [(PAGE, newest), *((path, newest) for path, _, _ in REGISTER_VIEWS), *pages]
 
 
 def _document_files(policy_id: str, labels: tuple[str, str] = ("PDF", "Word")) -> tuple[tuple[str, str], ...]:
@@ -699,14 +778,82 @@ def _doctype(meta: Metadata, labels: Labels) -> str:
     return labels.doctype(meta.type)
 
 
-def _register_row(entry: Entry, labels: Labels) -> RegisterRow:
+REGISTER_CSV = "register.csv"
+GROUP_TEMPLATE = "site_register_group.html.j2"
+# The grouped views of the register: (file, label key, what rows are grouped by).
+REGISTER_VIEWS = (("register/typ.html", "site.view_by_type", "doctype"),
+                  ("register/agare.html", "site.view_by_owner", "owner"),
+                  ("register/revidering.html", "site.view_by_review", "due"))
+DUE_ORDER = ("overdue", "due", "done", "not reviewed", "repealed")  # what needs doing first
+
+
+def _groups(rows: list[RegisterRow], key: str, labels: Labels) -> list[dict]:
+    """Rows grouped by `key` ("doctype", "owner", "due"), each group titled and anchored, titles sorted
+    (review states in the order they need attention)."""
+    groups: dict[str, list[RegisterRow]] = {}
+    for row in rows:
+        groups.setdefault(getattr(row, key), []).append(row)
+    if key == "due":
+        order = sorted(groups, key=lambda state: DUE_ORDER.index(state) if state in DUE_ORDER else 99)
+        titles = {state: labels(f"site.review_state.{state}") for state in groups}
+    else:
+        order = sorted(groups, key=lambda title: title.casefold())
+        titles = {title: title for title in groups}
+    return [{"title": titles[name], "anchor": f"grupp-{i}", "rows": sorted(groups[name], key=lambda r: r.title.casefold())}
+            for i, name in enumerate(order, 1)]
+
+
+CSV_COLUMNS = ("id", "titel", "typ", "dokumentägare", "beslutsinstans", "beslutsdatum", "paragraf", "diarienummer",
+               "status", "giltig_från", "ska_revideras_senast", "revideringsläge", "dokumentansvarig", "sida")
+
+
+def register_csv(entries: list[Entry], rows: list[RegisterRow]) -> bytes:
+    """The register for Excel and other spreadsheets: UTF-8 with BOM, so å, ä and ö read right."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for entry, row in zip(entries, rows):
+        meta, last = entry.meta, entry.meta.last_decision
+        valid = meta.valid_from or (last.date if last else None)
+        writer.writerow([entry.id, meta.title, row.doctype, meta.owner, last.body if last else "",
+                         last.date.isoformat() if last and last.date else "", last.paragraph if last else "",
+                         row.dnr or "", row.status, valid.isoformat() if valid else "", row.review_by or "",
+                         row.due_text, meta.responsible or meta.coordinator or "", row.href])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _due_text(entry: Entry, labels: Labels) -> str:
+    """The review state in words; a document first decided (fastställd) is never called revised."""
+    state = entry.due.value
+    last = entry.meta.last_decision
+    new = last is not None and last.action is Action.ADOPTED
+    if entry.due is Due.DONE:
+        if entry.meta.review_years and last and last.date:
+            return labels("site.review_state.done_years_new" if new else "site.review_state.done_years",
+                          date=last.date.isoformat())
+        return labels("site.review_state.done_new" if new else "site.review_state.done")
+    if entry.due is Due.DUE and entry.meta.review_years:
+        return labels("site.review_state.due_years")
+    return labels(f"site.review_state.{state}")
+
+
+def _register_row(entry: Entry, labels: Labels, today: dt.date) -> RegisterRow:
     meta = entry.meta
     last = meta.last_decision
     repealed = last is not None and last.action is Action.REPEALED
-    status = "Upphävd" if repealed else Status.ADOPTED.swedish if entry.versions else Status.CONSULTATION.swedish
-    deadline = swedish_date(entry.consultation.deadline) if entry.consultation else None
-    return RegisterRow(meta.title, f"{entry.id}/{PAGE}", _doctype(meta, labels), status, deadline,
-                       _line(last) if last else None, entry.due.value)
+    state = "repealed" if repealed else Status.ADOPTED.value if entry.versions else Status.CONSULTATION.value
+    status = labels(f"status.{state}")
+    deadline = labels.date_long(entry.consultation.deadline) if entry.consultation else None
+    deadline_day = review_by(meta, today)
+    dnr = next((d.dnr for d in reversed(meta.decisions) if d.date and d.dnr), None)
+    return RegisterRow(meta.title, f"{entry.id}/{PAGE}", _doctype(meta, labels), meta.owner[:1].upper() + meta.owner[1:],
+                       status, deadline, _line(last) if last else None,
+                       last.date.isoformat() if last and last.date else None, last.paragraph if last else None, dnr,
+                       deadline_day.isoformat() if deadline_day else None, entry.due.value, _due_text(entry, labels),
+                       repealed, meta.type)
 
 
 def _decision_data(decision: Decision) -> dict:

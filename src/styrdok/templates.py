@@ -19,11 +19,21 @@ if TYPE_CHECKING:
 
 
 class Templates:
-    def __init__(self, override_dir: Path | None):
+    def __init__(self, override_dir: Path | None, extra_globals: dict[str, object] | None = None):
         self.override_dir = override_dir  # may not exist (yet): looked up at each use
+        self.extra_globals = dict(extra_globals or {})
+
+    def with_globals(self, **values: object) -> Templates:
+        """The same templates with more Jinja globals, e.g. the site's `crumbs` for a page rendered by
+        another stage (the remissversion, a redline) that the site places in its navigation."""
+        return Templates(self.override_dir, {**self.extra_globals, **values})
 
     def __getstate__(self) -> dict[str, object]:
-        return {"override_dir": self.override_dir}  # the Jinja environment is rebuilt in worker processes
+        return {"override_dir": self.override_dir, "extra_globals": self.extra_globals}  # Jinja is rebuilt in workers
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.override_dir = state["override_dir"]
+        self.extra_globals = state.get("extra_globals", {})
 
     @cached_property
     def labels(self) -> Labels:
@@ -63,7 +73,8 @@ class Templates:
                                  keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, **options)
         # The words and the look of every output: {{ label("control.owner") }}, {{ theme.palette.accent }}.
         from .theme import css_string
-        env.globals.update(label=self.labels, labels=self.labels, theme=self.theme)
+        env.globals.update(label=self.labels, labels=self.labels, label_html=self.labels.html, theme=self.theme,
+                           **self.extra_globals)
         env.filters["css_string"] = css_string
         return env
 

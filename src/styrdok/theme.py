@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
+from markupsafe import Markup, escape
 
 from .errors import StyrdokError
 from .i18n import _
@@ -198,6 +199,17 @@ class Labels:
         except (KeyError, IndexError, ValueError) as exc:
             raise LabelError(_("{where}: label '{key}' needs the value {value} (given: {given})").format(
                 where=where, key=key, value=exc, given=", ".join(values) or "—")) from None
+
+    def html(self, key: str, **values: object) -> Markup:
+        """The label as HTML: the text and plain values escaped, Markup values (a link) kept, e.g.
+        ``label_html("site.superseded", link=Markup('<a href="…">…</a>'), body=…)`` in a template."""
+        text, where = self._get(key)
+        if not isinstance(text, str):
+            raise LabelError(f"{where}: label '{key}' is a list")
+        try:
+            return Markup(escape(text)).format(**values)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise LabelError(f"{where}: label '{key}' needs the value {exc} (given: {', '.join(values) or 'none'})") from None
 
     def list(self, key: str) -> list[str]:
         value, where = self._get(key)

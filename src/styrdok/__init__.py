@@ -1,8 +1,15 @@
 """styrdok: municipal governing documents under version control."""
 
-from importlib.metadata import PackageNotFoundError, version
+# Nothing is imported here: `styrdok` starts by installing its Ctrl-C handler (styrdok.__main__),
+# and everything imported before that would be a window for a traceback.
 
-try:
-    __version__ = version("styrdok")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.0.0"
+
+def __getattr__(name: str) -> str:
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("styrdok")
+        except PackageNotFoundError:  # running from a source tree without installation
+            return "0.0.0"
+    raise AttributeError(f"module 'styrdok' has no attribute {name!r}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -56,7 +57,7 @@ def check(workspace: Workspace, ids: Iterable[str] = ()) -> Report:
     """Validate policies; every problem of every file is reported."""
     results = []
     for path in workspace.paths(tuple(ids)):
-        _policy, problems = source.check_file(path, display=workspace.display(path))
+        _policy, problems = source.check_file(path, display=workspace.display(path), inside=workspace.root)
         results.append(PolicyResult(path.stem, workspace.display(path), problems))
     return Report(results)
 
@@ -80,10 +81,13 @@ def render_policy(policy: Policy, templates: Templates, view: Presentation,
 
 
 def build_one(workspace: Workspace, path: Path, out: Path, *, final: bool) -> PolicyResult:
-    """Validate, render and write one policy; on any problem nothing of it is written."""
+    """Validate, render and write one policy; on any problem nothing of it is written.
+
+    Its files are written as a set: a full disk or a read-only folder leaves the old set.
+    """
     display = workspace.display(path)
     result = PolicyResult(path.stem, display)
-    policy, result.problems = source.check_file(path, display=display)
+    policy, result.problems = source.check_file(path, display=display, inside=workspace.root)
     if policy is None:
         return result
     if final and (refusals := source.placeholders(policy)):
@@ -96,7 +100,11 @@ def build_one(workspace: Workspace, path: Path, out: Path, *, final: bool) -> Po
     except StyrdokError as exc:
         result.problems.append(Problem(display, 0, str(exc)))
         return result
-    result.files = OutputDir(out).write_all({f"{policy.id}/{name}": data for name, data in files.items()})
+    try:
+        result.files = OutputDir(out).write_all({f"{policy.id}/{name}": data for name, data in files.items()})
+    except StyrdokError as exc:
+        message, _sep, fix = str(exc).partition("\n    fix: ")
+        result.problems.append(Problem(display, 0, message, fix))
     return result
 
 
@@ -109,22 +117,37 @@ def build(workspace: Workspace, ids: Iterable[str] = (), *, out: Path | None = N
     """
     out = (out or workspace.root / "build").resolve()
     paths = workspace.paths(tuple(ids))
+    with OutputDir(out).locked():
+        return _build(workspace, paths, out, final=final, keep_going=keep_going, progress=progress, jobs=jobs)
+
+
+def _build(workspace: Workspace, paths: list[Path], out: Path, *, final: bool, keep_going: bool,
+           progress: Progress | None, jobs: int | None) -> Report:
     cache = BuildCache(out, fingerprint(workspace.templates, "final" if final else "draft"))
-    sources = {path: path.read_bytes() for path in paths}
+    sources = {path: source.read_file(path, inside=workspace.root)[0] for path in paths}  # None: build_one says why
     results: dict[Path, PolicyResult] = {}
     todo = []
     for path in paths:
-        if (files := cache.fresh(path.stem, sources[path])) is not None:
+        data = sources[path]
+        if data is not None and (files := cache.fresh(path.stem, data)) is not None:
             results[path] = PolicyResult(path.stem, workspace.display(path), files=files, cached=True)
             _report(progress, results[path], len(results), len(paths))
         else:
             todo.append(path)
     for path, result in _run(workspace, todo, out, final=final, keep_going=keep_going, jobs=jobs):
         results[path] = result
-        if result.ok:
-            cache.record(path.stem, sources[path], result.files)
+        if result.ok and (data := sources[path]) is not None:
+            try:
+                cache.record(path.stem, data, result.files)
+            except StyrdokError as exc:  # the files are written; only the next run's shortcut is lost
+                message, _sep, fix = str(exc).partition("\n    fix: ")
+                result.problems.append(Problem(result.path, 0, message, fix))
         _report(progress, result, len(results), len(paths))
     return Report([results[p] for p in paths if p in results])
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _report(progress: Progress | None, result: PolicyResult, done: int, total: int) -> None:
@@ -144,7 +167,8 @@ def _run(workspace: Workspace, paths: list[Path], out: Path, *, final: bool, kee
         return
     # forkserver: workers start from a clean single-threaded process, whatever the caller runs.
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    # Ctrl-C reaches the whole process group: the workers leave it to this process, which stops the run.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_ignore_sigint) as pool:
         lang = i18n.language()  # a worker speaks the language of this run, whatever its environment
         futures = {pool.submit(_build_in, lang, workspace, path, out, final): path for path in paths}
         for future in as_completed(futures):

@@ -7,28 +7,35 @@ import json
 import os
 from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from . import pandoc
-from .output import atomic_write
+from .files import outside
+from .output import CACHE_DIR, atomic_write
 from .templates import Templates
-
-CACHE_DIR = ".styrdok-cache"
 
 
 def _hash_tree(digest: "hashlib._Hash", folder: Path | None, patterns: tuple[str, ...]) -> None:
     if not folder or not folder.is_dir():
         return
     for path in sorted(p for pattern in patterns for p in folder.rglob(pattern) if p.is_file()):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        if path.is_symlink():
+            digest.update(os.readlink(path).encode() + b"\0")
+            if outside(path, folder.parent):  # never read: the render refuses it with its fix
+                continue
+        digest.update(path.read_bytes())
 
 
 @cache
 def _code_fingerprint() -> str:
     """styrdok's own code and packaged templates, and the converters' versions."""
-    import typst
-
-    digest = hashlib.sha256(f"pandoc {pandoc.version()} typst {getattr(typst, '__version__', '?')}".encode())
+    try:
+        typst = version("typst")
+    except PackageNotFoundError:
+        typst = "missing"  # the PDF render says so
+    digest = hashlib.sha256(f"pandoc {pandoc.version()} typst {typst}".encode())
     _hash_tree(digest, Path(__file__).parent, ("*.py", "*.j2", "*.typ", "*.css", "*.json", "*.docx", "*.yaml", "*.svg", "*.png"))
     return digest.hexdigest()
 

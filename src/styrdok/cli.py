@@ -37,6 +37,7 @@ from .i18n import N_, _, ngettext
 from .model import Status
 from .output import atomic_write
 from .workspace import Workspace
+from .__main__ import EXIT_INTERRUPTED, INTERRUPTED
 
 
 def _route_click_messages() -> None:
@@ -137,9 +138,12 @@ class Group(_Translated, click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
+            _check_environment()
             return super().invoke(ctx)
         except StyrdokError as exc:
             raise Failed(str(exc), exc.exit_code) from None
+        except KeyboardInterrupt:  # Ctrl-C: temp files are gone already (the writers clean up on any exit)
+            raise Failed(INTERRUPTED, EXIT_INTERRUPTED) from None
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:  # a bug, not bad input: say so briefly unless debugging
@@ -148,6 +152,19 @@ class Group(_Translated, click.Group):
             raise Failed(_("internal error: {kind}: {error}\n"
                            "  This is a bug in styrdok. Run again with STYRDOK_DEBUG=1 and report the traceback.")
                          .format(kind=type(exc).__name__, error=exc), 70) from None
+
+
+MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a date can hold
+
+
+def _check_environment() -> None:
+    """Settings from the environment that every command relies on, checked before it starts."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch and not (epoch.isascii() and epoch.isdigit() and 315532800 <= int(epoch) <= MAX_EPOCH):
+        raise StyrdokError(_("SOURCE_DATE_EPOCH is '{value}', not a time styrdok can use: it must be a whole "
+                             "number of seconds since 1970-01-01 UTC, from 1980 on (DOCX files cannot hold "
+                             "earlier dates)\n    fix: unset it, or set it to a commit's time: "
+                             "export SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)").format(value=epoch[:40]))
 
 
 def _workspace() -> Workspace:
@@ -161,18 +178,21 @@ def _machine() -> bool:
 
 def _progress() -> builder.Progress:
     """One line per policy; on a terminal, one line updated in place."""
-    tty = not _machine()
-
     def show(result: builder.PolicyResult, done: int, total: int) -> None:
         state = (_("unchanged") if result.cached else click.style(_("ok"), fg="green")) if result.ok \
             else click.style(_("FAILED"), fg="red")
-        line = f"  [{done}/{total}] {state}  {result.id}"
-        if tty and result.ok:
-            click.echo(f"\r\033[K{line}", err=True, nl=done == total)
-        else:
-            click.echo(("\r\033[K" if tty else "") + line, err=True)
+        _progress_line(f"  [{done}/{total}] {state}  {result.id}", result.ok, done == total)
 
     return show
+
+
+def _progress_line(line: str, ok: bool, last: bool) -> None:
+    """A progress line: updated in place on a terminal; in CI or a log, one line each."""
+    tty = not _machine()
+    if tty and ok:
+        click.echo(f"\r\033[K{line}", err=True, nl=last)
+    else:
+        click.echo(("\r\033[K" if tty else "") + line, err=True)
 
 
 def _print_problem(problem: Problem) -> None:
@@ -304,7 +324,8 @@ def doctor() -> None:
     """
     missing = []
     for tool in doctor_lib.tools():
-        state = click.style(tool.version, fg="green") if tool.ok else click.style(_("missing"), fg="red")
+        state = click.style(tool.version, fg="green") if tool.ok else \
+            click.style(f"{tool.version}: {tool.problem}" if tool.problem else _("missing"), fg="red")
         click.echo(f"{tool.name:12} {state}  ({_(tool.needed_for)})")
         if not tool.ok:
             click.echo(f"{'':12} " + _("install: {how}").format(how=_(tool.install)))
@@ -475,6 +496,8 @@ def adopt(policy_id: str, date: str, paragraph: str, dnr: str | None, body: str 
         styrdok adopt social-ekonomi --date 2018-03-06 --paragraph 64 --dnr "KS 2018/45"
     """
     done = lifecycle.adopt(_workspace(), policy_id, date=date, paragraph=paragraph, dnr=dnr, body=body, today=today)
+    for note in done.recovered:
+        click.echo("  " + _("note: {note}").format(note=note), err=True)
     for warning in done.warnings:
         click.secho("  " + _("warning: {text}").format(text=warning), fg="yellow", err=True)
     click.echo(_("{id}: {decision}\n  commit {commit} {subject}\n  tag    {tag}").format(
@@ -716,15 +739,9 @@ def import_(files: tuple[Path, ...], policy_id: str | None, doc_type: str | None
 
 def _import_progress() -> importer.Progress:
     """One line per file; on a terminal, one line updated in place."""
-    tty = sys.stderr.isatty()
-
     def show(report: importer.Report, done: int, total: int) -> None:
-        state = click.style("ok", fg="green") if report.ok else click.style(_("FAILED"), fg="red")
-        line = f"  [{done}/{total}] {state}  {report.source} → {report.policy_id}"
-        if tty and report.ok:
-            click.echo(f"\r\033[K{line}", err=True, nl=done == total)
-        else:
-            click.echo(("\r\033[K" if tty else "") + line, err=True)
+        state = click.style(_("ok"), fg="green") if report.ok else click.style(_("FAILED"), fg="red")
+        _progress_line(f"  [{done}/{total}] {state}  {report.source} → {report.policy_id}", report.ok, done == total)
 
     return show
 

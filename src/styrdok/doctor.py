@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
-from .i18n import N_
+from .i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -18,10 +19,11 @@ class Tool:
     needed_for: str  # msgid (N_): the caller translates it when showing it
     install: str  # msgid (N_)
     optional: bool = False  # styrdok works without it (only the tests need it)
+    problem: str | None = None  # found but unusable (too old, broken): why, translated
 
     @property
     def ok(self) -> bool:
-        return self.version is not None
+        return self.version is not None and self.problem is None
 
 
 def _package(name: str) -> str | None:
@@ -31,12 +33,28 @@ def _package(name: str) -> str | None:
         return None
 
 
-def _pandoc() -> str | None:
-    try:
-        from . import pandoc
-        return pandoc.version()
-    except Exception:  # a missing or broken binary is exactly what doctor reports
+def _module(module: str, package: str) -> str | None:
+    """The installed version of `package`, if its `module` also imports (a broken install is missing)."""
+    if (found := _package(package)) is None:
         return None
+    try:
+        importlib.import_module(module)
+    except Exception:
+        return None
+    return found
+
+
+def _pandoc() -> tuple[str | None, str | None]:
+    """(version, problem) of the pandoc styrdok would run."""
+    from . import pandoc
+    try:
+        path, found = pandoc.located()
+    except Exception:  # a missing or broken binary is exactly what doctor reports
+        return None, None
+    if pandoc.too_old(found):
+        need = ".".join(map(str, pandoc.MIN_VERSION))
+        return found, _("too old ({path}): styrdok needs pandoc {need} or later").format(path=path, need=need)
+    return found, None
 
 
 def _command(*args: str) -> str | None:
@@ -48,10 +66,12 @@ def _command(*args: str) -> str | None:
 
 
 def tools() -> list[Tool]:
+    pandoc_version, pandoc_problem = _pandoc()
     return [
-        Tool("pandoc", _pandoc(), N_("every build"), N_("pip install pypandoc_binary (make all does this)")),
-        Tool("typst", _package("typst"), N_("PDF"), N_("pip install typst (make all does this)")),
-        Tool("python-docx", _package("python-docx"), N_("DOCX"), N_("pip install python-docx")),
+        Tool("pandoc", pandoc_version, N_("every build"), N_("pip install pypandoc_binary (make all does this)"),
+             problem=pandoc_problem),
+        Tool("typst", _module("typst", "typst"), N_("PDF"), N_("pip install typst (make all does this)")),
+        Tool("python-docx", _module("docx", "python-docx"), N_("DOCX"), N_("pip install python-docx")),
         Tool("git", _command("git", "--version"), N_("history, adopt, log, diff ID"),
              N_("apt-get install git (or your system's package manager)")),
         Tool("GitPython", _package("GitPython"), N_("history, adopt, log"), N_("pip install GitPython")),

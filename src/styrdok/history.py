@@ -9,10 +9,48 @@ from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
 
-import git
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-from . import pandoc, source
+from . import lock, pandoc, source
 from .errors import StyrdokError
+from .files import Unreadable
+
+if TYPE_CHECKING:
+    import git
+
+
+class GitMissing(StyrdokError):
+    """git (the program) is not installed, or GitPython cannot run it."""
+
+
+class UnknownRevision(StyrdokError):
+    """A git revision that names no commit."""
+
+
+GIT_FIX = "install git (e.g. `apt-get install git`), then check with `styrdok doctor`"
+
+
+def _git() -> ModuleType:
+    """GitPython, imported on first use: every command that needs no history works without git."""
+    if not (os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or shutil.which("git")):
+        raise GitMissing("git is not installed: styrdok keeps every policy's history in git "
+                         f"(adopt, log, status of versions, diff ID and publish need it)\n    fix: {GIT_FIX}")
+    os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")  # a failure is ours to explain, not a traceback
+    try:
+        import git
+        git.refresh()
+    except Exception as exc:  # GitPython raises ImportError or its own error for an unusable git
+        raise GitMissing(f"git cannot be run: {' '.join(str(exc).split())[:300]}\n    fix: {GIT_FIX}") from None
+    return git
+
+
+BAD_REVISION = (ValueError, IndexError, LookupError)  # and GitPython's BadName/BadObject, added at use
 from .model import Decision, Metadata, Policy, Status
 from .workspace import POLICY_DIR, Workspace
 from .i18n import _
@@ -80,6 +118,7 @@ class History:
 
     @cached_property
     def repo(self) -> git.Repo:
+        git = _git()
         try:
             return git.Repo(self.workspace.root, search_parent_directories=True)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
@@ -87,7 +126,7 @@ class History:
                                  "(run `styrdok init`, or `git init`, and commit policy/)").format(folder=self.workspace.root)) from None
 
     def relpath(self, policy_id: str) -> str:
-        path = (self.workspace.policy_dir / f"{policy_id}.md").resolve()
+        path = self.workspace.policy_dir.resolve() / f"{policy_id}.md"  # the file itself may be a link: not followed
         if (tree := self.repo.working_tree_dir) is None:
             raise StyrdokError(_("{folder} is in a bare git repository: styrdok reads policy files "
                                  "from a working tree (run it in a clone: `git clone`)").format(folder=self.workspace.root))
@@ -96,10 +135,10 @@ class History:
     def read(self, policy_id: str, rev: str | None = WORKING_TREE) -> bytes:
         """The policy file's bytes at `rev` (any git ref), or on disk when rev is None."""
         if rev is WORKING_TREE:
-            return self.workspace.policy_path(policy_id).read_bytes()
+            return self.workspace.read(self.workspace.policy_path(policy_id))
         try:
-            commit = self.repo.commit(rev)
-        except (git.BadName, ValueError):
+            commit = self._commit(rev)
+        except UnknownRevision:
             raise StyrdokError(_("unknown revision '{rev}': give a commit, tag or branch (see `styrdok log {id}`)").format(
                 rev=rev, id=policy_id)) from None
         data = self._blob(commit, policy_id)
@@ -110,8 +149,8 @@ class History:
     def read_commit(self, rev: str) -> str:
         """The commit sha `rev` (any git ref) names; an unknown revision is an error."""
         try:
-            return self.repo.commit(rev).hexsha
-        except (git.BadName, ValueError):
+            return self._commit(rev).hexsha
+        except UnknownRevision:
             raise StyrdokError(_("unknown revision '{rev}': give a commit, tag or branch (see `styrdok log {id}`)").format(
                 rev=rev, id="ID")) from None
 
@@ -122,11 +161,27 @@ class History:
     def exists_at(self, policy_id: str, rev: str) -> bool:
         return self._blob(self.repo.commit(self.read_commit(rev)), policy_id) is not None
 
+    def _commit(self, rev: str) -> git.Commit:
+        """The commit `rev` names; StyrdokError for anything git cannot resolve (HEAD@{99}, a typo, a tree)."""
+        git, repo = _git(), self.repo
+        try:
+            commit = repo.commit(rev)
+            commit.tree  # noqa: B018 - resolves the object: a bad object fails here, not later
+            return commit
+        except (git.BadName, git.BadObject, git.GitCommandError, *BAD_REVISION):
+            raise UnknownRevision(f"unknown revision '{rev}'") from None
+
     def _blob(self, commit: git.Commit, policy_id: str) -> bytes | None:
         try:
-            return (commit.tree / self.relpath(policy_id)).data_stream.read()
+            entry = commit.tree / self.relpath(policy_id)
         except KeyError:
             return None
+        if entry.type != "blob" or entry.mode & 0o170000 != 0o100000:  # a link (or submodule), not a file
+            what = "a symbolic link" if entry.mode & 0o170000 == 0o120000 else f"not a file ({entry.type})"
+            raise Unreadable(f"{POLICY_DIR}/{policy_id}.md@{commit.hexsha[:8]}", f"git holds it as {what}",
+                             f"commit the policy file itself: git rm --cached {POLICY_DIR}/{policy_id}.md, "
+                             "put the file there, git add it and commit")
+        return entry.data_stream.read()
 
     def load(self, policy_id: str, rev: str | None = WORKING_TREE) -> Policy:
         """The validated policy at `rev` (or on disk); raises InvalidPolicy if it did not validate then."""
@@ -208,6 +263,58 @@ class History:
         names = self.repo.git.diff("--cached", "--name-only", "--no-renames", "-z")
         return [name for name in names.split("\0") if name]
 
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the repository's adoption lock (in .git/): one `adopt` at a time changes file, commit and tag."""
+        with lock.hold(Path(self.repo.common_dir) / "styrdok-adopt.lock", "this repository (adopt)"):
+            yield
+
+    def is_shallow(self) -> bool:
+        """True in a shallow clone: git then holds only the newest commits, not the whole history."""
+        return (Path(self.repo.common_dir) / "shallow").is_file()
+
+    def tag_refusal(self, name: str) -> str | None:
+        """Why the tag `name` cannot be created (an existing tag, a clash with one, a bad name), or None."""
+        if self.has_tag(name):
+            return f"the tag {name} already exists"
+        if subprocess.run(["git", "check-ref-format", f"refs/tags/{name}"], capture_output=True).returncode:
+            return f"'{name}' is not a valid tag name in git"
+        for tag in self.repo.tags:
+            if name.startswith(f"{tag.name}/") or tag.name.startswith(f"{name}/"):
+                return (f"the existing tag {tag.name} blocks the tag {name} (git cannot hold a tag "
+                        "and a folder of tags by one name)")
+        return None
+
+    def identity_refusal(self) -> str | None:
+        """Why git would refuse to make a commit for lack of a name or e-mail address, or None."""
+        try:
+            self.repo.git.var("GIT_COMMITTER_IDENT")
+            self.repo.git.var("GIT_AUTHOR_IDENT")
+        except _git().GitCommandError as exc:
+            return f"git does not know who commits: {_stderr(exc)}"
+        return None
+
+    def clear_abandoned_index_lock(self) -> str | None:
+        """Remove .git/index.lock if a `git commit` that is provably gone left it; say what was done.
+
+        `git commit --only` (which adopt runs) holds index.lock beside next-index-<pid>.lock; when
+        that pid is dead on this host, the commit was killed and its locks are garbage. Any other
+        index.lock is left alone: StyrdokError says how to proceed.
+        """
+        git_dir = Path(self.repo.git_dir)
+        index_lock = git_dir / "index.lock"
+        if not index_lock.exists():
+            return None
+        helpers = list(git_dir.glob("next-index-*.lock"))
+        pids = [h.name.removeprefix("next-index-").removesuffix(".lock") for h in helpers]
+        if helpers and all(pid.isdigit() and not lock.alive(int(pid)) for pid in pids):
+            for path in (index_lock, *helpers):
+                path.unlink(missing_ok=True)
+            return f"removed {index_lock} left by a killed git commit (pid {', '.join(pids)})"
+        raise StyrdokError(f"git's index is locked ({index_lock}): another git command is running, or one was "
+                           "killed\n    fix: wait for the other git command; if none is running, remove "
+                           f"{index_lock} and run the command again")
+
     def has_tag(self, name: str) -> bool:
         return f"refs/tags/{name}" in {ref.path for ref in self.repo.tags}
 
@@ -215,7 +322,7 @@ class History:
         """Commit the policy file as it is on disk, and nothing else, on the current branch."""
         try:
             self.repo.git.commit("--only", "--quiet", "--message", message, "--", self.relpath(policy_id))
-        except git.GitCommandError as exc:
+        except _git().GitCommandError as exc:
             raise StyrdokError(_("git refused the commit: {reason}").format(reason=_stderr(exc))) from None
         return _revision(self.repo.head.commit)
 
@@ -223,12 +330,13 @@ class History:
         """Create the annotated tag `name` on `revision`; an existing tag is never moved."""
         try:
             self.repo.create_tag(name, ref=revision.sha, message=message)
-        except git.GitCommandError as exc:
+        except _git().GitCommandError as exc:
             raise StyrdokError(_("git refused the tag {tag}: {reason}").format(tag=name, reason=_stderr(exc))) from None
 
 
 def ensure_repository(root: Path) -> bool:
     """Make `root` a git repository unless it already lies in one; True if one was created."""
+    git = _git()
     try:
         git.Repo(root, search_parent_directories=True)
         return False
@@ -238,7 +346,7 @@ def ensure_repository(root: Path) -> bool:
 
 
 def _supports_initial_branch() -> bool:
-    return git.Git().version_info >= (2, 28)
+    return _git().Git().version_info >= (2, 28)
 
 
 def blob_id(data: bytes) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap
 
 from . import frontmatter, source
-from .errors import InvalidPolicy, Problem, RefusedError, StyrdokError
+from .errors import InvalidPolicy, Problem, RefusedError, Severity, StyrdokError
 from .i18n import _, ngettext
 from .history import History, Revision
 from .mandate import MandatePeriod, review_window
@@ -98,13 +98,18 @@ def _revise_refusals(meta: Metadata) -> list[Reason]:
 @dataclass(frozen=True)
 class Adoption:
     """A recorded adoption: the policy as committed, its decision, the commit and the tag, and
-    what the secretary should know about it (`warnings`: e.g. decided before the remiss deadline)."""
+    what the secretary should know about it (`warnings`: e.g. decided before the remiss deadline).
+
+    `recovered` says what was done first about an adoption that had been interrupted (killed
+    between writing the file and committing, or between committing and tagging): finished or undone.
+    """
 
     policy: Policy
     decision: Decision
     revision: Revision
     tag: str
     warnings: tuple[str, ...] = ()
+    recovered: tuple[str, ...] = ()
 
 
 def tag_name(policy_id: str, date: dt.date) -> str:
@@ -124,35 +129,164 @@ def adopt(workspace: Workspace, policy_id: str, *, date: dt.date | str, paragrap
     Fills in date, § (and dnr, body) of the pending decision, sets status adopted, commits the
     policy file alone and creates the annotated tag `<id>/<date>`. Refuses, changing nothing
     (file, index, commits, tags), when any check fails; every failed check is reported.
+
+    One adopt at a time per repository (a lock in .git/): a second one waits, then sees the
+    first one's result. An adoption interrupted earlier (see `Adoption.recovered`) is finished
+    when asked with the same decision, and undone when asked with another.
     """
     what = _("cannot adopt {id}").format(id=policy_id)
     path = workspace.policy_path(policy_id)
-    policy = _load_valid(workspace, path, what)
     history = History(workspace)
-    decision = _decision(policy, history, date=date, paragraph=paragraph, dnr=dnr, body=body,
-                         today=today or dt.date.today(), what=what)
+    with history.locked():
+        notes = [note] if (note := history.clear_abandoned_index_lock()) else []
+        ask = _Asked(date, paragraph, dnr, body, today or dt.date.today())
+        interrupted = _interrupted(workspace, history, policy_id, path)
+        if interrupted is not None:
+            if ask.matches(interrupted.decision):
+                return _finish(workspace, history, path, interrupted, ask, what, notes)
+            if interrupted.revision is not None:
+                raise refused(what, [_untagged_reason(policy_id, interrupted)])
+            # written but never committed: check the adoption asked for against the committed file first
+            committed = _load_valid(workspace, path, what, data=interrupted.before)
+            _decision(committed, history, ask, what=what)
+            atomic_write(path, interrupted.before)
+            notes.append(f"undid an interrupted adoption ({interrupted.decision.line()}), never committed: "
+                         f"{workspace.display(path)} is back as committed")
+        policy = _load_valid(workspace, path, what)
+        decision = _decision(policy, history, ask, what=what)
+        return _record(workspace, history, path, policy, decision, what, notes)
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """The decision as given to adopt, before it is checked."""
+
+    date: dt.date | str
+    paragraph: int | str
+    dnr: str | None
+    body: str | None
+    today: dt.date
+
+    def matches(self, decision: Decision) -> bool:
+        reasons: list[Reason] = []
+        return (_parse_date(self.date, reasons) == decision.date and
+                _parse_paragraph(self.paragraph, reasons) == decision.paragraph and
+                self.dnr in (None, decision.dnr) and self.body in (None, decision.body))
+
+
+@dataclass(frozen=True)
+class _Interrupted:
+    """An adoption a killed adopt left half done: the file written but not committed (`before`: the
+    committed file), or committed (`revision`) but not tagged."""
+
+    decision: Decision
+    revision: Revision | None = None
+    before: bytes = b""
+
+
+def _interrupted(workspace: Workspace, history: History, policy_id: str, path: Path) -> _Interrupted | None:
+    """The half-done adoption in the repository, if there is one — proven, not guessed: the file on
+    disk is byte for byte what adopt writes from the committed file, or the newest commit of the
+    file is adopt's commit and its tag is missing."""
+    if not history.is_committed(policy_id):
+        return None
+    committed, now = history.read(policy_id, "HEAD"), workspace.read(path)
+    if committed != now:
+        meta = source.check_metadata(path, now)[0]
+        before = source.check_metadata(path, committed)[0]
+        if not (meta and before and meta.status is Status.ADOPTED and before.decisions
+                and before.decisions[-1].pending and len(meta.decisions) == len(before.decisions)):
+            return None
+        decision = meta.decisions[-1]
+        if decision.pending or not decision.date:
+            return None
+        try:
+            expected = _edited(committed, _fill_in(decision))
+        except Exception:  # the committed file cannot be edited: not adopt's half-done state
+            return None
+        return _Interrupted(decision, before=committed) if expected == now else None
+    adopted = history.adopted_versions(policy_id)
+    revisions = history.revisions(policy_id)
+    if not adopted or not revisions or adopted[-1].revision != revisions[-1]:
+        return None
+    version = adopted[-1]
+    recorded = version.decision
+    assert recorded is not None and recorded.date is not None
+    if version.revision.subject != commit_message(policy_id, recorded) or \
+            history.has_tag(tag_name(policy_id, recorded.date)):
+        return None
+    return _Interrupted(recorded, revision=version.revision)
+
+
+def _untagged_reason(policy_id: str, interrupted: _Interrupted) -> Reason:
+    decision, revision = interrupted.decision, interrupted.revision
+    assert revision is not None and decision.date is not None
+    return Reason(f"there is no pending decision: the last one ({decision.line()}) is committed "
+                  f"({revision.short}) but its tag {tag_name(policy_id, decision.date)} is missing "
+                  "(an interrupted adopt, or a clone without tags)",
+                  f"to finish that adoption, run `styrdok adopt {policy_id} --date {decision.date} --paragraph "
+                  f"{decision.paragraph}` (it creates the tag); to adopt a new revision, start it with "
+                  f"`styrdok revise {policy_id}`")
+
+
+def _finish(workspace: Workspace, history: History, path: Path, interrupted: _Interrupted, ask: _Asked,
+            what: str, notes: list[str]) -> Adoption:
+    """Complete the interrupted adoption the user asked for again: commit (if need be) and tag it."""
+    decision = interrupted.decision
+    assert decision.date is not None
+    policy = _load_valid(workspace, path, what)
+    tag = tag_name(policy.id, decision.date)
+    if interrupted.revision is None:
+        reasons = _git_refusals(history, policy.id)
+        if problem := history.tag_refusal(tag):
+            reasons.append(Reason(problem, f"check `git show {tag}`"))
+        if reasons:
+            raise refused(what, reasons)
+        revision = _commit(workspace, history, path, policy.id, decision, before=interrupted.before)
+        done = "committed and tagged"
+    else:
+        revision = interrupted.revision
+        done = "tagged"
+    _tag(history, tag, revision, policy, decision)
+    notes.append(f"finished an interrupted adoption ({decision.line()}): {done} it")
+    return Adoption(policy, decision, revision, tag, recovered=tuple(notes))
+
+
+def _record(workspace: Workspace, history: History, path: Path, policy: Policy, decision: Decision, what: str,
+            notes: list[str]) -> Adoption:
     assert decision.date
-    tag = tag_name(policy_id, decision.date)
+    tag = tag_name(policy.id, decision.date)
     warnings = _date_warnings(policy.meta, decision.date)
-    old = path.read_bytes()
+    old = workspace.read(path)
     adopted = _rewrite(workspace, path, _fill_in(decision), what, final=True)
+    revision = _commit(workspace, history, path, policy.id, decision, before=old)
+    _tag(history, tag, revision, policy, decision)
+    return Adoption(adopted, decision, revision, tag, warnings, tuple(notes))
+
+
+def _commit(workspace: Workspace, history: History, path: Path, policy_id: str, decision: Decision, *,
+            before: bytes) -> Revision:
+    """Commit the adopted file; if git refuses, put `before` back, so nothing has changed."""
     try:
-        revision = history.commit_file(policy_id, commit_message(policy_id, decision))
+        return history.commit_file(policy_id, commit_message(policy_id, decision))
     except StyrdokError:
-        atomic_write(path, old)
+        atomic_write(path, before)
         raise
+
+
+def _tag(history: History, tag: str, revision: Revision, policy: Policy, decision: Decision) -> None:
     try:
         history.tag(tag, revision, f"{policy.meta.title}\n\n{decision.line()}")
     except StyrdokError as exc:
         raise StyrdokError(_("the adoption is committed ({commit}) but not tagged: {error}").format(
                                commit=revision.short, error=exc) + "\n    "
-                           + _("fix: {hint}").format(hint=f"git tag -a {tag} {revision.short} -m '{decision.line()}'")) from None
-    return Adoption(adopted, decision, revision, tag, warnings)
+                           + _("fix: {hint}").format(hint="styrdok adopt … (again: it finishes the adoption), or "
+                                                          f"git tag -a {tag} {revision.short} -m '{decision.line()}'")) from None
 
 
-def _decision(policy: Policy, history: History, *, date: dt.date | str, paragraph: int | str, dnr: str | None,
-              body: str | None, today: dt.date, what: str) -> Decision:
+def _decision(policy: Policy, history: History, ask: _Asked, *, what: str) -> Decision:
     """The pending decision completed from the arguments, or RefusedError with every reason not to."""
+    date, paragraph, dnr, body, today = ask.date, ask.paragraph, ask.dnr, ask.body, ask.today
     last = policy.meta.decisions[-1]
     if not last.pending:
         raise refused(what, [Reason(_("it has no pending decision (status {status}; last decision: {decision})").format(
@@ -169,7 +303,13 @@ def _decision(policy: Policy, history: History, *, date: dt.date | str, paragrap
                                     "(styrdok never moves or replaces a tag)").format(tag=tag),
                                   _("check `styrdok log {id}` and `git show {tag}`; "
                                     "if the date is wrong, give the right one").format(id=policy.id, tag=tag)))
+        elif problem := history.tag_refusal(tag):
+            reasons.append(Reason(f"{problem}, so the adoption could be committed but not tagged",
+                                  "rename the blocking tag (`git tag NEW OLD && git tag -d OLD`), then adopt"))
     reasons += _git_refusals(history, policy.id)
+    if problem := history.identity_refusal():
+        reasons.append(Reason(problem, 'tell git who you are: git config user.name "Förnamn Efternamn" && '
+                                       "git config user.email namn@kommun.se"))
     if reasons or day is None or number is None:
         raise refused(what, reasons)
     consultation = _this_consultation(policy.meta)
@@ -270,9 +410,9 @@ def _git_refusals(history: History, policy_id: str) -> list[Reason]:
 
 # --- editing the file -----------------------------------------------------------------------
 
-def _load_valid(workspace: Workspace, path: Path, what: str) -> Policy:
+def _load_valid(workspace: Workspace, path: Path, what: str, data: bytes | None = None) -> Policy:
     try:
-        return source.load(path, display=workspace.display(path))
+        return source.load(path, display=workspace.display(path), data=data, inside=workspace.root)
     except InvalidPolicy as exc:
         raise _invalid(what, path.stem, exc.problems) from None
 
@@ -283,18 +423,22 @@ def _invalid(what: str, policy_id: str, problems: list[Problem]) -> RefusedError
                                  _("correct them (see `styrdok check {id}`) and run the command again").format(id=policy_id))])
 
 
+def _edited(data: bytes, change: Callable[[CommentedMap], None]) -> bytes:
+    """The file with its front matter changed, keeping a BOM and CRLF line endings."""
+    text = data.decode("utf-8")
+    bom, text = ("\ufeff", text[1:]) if text.startswith("\ufeff") else ("", text)
+    crlf = "\r\n" in text
+    new = bom + frontmatter.edit(text.replace("\r\n", "\n"), change)
+    return (new.replace("\n", "\r\n") if crlf else new).encode("utf-8")
+
+
 def _rewrite(workspace: Workspace, path: Path, change: Callable[[CommentedMap], None], what: str,
              *, final: bool = False) -> Policy:
     """Edit the front matter, validate the whole new file, then write it atomically.
 
     With `final`, the result must also be free of pending decisions and placeholders.
     """
-    data = path.read_bytes()
-    text = data.decode("utf-8")
-    bom, text = ("\ufeff", text[1:]) if text.startswith("\ufeff") else ("", text)
-    crlf = "\r\n" in text
-    new = bom + frontmatter.edit(text.replace("\r\n", "\n"), change)
-    new_data = (new.replace("\n", "\r\n") if crlf else new).encode("utf-8")
+    new_data = _edited(workspace.read(path), change)
     policy, problems = source.check_file(path, display=workspace.display(path), data=new_data)
     if policy is None:
         raise _invalid(what, path.stem, problems)
@@ -396,11 +540,35 @@ def status(workspace: Workspace, today: dt.date | None = None) -> Overview:
         raise StyrdokError(_("no mandate period for {today}: {error}").format(today=today, error=exc)) from None
     rows = []
     for path in workspace.paths():
-        meta, problems = source.check_metadata(path, path.read_bytes(), display=workspace.display(path))
+        data, problems = source.read_file(path, display=workspace.display(path), inside=workspace.root)
+        meta, more = source.check_metadata(path, data, display=workspace.display(path)) if data is not None \
+            else (None, [])
+        problems += more
         if meta is None:
             rows.append(StatusRow(path.stem, None, problems=tuple(problems)))
-        else:
-            deadline = meta.consultation.deadline if meta.consultation and work(meta) is Work.CONSULTATION else None
-            rows.append(StatusRow(path.stem, meta, last_decision(meta, today), due(meta, today), tuple(problems),
-                                  work(meta), deadline))
+            continue
+        if meta.status is Status.ADOPTED and (warning := _uncommitted_adoption(workspace, path)):
+            problems.append(warning)
+        deadline = meta.consultation.deadline if meta.consultation and work(meta) is Work.CONSULTATION else None
+        rows.append(StatusRow(path.stem, meta, last_decision(meta, today), due(meta, today), tuple(problems),
+                              work(meta), deadline))
     return Overview(today, period, tuple(rows))
+
+
+def _uncommitted_adoption(workspace: Workspace, path: Path) -> Problem | None:
+    """A warning if the file holds an adoption an interrupted `adopt` wrote but never committed."""
+    try:
+        history = History(workspace)
+        if not history.is_committed(path.stem) or history.read(path.stem, "HEAD") == workspace.read(path):
+            return None
+        found = _interrupted(workspace, history, path.stem, path)
+    except StyrdokError:  # no git, not a repository …: status needs neither
+        return None
+    if found is None or found.revision is not None or found.decision.date is None:
+        return None
+    decision = found.decision
+    return Problem(workspace.display(path), 0, f"the adoption ({decision.line()}) is not committed: an adopt "
+                   "was interrupted, so git does not hold it yet",
+                   f"finish it with `styrdok adopt {path.stem} --date {decision.date} --paragraph "
+                   f"{decision.paragraph}`, or undo it with `git restore {workspace.display(path)}`",
+                   Severity.WARNING)

@@ -24,9 +24,48 @@ Ast = dict[str, Any]
 T = TypeVar("T")
 
 
+MIN_VERSION = (3, 0)  # the first pandoc that reads and writes documents in API 1.23 (API_VERSION)
+PANDOC_FIX = "pip install pypandoc_binary (`make all` does this: it brings its own pandoc), then `styrdok doctor`"
+
+
+class PandocMissing(StyrdokError):
+    """No usable pandoc: none found, or one too old for styrdok's document format."""
+
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    found = re.match(r"\d+(\.\d+)*", text.strip())
+    return tuple(int(part) for part in found.group(0).split(".")) if found else ()
+
+
+@cache
+def located() -> tuple[str, str]:
+    """(path, version) of the pandoc pypandoc finds: the one in the pypandoc_binary wheel, else the
+    newest on PATH; PandocMissing if there is none."""
+    try:
+        return pypandoc.get_pandoc_path(), pypandoc.get_pandoc_version()
+    except (OSError, RuntimeError) as exc:
+        raise PandocMissing(f"pandoc is not installed ({' '.join(str(exc).split())[:200]})\n"
+                            f"    fix: {PANDOC_FIX}") from None
+
+
+def too_old(found: str) -> bool:
+    return _version_tuple(found) < MIN_VERSION
+
+
 @cache
 def binary() -> str:
-    return pypandoc.get_pandoc_path()
+    """The pandoc styrdok runs (see `located`).
+
+    PandocMissing if there is none, or it is older than MIN_VERSION (its API differs, and every
+    conversion would fail with "Incompatible API versions").
+    """
+    path, found = located()
+    if too_old(found):
+        need = ".".join(map(str, MIN_VERSION))
+        raise PandocMissing(f"pandoc {found} ({path}) is too old: styrdok needs pandoc {need} or later (its "
+                            "document format, API 1.23)\n"
+                            f"    fix: {PANDOC_FIX}; an old system pandoc is used only when the bundled one is missing")
+    return path
 
 
 @cache
@@ -37,6 +76,7 @@ def highlight_languages() -> frozenset[str]:
 
 @cache
 def version() -> str:
+    binary()
     return pypandoc.get_pandoc_version()
 
 
@@ -55,6 +95,8 @@ def run(args: list[str], data: bytes, *, epoch: int | None = None, timeout: floa
         proc = subprocess.run([binary(), *args], input=data, capture_output=True, env=env, timeout=timeout)
     except subprocess.TimeoutExpired:
         raise PandocFailed(f"pandoc did not finish within {timeout:.0f} s ({' '.join(args[:4])})") from None
+    except OSError as exc:  # removed or broken since it was found
+        raise PandocMissing(f"pandoc cannot be run: {exc.strerror}\n    fix: {PANDOC_FIX}") from None
     if proc.returncode != 0:
         raise PandocFailed(_("pandoc failed ({args}): {error}").format(
             args=" ".join(args[:4]), error=proc.stderr.decode(errors="replace").strip()))

@@ -27,6 +27,7 @@ from .cache import BuildCache, fingerprint
 from .consult import remiss_of, render_package
 from .consult.responses import ARCHIVE_DOCUMENTS, archived_compilation
 from .errors import InvalidPolicy, Problem, RefusedError, StyrdokError
+from .files import Unreadable
 from .history import History, Revision, Version, blob_id
 from .lifecycle import Due, due, review_by
 from .mandate import MandatePeriod
@@ -139,13 +140,21 @@ def publish(workspace: Workspace, out: Path | None = None, base_url: str | None 
     the clock's) decides review states and whether a consultation is still open.
     """
     base = _base_url(base_url)
-    run = _Run(workspace, OutputDir(out or workspace.root / SITE_DIR), _today(today), base)
-    entries = run.gather()
-    run.check_frozen(entries)
-    published = [entry for entry in entries if run.publish_policy(entry)]
-    run.publish_register(published)
-    run.result.written = sorted(run.site.changed)
-    return run.result
+    site = OutputDir(out or workspace.root / SITE_DIR)
+    history = History(workspace)
+    if history.is_shallow():
+        raise RefusedError("cannot publish from a shallow clone: git holds only the newest commits, so the site "
+                           "would lack the older adopted versions (and published ones would look removed)\n"
+                           "    fix: fetch the whole history with `git fetch --unshallow` (in CI: a clone with "
+                           "full depth, e.g. GIT_DEPTH: 0 or fetch-depth: 0), then publish")
+    with site.locked():  # a second publish to the same folder waits: runs never mix their files
+        run = _Run(workspace, site, _today(today), base)
+        entries = run.gather()
+        run.check_frozen(entries)
+        published = [entry for entry in entries if run.publish_policy(entry)]
+        run.publish_register(published)
+        run.result.written = sorted(run.site.changed)
+        return run.result
 
 
 def _base_url(value: str | None) -> str | None:
@@ -396,7 +405,11 @@ class _Run:
     def gather(self) -> list[Entry]:
         entries = []
         for policy_id in self.workspace.ids():
-            entry = gather_entry(self.history, policy_id, self.today)
+            try:
+                entry = gather_entry(self.history, policy_id, self.today)
+            except Unreadable as exc:  # e.g. a symbolic link committed as the policy: the others are published
+                self.result.problems.append(Problem(exc.path, 0, f"cannot read the file: {exc.why}", exc.fix))
+                continue
             if entry is None:
                 self.result.notes.append(_("{id}: not published: git holds no adopted version and no "
                                            "consultation of it yet").format(id=policy_id))

@@ -20,7 +20,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from . import pandoc
+from . import files, pandoc
 from .errors import InvalidPolicy, Problem, Severity
 from .i18n import N_, _
 from .model import (PREAMBLE_ID, Action, Block, Consultation, Contact, Decision, Metadata, Policy, Review,
@@ -98,19 +98,31 @@ class _Report:
         self.problems.append(Problem(self.path, line, message, hint, Severity.WARNING))
 
 
-def check_file(path: Path, *, display: str | None = None, data: bytes | None = None) -> tuple[Policy | None, list[Problem]]:
-    """Load and validate one policy file; returns the policy (None if it has errors) and all problems."""
+def read_file(path: Path, *, display: str | None = None, inside: Path | None = None) -> tuple[bytes | None, list[Problem]]:
+    """A policy file's bytes, or None and the problem: only a regular file under MAX_BYTES, and
+    with `inside` (the repository) only one that really lies there, not behind a symbolic link."""
+    try:
+        return files.read_regular(path, limit=MAX_BYTES, inside=inside), []
+    except files.TooLarge as exc:
+        report = _Report(display or str(path), [])
+        _too_big(exc.size, report)
+        return None, report.problems
+    except files.Unreadable as exc:
+        return None, [Problem(display or str(path), 0, _("cannot read the file: {reason}").format(reason=exc.why),
+                              exc.fix)]
+
+
+def check_file(path: Path, *, display: str | None = None, data: bytes | None = None,
+               inside: Path | None = None) -> tuple[Policy | None, list[Problem]]:
+    """Load and validate one policy file; returns the policy (None if it has errors) and all problems.
+
+    Without `data` the file is read with `read_file` (`inside`: the repository it must lie in).
+    """
     report = _Report(display or str(path), [])
     if data is None:
-        try:
-            size = path.stat().st_size
-        except OSError as exc:
-            report.error(0, _("cannot read the file: {reason}").format(reason=exc.strerror))
-            return None, report.problems
-        if size > MAX_BYTES:
-            _too_big(size, report)
-            return None, report.problems
-        data = path.read_bytes()
+        data, problems = read_file(path, display=report.path, inside=inside)
+        if data is None:
+            return None, problems
     elif len(data) > MAX_BYTES:
         _too_big(len(data), report)
         return None, report.problems
@@ -125,8 +137,8 @@ def _too_big(size: int, report: _Report) -> None:
                  _("split the document, or move appendices (bilagor) to files of their own"))
 
 
-def load(path: Path, *, display: str | None = None, data: bytes | None = None) -> Policy:
-    policy, problems = check_file(path, display=display, data=data)
+def load(path: Path, *, display: str | None = None, data: bytes | None = None, inside: Path | None = None) -> Policy:
+    policy, problems = check_file(path, display=display, data=data, inside=inside)
     if policy is None:
         raise InvalidPolicy(problems)
     return policy

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -13,27 +15,57 @@ from markupsafe import Markup
 
 from .errors import StyrdokError
 from .i18n import _
+from .files import read_regular
+
+
+MAX_TEMPLATE_BYTES = 20 * 2**20  # a reference.docx with its images; far above any real template
+
+
+class _RepositoryLoader(jinja2.BaseLoader):
+    """The repository's `templates/`, read like every other file of it: regular files only, never
+    through a symbolic link out of the repository."""
+
+    def __init__(self, folder: Path, root: Path):
+        self.folder, self.root = folder, root
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = self.folder / template
+        if not os.path.lexists(path):
+            raise jinja2.TemplateNotFound(template)
+        data = read_regular(path, limit=MAX_TEMPLATE_BYTES, inside=self.root)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise StyrdokError(f"template {path} is not UTF-8\n    fix: save it as UTF-8") from None
+        mtime = path.stat().st_mtime
+        return text, str(path), lambda: path.exists() and path.stat().st_mtime == mtime
+
 
 if TYPE_CHECKING:
     from .theme import Labels, Theme
 
 
 class Templates:
-    def __init__(self, override_dir: Path | None, extra_globals: dict[str, object] | None = None):
+    def __init__(self, override_dir: Path | None, extra_globals: dict[str, object] | None = None,
+                 root: Path | None = None):
         self.override_dir = override_dir  # may not exist (yet): looked up at each use
         self.extra_globals = dict(extra_globals or {})
+        # the repository: overrides are never read from outside it (default: the folder holding templates/)
+        self.root = root if root is not None else override_dir.parent if override_dir else None
 
     def with_globals(self, **values: object) -> Templates:
         """The same templates with more Jinja globals, e.g. the site's `crumbs` for a page rendered by
         another stage (the remissversion, a redline) that the site places in its navigation."""
-        return Templates(self.override_dir, {**self.extra_globals, **values})
+        return Templates(self.override_dir, {**self.extra_globals, **values}, root=self.root)
 
     def __getstate__(self) -> dict[str, object]:
-        return {"override_dir": self.override_dir, "extra_globals": self.extra_globals}  # Jinja is rebuilt in workers
+        # Jinja is rebuilt in workers
+        return {"override_dir": self.override_dir, "extra_globals": self.extra_globals, "root": self.root}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.override_dir = state["override_dir"]
         self.extra_globals = state.get("extra_globals", {})
+        self.root = state.get("root")
 
     @cached_property
     def labels(self) -> Labels:
@@ -49,12 +81,12 @@ class Templates:
 
     def _override(self, name: str) -> Path | None:
         path = self.override_dir / name if self.override_dir else None
-        return path if path and path.is_file() else None
+        return path if path and os.path.lexists(path) else None
 
     def bytes(self, name: str) -> bytes | None:
         """A template file's bytes: the override if present, else the packaged one, else None."""
         if path := self._override(name):
-            return path.read_bytes()
+            return read_regular(path, limit=MAX_TEMPLATE_BYTES, inside=self.root)
         packaged = resources.files("styrdok").joinpath("templates", name)
         return packaged.read_bytes() if packaged.is_file() else None
 
@@ -68,7 +100,7 @@ class Templates:
     def _environment(self, **options: Any) -> jinja2.Environment:
         loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("styrdok", "templates")]
         if self.override_dir:
-            loaders.insert(0, jinja2.FileSystemLoader(self.override_dir))
+            loaders.insert(0, _RepositoryLoader(self.override_dir, self.root or self.override_dir.parent))
         env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
                                  keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, **options)
         # The words and the look of every output: {{ label("control.owner") }}, {{ theme.palette.accent }}.

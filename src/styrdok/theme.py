@@ -130,10 +130,12 @@ def _merged(templates: Templates, name: str) -> tuple[dict[str, tuple[Any, str]]
     defaults = _read(packaged.read_bytes(), f"styrdok/templates/{name}")
     values: dict[str, tuple[Any, str]] = {k: (v, f"styrdok/templates/{name}:{line}") for k, (v, line) in defaults.items()}
     problems: list[str] = []
-    override = templates.override_dir / name if templates.override_dir else None
-    if override and override.is_file():
+    override = templates._override(name)
+    if override is not None:
         where = f"templates/{name}"
-        for key, (value, line) in _read(override.read_bytes(), where).items():
+        data = templates.bytes(name)  # a regular file in the repository, never a link out of it
+        assert data is not None
+        for key, (value, line) in _read(data, where).items():
             if key not in defaults:
                 close = [k for k in defaults if k.rsplit(".", 1)[-1] == key.rsplit(".", 1)[-1]]
                 hint = (_("did you mean {keys}?").format(keys=", ".join(close[:3])) if close else

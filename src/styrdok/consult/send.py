@@ -53,7 +53,7 @@ def consult(workspace: Workspace, policy_id: str, deadline: dt.date | str, *, bo
     `consultation: bodies:` are used. `today` defaults to the SOURCE_DATE_EPOCH date, else the clock's.
     """
     path = workspace.policy_path(policy_id)
-    data = path.read_bytes()
+    data = workspace.read(path)
     policy = source.load(path, display=workspace.display(path), data=data)
     refuse_adopted(policy)
     problems: list[Problem] = []
@@ -66,6 +66,7 @@ def consult(workspace: Workspace, policy_id: str, deadline: dt.date | str, *, bo
     if problems or due is None:
         raise InvalidInput(problems)
     recorded = policy.meta.consultation
+    folder = OutputDir(out or workspace.root / "build" / policy.id / "remiss")  # refuses policy/ … before rendering
     in_force, label = version_in_force(workspace, policy.id)
     remiss = remiss_of(policy, workspace.templates, deadline=due, bodies=names,
                        dnr=dnr or (recorded.dnr if recorded else None), issued=issued, stamp=stamp,
@@ -73,7 +74,7 @@ def consult(workspace: Workspace, policy_id: str, deadline: dt.date | str, *, bo
     files = render_package(remiss, workspace.templates)
     updated = _encoded_like(data, record(policy.source, remiss))
     source.load(path, display=workspace.display(path), data=updated)  # never write a policy styrdok rejects
-    written = OutputDir(out or workspace.root / "build" / policy.id / "remiss").write_all(files)
+    written = folder.write_all(files)
     changed = _replace_source(path, data, updated)
     return ConsultResult(policy.id, path, tuple(written), due, names, remiss.dnr, remiss.numbers, changed)
 

@@ -100,10 +100,11 @@ def write_redline(old: Policy, new: Policy, out: Path, templates: Templates, *, 
                   labels: tuple[str, str] | None = None, when: dt.datetime | None = None) -> Redline:
     """Render the redline of two versions and write its files into `out` (atomically). Two
     versions that do not differ write nothing (the last redline in `out` stays as it was)."""
+    folder = OutputDir(out)  # refuses an output folder in policy/ … before rendering
     redline = render_redline(old, new, templates, author=author, labels=labels, when=when)
     if not redline.changed:
         return redline
-    OutputDir(out).write_all(redline.files)
+    folder.write_all(redline.files)
     return replace(redline, out=out)
 
 

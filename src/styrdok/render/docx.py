@@ -60,11 +60,10 @@ def logo_png(logo: Logo) -> bytes:
     """The logo as PNG for Word (python-docx places PNG, not SVG): an SVG is drawn by Typst at 600 dpi."""
     if not logo.is_svg:
         return logo.data
-    import typst
+    from .pdf import _font_paths, _typst  # a missing typst is a clear error, as for the PDF
     source = ('#set page(width: auto, height: auto, margin: 0pt, fill: none)\n'
               f'#image(bytes(sys.inputs.svg), format: "svg", height: {logo.height_mm}mm)\n').encode()
-    from .pdf import _font_paths
-    png = typst.Compiler(font_paths=_font_paths(), ignore_system_fonts=True).compile(
+    png = _typst().Compiler(font_paths=_font_paths(), ignore_system_fonts=True).compile(
         input=source, format="png", ppi=600.0, sys_inputs={"svg": logo.svg()})
     assert isinstance(png, bytes)
     return png

@@ -19,16 +19,16 @@ import tempfile
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
-import typst
+from ..errors import StyrdokError
 
-if TYPE_CHECKING:  # declared in typst-py's stub only, not at run time
-    from typst import PDFStandard
+if TYPE_CHECKING:
+    import typst
+    from typst import PDFStandard  # declared in typst-py's stub only, not at run time
 
     from ..templates import Templates
-
-from ..errors import StyrdokError
 
 __all__ = ["PDF_STANDARDS", "TypstFailed", "render_pdf"]
 
@@ -112,10 +112,24 @@ def _body_font_paths() -> list[str]:
     return [folder]
 
 
+class TypstMissing(StyrdokError):
+    """The typst package (the PDF compiler) is not installed."""
+
+
+def _typst() -> ModuleType:
+    """typst-py, imported on first use: every command that makes no PDF works without it."""
+    try:
+        import typst
+    except ImportError as exc:
+        raise TypstMissing(f"typst is not installed ({exc}): styrdok makes every PDF with it\n"
+                           "    fix: pip install typst (`make all` does this), then check with `styrdok doctor`") from None
+    return typst
+
+
 def _get_compiler(extra: tuple[str, ...] = ()) -> typst.Compiler:
     """One compiler per process and font folders: fonts are scanned once, caches are reused."""
     if extra not in _compilers:
-        _compilers[extra] = typst.Compiler(font_paths=[*_font_paths(), *extra], ignore_system_fonts=True)
+        _compilers[extra] = _typst().Compiler(font_paths=[*_font_paths(), *extra], ignore_system_fonts=True)
     return _compilers[extra]
 
 
@@ -141,6 +155,7 @@ def render_pdf(
     source = (template + "\n" + body_typst).encode("utf-8")
     body_offset = template.count("\n") + 1  # source line of the body's line 1
     sys_inputs = {"meta": json.dumps(meta, ensure_ascii=False, sort_keys=True)}
+    typst = _typst()
     with _lock:
         compiler = _get_compiler(tuple(font_dirs))
         try:

@@ -1,0 +1,92 @@
+"""Reading the repository's files: regular files only, under a size limit, never from outside.
+
+A policy or template that is a folder, a named pipe (FIFO, reading would hang), a device
+(/dev/zero never ends) or a symbolic link out of the repository (/etc/passwd must never reach
+a published page) is refused with what it is and how to fix it, before a byte is read.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from .errors import StyrdokError
+
+
+class Unreadable(StyrdokError):
+    """A file styrdok will not read: `why` it is refused and how to `fix` it."""
+
+    def __init__(self, path: Path | str, why: str, fix: str):
+        self.path, self.why, self.fix = str(path), why, fix
+        super().__init__(f"cannot read {path}: {why}\n    fix: {fix}")
+
+
+class TooLarge(Unreadable):
+    def __init__(self, path: Path | str, size: int, limit: int):
+        self.size, self.limit = size, limit
+        super().__init__(path, f"the file is {size / 2**20:.1f} MB, over the limit of {limit // 2**20} MB",
+                         "split the document, or move appendices (bilagor) to files of their own")
+
+
+OUTSIDE_FIX = ("copy the file into the repository instead of linking to it: styrdok never reads files "
+               "from outside the repository")
+
+
+def outside(path: Path, root: Path) -> Path | None:
+    """Where `path` really leads if that is outside `root` (through a symbolic link), else None."""
+    real = path.resolve()
+    return None if real.is_relative_to(root.resolve()) else real
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def read_regular(path: Path, *, limit: int, inside: Path | None = None) -> bytes:
+    """The bytes of the regular file `path` (at most `limit`); with `inside`, only if it really lies there.
+
+    Opened without blocking, so a named pipe is refused instead of waiting for a writer.
+    """
+    if inside is not None and (real := outside(path, inside)) is not None:
+        raise Unreadable(path, f"it is a symbolic link to {real}, outside the repository", OUTSIDE_FIX)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise Unreadable(path, f"it is a symbolic link to {os.readlink(path)}, which does not exist",
+                             "remove the link, or replace it with the file itself") from None
+        raise Unreadable(path, "it does not exist", "check the name (see `styrdok check`)") from None
+    except OSError as exc:
+        raise Unreadable(path, exc.strerror or str(exc), "check the file's permissions") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            what = _kind(info.st_mode)
+            fix = ("rename or remove the folder: only files are read here" if stat.S_ISDIR(info.st_mode)
+                   else "replace it with a regular file (a Markdown text file)")
+            raise Unreadable(path, f"it is {what}, not a regular file", fix)
+        if info.st_size > limit:
+            raise TooLarge(path, info.st_size, limit)
+        chunks, total = [], 0
+        while total <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > limit:  # grew while being read
+            raise TooLarge(path, total, limit)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise Unreadable(path, exc.strerror or str(exc), "check the file, then run the command again") from None
+    finally:
+        os.close(fd)

@@ -373,3 +373,48 @@ def test_the_site_ships_the_font_files_of_the_pdf_and_chromium_draws_with_them(s
                 # the semibold face names itself "Source Sans Pro Semibold" (its legacy family)
                 assert font["familyName"].startswith(FONT) and font["isCustomFont"], f"{page} {selector}: {font}"
         assert {"loaded"} == {f["status"] for f in drawn["document.fonts"] if f["weight"] == "400" and f["style"] == "normal"}
+
+
+# --- PDF/UA: the final PDF's first page, its document control block and its logo ------------------
+
+def test_the_final_pdf_tags_its_first_page_for_pdf_ua(site: Path) -> None:
+    """What a PDF/UA validator checks of the first page, read from the published PDF's structure
+    tree: language, title, the logo kept out of the reading order (a header artifact, or a Figure
+    with Alt), and the control block a tagged table with the same rows as the web page's."""
+    from pypdf import PdfReader
+    from pdf_tags import marked_content, structure
+    reader = PdfReader(site / V3 / f"{ID}.pdf")
+    catalog = reader.trailer["/Root"]
+    title = reader.metadata.title
+    assert catalog["/Lang"] == "sv-SE" and catalog["/MarkInfo"]["/Marked"] == True  # noqa: E712
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712
+    xmp = catalog["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r"pdfuaid:part(>|=\")1", xmp) and f">{title}<" in xmp  # dc:title, as /Info's
+    first = marked_content(reader.pages[0])
+    tree = structure(reader)
+    elements = tree.walk()
+    assert not first.tagged_in_artifact, "tagged content inside an artifact"
+    # The logo: drawn on the first page, never as untagged content of the reading order.
+    figures = {m for e in elements if e.role == "/Figure" for _, m in e.mcids}
+    assert first.draws, "no logo drawn on the first page"
+    for name, tags, mcid in first.draws:
+        assert "/Artifact" in tags or mcid in figures, f"{name} is drawn outside an artifact and no Figure"
+    for figure in (e for e in elements if e.role == "/Figure"):
+        assert str(figure.attrs.get("/Alt", "")).strip(), "a Figure without alt text"
+    # The document control block: a Table on page 1, right after the title block, row by row
+    # the labels and values of the web page's block.
+    pages = {0: first}
+    document = tree.children[0]
+    roles = [c.role for c in document.children]
+    table = document.children[roles.index("/Table")]
+    assert "/H1" in roles[:roles.index("/Table")], roles
+    assert {e.page for e in table.walk() if e.mcids} == {0}
+    head = [e for e in table.walk() if e.role == "/TH"]
+    rows = [[c.text(pages) for c in tr.children] for tr in table.walk() if tr.role == "/TR" and tr not in
+            [t for h in table.children if h.role == "/THead" for t in h.walk()]]
+    page = lxml_html.fromstring((site / V3 / "index.html").read_bytes())
+    heading = page.xpath("string(//*[@id='_dokumentinformation'])").strip()
+    expected = [[" ".join(row.xpath("string(dt)").split()), " ".join(row.xpath("string(dd)").split())]
+                for row in page.xpath("//section[@class='control']//div[contains(@class,'control-row')]")]
+    assert [h.text(pages) for h in head] == [heading]
+    assert rows == expected and len(rows) >= 6, rows

@@ -366,8 +366,8 @@ def test_the_site_ships_the_font_files_of_the_pdf_and_chromium_draws_with_them(s
     assert {"SourceSansPro-Regular", "SourceSansPro-Bold"} <= pdf_fonts
     require_chromium()
     for page in (site / ID / "index.html", site / V1 / "index.html", site / "index.html", site / "register" / "typ.html"):
-        drawn = rendered_fonts(page, ["h1", "main p"])
-        for selector in ("h1", "main p"):
+        drawn = rendered_fonts(page, ["h1", "main p, main td"])
+        for selector in ("h1", "main p, main td"):
             assert drawn[selector], f"{page}: nothing drawn for {selector}"
             for font in drawn[selector]:
                 # the semibold face names itself "Source Sans Pro Semibold" (its legacy family)

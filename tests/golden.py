@@ -76,7 +76,7 @@ def manifest_summary(data: bytes) -> str:
 
 
 def font_summary(data: bytes) -> str:
-    """A shipped font file: its size and hash (the font itself is the package's, not ours to diff)."""
+    """A shipped font file or its licence: size and hash (the package's files, not ours to diff)."""
     return f"{len(data)} bytes, sha256 {hashlib.sha256(data).hexdigest()}\n"
 
 
@@ -85,7 +85,7 @@ def csv_summary(data: bytes) -> str:
 
 
 SUMMARIES = {".csv": csv_summary, ".docx": docx_summary, ".pdf": pdf_summary, ".html": html_summary, ".md": text_summary,
-             ".json": text_summary, ".xml": text_summary, ".txt": text_summary, ".css": text_summary,
+             ".json": text_summary, ".xml": text_summary, ".txt": font_summary, ".css": text_summary,
              ".ttf": font_summary, ".otf": font_summary, ".woff2": font_summary}
 
 

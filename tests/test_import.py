@@ -287,3 +287,28 @@ def test_heading_styles_stored_under_their_swedish_names(repo: Path) -> None:
     assert [(s.level, s.title) for s in policy.sections if s.level] == [(2, "Bakgrund"), (3, "Vad är en bisyssla")]
     assert not [e for e in report.guesses if "heading" in e.text]  # from the styles: not guesses
     assert [why for _, _, _, why in report.headings] == ["style Rubrik1", "style Rubrik2"]
+
+
+def test_information_lines_typed_with_tabs_and_an_introduction_heading(repo: Path) -> None:
+    """The officer's information lines ("Beslutad av:<tab>Kommunstyrelsen 2019-11-25, § 187") and a
+    first section called Inledning, whose id is taken by the text before the first heading."""
+    d = docx.Document()
+    wordgen.bold(d, "Riktlinjer för representation och gåvor", 18)
+    for line in ("Dokumenttyp:\tRiktlinje", "Beslutad av:\tKommunstyrelsen 2019-11-25, § 187",
+                 "Gäller till:\t2023-12-31"):
+        d.add_paragraph(line)
+    wordgen.bold(d, "1. Inledning", 14)
+    d.add_paragraph("Riktlinjerna gäller alla anställda.")
+    t = d.add_table(rows=2, cols=2)
+    for (r, c), text in {(0, 0): "Tillfälle", (0, 1): "Högsta värde", (1, 0): "Avtackning", (1, 1): "1 000 kr"}.items():
+        t.cell(r, c).text = text
+    [report] = importer.import_files(Workspace(repo), [wordgen.save(d, repo / "representation.docx")])
+    assert report.ok, report.error
+    policy = source.load(repo / "policy" / "representation.md")
+    [decision] = policy.meta.decisions
+    assert (policy.meta.type, policy.meta.owner, decision.body, str(decision.date), decision.paragraph) == (
+        "riktlinje", "kommunstyrelsen", "kommunstyrelsen", "2019-11-25", 187)
+    assert ("Gäller till", "2023-12-31") in {(label, value) for label, value, _ in report.unmapped}
+    assert [(s.id, s.title) for s in policy.sections if s.level] == [("inledning-2", "Inledning")]
+    assert any("inledning-2" in e.text and "before the first heading" in e.text for e in report.guesses)
+    assert report.counted() == "1 heading, 1 paragraph, 0 list items, 1 table, 0 footnotes, 0 links"

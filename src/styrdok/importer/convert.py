@@ -9,7 +9,7 @@ from pathlib import Path
 from .. import pandoc, source
 from ..errors import Severity
 from ..i18n import _, ngettext
-from ..model import Action, Decision
+from ..model import PREAMBLE_ID, Action, Decision
 from ..redline.docx import SUMMARY_STYLE
 from . import headings as heading_rules
 from . import markdown, metadata
@@ -65,13 +65,18 @@ def convert(doc: WordFile, *, policy_id: str, doc_type: str | None = None, displ
     for h in sorted(found_headings.values(), key=lambda h: h.paragraph):  # known before links are cleaned
         # styrdok's own DOCX carries each section's id as a bookmark: the ids survive the trip
         kept = [m for m in doc.paragraph(h.paragraph).bookmarks if styrdok_made and source.SLUG.match(m)
-                and m not in ids.values() and m not in ("inledning", TITLE_BOOKMARK)]
+                and m not in ids.values() and m not in (PREAMBLE_ID, TITLE_BOOKMARK)]
         base = source.heading_id(h.text)
         ident, n = (kept[0] if kept else base), 1
-        while ident in ids.values() or ident == "inledning":
+        while ident in ids.values() or ident == PREAMBLE_ID:
             n += 1
             ident = f"{base}-{n}"
         ids[h.paragraph] = ident
+        if base == PREAMBLE_ID and not kept:
+            report.guesses.append(Entry(_("the heading ”{title}” got the id {id}: {preamble} is the id of the text "
+                                          "before the first heading").format(title=h.text, id=ident,
+                                                                             preamble=PREAMBLE_ID),
+                                        doc.paragraph(h.paragraph).where()))
         for mark in doc.paragraph(h.paragraph).bookmarks:
             plan.anchors[mark] = ident
 

@@ -227,3 +227,60 @@ def test_footnotes_keep_their_labels_and_places_and_only_edited_parts_change(rep
     changed = set(new.decode("utf-8").splitlines()) ^ set(text.splitlines())
     assert all("ais" in line or "[^1]" in line or "Tillväxtverket" in line for line in changed), changed
     assert [s.id for s in after.sections] == [s.id for s in source.load(target).sections]
+
+
+def _add_footnote(data: bytes, paragraph_start: str, text: str) -> bytes:
+    """A footnote added in Word at the end of a paragraph (w:footnoteReference and its note)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    paragraph = next(p for p in root.iter(f"{{{W}}}p")
+                     if "".join(t.text or "" for t in p.iter(f"{{{W}}}t")).startswith(paragraph_start))
+    paragraph.append(etree.fromstring(f'<w:r xmlns:w="{W}"><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr>'
+                                      '<w:footnoteReference w:id="99"/></w:r>'))
+    notes = etree.fromstring(parts["word/footnotes.xml"])
+    notes.append(etree.fromstring(f'<w:footnote xmlns:w="{W}" w:id="99"><w:p><w:r><w:footnoteRef/></w:r>'
+                                  f'<w:r><w:t xml:space="preserve"> {text}</w:t></w:r></w:p></w:footnote>'))
+    parts["word/document.xml"], parts["word/footnotes.xml"] = etree.tostring(root), etree.tostring(notes)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, content in parts.items():
+            z.writestr(name, content)
+    return out.getvalue()
+
+
+def test_a_footnote_added_in_word_gets_a_new_label_and_its_definition_at_the_end(repo: Path) -> None:
+    text = _footnoted()
+    target = repo / "policy" / "social-ekonomi.md"
+    target.write_text(text, "utf-8")
+    (repo / "edited.docx").write_bytes(_add_footnote(draft_docx(source.load(target)), "Policydokumentet riktar",
+                                                     "Se kommunens styrdokumentsplan."))
+    _, new = into(Workspace(repo), repo / "edited.docx", "social-ekonomi")
+    line = next(line for line in text.splitlines() if line.startswith("Policydokumentet riktar"))
+    assert new is not None and new.decode("utf-8") == text.replace(line, line + "[^1]", 1) + \
+        "\n[^1]: Se kommunens styrdokumentsplan.\n"
+
+
+def test_after_into_git_diff_and_styrdok_diff_show_the_word_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The round trip is an ordinary working-tree change: git diff is the one edited line, and
+    `styrdok diff ID` (working tree against HEAD) the one word."""
+    import gitrepo
+    repo = gitrepo.init(tmp_path / "repo")
+    monkeypatch.chdir(repo)
+    word = _edit_words(draft_docx(source.load(repo / gitrepo.REL)), "Policydokumentet riktar", "Policydokumentet",
+                       "Policyn")
+    (tmp_path / "svar.docx").write_bytes(word)
+    result = CliRunner().invoke(main, ["import", str(tmp_path / "svar.docx"), "--into", gitrepo.ID])
+    assert result.exit_code == 0, result.output
+    assert gitrepo.git(repo, "diff", "--numstat") == f"1\t1\t{gitrepo.REL}"
+    changed = [line for line in gitrepo.git(repo, "diff", "--unified=0").splitlines()
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert [line[:18] for line in changed] == ["-Policydokumentet ", "+Policyn riktar si"]
+    shown = CliRunner().invoke(main, ["diff", gitrepo.ID, "--from", "HEAD", "--out", str(tmp_path / "out")])
+    assert shown.exit_code == 1, shown.output  # diff(1): changes found
+    assert "1 ord infogat och 1 ord borttaget" in (tmp_path / "out" / "changes.md").read_text("utf-8")
+    from styrdok import pandoc
+    redline = (tmp_path / "out" / "redline.docx").read_bytes()  # the word as Word's tracked change
+    accepted, rejected = (" ".join(pandoc.read_docx(redline, track_changes=how).split()) for how in ("accept", "reject"))
+    assert "Policyn riktar sig" in accepted and "Policydokumentet riktar sig" in rejected
+    assert accepted.replace("Policyn riktar", "Policydokumentet riktar") == rejected

@@ -358,7 +358,7 @@ def splice(policy: Policy, text: str, blocks: list[Any]) -> str:
         content = unit.markdown if index is not None else next(parts)
         notes = [note for note in (unit.notes if index is not None else ()) if note.label in cited]
         if notes:
-            content = f"{content}{unit.gap}{_join(notes)}"  # type: ignore[operator]
+            content = f"{content}{unit.gap}{_join(notes)}"
         if orphaned := [note for note in orphans.get(n, []) if note.label in cited]:
             content = f"{content}\n\n{_join(orphaned)}"
         nxt = out[n + 1][1] if n + 1 < len(out) else None

@@ -85,7 +85,8 @@ def each_block_and_notes(blocks: list[pandoc.Ast]) -> tuple[list[str], dict[str,
     text = pandoc.write_markdown(separated)
     parts = re.split(rf"\n*^{SEPARATOR}\d+$\n*", text, flags=re.M)
     if len(parts) != len(blocks):  # a separator did not come back on a line of its own: one call per block
-        out, defs = [], {}
+        out: list[str] = []
+        defs: dict[str, str] = {}
         for b in blocks:
             part, notes = _footnotes(body([b]).rstrip("\n"))
             offset = len(defs)  # each call numbers its notes from 1: renumbered in document order
@@ -94,9 +95,8 @@ def each_block_and_notes(blocks: list[pandoc.Ast]) -> tuple[list[str], dict[str,
                 new = str(int(label) + offset)
                 defs[new] = f"[^{new}]:" + definition[len(f"[^{label}]:"):]
         return [p.strip("\n") for p in out], defs
-    notes = _footnotes(parts[-1])
-    parts[-1] = notes[0]
-    return [p.strip("\n") for p in parts], notes[1]
+    parts[-1], at_end = _footnotes(parts[-1])
+    return [p.strip("\n") for p in parts], at_end
 
 
 def _footnotes(text: str) -> tuple[str, dict[str, str]]:

@@ -545,7 +545,8 @@ def _marked(parts: dict[str, bytes], root: etree._Element, paragraphs: list[etre
     styles = _used_styles(parts)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
         for name, data in parts.items():
-            z.writestr(name, etree.tostring(root) if name == DOCUMENT else styles if name == STYLES else data)
+            z.writestr(name, etree.tostring(root) if name == DOCUMENT else
+                       styles if name == STYLES and styles is not None else data)
     return out.getvalue()
 
 

@@ -26,6 +26,8 @@ TARGETS = {  # scenario: (compared with, limit as ratio or seconds)
     "redline_100_pages": ("bare_pandoc_100_pages", 3.0),
     "cold_300": (None, 60.0),
     "noop_300": (None, 1.0),
+    "import_100_pages": ("bare_pandoc_docx_100_pages", 2.0),
+    "import_300": (None, 120.0),
 }
 
 
@@ -137,8 +139,78 @@ def noop_300() -> list[float]:
         return _timed(lambda: build.build(workspace))
 
 
+def legacy_docx(path: Path, copies: int = 30) -> Path:
+    """A ~100-page legacy Word file as offices write them: Normal text only, bold headings with
+    typed numbers, typed bullets, an information table, decision lines (the seed's text, repeated)."""
+    import docx
+    from styrdok import pandoc, source
+    policy = source.load(SEED)
+    d = docx.Document()
+    table = d.add_table(rows=2, cols=2)
+    for (r, c), text in {(0, 0): "Beslutad av", (0, 1): "Kommunstyrelsen", (1, 0): "Diarienummer",
+                         (1, 1): "KS 2015/123"}.items():
+        table.cell(r, c).text = text
+    d.add_paragraph().add_run(policy.meta.title).bold = True
+    d.add_paragraph("Fastställd av kommunstyrelsen 2015-05-26, § 129")
+    for n in range(copies):
+        number = 0
+        for section in policy.sections:
+            if section.level == 2:
+                number += 1
+                sub = 0
+                d.add_paragraph().add_run(f"{n * 7 + number}. {section.title}").bold = True
+            elif section.level == 3:
+                sub += 1
+                d.add_paragraph().add_run(f"{n * 7 + number}.{sub} {section.title}").bold = True
+            for block in section.blocks:
+                items = [pandoc.stringify(i).strip() for i in block.ast["c"]] if block.kind == "BulletList" else []
+                for text in (items if block.kind == "BulletList" else [block.text]):
+                    d.add_paragraph(f"•\t{text}" if block.kind == "BulletList" else text)
+    d.save(str(path))
+    return path
+
+
+def bare_pandoc_docx_100_pages() -> list[float]:
+    from styrdok import pandoc
+    with tempfile.TemporaryDirectory() as tmp:
+        data = legacy_docx(Path(tmp) / "lang.docx").read_bytes()
+        return _timed(lambda: pandoc.run(["-f", "docx", "-t", pandoc.MARKDOWN, "--wrap=none"], data))
+
+
+def import_100_pages() -> list[float]:
+    from styrdok.importer import run
+    from styrdok.workspace import Workspace
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "policy").mkdir()
+        path = legacy_docx(Path(tmp) / "lang.docx")
+        workspace = Workspace(Path(tmp))
+
+        def once() -> None:
+            [report] = run.import_files(workspace, [path], force=True)
+            assert report.ok, report.error
+        return _timed(once)
+
+
+def import_300() -> list[float]:
+    import wordgen
+    from styrdok.importer import run
+    from styrdok.workspace import Workspace
+    times = []
+    for _ in range(max(RUNS // 2, 1)):
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            (root / "policy").mkdir()
+            first = wordgen.legacy_policy(root / "policy-000.docx")
+            files = [first] + [root / f"policy-{i:03d}.docx" for i in range(1, 300)]
+            for path in files[1:]:
+                shutil.copy(first, path)
+            workspace = Workspace(root)
+            times += _timed(lambda: run.import_files(workspace, files), runs=1)
+    return times
+
+
 SCENARIOS = {f.__name__: f for f in (bare_converters, seed_all_formats, bare_pandoc_100_pages, redline_100_pages,
-                                     cold_300, noop_300)}
+                                     cold_300, noop_300, bare_pandoc_docx_100_pages, import_100_pages, import_300)}
 
 
 def _peak_kb() -> dict[str, int]:

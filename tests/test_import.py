@@ -207,3 +207,35 @@ def test_a_plain_typed_document_without_metadata_gets_guesses_that_pass_check(re
     assert "owner: kommunstyrelsen was assumed" in guesses and "no decision" in guesses
     with zipfile.ZipFile(path) as z:
         assert "word/document.xml" in z.namelist()
+
+
+def test_an_officers_file_capitals_title_blank_lines_and_signature(repo: Path) -> None:
+    """Typed as officers do: the title in capitals, blank lines for spacing, Shift+Enter, a page
+    break, and the name and title of the official who wrote it at the end."""
+    d = docx.Document()
+    wordgen.bold(d, "RIKTLINJER FÖR TJÄNSTERESOR", 16)
+    d.add_paragraph("")
+    d.add_paragraph("Antagen av kommunstyrelsen 2019-04-29, § 45")
+    d.add_paragraph("")
+    wordgen.bold(d, "1. INLEDNING")
+    p = d.add_paragraph("Resor bokas via kommunens resebyrå.")
+    p.add_run().add_break()
+    p.add_run("Telefon 060-16 30 00.")
+    d.add_paragraph().add_run().add_break(docx.enum.text.WD_BREAK.PAGE)
+    wordgen.bold(d, "2. Ansvar")
+    d.add_paragraph("Varje förvaltningschef ansvarar för att riktlinjerna följs.")
+    d.add_paragraph("Anna Berg")
+    d.add_paragraph("Kanslichef")
+    path = wordgen.save(d, repo / "resor.docx")
+    [report] = importer.import_files(Workspace(repo), [path])
+    assert report.ok, report.error
+    text = (repo / "policy" / "resor.md").read_text("utf-8")
+    policy = source.load(repo / "policy" / "resor.md")
+    assert policy.meta.title == "Riktlinjer för tjänsteresor" and policy.meta.status.value == "adopted"
+    assert [s.title for s in policy.sections if s.level] == ["Inledning", "Ansvar"]
+    assert "Resor bokas via kommunens resebyrå.\\\nTelefon 060-16 30 00." in text  # the line break kept
+    guesses = [e.line() for e in report.guesses]
+    assert any("taken as the title" in g and g.startswith("paragraph 1") for g in guesses)
+    assert any("capitals" in g for g in guesses)
+    assert any("signature" in g and "”Anna Berg”, ”Kanslichef”" in g for g in guesses)
+    assert all("page" not in g.split(":")[0] for g in guesses)  # no layout recorded by Word: no page numbers

@@ -12,7 +12,7 @@ from ..i18n import _, ngettext
 from ..model import Action, Decision
 from . import headings as heading_rules
 from . import markdown, metadata
-from .body import Plan, build
+from .body import Body, Plan, build
 from .headings import Heading
 from .report import Entry, Report
 from .wordfile import UNKNOWN_AUTHOR, Finding, WordFile
@@ -46,6 +46,10 @@ def convert(doc: WordFile, *, policy_id: str, doc_type: str | None = None, displ
     type_line = _type_line(doc, skip, found_headings, title)
     plan = Plan(drop=skip | ({title.paragraph} if title else set()) | ({type_line[0]} if type_line else set()),
                 drop_tables=set(found.tables))
+    for number, h in list(found_headings.items()):
+        if shouting(h.text):
+            found_headings[number] = replace(h, text=sentence_case(h.text))
+            plan.recase.add(number)
     plan.headings = found_headings
     plan.levels = _levels(found_headings)
     plan.bullets = {p.number for p in doc.paragraphs if p.in_table is None and p.number not in plan.drop
@@ -68,6 +72,13 @@ def convert(doc: WordFile, *, policy_id: str, doc_type: str | None = None, displ
     report.counts = result.counts
 
     title_text, title_where = _title(doc, title, found)
+    if title is not None and title.guessed and title_text == title.text:
+        report.guesses.append(Entry(_("taken as the title ({evidence})").format(evidence=title.evidence),
+                                    doc.paragraph(title.paragraph).where()))
+    if shouting(title_text):
+        report.guesses.append(Entry(_("the title was in capitals; it is written ”{title}”")
+                                    .format(title=sentence_case(title_text))))
+        title_text = sentence_case(title_text)
     meta = _front_matter(doc, found, policy_id, title_text, title_where, doc_type, type_line, report)
     for h in sorted(found_headings.values(), key=lambda h: h.paragraph):
         where = doc.paragraph(h.paragraph).where()
@@ -77,15 +88,40 @@ def convert(doc: WordFile, *, policy_id: str, doc_type: str | None = None, displ
         if h.guessed:
             report.guesses.append(Entry(_("taken as a level {level} heading ({evidence})")
                                         .format(level=level, evidence=h.evidence), where))
+    _signature(doc, result, report)
     if toc:
         report.losses.append(Entry(_("the table of contents was left out (styrdok makes its own from the headings)"),
                                    doc.paragraph(min(toc)).where()))
     _losses(doc, report, legacy=True)
-    for number, note in result.notes:
-        report.losses.append(Entry(note, doc.paragraph(number).where() if number else ""))
+    for at, note in result.notes:
+        report.losses.append(Entry(note, doc.paragraph(at).where() if at else ""))
     text = markdown.front_matter(meta) + ("\n" + markdown.body(result.blocks) if result.blocks else "")
     _check(text, policy_id, report)
     return Converted(policy_id, text, report)
+
+
+def shouting(text: str) -> bool:
+    """A title or heading typed in capitals ("RIKTLINJER FÖR TJÄNSTERESOR")."""
+    return text.isupper() and sum(c.isalpha() for c in text) > 3
+
+
+def sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:].lower()
+
+
+def _signature(doc: WordFile, result: Body, report: Report) -> None:
+    """Short lines closing the text (a name, a title) look like a signature: say so, keep them."""
+    tail: list[int] = []
+    for block, number in zip(reversed(result.blocks), reversed(result.paragraphs)):
+        text = pandoc.stringify(block).strip()
+        if block["t"] != "Para" or number is None or len(text.split()) > 4 or text.endswith((".", ":")):
+            break
+        tail.insert(0, number)
+    if 0 < len(tail) <= 3 and len(tail) < len(result.blocks):
+        lines = ", ".join(f"”{doc.paragraph(n).text.strip()}”" for n in tail)
+        report.guesses.append(Entry(_("the text ends with short lines ({lines}): a signature? They were kept as "
+                                      "text; delete them from the policy if so").format(lines=lines),
+                                    doc.paragraph(tail[0]).where()))
 
 
 def _toc(doc: WordFile) -> set[int]:

@@ -217,8 +217,9 @@ def read(path: Path, data: bytes, converted: str | None = None) -> WordFile:
     tables = {id(t): i for i, t in enumerate(table_elements)}
     sizes: dict[float, int] = {}
     page = 1
-    has_pages = bool(root.find(f".//{w('lastRenderedPageBreak')}") is not None
-                     or root.find(f".//{w('br')}[@{w('type')}='page']") is not None)
+    # Pages are known only where Word recorded its layout (w:lastRenderedPageBreak, written on
+    # save); explicit page breaks alone would give wrong numbers for text that spills over.
+    has_pages = root.find(f".//{w('lastRenderedPageBreak')}") is not None
     pending_marks: list[str] = []
     for number, p in enumerate(paragraphs, 1):
         ppr = p.find(w("pPr"))

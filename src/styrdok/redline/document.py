@@ -64,6 +64,26 @@ class Marker(Protocol):
     def wrap(self, unit: Unit, blocks: list[Ast], units: Sequence[Unit]) -> list[Ast]:
         """The blocks of one unit, as the output shows them (an anchor, navigation …)."""
 
+    def numbered_list(self, attrs: list[Any], items: list[Numbered]) -> list[Ast]:
+        """A changed numbered list (pandoc ListAttributes `attrs`), each item showing its own
+        number (see Numbered)."""
+
+
+@dataclass(frozen=True)
+class Numbered:
+    """One item of a changed numbered list and the number it shows: its number in the new
+    version, or in the old one for an item deleted (or at the old place of moved text), so the
+    redline never shows a number that item has in neither version."""
+
+    number: int
+    kind: Kind  # the item's own change: EQUAL, CHANGED, INSERTED or DELETED
+    blocks: list[Ast]
+
+
+def ordered_list(attrs: list[Any], items: list[Numbered]) -> list[Ast]:
+    """The plain pandoc list, numbered by the reader (Word renumbers as the changes are accepted)."""
+    return [{"t": "OrderedList", "c": [attrs, [item.blocks for item in items]]}]
+
 
 @dataclass(frozen=True)
 class Layout:
@@ -210,35 +230,47 @@ class _Builder:
             return [] if gone is None else [gone]
         if isinstance(change, BlockMovedFrom):
             if self.split and change.edit is not None:
-                return [self.edited(change.old, change.new, change.edit, unit, "from")]
+                return self.edited(change.old, change.new, change.edit, unit, "from")
             return [self.whole(change.old.ast, (Kind.MOVED_FROM,), unit)]
         if isinstance(change, BlockMovedTo):
             if change.edit is None:
                 return [self.whole(change.new.ast, (Kind.MOVED_TO,), unit)]
-            return [self.edited(change.old, change.new, change.edit, unit, "to")]
-        return [self.edited(change.old, change.new, change.edit, unit, place)]
+            return self.edited(change.old, change.new, change.edit, unit, "to")
+        return self.edited(change.old, change.new, change.edit, unit, place)
 
-    def edited(self, old: Block, new: Block, edit: Edit, unit: Unit, place: Place) -> Ast:
+    def edited(self, old: Block, new: Block, edit: Edit, unit: Unit, place: Place) -> list[Ast]:
         shown = old if place == "from" else new
         if isinstance(edit, TextDiff):
-            return self.changed_text(shown.ast["t"], edit, unit, place)
+            return [self.changed_text(shown.ast["t"], edit, unit, place)]
         if isinstance(edit, ListEdit):
             return self.list_block(edit, old, new, unit, place)
         node = copy.deepcopy(shown.ast) if place == "here" else self.whole(shown.ast, (MOVE_KIND[place],), unit)
         for inner in edit.inner:
             _put(node, inner.path, self.blocks(inner.blocks.blocks, unit, place))
-        return node
+        return [node]
 
     def blocks(self, changes: Sequence[BlockChange], unit: Unit, place: Place = "here") -> list[Ast]:
         return [block for change in changes for block in self.block(change, unit, place)]
 
-    def list_block(self, edit: ListEdit, old: Block, new: Block, unit: Unit, place: Place) -> Ast:
+    def list_block(self, edit: ListEdit, old: Block, new: Block, unit: Unit, place: Place) -> list[Ast]:
         """A changed list, its items in their new order (the old, at the old place of a move)."""
         old_items, new_items = pandoc.list_items(old.ast), pandoc.list_items(new.ast)
-        items = [item for part in edit.items
-                 if (item := self.item(part, old_items, new_items, unit, place)) is not None]
         ast = old.ast if place == "from" else new.ast
-        return {"t": "OrderedList", "c": [ast["c"][0], items]} if ast["t"] == "OrderedList" else {"t": "BulletList", "c": items}
+        if ast["t"] != "OrderedList":
+            return [{"t": "BulletList", "c": [item for part in edit.items
+                                              if (item := self.item(part, old_items, new_items, unit, place)) is not None]}]
+        old_start = old.ast["c"][0][0] if old.ast["t"] == "OrderedList" else 1
+        numbered = []
+        for part in edit.items:
+            item = self.item(part, old_items, new_items, unit, place)
+            if item is None:
+                continue
+            if isinstance(part, PartInserted) or (place != "from" and not isinstance(part, PartDeleted)):
+                number = ast["c"][0][0] + part.new
+            else:
+                number = old_start + part.old
+            numbered.append(Numbered(number, part.kind, item))
+        return self.marker.numbered_list(ast["c"][0], numbered)
 
     def item(self, part: PartChange, old: list[Any], new: list[Any], unit: Unit, place: Place) -> list[Ast] | None:
         if isinstance(part, PartKept):

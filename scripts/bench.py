@@ -177,24 +177,23 @@ def bare_pandoc_docx_100_pages() -> list[float]:
         return _timed(lambda: pandoc.run(["-f", "docx", "-t", pandoc.MARKDOWN, "--wrap=none"], data))
 
 
+def _styrdok(args: list[str], cwd: Path) -> None:
+    """One whole `styrdok` command, as a user runs it (interpreter start and imports included)."""
+    command = [str(Path(sys.executable).parent / "styrdok"), *args]
+    proc = subprocess.run(command, cwd=cwd, capture_output=True, env={**os.environ, "CI": "1"})
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args[:3])} failed: {proc.stderr.decode(errors='replace')[-300:]}")
+
+
 def import_100_pages() -> list[float]:
-    from styrdok.importer import run
-    from styrdok.workspace import Workspace
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "policy").mkdir()
         path = legacy_docx(Path(tmp) / "lang.docx")
-        workspace = Workspace(Path(tmp))
-
-        def once() -> None:
-            [report] = run.import_files(workspace, [path], force=True)
-            assert report.ok, report.error
-        return _timed(once)
+        return _timed(lambda: _styrdok(["import", "--force", str(path)], Path(tmp)))
 
 
 def import_300() -> list[float]:
     import wordgen
-    from styrdok.importer import run
-    from styrdok.workspace import Workspace
     times = []
     for _ in range(max(RUNS // 2, 1)):
         with tempfile.TemporaryDirectory() as tmp:
@@ -204,8 +203,7 @@ def import_300() -> list[float]:
             files = [first] + [root / f"policy-{i:03d}.docx" for i in range(1, 300)]
             for path in files[1:]:
                 shutil.copy(first, path)
-            workspace = Workspace(root)
-            times += _timed(lambda: run.import_files(workspace, files), runs=1)
+            times += _timed(lambda: _styrdok(["import", *(f.name for f in files)], root), runs=1)
     return times
 
 

@@ -1,0 +1,32 @@
+"""Where things live in the website bundle: folder and file names shared by the publish stages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+SITE_DIR = Path("build") / "site"
+PAGE = "index.html"
+MANIFEST = "manifest.json"
+CHANGES_DIR = "andringar"  # a version's redline against the version before it
+REDLINE_PAGE = "redline.html"
+REDLINE_FILES = (("redline.pdf", "PDF"), ("redline.docx", "Word med spårade ändringar"))  # linked with the page
+REMISS_DIR = "remiss"
+REGISTER, FEED, SITEMAP, REGISTER_CSV = "register.json", "feed.xml", "sitemap.xml", "register.csv"
+REGISTER_FORMAT = "styrdok-register/1"
+POLICY_TEMPLATE, REMISS_TEMPLATE, INDEX_TEMPLATE = "site_policy.html.j2", "site_remiss.html.j2", "site_index.html.j2"
+FEED_TEMPLATE, SITEMAP_TEMPLATE, GROUP_TEMPLATE = "site_feed.xml.j2", "site_sitemap.xml.j2", "site_register_group.html.j2"
+HISTORY_CACHE = "history.json"  # in the site's cache folder: what git said, by commit and blob
+# The grouped views of the register: (file, label key, what rows are grouped by).
+REGISTER_VIEWS = (("register/typ.html", "site.view_by_type", "doctype"),
+                  ("register/agare.html", "site.view_by_owner", "owner"),
+                  ("register/revidering.html", "site.view_by_review", "due"))
+PAGE_DOWNLOADS = ("Dokumentet som PDF", "Dokumentet i Word")  # on a version's page; "PDF", "Word" in tables
+
+
+def remiss_folder(policy_id: str, deadline: dt.date) -> str:
+    return f"{policy_id}/{REMISS_DIR}/{deadline.isoformat()}"
+
+
+def document_files(policy_id: str, labels: tuple[str, str] = ("PDF", "Word")) -> tuple[tuple[str, str], ...]:
+    return ((labels[0], f"{policy_id}.pdf"), (labels[1], f"{policy_id}.docx"))

@@ -57,7 +57,11 @@ class Templates:
     def with_globals(self, **values: object) -> Templates:
         """The same templates with more Jinja globals, e.g. the site's `crumbs` for a page rendered by
         another stage (the remissversion, a redline) that the site places in its navigation."""
-        return Templates(self.override_dir, {**self.extra_globals, **values}, root=self.root)
+        other = Templates(self.override_dir, {**self.extra_globals, **values}, root=self.root)
+        for name in ("labels", "theme"):  # the same files: read and checked once, not per page
+            if name in self.__dict__:
+                other.__dict__[name] = self.__dict__[name]
+        return other
 
     def __getstate__(self) -> dict[str, object]:
         # Jinja is rebuilt in workers

@@ -17,6 +17,7 @@ import signal
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from .. import clock, fonts, i18n, pandoc, source
@@ -26,10 +27,10 @@ from ..consult.package import VERSION
 from ..errors import InvalidPolicy, Problem
 from ..i18n import _
 from ..model import Policy
-from ..redline import render_redline
+from ..redline import Prepared, prepare, render_prepared
 from ..render.document import Presentation, body_blocks, presentation
-from ..render.html import body_html, render_html
-from ..render.pdf import TypstFailed
+from ..render.html import HTML_OPTIONS, body_html, html_document, render_html
+from ..render.pdf import TypstFailed, typst_document
 from ..render.policy import render_documents
 from ..templates import Templates
 from ..workspace import POLICY_DIR, Workspace
@@ -91,6 +92,7 @@ class _Maker:
         self.sizes: dict[str, int] = {}
         self.policies: dict[str, Policy] = {}  # by blob id: each version parsed once
         self.bodies: dict[str, str] = {}  # by blob id: a version's HTML body, made with its documents
+        self.redlines: dict[str, Prepared] = {}  # by folder: laid out, their HTML and Typst prefetched
 
     def need(self) -> None:
         if not self.render:
@@ -112,6 +114,30 @@ class _Maker:
         return True
 
     def make(self) -> Made:
+        try:
+            if self.render:
+                self.prepare()
+            return self._make()
+        finally:
+            pandoc.forget_prefetched()
+
+    def prepare(self) -> None:
+        """Parse every version the frozen folders to render need, concurrently; lay their redlines out; and
+        convert the HTML and the Typst of all their bodies and redlines, each format in one pandoc run
+        (starting pandoc costs more than converting a policy): the renderers take them from there."""
+        units = [unit for unit, known in self.job.states if not known.intact]
+        versions = {v.blob: v for unit in units for v in (unit.version, unit.previous) if v is not None}
+        if versions:
+            pandoc.concurrently(*(partial(self.load, v) for v in versions.values()))
+        self.redlines = {unit.folder: self.prepare_redline(unit) for unit in units if unit.redline}
+        bodies = [body_blocks(self.load(unit.version)) for unit in units if not unit.redline]
+        html = [html_document(blocks) for blocks in bodies] + [r.documents()["html5"] for r in self.redlines.values()]
+        typst = [typst_document(blocks) for blocks in bodies] + [r.documents()["typst"] for r in self.redlines.values()]
+        if len(html) > 1:
+            pandoc.concurrently(lambda: pandoc.prefetch(html, "html5", *HTML_OPTIONS),
+                                lambda: pandoc.prefetch(typst, "typst"))
+
+    def _make(self) -> Made:
         entry = self.entry
         for closed, _led_to, in_force in archives(entry):  # first: the version pages link them
             name = f"site-{entry.id}-remiss-{closed.deadline.isoformat()}"
@@ -162,21 +188,24 @@ class _Maker:
 
     def frozen_files(self, unit: Frozen) -> dict[str, bytes]:
         if unit.redline and unit.previous:
-            return self.redline_files(unit.previous, unit.version)
+            prepared = self.redlines.get(unit.folder) or self.prepare_redline(unit)
+            return render_prepared(prepared).files
         policy = self.load(unit.version)
         documents = render_documents(policy, self.templates, self.view(policy, unit.version.date))
         self.bodies[unit.version.blob] = documents.body_html  # the version's page shows the same body
         return {f"{policy.id}.docx": documents.docx, f"{policy.id}.pdf": documents.pdf}
 
-    def redline_files(self, old: AdoptedVersion, new: AdoptedVersion) -> dict[str, bytes]:
-        """The redline from one adopted version to the next: redline.html, .docx, .pdf and changes.md."""
+    def prepare_redline(self, unit: Frozen) -> Prepared:
+        """The redline from one adopted version to the next (redline.html, .docx, .pdf, changes.md), laid out."""
+        old, new = unit.previous, unit.version
+        assert old is not None
         labels = (f"versionen antagen {old.date.isoformat()}", f"versionen antagen {new.date.isoformat()}")
         words = self.labels
         crumbs = [(words("site.title"), "../../../index.html"), (self.load(new).meta.title, f"../../{PAGE}"),
                   (words("site.version_crumb", date=new.date.isoformat()), f"../{PAGE}"),
                   (words("site.redline_crumb"), REDLINE_PAGE)]
-        return render_redline(self.load(old), self.load(new), self.templates.with_globals(crumbs=crumbs),
-                              labels=labels, when=clock.midnight(new.date)).files
+        return prepare(self.load(old), self.load(new), self.templates.with_globals(crumbs=crumbs),
+                       labels=labels, when=clock.midnight(new.date))
 
     # pages ------------------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from itertools import groupby
 from typing import Any, Literal, Protocol
 
@@ -20,14 +21,13 @@ from .. import pandoc, words
 from ..diff import (BlockChange, BlockDeleted, BlockInserted, BlockKept, BlockMovedFrom, BlockMovedTo, Blocks, Edit, Kind,
                     ListEdit, Op, PartChange, PartDeleted, PartInserted, PartKept, PolicyDiff, SectionChange,
                     SectionChanged, SectionDeleted, SectionInserted, SectionKept, SectionMovedFrom, SectionMovedTo,
-                    TextDiff, diff_lines, diff_text, list_items)
+                    TextDiff, diff_lines, diff_text)
 from ..model import Block
 from ..model import Section
 from ..render.document import Presentation, title_blocks
+from ..theme import Labels
 
 Ast = pandoc.Ast
-TITLE_AREA = "Titel och beslut"
-PREAMBLE = "Inledande text"
 RUN_KIND = {Op.INSERT: Kind.INSERTED, Op.DELETE: Kind.DELETED}
 
 
@@ -104,11 +104,14 @@ class _Piece:
     move: int | None = None
 
 
-def layout(diff: PolicyDiff, old_view: Presentation, new_view: Presentation, marker: Marker) -> Layout:
-    """The title area and the body of the redline, and its numbered changes."""
+def layout(diff: PolicyDiff, old_view: Presentation, new_view: Presentation, marker: Marker,
+           labels: Labels | None = None) -> Layout:
+    """The title area and the body of the redline, and its numbered changes (`labels` name
+    their places: the packaged ones by default)."""
+    labels = labels if labels is not None else packaged_labels()
     build = _Builder(marker, diff.sections)
-    title = build.title_pieces(old_view, new_view)
-    body = build.body_pieces(diff.sections)
+    title = build.title_pieces(old_view, new_view, labels("redline.title_area"))
+    body = build.body_pieces(diff.sections, labels)
     units = _number(title + body)
     unit_list = tuple(dict.fromkeys(u for u in units if u is not None))
     return Layout(_render(title, units[:len(title)], marker, unit_list),
@@ -141,6 +144,9 @@ def _render(pieces: list[_Piece], units: list[Unit | None], marker: Marker, all_
         rendered = [block for piece, _ in group for block in piece.render(unit)]
         blocks += rendered if unit is None else marker.wrap(unit, rendered, all_units)
     return blocks
+
+
+packaged_labels = cache(Labels.packaged)  # when no repository's labels are given
 
 
 Place = Literal["here", "to", "from"]  # text in its place, moved here, or the old place of moved text
@@ -254,7 +260,7 @@ class _Builder:
 
     def list_block(self, edit: ListEdit, old: Block, new: Block, unit: Unit, place: Place) -> list[Ast]:
         """A changed list, its items in their new order (the old, at the old place of a move)."""
-        old_items, new_items = list_items(old.ast), list_items(new.ast)
+        old_items, new_items = pandoc.list_items(old.ast), pandoc.list_items(new.ast)
         ast = old.ast if place == "from" else new.ast
         if ast["t"] != "OrderedList":
             return [{"t": "BulletList", "c": [item for part in edit.items
@@ -310,9 +316,9 @@ class _Builder:
         level, attr, _ = change.new.heading_ast["c"]
         return [{"t": "Header", "c": [level, attr, self.text(change.title, unit, place) + self._tail(place, unit)]}]
 
-    def body_pieces(self, sections: Sequence[SectionChange]) -> list[_Piece]:
+    def body_pieces(self, sections: Sequence[SectionChange], labels: Labels) -> list[_Piece]:
         pieces: list[_Piece] = []
-        for change, where in zip(sections, places(sections)):
+        for change, where in zip(sections, places(sections, labels)):
             self.groups += 1
             pieces += self._section_pieces(change, where)
         return pieces
@@ -342,7 +348,7 @@ class _Builder:
 
     # --- title area ----------------------------------------------------------------------------
 
-    def title_pieces(self, old: Presentation, new: Presentation) -> list[_Piece]:
+    def title_pieces(self, old: Presentation, new: Presentation, where: str) -> list[_Piece]:
         """Document type, title and decision lines, changes marked (title_blocks' structure)."""
         doctype, title = diff_text(old.doctype, new.doctype), diff_text(old.title, new.title)
         lines = diff_lines(old.decisions, new.decisions)
@@ -358,7 +364,7 @@ class _Builder:
             return blocks
 
         self.groups += 1
-        return [_Piece(render, Kind.CHANGED if changed else Kind.EQUAL, self.groups, TITLE_AREA)]
+        return [_Piece(render, Kind.CHANGED if changed else Kind.EQUAL, self.groups, where)]
 
     def line(self, part: PartChange, old: Sequence[str], new: Sequence[str], unit: Unit) -> Ast:
         if isinstance(part, PartKept):
@@ -383,14 +389,15 @@ def _anonymous(section: Section, *, keep: bool) -> Ast:
     return {"t": "Header", "c": [level, attr if keep else ["", attr[1], attr[2]], inlines]}
 
 
-def places(sections: Sequence[SectionChange]) -> list[str]:
+def places(sections: Sequence[SectionChange], labels: Labels | None = None) -> list[str]:
     """Each section's place in words: its title, under its level-2 parent's title if deeper."""
+    preamble = (labels if labels is not None else packaged_labels())("redline.preamble")
     out: list[str] = []
     parent = ""
     for change in sections:
         section = change.shown
         if section.level == 0:
-            out.append(PREAMBLE)
+            out.append(preamble)
             continue
         if section.level <= 2:
             parent = section.title

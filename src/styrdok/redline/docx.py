@@ -92,7 +92,9 @@ def word_date(when: datetime) -> str:
     return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-SUMMARY_STYLE = "Ändringssammanfattning"  # the paragraph style of the summary the DOCX opens with
+# The paragraph style of the summary the DOCX opens with: a name, like the other styles, not a
+# label (`styrdok import --into` leaves paragraphs of this style out).
+SUMMARY_STYLE = "Ändringssammanfattning"
 PAGE_BREAK = {"t": "RawBlock", "c": ["openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>']}
 
 

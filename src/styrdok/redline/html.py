@@ -15,7 +15,8 @@ from ..diff import Kind
 from ..render.document import Presentation
 from ..render.html import body_html
 from ..templates import Templates
-from .document import Layout, Numbered, Unit
+from ..theme import Labels
+from .document import Layout, Numbered, Unit, packaged_labels
 from .summary import Summary
 
 TEMPLATE = "redline.html.j2"
@@ -38,8 +39,9 @@ def _raw(html: str) -> pandoc.Ast:
 class HtmlMarker:
     split_moves = False
 
-    def __init__(self, date: str):
+    def __init__(self, date: str, labels: Labels | None = None):
         self.date = date
+        self.labels = labels if labels is not None else packaged_labels()
 
     def run(self, kind: Kind, inlines: list[pandoc.Ast], unit: Unit) -> list[pandoc.Ast]:
         tag, cls = TAGS[kind]
@@ -64,12 +66,13 @@ class HtmlMarker:
         if unit.move is not None:
             other = next((u for u in units if u.move == unit.move and u.kind is not unit.kind), None)
             if other is not None:
-                label = "Flyttat hit från" if unit.kind is Kind.MOVED_TO else "Flyttat till"
-                links += [_link(f"{label}: {other.where}", anchor(other.number)), *pandoc.text(" · ")]
+                key = "redline.moved_here_from" if unit.kind is Kind.MOVED_TO else "redline.moved_there"
+                links += [_link(self.labels(key, place=other.where), anchor(other.number)), *pandoc.text(" · ")]
         if unit.number < len(units):
-            links.append(_link(f"Nästa ändring ({unit.number + 1} av {len(units)})", anchor(unit.number + 1)))
+            links.append(_link(self.labels("redline.next_change", number=unit.number + 1, count=len(units)),
+                               anchor(unit.number + 1)))
         else:
-            links.append(_link("Tillbaka till sammanfattningen", SUMMARY_ID))
+            links.append(_link(self.labels("redline.back_to_summary"), SUMMARY_ID))
         return [pandoc.div(blocks, ident=anchor(unit.number), classes=["change", unit.kind.value]),
                 pandoc.div([pandoc.para(links)], classes=["change-nav"])]
 
@@ -82,10 +85,14 @@ def _link(text: str, target: str) -> pandoc.Ast:
     return {"t": "Link", "c": [pandoc.attr(), pandoc.text(text), [f"#{target}", ""]]}
 
 
+def html_blocks(layout: Layout) -> list[pandoc.Ast]:
+    """The title area and the marked text, with a marker between them where the summary goes."""
+    return layout.title + [{"t": "RawBlock", "c": ["html", SPLIT]}] + layout.body
+
+
 def render_redline_html(layout: Layout, view: Presentation, summary: Summary, templates: Templates) -> bytes:
     """A standalone, accessible page: title area, summary with links, the marked text."""
-    split = {"t": "RawBlock", "c": ["html", SPLIT]}
-    html = body_html(layout.title + [split] + layout.body)
+    html = body_html(html_blocks(layout))
     title, body = html.split(SPLIT, 1)
     page = templates.render(TEMPLATE, view=view, title_html=title, body=body, summary=summary,
                             units=layout.units, anchor=anchor, summary_id=SUMMARY_ID)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -241,6 +242,11 @@ def test_every_page_has_a_breadcrumb_back_to_the_register_also_remiss_and_redlin
         first = text.split('class="breadcrumbs"', 1)[1].split('href="', 1)[1].split('"', 1)[0]
         assert (page.parent / first).resolve() == (site / "index.html").resolve(), f"{page}: {first}"
         assert crumbs
+        # the theme's fonts, shipped with the site: every @font-face of every page finds its file
+        fonts = re.findall(r'@font-face \{[^}]*url\("([^"]+)"\)', text)
+        assert fonts, f"{page} declares no web font"
+        for font in fonts:
+            assert (page.parent / font).is_file(), f"{page}: {font}"
 
 
 def test_feed_has_one_entry_per_adoption_and_consultation_with_ids_and_dates_from_git(site: Path) -> None:

@@ -78,13 +78,12 @@ def build_one(workspace: Workspace, path: Path, out: Path, *, final: bool) -> Po
         view = presentation(policy, final=final, labels=templates.labels, theme=templates.theme)
         files = render_policy(policy, templates, view)
     except StyrdokError as exc:
-        result.problems += exc.problems if any(p.located for p in exc.problems) else [Problem(display, 0, str(exc))]
+        result.problems += exc.located_at(display)
         return result
     try:
         result.files = OutputDir(out).write_all({f"{policy.id}/{name}": data for name, data in files.items()})
     except StyrdokError as exc:
-        message, _sep, fix = str(exc).partition("\n    fix: ")
-        result.problems.append(Problem(display, 0, message, fix))
+        result.problems += exc.located_at(display)
     return result
 
 
@@ -120,8 +119,7 @@ def _build(workspace: Workspace, paths: list[Path], out: Path, *, final: bool, k
             try:
                 cache.record(path.stem, data, result.files)
             except StyrdokError as exc:  # the files are written; only the next run's shortcut is lost
-                message, _sep, fix = str(exc).partition("\n    fix: ")
-                result.problems.append(Problem(result.path, 0, message, fix))
+                result.problems += exc.located_at(result.path)
         _report(progress, result, len(results), len(paths))
     return Report([results[p] for p in paths if p in results])
 

@@ -207,11 +207,12 @@ class Labels:
         ``label_html("site.superseded", link=Markup('<a href="…">…</a>'), body=…)`` in a template."""
         text, where = self._get(key)
         if not isinstance(text, str):
-            raise LabelError(f"{where}: label '{key}' is a list")
+            raise LabelError(_("{where}: label '{key}' is a list; use labels.list('{key}')").format(where=where, key=key))
         try:
             return Markup(escape(text)).format(**values)
         except (KeyError, IndexError, ValueError) as exc:
-            raise LabelError(f"{where}: label '{key}' needs the value {exc} (given: {', '.join(values) or 'none'})") from None
+            raise LabelError(_("{where}: label '{key}' needs the value {value} (given: {given})").format(
+                where=where, key=key, value=exc, given=", ".join(values) or "—")) from None
 
     def list(self, key: str) -> list[str]:
         value, where = self._get(key)

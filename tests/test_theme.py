@@ -49,12 +49,12 @@ def test_an_unknown_override_key_is_an_error_naming_file_line_and_key(tmp_path: 
     with pytest.raises(LabelError) as caught:
         Workspace(repo).templates.labels
     message = str(caught.value)
-    assert "templates/labels.sv.yaml:3: unknown key 'control.ownr'" in message
+    assert "templates/labels.sv.yaml:3: error: unknown key 'control.ownr'" in message
 
 
 def test_a_placeholder_the_default_does_not_offer_is_an_error(tmp_path: Path) -> None:
     repo = _repo(tmp_path, labels='remiss:\n  reply_by: "svar senast {datum}"\n')
-    with pytest.raises(LabelError, match=r"labels.sv.yaml:2: 'remiss.reply_by' uses \{datum\}"):
+    with pytest.raises(LabelError, match=r"labels.sv.yaml:2: error: 'remiss.reply_by' uses \{datum\}"):
         Workspace(repo).templates.labels
 
 

@@ -9,7 +9,7 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from conftest import SEED_POLICY, adopted
+from conftest import SEED_POLICY, adopted, run_sv
 from styrdok import build, pandoc
 from styrdok.templates import Templates
 from styrdok.theme import LabelError
@@ -95,3 +95,12 @@ def test_the_logo_has_alt_text_in_the_docx_and_html(tmp_path: Path) -> None:
     header = document.sections[0].first_page_header._element
     assert header.xpath(".//wp:docPr/@descr") == ["Timrå kommuns logotyp"]
     assert 'alt="Timrå kommuns logotyp"' in (out / "social-ekonomi.html").read_text("utf-8")
+
+
+
+def test_check_reports_a_broken_labels_override_with_file_and_line(tmp_path: Path) -> None:
+    repo = _repo(tmp_path, labels="control:\n  heading: Om dokumentet\n  ownr: Ägare\n")
+    done = run_sv(["check"], repo)
+    assert done.returncode == 1
+    assert "templates/labels.sv.yaml:3: fel: okänd nyckel 'control.ownr'" in done.stderr
+    assert "åtgärd: se nycklarna i den medföljande labels.sv.yaml" in done.stderr

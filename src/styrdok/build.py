@@ -37,10 +37,11 @@ class PolicyResult:
 @dataclass
 class Report:
     results: list[PolicyResult]
+    templates: list[Problem] = field(default_factory=list)  # the repository's templates/ overrides
 
     @property
     def ok(self) -> bool:
-        return all(r.ok for r in self.results)
+        return all(r.ok for r in self.results) and not self.templates
 
     @property
     def failed(self) -> list[PolicyResult]:
@@ -51,12 +52,24 @@ Progress = Callable[[PolicyResult, int, int], None]  # result, done, total
 
 
 def check(workspace: Workspace, ids: Iterable[str] = ()) -> Report:
-    """Validate policies; every problem of every file is reported."""
+    """Validate policies, and the labels and theme of the repository's templates/; every problem of every
+    file is reported."""
     results = []
     for path in workspace.paths(tuple(ids)):
         _policy, problems = source.check_file(path, display=workspace.display(path), inside=workspace.root)
         results.append(PolicyResult(path.stem, workspace.display(path), problems))
-    return Report(results)
+    return Report(results, templates=check_templates(workspace))
+
+
+def check_templates(workspace: Workspace) -> list[Problem]:
+    """What is wrong with the labels and the theme the outputs would be made with."""
+    problems = []
+    for load in (lambda: workspace.templates.labels, lambda: workspace.templates.theme):
+        try:
+            load()
+        except StyrdokError as exc:
+            problems += exc.located_at("templates/")
+    return problems
 
 
 def build_one(workspace: Workspace, path: Path, out: Path, *, final: bool) -> PolicyResult:

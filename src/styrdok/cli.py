@@ -206,9 +206,8 @@ def _print_problem(problem: Problem) -> None:
 
 
 def _print_problems(report: builder.Report) -> None:
-    for result in report.results:
-        for problem in result.problems:
-            _print_problem(problem)
+    for problem in report.templates + [p for result in report.results for p in result.problems]:
+        _print_problem(problem)
 
 
 def _versions() -> str:
@@ -276,7 +275,9 @@ def check(ids: tuple[str, ...], codequality: Path | None) -> None:
     report = builder.check(_workspace(), _policy_ids(ids))
     _print_problems(report)
     if codequality:
-        atomic_write(codequality, annotate.codequality(p for r in report.results for p in r.problems).encode())
+        atomic_write(codequality, annotate.codequality([*report.templates, *(p for r in report.results for p in r.problems)]).encode())
+    if report.templates:
+        raise Failed(_("the templates in templates/ have errors; no policy can be built with them"))
     if not report.ok:
         raise Failed(ngettext("{failed} of {n} policy has errors", "{failed} of {n} policies have errors",
                               len(report.results)).format(failed=len(report.failed), n=len(report.results)))

@@ -28,6 +28,8 @@ TARGETS = {  # scenario: (compared with, limit as ratio or seconds)
     "noop_300": (None, 1.0),
     "cold_publish_50x5": ("cold_build_50x5", 1.5),
     "noop_publish_50x5": (None, 1.0),
+    "import_100_pages": ("bare_pandoc_docx_100_pages", 2.0),
+    "import_300": (None, 120.0),
 }
 POLICIES, VERSIONS = 50, 5  # the publish scenarios: 50 policies, each adopted 5 times
 BENCH_DAY = "2026-11-25"  # publish's review states depend on the day
@@ -186,8 +188,77 @@ def _published(result, noop: bool = False) -> None:
     assert not noop or not result.rendered, result.rendered
 
 
+def legacy_docx(path: Path, copies: int = 30) -> Path:
+    """A ~100-page legacy Word file as offices write them: Normal text only, bold headings with
+    typed numbers, typed bullets, an information table, decision lines (the seed's text, repeated)."""
+    import docx
+    from styrdok import pandoc, source
+    policy = source.load(SEED)
+    d = docx.Document()
+    table = d.add_table(rows=2, cols=2)
+    for (r, c), text in {(0, 0): "Beslutad av", (0, 1): "Kommunstyrelsen", (1, 0): "Diarienummer",
+                         (1, 1): "KS 2015/123"}.items():
+        table.cell(r, c).text = text
+    d.add_paragraph().add_run(policy.meta.title).bold = True
+    d.add_paragraph("Fastställd av kommunstyrelsen 2015-05-26, § 129")
+    for n in range(copies):
+        number = 0
+        for section in policy.sections:
+            if section.level == 2:
+                number += 1
+                sub = 0
+                d.add_paragraph().add_run(f"{n * 7 + number}. {section.title}").bold = True
+            elif section.level == 3:
+                sub += 1
+                d.add_paragraph().add_run(f"{n * 7 + number}.{sub} {section.title}").bold = True
+            for block in section.blocks:
+                items = [pandoc.stringify(i).strip() for i in block.ast["c"]] if block.kind == "BulletList" else []
+                for text in (items if block.kind == "BulletList" else [block.text]):
+                    d.add_paragraph(f"•\t{text}" if block.kind == "BulletList" else text)
+    d.save(str(path))
+    return path
+
+
+def bare_pandoc_docx_100_pages() -> list[float]:
+    from styrdok import pandoc
+    with tempfile.TemporaryDirectory() as tmp:
+        data = legacy_docx(Path(tmp) / "lang.docx").read_bytes()
+        return _timed(lambda: pandoc.run(["-f", "docx", "-t", pandoc.MARKDOWN, "--wrap=none"], data))
+
+
+def _styrdok(args: list[str], cwd: Path) -> None:
+    """One whole `styrdok` command, as a user runs it (interpreter start and imports included)."""
+    command = [str(Path(sys.executable).parent / "styrdok"), *args]
+    proc = subprocess.run(command, cwd=cwd, capture_output=True, env={**os.environ, "CI": "1"})
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args[:3])} failed: {proc.stderr.decode(errors='replace')[-300:]}")
+
+
+def import_100_pages() -> list[float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "policy").mkdir()
+        path = legacy_docx(Path(tmp) / "lang.docx")
+        return _timed(lambda: _styrdok(["import", "--force", str(path)], Path(tmp)))
+
+
+def import_300() -> list[float]:
+    import wordgen
+    times = []
+    for _ in range(max(RUNS // 2, 1)):
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            (root / "policy").mkdir()
+            first = wordgen.legacy_policy(root / "policy-000.docx")
+            files = [first] + [root / f"policy-{i:03d}.docx" for i in range(1, 300)]
+            for path in files[1:]:
+                shutil.copy(first, path)
+            times += _timed(lambda: _styrdok(["import", *(f.name for f in files)], root), runs=1)
+    return times
+
+
 SCENARIOS = {f.__name__: f for f in (bare_converters, seed_all_formats, bare_pandoc_100_pages, redline_100_pages,
-                                     cold_300, noop_300, cold_build_50x5, cold_publish_50x5, noop_publish_50x5)}
+                                     cold_300, noop_300, cold_build_50x5, cold_publish_50x5, noop_publish_50x5,
+                                     bare_pandoc_docx_100_pages, import_100_pages, import_300)}
 
 
 def _peak_kb() -> dict[str, int]:

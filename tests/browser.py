@@ -169,3 +169,21 @@ def reflow_overflow(html_path: Path, width: int = REFLOW_WIDTH) -> bool:
             " return e.scrollWidth > e.clientWidth; }"
         )
     return overflow
+
+
+def rendered_fonts(html_path: Path, selectors: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """The fonts Chromium really draws each selector's first element with (DevTools'
+    CSS.getPlatformFontsForNode: family, whether a web font, glyph count), and the page's
+    web fonts with their load status (document.fonts)."""
+    with _page(html_path, 1280, 900) as page:
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+        found: dict[str, list[dict[str, Any]]] = {}
+        for selector in selectors:
+            node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+            found[selector] = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"] if node else []
+        found["document.fonts"] = page.evaluate(
+            "() => [...document.fonts].map(f => ({family: f.family, weight: f.weight, style: f.style, status: f.status}))")
+    return found

@@ -5,6 +5,7 @@ Regenerate after an intended change with `make golden` (STYRDOK_UPDATE_GOLDEN=1)
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -74,12 +75,18 @@ def manifest_summary(data: bytes) -> str:
     return json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
+def font_summary(data: bytes) -> str:
+    """A shipped font file or its licence: size and hash (the package's files, not ours to diff)."""
+    return f"{len(data)} bytes, sha256 {hashlib.sha256(data).hexdigest()}\n"
+
+
 def csv_summary(data: bytes) -> str:
     return ("# BOM\n" if data.startswith(b"\xef\xbb\xbf") else "") + data.decode("utf-8-sig").replace("\r\n", "\n")
 
 
 SUMMARIES = {".csv": csv_summary, ".docx": docx_summary, ".pdf": pdf_summary, ".html": html_summary, ".md": text_summary,
-             ".json": text_summary, ".xml": text_summary}
+             ".json": text_summary, ".xml": text_summary, ".txt": font_summary, ".css": text_summary,
+             ".ttf": font_summary, ".otf": font_summary, ".woff2": font_summary}
 
 
 def summary(name: str, data: bytes) -> str:

@@ -400,7 +400,7 @@ def test_accessibility_of_a_consultation_only_page(remiss_only: Path) -> None:
 def test_golden_site(site: Path) -> None:
     """The whole bundle: pages, documents, redline, remiss package, manifests, register, feed and sitemap."""
     files = tree(site)
-    assert {Path(name).suffix for name in files} == {".html", ".pdf", ".docx", ".md", ".json", ".xml", ".csv"}
+    assert {Path(name).suffix for name in files} == {".html", ".pdf", ".docx", ".md", ".json", ".xml", ".csv", ".ttf", ".txt"}
     assert not check_golden("site", files)
 
 

@@ -263,3 +263,158 @@ def test_golden_register_and_superseded_page(site: Path, repealed: Path) -> None
 def test_dates_in_the_register_are_iso_and_unbroken(site: Path) -> None:
     text = (site / "index.html").read_text("utf-8")
     assert not re.search(r"\d{4}-\s+\d{2}", text)
+
+
+# --- one look: the theme's font in the PDF, the DOCX and on the site ------------------------------
+
+FONT = "Source Sans Pro"  # the packaged theme's body and heading family
+
+
+def _docx_fonts(docx: Path) -> tuple[dict[str, str], dict[str, bytes], bytes, bytes]:
+    """(slot → font key, part name → bytes, fontTable.xml, settings.xml) of a DOCX's embedded fonts."""
+    import zipfile
+    from lxml import etree
+    with zipfile.ZipFile(docx) as z:
+        table, settings = z.read("word/fontTable.xml"), z.read("word/settings.xml")
+        rels = etree.fromstring(z.read("word/_rels/fontTable.xml.rels"))
+        targets = {r.get("Id"): "word/" + r.get("Target") for r in rels}
+        w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+        r_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+        font = etree.fromstring(table).find(f"{w}font[@{w}name='{FONT}']")
+        assert font is not None, f"{FONT} is not in the DOCX's font table"
+        keys, parts = {}, {}
+        for embed in font:
+            if embed.tag.startswith(f"{w}embed"):
+                slot = embed.tag.removeprefix(w)
+                keys[slot] = embed.get(f"{w}fontKey")
+                parts[slot] = z.read(targets[embed.get(f"{r_ns}id")])
+        assert "odttf" in z.read("[Content_Types].xml").decode() and "obfuscatedFont" in z.read("[Content_Types].xml").decode()
+    return keys, parts, table, settings
+
+
+def test_the_docx_embeds_the_theme_font_as_word_does(site: Path) -> None:
+    """ECMA-376 §17.8.1: each face an obfuscated part whose first 32 bytes, XORed with the GUID's
+    bytes taken backwards, give back the unmodified font file the PDF uses."""
+    from styrdok.fonts import packaged_faces, read_face
+    keys, parts, _table, settings = _docx_fonts(site / V3 / f"{ID}.docx")
+    assert b"<w:embedTrueTypeFonts/>" in settings
+    originals = {p.read_bytes(): p for p in packaged_faces()}
+    found = {}
+    for slot, key in keys.items():
+        digits = bytes.fromhex(key.strip("{}").replace("-", ""))[::-1]
+        data = parts[slot]
+        assert data[:4] != b"\x00\x01\x00\x00", "the font part is not obfuscated"
+        plain = bytes(b ^ digits[i % 16] for i, b in enumerate(data[:32])) + data[32:]
+        assert plain in originals, f"{slot} is not an unmodified packaged face"
+        face = read_face(originals[plain])
+        assert face is not None and face.family == FONT
+        found[slot] = (face.weight, face.italic)
+    assert found["embedRegular"] == (400, False) and found["embedBold"] == (700, False)
+    assert found.get("embedItalic", (400, True)) == (400, True)
+
+
+def _isolated_fontconfig(tmp_path: Path) -> dict[str, str] | None:
+    """An environment whose fontconfig sees every system font folder except those holding FONT,
+    so a renderer can only draw it from the document; None if fontconfig is not usable."""
+    import os
+    import shutil
+    import subprocess
+    if not shutil.which("fc-list"):
+        return None
+    listed = subprocess.run(["fc-list", ":", "file", "family"], capture_output=True, text=True).stdout.splitlines()
+    folders = sorted({str(Path(line.split(":")[0]).parent) for line in listed if line.strip()})
+    hidden = {str(Path(line.split(":")[0]).parent) for line in listed if FONT in line}
+    (tmp_path / "fonts.conf").write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        + "".join(f"  <dir>{d}</dir>\n" for d in folders if d not in hidden)
+        + f"  <cachedir>{tmp_path}/fc-cache</cachedir>\n</fontconfig>\n", "utf-8")
+    env = {**os.environ, "FONTCONFIG_FILE": str(tmp_path / "fonts.conf")}
+    left = subprocess.run(["fc-list", FONT], capture_output=True, text=True, env=env).stdout
+    assert not left.strip(), f"{FONT} is still installed for the renderer: {left}"
+    return env
+
+
+def test_libreoffice_draws_the_docx_in_the_embedded_font_alone(site: Path, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    if not shutil.which("soffice") or not shutil.which("pdffonts"):
+        pytest.skip("LibreOffice (soffice) or pdffonts (poppler-utils) is not installed")
+    env = _isolated_fontconfig(tmp_path)
+    if env is None:
+        pytest.skip("fontconfig (fc-list) is not installed")
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(site / V3 / f"{ID}.docx")],
+                   check=True, capture_output=True, env=env, timeout=120)
+    fonts = subprocess.run(["pdffonts", str(tmp_path / f"{ID}.pdf")], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    names = {line.split()[0].split("+")[-1] for line in fonts}
+    assert {"SourceSansPro-Regular", "SourceSansPro-Bold"} <= names, names
+    assert names <= {"SourceSansPro-Regular", "SourceSansPro-Bold", "SourceSansPro-It", "SourceSansPro-BoldIt",
+                     "OpenSymbol"}, f"LibreOffice substituted fonts: {names}"
+
+
+def test_the_site_ships_the_font_files_of_the_pdf_and_chromium_draws_with_them(site: Path) -> None:
+    from pypdf import PdfReader
+    from browser import rendered_fonts
+    from styrdok.fonts import SITE_FONTS, packaged_faces
+    shipped = site / SITE_FONTS
+    for face in packaged_faces():
+        assert (shipped / face.name).read_bytes() == face.read_bytes(), face.name
+    assert "SIL Open Font License" in (shipped / "LICENSE-SourceSansPro.txt").read_text("utf-8")
+    pdf_fonts = {str(font["/BaseFont"]).split("+")[-1] for page in PdfReader(site / V3 / f"{ID}.pdf").pages
+                 for font in page["/Resources"]["/Font"].values()}
+    assert {"SourceSansPro-Regular", "SourceSansPro-Bold"} <= pdf_fonts
+    require_chromium()
+    for page in (site / ID / "index.html", site / V1 / "index.html", site / "index.html", site / "register" / "typ.html"):
+        drawn = rendered_fonts(page, ["h1", "main p, main td"])
+        for selector in ("h1", "main p, main td"):
+            assert drawn[selector], f"{page}: nothing drawn for {selector}"
+            for font in drawn[selector]:
+                # the semibold face names itself "Source Sans Pro Semibold" (its legacy family)
+                assert font["familyName"].startswith(FONT) and font["isCustomFont"], f"{page} {selector}: {font}"
+        assert {"loaded"} == {f["status"] for f in drawn["document.fonts"] if f["weight"] == "400" and f["style"] == "normal"}
+
+
+# --- PDF/UA: the final PDF's first page, its document control block and its logo ------------------
+
+def test_the_final_pdf_tags_its_first_page_for_pdf_ua(site: Path) -> None:
+    """What a PDF/UA validator checks of the first page, read from the published PDF's structure
+    tree: language, title, the logo kept out of the reading order (a header artifact, or a Figure
+    with Alt), and the control block a tagged table with the same rows as the web page's."""
+    from pypdf import PdfReader
+    from pdf_tags import marked_content, structure
+    reader = PdfReader(site / V3 / f"{ID}.pdf")
+    catalog = reader.trailer["/Root"]
+    title = reader.metadata.title
+    assert catalog["/Lang"] == "sv-SE" and catalog["/MarkInfo"]["/Marked"] == True  # noqa: E712
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712
+    xmp = catalog["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r"pdfuaid:part(>|=\")1", xmp) and f">{title}<" in xmp  # dc:title, as /Info's
+    first = marked_content(reader.pages[0])
+    tree = structure(reader)
+    elements = tree.walk()
+    assert not first.tagged_in_artifact, "tagged content inside an artifact"
+    # The logo: drawn on the first page, never as untagged content of the reading order.
+    figures = {m for e in elements if e.role == "/Figure" for _, m in e.mcids}
+    assert first.draws, "no logo drawn on the first page"
+    for name, tags, mcid in first.draws:
+        assert "/Artifact" in tags or mcid in figures, f"{name} is drawn outside an artifact and no Figure"
+    for figure in (e for e in elements if e.role == "/Figure"):
+        assert str(figure.attrs.get("/Alt", "")).strip(), "a Figure without alt text"
+    # The document control block: a Table on page 1, right after the title block, row by row
+    # the labels and values of the web page's block.
+    pages = {0: first}
+    document = tree.children[0]
+    roles = [c.role for c in document.children]
+    table = document.children[roles.index("/Table")]
+    assert "/H1" in roles[:roles.index("/Table")], roles
+    assert {e.page for e in table.walk() if e.mcids} == {0}
+    head = [e for e in table.walk() if e.role == "/TH"]
+    rows = [[c.text(pages) for c in tr.children] for tr in table.walk() if tr.role == "/TR" and tr not in
+            [t for h in table.children if h.role == "/THead" for t in h.walk()]]
+    page = lxml_html.fromstring((site / V3 / "index.html").read_bytes())
+    heading = page.xpath("string(//*[@id='_dokumentinformation'])").strip()
+    expected = [[" ".join(row.xpath("string(dt)").split()), " ".join(row.xpath("string(dd)").split())]
+                for row in page.xpath("//section[@class='control']//div[contains(@class,'control-row')]")]
+    assert [h.text(pages) for h in head] == [heading]
+    assert rows == expected and len(rows) >= 6, rows

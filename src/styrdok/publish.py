@@ -21,7 +21,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import pandoc, source
+from . import fonts, pandoc, source
 from .render import render_policy
 from .cache import BuildCache, fingerprint
 from .consult import remiss_of, render_package
@@ -397,7 +397,7 @@ class _Run:
         self.today = today
         self.base_url = base_url
         self.history = History(workspace)
-        self.templates = workspace.templates
+        self.templates = workspace.templates.with_globals(web_fonts=fonts.web_fonts(workspace.templates))
         self.cache = BuildCache(site.root, fingerprint(self.templates, "site"))
         self.result = PublishResult(site.root)
 
@@ -684,6 +684,7 @@ class _Run:
         index = self.templates.render(INDEX_TEMPLATE, rows=rows, period=str(period), today=self.today.isoformat(),
                                       feed=FEED, register=REGISTER, register_csv=REGISTER_CSV, views=views)
         self.site.write(PAGE, index.encode("utf-8"))
+        self.site.write_all(fonts.site_files(self.templates))
         for path, key, group in REGISTER_VIEWS:
             title = labels(key.replace("view_by", "view_title_by"))
             page = self.templates.render(GROUP_TEMPLATE, title=title, root="../", page=Path(path).name, current=path,

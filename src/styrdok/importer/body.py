@@ -9,6 +9,7 @@ underline and styles to plain text).
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ class Plan:
     strip_refnr: bool = False
     anchors: dict[str, str] = field(default_factory=dict)  # Word bookmark → heading id, for internal links
     keep_heading_inlines: bool = False  # --into: the heading text as pandoc read it (changes applied)
+    recase: set[int] = field(default_factory=set)  # headings typed in capitals, written in sentence case
 
 
 @dataclass
@@ -163,6 +165,8 @@ def build(doc: WordFile, ast: Ast, plan: Plan, heading_id: Callable[[int, str], 
                 heading = plan.headings[number]
                 level = plan.levels[number]
                 title_inlines = _heading_inlines(inlines, heading, plan)
+                if number in plan.recase:
+                    title_inlines = pandoc.text(heading.text)
                 title = pandoc.stringify(title_inlines).strip()
                 out.append(pandoc.header(level, title_inlines, heading_id(number, title)))
                 where.append(number)
@@ -195,8 +199,9 @@ def build(doc: WordFile, ast: Ast, plan: Plan, heading_id: Callable[[int, str], 
             where.append(number)
             counts.paragraphs += 1
     flush()
-    counts.footnotes = _count(out, "Note")
-    counts.links = _count(out, "Link")
+    serial = json.dumps(out)  # one pass over the whole text instead of a walk per kind
+    counts.footnotes = serial.count('"t": "Note"')
+    counts.links = serial.count('"t": "Link"')
     return Body(out, where, counts, notes)
 
 

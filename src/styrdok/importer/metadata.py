@@ -21,7 +21,7 @@ ACTIONS = {"fastställd": Action.ADOPTED, "fastställt": Action.ADOPTED, "fastst
            "upphävt": Action.REPEALED}
 DATE = r"(?:\d{4}|ÅÅÅÅ)-(?:\d{2}|XX)-(?:\d{2}|XX)"
 DECISION = re.compile(
-    rf"^(?P<action>{'|'.join(ACTIONS)})\s+(?:av\s+)?(?P<body>[^\d,§]+?)\s*,?\s*(?:den\s+)?(?P<date>{DATE})"
+    rf"^(?P<action>{'|'.join(ACTIONS)})(?:\s+av\s*:?|\s*:)?\s+(?P<body>[^\d,§]+?)\s*,?\s*(?:den\s+)?(?P<date>{DATE})"
     r"\s*(?:,?\s*§\s*(?P<par>\d+|XX))?"
     r"(?:\s*[,(]?\s*(?:dnr|diarienummer|diarienr)\.?:?\s*(?P<dnr>[^)]+?)\s*\)?)?\s*\.?$", re.IGNORECASE)
 DNR = re.compile(r"\b(?:dnr|diarienummer|diarienr)\.?:?\s*([A-ZÅÄÖ]{1,6}[ .-]?\d{2,4}[/.:-]\d{1,6}(?:[/.:-]\d{1,4})?)",

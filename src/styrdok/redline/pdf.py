@@ -7,13 +7,14 @@ with a dashed line (functions in templates/redline.typ, overridable like policy.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from .. import pandoc
 from ..diff import Kind
 from ..render.document import Presentation
 from ..render.pdf import font_dirs, render_pdf
 from ..templates import Templates
-from .document import Layout, Unit
+from .document import Layout, Numbered, Unit
 from .summary import Summary, summary_blocks
 
 FUNCTIONS = {Kind.INSERTED: "redline-ins", Kind.DELETED: "redline-del",
@@ -62,6 +63,25 @@ class TypstMarker:
 
     def wrap(self, unit: Unit, blocks: list[pandoc.Ast], units: Sequence[Unit]) -> list[pandoc.Ast]:
         return blocks
+
+    @staticmethod
+    def numbered_list(attrs: list[Any], items: list[Numbered]) -> list[pandoc.Ast]:
+        """`enum.item(number)`: each item its own number (Typst would count deleted items too)."""
+        _start, style, delim = attrs
+        pattern = NUMBER_DELIMS.get(delim["t"], "{}.").format(NUMBER_STYLES.get(style["t"], "1"))
+        tight = "true" if all(item.blocks and item.blocks[0]["t"] == "Plain" for item in items) else "false"
+        out = [_raw_block(f'#block[\n#set enum(numbering: "{pattern}")\n#enum(tight: {tight},')]
+        for item in items:
+            out += [_raw_block(f"enum.item({item.number})["), *item.blocks, _raw_block("],")]
+        return out + [_raw_block(")\n]")]
+
+
+NUMBER_STYLES = {"Decimal": "1", "LowerAlpha": "a", "UpperAlpha": "A", "LowerRoman": "i", "UpperRoman": "I"}
+NUMBER_DELIMS = {"Period": "{}.", "OneParen": "{})", "TwoParens": "({})"}
+
+
+def _raw_block(typst: str) -> pandoc.Ast:
+    return {"t": "RawBlock", "c": ["typst", typst]}
 
 
 def legend(marker: TypstMarker) -> pandoc.Ast:

@@ -9,11 +9,12 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-from .. import pandoc
+from .. import fonts, pandoc
 from ..templates import Templates
 from ..theme import Logo, Theme
 from .document import Presentation
 from .docx_finish import DocxFinish, finish_docx
+from .docx_fonts import EmbeddedFamily
 from .docx_reference import build_reference_docx
 
 REFERENCE = "reference.docx"
@@ -52,7 +53,13 @@ def render_docx(blocks: list[pandoc.Ast], view: Presentation, templates: Templat
                                        logo_alt=theme.logo.alt if theme.logo else "",
                                        logo_height_mm=theme.logo.height_mm if theme.logo else 0,
                                        watermark_font=theme.fonts.heading, control_caption=view.control_heading,
-                                       landscape=view.landscape))
+                                       landscape=view.landscape, fonts=embedded_families(templates)))
+
+
+def embedded_families(templates: Templates) -> tuple[EmbeddedFamily, ...]:
+    """The theme's body and heading families with their font files (none found: only named)."""
+    return tuple(EmbeddedFamily(family, faces) for family in fonts.theme_families(templates)
+                 if (faces := fonts.family_faces(templates, family)))
 
 
 @cache

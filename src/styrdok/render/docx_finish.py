@@ -21,6 +21,8 @@ from docx.section import Section, _Footer, _Header
 from docx.shared import Cm, Length, Mm, Pt
 from docx.text.paragraph import Paragraph
 
+from .docx_fonts import EmbeddedFamily, embed_fonts
+
 CONTENT_TYPES = "[Content_Types].xml"
 WATERMARK_FILL = "#D9D9D9"
 WATERMARK_OPACITY = ".5"  # Word's "semitransparent" checkbox
@@ -49,6 +51,7 @@ class DocxFinish:
     watermark_font: str = "Arial"
     control_caption: str = ""  # the caption of the document control table, styled as a compact block
     landscape: bool = False  # A4 landscape, for wide tables (the remissammanställning)
+    fonts: tuple[EmbeddedFamily, ...] = ()  # the theme's font files, embedded (see docx_fonts)
 
 
 def finish_docx(docx_bytes: bytes, spec: DocxFinish) -> bytes:
@@ -68,6 +71,8 @@ def finish_docx(docx_bytes: bytes, spec: DocxFinish) -> bytes:
             _write_footer(doc, footer, spec)
     if spec.control_caption:
         _style_control_tables(doc, spec.control_caption)
+    if spec.fonts:
+        embed_fonts(doc, spec.fonts)
     _set_core(doc, spec)
     out = io.BytesIO()
     doc.save(out)

@@ -1,0 +1,156 @@
+"""Embed the theme's fonts in a DOCX, as Word does (ECMA-376 Part 1, §17.8.1 and §17.8.3.3).
+
+Each face is stored as an obfuscated font part (word/fonts/fontN.odttf): the first 32 bytes of
+the file XORed with a 16-byte key taken from a GUID, which the font table names in the
+`w:fontKey` of its `w:embedRegular` / `w:embedBold` / `w:embedItalic` / `w:embedBoldItalic`;
+`w:embedTrueTypeFonts` in the settings tells Word to use them. The key is derived from the
+font's bytes, so the same fonts give the same DOCX bytes. Only the four faces Word can name
+(regular, bold, italic, bold italic) exist in a DOCX; the italic pair is embedded only when
+the document has italic text. Faces whose licence forbids embedding (OS/2 fsType) are left out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass
+
+from docx.document import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.oxml import serialize_part_xml
+from docx.opc.part import Part
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+
+from ..fonts import Face, nearest
+
+FONT_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+FONT_RELATIONSHIP = RT.FONT
+FONT_TABLE_RELATIONSHIP = RT.FONT_TABLE
+
+# The four faces a DOCX can embed per family: (element, weight, italic).
+SLOTS = (("embedRegular", 400, False), ("embedBold", 700, False),
+         ("embedItalic", 400, True), ("embedBoldItalic", 700, True))
+
+# CT_Settings: the elements that may come before w:embedTrueTypeFonts (Word rejects a wrong order).
+_SETTINGS_BEFORE = ("writeProtection", "view", "zoom", "removePersonalInformation", "removeDateAndTime",
+                    "doNotDisplayPageBoundaries", "displayBackgroundShape", "printPostScriptOverText",
+                    "printFractionalCharacterWidth", "printFormsData")
+# CT_Font: the children that come before the embed* elements.
+_FONT_BEFORE = ("altName", "panose1", "charset", "family", "notTrueType", "pitch", "sig")
+
+_ITALIC = re.compile(rb"<w:i(?:\s*/>|\s+w:val=\"(?:1|true|on)\"\s*/>)")
+
+
+@dataclass(frozen=True)
+class EmbeddedFamily:
+    """A family to embed and its faces (from styrdok.fonts)."""
+
+    family: str
+    faces: tuple[Face, ...]
+
+
+def font_key(data: bytes) -> str:
+    """The GUID that obfuscates one font, derived from its bytes: '{XXXXXXXX-XXXX-…}'."""
+    return "{" + str(uuid.UUID(bytes=hashlib.sha256(data).digest()[:16])).upper() + "}"
+
+
+def obfuscate(data: bytes, key: str) -> bytes:
+    """XOR the first 32 bytes with the key's 16 bytes, taken from the GUID's hex digits from the
+    last to the first (§17.8.1). The same operation reverses it."""
+    digits = key.strip("{}").replace("-", "")
+    key_bytes = bytes.fromhex(digits)[::-1]
+    head = bytes(b ^ key_bytes[i % 16] for i, b in enumerate(data[:32]))
+    return head + data[32:]
+
+
+def uses_italic(doc: Document) -> bool:
+    """Whether any run or style of the document (body, headers, footers, styles) is italic."""
+    return any(_ITALIC.search(part.blob) for part in doc.part.package.iter_parts()
+               if part.content_type.endswith("+xml") and part.partname.startswith("/word/"))
+
+
+def embed_fonts(doc: Document, families: tuple[EmbeddedFamily, ...]) -> int:
+    """Embed each family's faces in `doc` (in place); the number of faces embedded."""
+    italic = uses_italic(doc)
+    table_part = _font_table_part(doc)
+    if table_part is None:
+        return 0
+    # python-docx keeps the font table as a plain part: parse it, and write it back below.
+    fonts_el = parse_xml(table_part.blob)
+    count = 0
+    for family in families:
+        chosen = []
+        for slot, weight, slant in SLOTS:
+            if slant and not italic:
+                continue
+            face = nearest(family.faces, weight, slant)
+            if face is None or not face.embeddable or (weight == 700 and face.weight < 600) \
+                    or (weight == 400 and face.weight > 500):
+                continue  # no true bold (or regular): Word synthesises it rather than use a wrong weight
+            chosen.append((slot, face))
+        if not chosen:
+            continue
+        font_el = _font_element(fonts_el, family.family)
+        for old in [c for c in font_el if c.tag.startswith(qn("w:embed"))]:
+            font_el.remove(old)
+        anchor = _last_of(font_el, _FONT_BEFORE)
+        for slot, face in chosen:
+            count += 1
+            data = face.data()
+            key = font_key(data)
+            partname = PackURI(f"/word/fonts/font{count}.odttf")
+            part = Part(partname, FONT_CONTENT_TYPE, obfuscate(data, key), doc.part.package)
+            r_id = table_part.relate_to(part, FONT_RELATIONSHIP)
+            embed = OxmlElement(f"w:{slot}", {qn("r:id"): r_id, qn("w:fontKey"): key})
+            if anchor is None:
+                font_el.insert(0, embed)
+            else:
+                anchor.addnext(embed)
+            anchor = embed
+    if count:
+        table_part._blob = serialize_part_xml(fonts_el)
+        _enable_in_settings(doc)
+    return count
+
+
+def _font_table_part(doc: Document) -> Part | None:
+    for rel in doc.part.rels.values():
+        if rel.reltype == FONT_TABLE_RELATIONSHIP and not rel.is_external:
+            part: Part = rel.target_part
+            return part
+    return None
+
+
+def _font_element(fonts_el: BaseOxmlElement, name: str) -> BaseOxmlElement:
+    for font in fonts_el.findall(qn("w:font")):
+        if font.get(qn("w:name")) == name:
+            return font
+    font = OxmlElement("w:font", {qn("w:name"): name})
+    for tag, value in (("charset", "00"), ("family", "swiss"), ("pitch", "variable")):
+        font.append(OxmlElement(f"w:{tag}", {qn("w:val"): value}))
+    fonts_el.append(font)
+    return font
+
+
+def _last_of(parent: BaseOxmlElement, names: tuple[str, ...]) -> BaseOxmlElement | None:
+    found = None
+    for child in parent:
+        if child.tag in {qn(f"w:{n}") for n in names}:
+            found = child
+    return found
+
+
+def _enable_in_settings(doc: Document) -> None:
+    settings = doc.settings.element
+    if settings.find(qn("w:embedTrueTypeFonts")) is not None:
+        return
+    element = OxmlElement("w:embedTrueTypeFonts")
+    anchor = _last_of(settings, _SETTINGS_BEFORE)
+    if anchor is None:
+        settings.insert(0, element)
+    else:
+        anchor.addnext(element)

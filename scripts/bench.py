@@ -54,6 +54,8 @@ TARGETS: dict[str, tuple[str | None, float, str]] = {
     "redline_400 memory": (None, 400, "MiB"),
     "cold_300": (None, 60.0, "s"),
     "noop_300": (None, 1.0, "s"),
+    "cold_publish_50x5": ("cold_build_50x5", 1.5, "ratio"),
+    "noop_publish_50x5": (None, 1.0, "s"),
     "import_100": ("bare_docx_to_md_100", 2.0, "ratio"),
     "import_300": (None, 120.0, "s"),
 }
@@ -403,6 +405,34 @@ def many(tmp: Path) -> dict[str, Result]:
     return results
 
 
+POLICIES, VERSIONS = 50, 5  # the publish scenarios: 50 policies, each adopted 5 times
+BENCH_DAY = "2026-11-25"  # publish's review states depend on the day
+
+
+def publishing(tmp: Path) -> dict[str, Result]:
+    """`styrdok publish` of 50 policies adopted 5 times each (250 versions, 200 redlines, 50 policy
+    pages), cold and as a no-op, against a cold `styrdok build --final` of the same 250 versions."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from synthetic import adopted_history, every_version
+    versions = every_version(tmp / "versions", POLICIES, VERSIONS, prefix="styrdok")
+    repo = adopted_history(tmp / "repo", POLICIES, VERSIONS, prefix="styrdok")
+    site = tmp / "site"
+    publish = [STYRDOK, "publish", "--out", str(site), "--today", BENCH_DAY]
+
+    def cold_build() -> Sample:
+        shutil.rmtree(versions / "build", ignore_errors=True)
+        return run([STYRDOK, "build", "--final"], versions)
+
+    def cold_publish() -> Sample:
+        shutil.rmtree(site, ignore_errors=True)
+        shutil.rmtree(repo / "build", ignore_errors=True)
+        return run(publish, repo)
+
+    results = interleaved({"cold_build_50x5": cold_build, "cold_publish_50x5": cold_publish}, BIG_RUNS, warmup=False)
+    results.update(interleaved({"noop_publish_50x5": lambda: run(publish, repo)}))
+    return results
+
+
 def legacy_docx(path: Path, copies: int = 30) -> Path:
     """A ~100-page legacy Word file as offices write them: Normal text only, bold headings with
     typed numbers, typed bullets, an information table, decision lines (the seed's text, repeated)."""
@@ -465,7 +495,7 @@ def imports(tmp: Path) -> dict[str, Result]:
 
 
 SCENARIOS: dict[str, Callable[[Path], dict[str, Result]]] = {
-    f.__name__: f for f in (startup, seed, redline_100, redline_400, many, imports)}
+    f.__name__: f for f in (startup, seed, redline_100, redline_400, many, publishing, imports)}
 
 
 # --- report --------------------------------------------------------------------------------------
@@ -530,7 +560,7 @@ def main() -> None:
     for name, error in errors.items():
         print(f"\n{name} FAILED: {error}")
     print(f"\n{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end; medians of {RUNS} runs "
-          f"({BIG_RUNS} for the 300-policy and 400-page scenarios) after one unmeasured run; "
+          f"({BIG_RUNS} for the 300-policy, 50 × 5 and 400-page scenarios) after one unmeasured run; "
           "Docxodus is the whole node process, WebAssembly initialisation included.")
     print(f"figures written to {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
 

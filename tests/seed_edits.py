@@ -23,6 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "fixtures" / "social-ekonomi.md"  # the 2018 draft, pending
 WORD = re.compile(r"^[a-zåäöé]{2,}$")
 
+class Numbered(list):  # type: ignore[type-arg]
+    """A numbered list's items (written as "1. …")."""
+
+
 Block = str | list[str]
 
 
@@ -44,7 +48,8 @@ class Doc:
         for s in self.sections:
             if s.level:
                 parts.append(f"{'#' * s.level} {s.title} {{#{s.id}}}")
-            parts += [b if isinstance(b, str) else "\n".join(f"- {item}" for item in b) for b in s.blocks]
+            parts += [b if isinstance(b, str) else "\n".join(f"{f'{i}.' if isinstance(b, Numbered) else '-'} {item}"
+                                                           for i, item in enumerate(b, 1)) for b in s.blocks]
         return "\n\n".join(parts) + "\n"
 
     def texts(self) -> list[tuple[list[Block], int, int | None]]:
@@ -280,3 +285,39 @@ def reword_item(doc: Doc, draw: Draw) -> None:
 
 
 MOVES_AND_EDITS = (move_section_and_edit, move_paragraph_and_reword, swap_paragraphs, reword_item)
+
+
+# --- numbered lists ---------------------------------------------------------------------------
+
+@cache
+def numbered_seed() -> Doc:
+    """The seed with its goals ("Målsättning") as a numbered list."""
+    doc = copy.deepcopy(seed_doc())
+    section = next(s for s in doc.sections if s.id == "malsattning")
+    section.blocks = [Numbered(b) if isinstance(b, list) else b for b in section.blocks]
+    return doc
+
+
+def _numbered(doc: Doc) -> list[Numbered]:
+    return [b for s in doc.sections for b in s.blocks if isinstance(b, Numbered)]
+
+
+def reword_numbered_item(doc: Doc, draw: Draw) -> None:
+    """Reword one item of a numbered list (a word replaced, as people do)."""
+    items = _pick(draw, _numbered(doc))
+    at = draw(st.integers(0, len(items) - 1))  # type: ignore[arg-type]
+    items[at] = _reword(draw, items[at])  # type: ignore[index]
+
+
+def insert_numbered_item(doc: Doc, draw: Draw) -> None:
+    items = _pick(draw, _numbered(doc))
+    items.insert(draw(st.integers(0, len(items))), " ".join(_words(draw, 3, 8)))  # type: ignore[arg-type, union-attr]
+
+
+def delete_numbered_item(doc: Doc, draw: Draw) -> None:
+    if lists := [b for b in _numbered(doc) if len(b) > 1]:
+        items = _pick(draw, lists)
+        del items[draw(st.integers(0, len(items) - 1))]  # type: ignore[arg-type, union-attr]
+
+
+NUMBERED_EDITS = (reword_numbered_item, insert_numbered_item, delete_numbered_item)

@@ -239,3 +239,76 @@ def test_an_officers_file_capitals_title_blank_lines_and_signature(repo: Path) -
     assert any("capitals" in g for g in guesses)
     assert any("signature" in g and "”Anna Berg”, ”Kanslichef”" in g for g in guesses)
     assert all("page" not in g.split(":")[0] for g in guesses)  # no layout recorded by Word: no page numbers
+
+
+def test_pandoc_reads_the_trimmed_styles_as_it_reads_the_file(repo: Path) -> None:
+    """The copy for pandoc keeps only the styles in use (pandoc reads every style, and a template's
+    hundreds made a one-page file slow); pandoc's reading must not change by it."""
+    import io
+    from test_import_into import draft_docx
+    from conftest import SEED_POLICY
+    (repo / "seed.docx").write_bytes(draft_docx(source.load(SEED_POLICY)))
+    for path in (wordgen.legacy_policy(repo / "a.docx"), wordgen.swedish_styled(repo / "b.docx"), repo / "seed.docx"):
+        doc = wordfile.load(path)
+        full = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(doc.marked)) as z, zipfile.ZipFile(full, "w") as out:
+            for name in z.namelist():
+                out.writestr(name, doc.parts[name] if name == wordfile.STYLES else z.read(name))
+        with zipfile.ZipFile(io.BytesIO(doc.marked)) as z:
+            assert len(z.read(wordfile.STYLES)) < len(doc.parts[wordfile.STYLES]) / 2, path.name
+        assert pandoc.read_word(doc.marked) == pandoc.read_word(full.getvalue()), path.name
+
+
+def test_heading_styles_stored_under_their_swedish_names(repo: Path) -> None:
+    """Some tools and old templates store the Swedish names themselves (Rubrik, Rubrik 1, Rubrik 2),
+    with no language-neutral name and no style to base them on."""
+    d = docx.Document()
+    for english, swedish in (("Title", "Rubrik"), ("Heading 1", "Rubrik 1"), ("Heading 2", "Rubrik 2")):
+        style = d.styles[english]
+        d.add_paragraph({"Title": "Riktlinjer för bisysslor", "Heading 1": "Bakgrund",
+                         "Heading 2": "Vad är en bisyssla"}[english], style=style)
+        d.add_paragraph("Text under rubriken.")
+        style.element.set(docx.oxml.ns.qn("w:styleId"), swedish.replace(" ", ""))
+        style.element.find(docx.oxml.ns.qn("w:name")).set(docx.oxml.ns.qn("w:val"), swedish)
+        for outline in style.element.iter(docx.oxml.ns.qn("w:outlineLvl")):  # the name is the only evidence
+            outline.getparent().remove(outline)
+    for p in d.paragraphs:  # the paragraphs name the styles by their new ids
+        ppr = p._p.pPr
+        if ppr is not None and ppr.pStyle is not None:
+            ppr.pStyle.val = {"Title": "Rubrik", "Heading1": "Rubrik1", "Heading2": "Rubrik2"}[ppr.pStyle.val]
+    path = wordgen.save(d, repo / "bisysslor.docx")
+    with zipfile.ZipFile(path) as z:
+        styles = z.read("word/styles.xml").decode()
+    assert 'w:name w:val="Rubrik 1"' in styles and 'w:name w:val="heading 1"' not in styles
+    [report] = importer.import_files(Workspace(repo), [path])
+    assert report.ok, report.error
+    policy = source.load(repo / "policy" / "bisysslor.md")
+    assert policy.meta.title == "Riktlinjer för bisysslor"
+    assert [(s.level, s.title) for s in policy.sections if s.level] == [(2, "Bakgrund"), (3, "Vad är en bisyssla")]
+    assert not [e for e in report.guesses if "heading" in e.text]  # from the styles: not guesses
+    assert [why for _, _, _, why in report.headings] == ["style Rubrik1", "style Rubrik2"]
+
+
+def test_information_lines_typed_with_tabs_and_an_introduction_heading(repo: Path) -> None:
+    """The officer's information lines ("Beslutad av:<tab>Kommunstyrelsen 2019-11-25, § 187") and a
+    first section called Inledning, whose id is taken by the text before the first heading."""
+    d = docx.Document()
+    wordgen.bold(d, "Riktlinjer för representation och gåvor", 18)
+    for line in ("Dokumenttyp:\tRiktlinje", "Beslutad av:\tKommunstyrelsen 2019-11-25, § 187",
+                 "Gäller till:\t2023-12-31"):
+        d.add_paragraph(line)
+    wordgen.bold(d, "1. Inledning", 14)
+    d.add_paragraph("Riktlinjerna gäller alla anställda.")
+    t = d.add_table(rows=2, cols=2)
+    for (r, c), text in {(0, 0): "Tillfälle", (0, 1): "Högsta värde", (1, 0): "Avtackning", (1, 1): "1 000 kr"}.items():
+        t.cell(r, c).text = text
+    [report] = importer.import_files(Workspace(repo), [wordgen.save(d, repo / "representation.docx")])
+    assert report.ok, report.error
+    policy = source.load(repo / "policy" / "representation.md")
+    [decision] = policy.meta.decisions
+    assert (policy.meta.type, policy.meta.owner, decision.body, str(decision.date), decision.paragraph) == (
+        "riktlinje", "kommunstyrelsen", "kommunstyrelsen", "2019-11-25", 187)
+    assert ("Gäller till", "2023-12-31") in {(label, value) for label, value, _ in report.unmapped}
+    assert [(s.id, s.title) for s in policy.sections if s.level] == [("inledning-2", "Inledning")]
+    assert any("inledning-2" in e.text and "before the first heading" in e.text for e in report.guesses)
+    assert report.counted() == "1 heading, 1 paragraph, 0 list items, 1 table, 0 footnotes, 0 links"

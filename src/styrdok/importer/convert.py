@@ -9,7 +9,8 @@ from pathlib import Path
 from .. import pandoc, source
 from ..errors import Severity
 from ..i18n import _, ngettext
-from ..model import Action, Decision
+from ..model import PREAMBLE_ID, Action, Decision
+from ..redline.docx import SUMMARY_STYLE
 from . import headings as heading_rules
 from . import markdown, metadata
 from .body import Body, Plan, build
@@ -18,6 +19,9 @@ from .report import Entry, Report
 from .wordfile import UNKNOWN_AUTHOR, Finding, WordFile
 
 TOC_STYLE = re.compile(r"^(toc|innehåll) ?\d$")
+SUMMARY = SUMMARY_STYLE.lower()  # styrdok's redline opens with its change summary in this style
+TITLE_BOOKMARK = "titel"
+DOCTYPE = "dokumenttyp"  # the document type line styrdok's DOCX puts above the title
 TOC_TITLES = {"innehåll", "innehållsförteckning", "innehållsförteckning:"}
 
 
@@ -42,8 +46,10 @@ def convert(doc: WordFile, *, policy_id: str, doc_type: str | None = None, displ
     skip = set(found.taken) | {n for t in found.tables for row in doc.tables[t] for cell in row for n in cell}
     toc = _toc(doc)
     skip |= toc
+    summary, styrdok_type = _styrdok_parts(doc)
+    skip |= summary | ({styrdok_type[0]} if styrdok_type else set())
     found_headings, title = heading_rules.find(doc, skip)
-    type_line = _type_line(doc, skip, found_headings, title)
+    type_line = styrdok_type or _type_line(doc, skip, found_headings, title)
     plan = Plan(drop=skip | ({title.paragraph} if title else set()) | ({type_line[0]} if type_line else set()),
                 drop_tables=set(found.tables))
     for number, h in list(found_headings.items()):
@@ -55,13 +61,22 @@ def convert(doc: WordFile, *, policy_id: str, doc_type: str | None = None, displ
     plan.bullets = {p.number for p in doc.paragraphs if p.in_table is None and p.number not in plan.drop
                     and p.number not in found_headings and heading_rules.typed_bullet(p.text)}
     ids: dict[int, str] = {}
+    styrdok_made = bool(summary or styrdok_type)
     for h in sorted(found_headings.values(), key=lambda h: h.paragraph):  # known before links are cleaned
+        # styrdok's own DOCX carries each section's id as a bookmark: the ids survive the trip
+        kept = [m for m in doc.paragraph(h.paragraph).bookmarks if styrdok_made and source.SLUG.match(m)
+                and m not in ids.values() and m not in (PREAMBLE_ID, TITLE_BOOKMARK)]
         base = source.heading_id(h.text)
-        ident, n = base, 1
-        while ident in ids.values() or ident == "inledning":
+        ident, n = (kept[0] if kept else base), 1
+        while ident in ids.values() or ident == PREAMBLE_ID:
             n += 1
             ident = f"{base}-{n}"
         ids[h.paragraph] = ident
+        if base == PREAMBLE_ID and not kept:
+            report.guesses.append(Entry(_("the heading ”{title}” got the id {id}: {preamble} is the id of the text "
+                                          "before the first heading").format(title=h.text, id=ident,
+                                                                             preamble=PREAMBLE_ID),
+                                        doc.paragraph(h.paragraph).where()))
         for mark in doc.paragraph(h.paragraph).bookmarks:
             plan.anchors[mark] = ident
 
@@ -89,6 +104,12 @@ def convert(doc: WordFile, *, policy_id: str, doc_type: str | None = None, displ
             report.guesses.append(Entry(_("taken as a level {level} heading ({evidence})")
                                         .format(level=level, evidence=h.evidence), where))
     _signature(doc, result, report)
+    if summary or styrdok_type:
+        report.guesses.insert(0, Entry(_("the file is a Word document that styrdok made; to take edits made in it into "
+                                         "an existing policy, use styrdok import FILE --into ID")))
+    if summary:
+        report.losses.append(Entry(_("the summary of changes that opens styrdok's redline was left out (it is about "
+                                     "the changes, not policy text)"), doc.paragraph(min(summary)).where()))
     if toc:
         report.losses.append(Entry(_("the table of contents was left out (styrdok makes its own from the headings)"),
                                    doc.paragraph(min(toc)).where()))
@@ -132,6 +153,19 @@ def _toc(doc: WordFile) -> set[int]:
         if before and before[-1].text.strip().lower() in TOC_TITLES:
             out.add(before[-1].number)
     return out
+
+
+def _styrdok_parts(doc: WordFile) -> tuple[set[int], tuple[int, str] | None]:
+    """In a DOCX styrdok made: the redline's change summary (paragraphs), and the document type line."""
+    summary: set[int] = set()
+    type_line = None
+    for p in doc.paragraphs:
+        names = {p.style.lower()} | {s.name for s in p.styles[:1]}
+        if SUMMARY in names:
+            summary.add(p.number)
+        elif DOCTYPE in names and type_line is None and (kind := metadata.type_from(p.text.strip())):
+            type_line = (p.number, kind)
+    return summary, type_line
 
 
 def _type_line(doc: WordFile, skip: set[int], found: dict[int, Heading],

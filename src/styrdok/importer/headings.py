@@ -19,7 +19,10 @@ from dataclasses import dataclass
 from ..i18n import _
 from .wordfile import Paragraph, WordFile
 
-BUILTIN = re.compile(r"^heading ([1-9])$")
+# The language-neutral name Word stores ("heading 1", also in Swedish Word), and the Swedish name
+# itself, which some tools and old templates store instead ("Rubrik 1").
+BUILTIN = re.compile(r"^(?:heading|rubrik) ?([1-9])$")
+TITLE_NAMES = {"title", "rubrik"}  # Swedish Word's Title style is "Rubrik"
 TYPED_NUMBER = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)(\.?)[\t ]+(?=\S)")
 TYPED_BULLET = re.compile(r"^\s*([•·▪◦●■□➢►‣⁃\-–—*]|o(?=\t))[\t ]+(?=\S)")
 NOT_TITLES = {"inledning", "bakgrund", "syfte", "sammanfattning", "innehåll", "innehållsförteckning"}
@@ -59,7 +62,7 @@ def style_level(p: Paragraph) -> tuple[int, str] | None:
 
 
 def is_title_style(p: Paragraph) -> bool:
-    return any(s.name == "title" for s in p.styles)
+    return any(s.name in TITLE_NAMES for s in p.styles)
 
 
 def find(doc: WordFile, skip: set[int]) -> tuple[dict[int, Heading], Heading | None]:

@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
-from .. import pandoc, source
+from .. import frontmatter, pandoc, source
 from ..errors import Severity, StyrdokError
 from ..i18n import _, ngettext
 from ..model import PREAMBLE_ID, Policy
@@ -46,6 +46,17 @@ class Unit:
     markdown: str | None = None  # the source text (old units) or None (new: written by pandoc)
     sep: str = "\n\n"  # what followed it in the source
     ast: Any = None
+    notes: tuple[Note, ...] = ()  # footnote definitions written after it in the source
+    gap: str = ""  # between its text and those definitions
+
+
+@dataclass(frozen=True)
+class Note:
+    """A footnote definition as written in the source: `[^label]: text` (and indented lines)."""
+
+    label: str
+    markdown: str
+    sep: str  # what followed it in the source
 
 
 def into(workspace: Workspace, file: Path, policy_id: str, *, changes: str = "accept") -> tuple[Report, bytes | None]:
@@ -54,9 +65,8 @@ def into(workspace: Workspace, file: Path, policy_id: str, *, changes: str = "ac
     raw = path.read_bytes()
     policy, problems = source.check_file(path, display=workspace.display(path), data=raw)
     if policy is None:
-        raise StyrdokError(_("{path} has errors; correct them before taking edits from Word into it:\n{problems}")
-                           .format(path=workspace.display(path),
-                                   problems="\n".join(str(p) for p in problems if p.severity is Severity.ERROR)))
+        raise StyrdokError(_("{path} has errors; correct them before taking edits from Word into it")
+                           .format(path=workspace.display(path)), problems)
     doc = wordfile.load(file, str(file))
     if doc.converted_from:
         raise StyrdokError(_("{file}: --into takes a Word document (.docx) that styrdok made; this is a .{kind} file")
@@ -75,31 +85,17 @@ def into(workspace: Workspace, file: Path, policy_id: str, *, changes: str = "ac
     _resolve_ids(doc, policy, result.blocks, provisional, report)
     _losses(doc, report, legacy=False)
     _changes(doc, report, changes)
-    text, bom, crlf = _decode(raw)
+    text, stored = frontmatter.decode(raw), frontmatter.Encoding.of(raw)
     new_text = splice(policy, text, result.blocks)
     _policy, after = source.check_file(path, display=workspace.display(path), data=new_text.encode("utf-8"))
     if errors := [p for p in after if p.severity is Severity.ERROR]:
-        raise StyrdokError(_("the text from Word does not pass styrdok check; nothing was written:\n{problems}")
-                           .format(problems="\n".join(map(str, errors))))
+        raise StyrdokError(_("the text from Word does not pass styrdok check; nothing was written"), errors)
     report.warnings = [str(p) for p in after]
-    data = _encode(new_text, bom, crlf)
+    data = stored.encode(new_text)
     if data == raw:
         report.unchanged = True
         return report, None
     return report, data
-
-
-def _decode(raw: bytes) -> tuple[str, bool, bool]:
-    text = raw.decode("utf-8")
-    bom = text.startswith("\ufeff")
-    crlf = "\r\n" in text
-    return text.removeprefix("\ufeff").replace("\r\n", "\n"), bom, crlf
-
-
-def _encode(text: str, bom: bool, crlf: bool) -> bytes:
-    if crlf:
-        text = text.replace("\n", "\r\n")
-    return (("\ufeff" if bom else "") + text).encode("utf-8")
 
 
 # --- what to keep ---------------------------------------------------------------------------
@@ -262,6 +258,10 @@ def key(block: Any) -> str:
     return json.dumps(c, ensure_ascii=False, sort_keys=True).replace("’", "'")
 
 
+NOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:", re.M)
+NOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+
+
 def old_units(policy: Policy, text: str) -> tuple[str, list[Unit], str]:
     """(the front matter and what precedes the first block, the units, the file's ending)."""
     lines = text.split("\n")
@@ -278,32 +278,115 @@ def old_units(policy: Policy, text: str) -> tuple[str, list[Unit], str]:
         end = starts[i + 1][0] - 1 if i + 1 < len(starts) else len(lines)
         chunk = "\n".join(lines[line - 1: end]) + ("\n" if i + 1 < len(starts) else "")
         content = chunk.rstrip("\n")
-        units.append(Unit(key(ast), content, chunk[len(content):], ast))
+        units.append(_with_notes(Unit(key(ast), content, chunk[len(content):], ast)))
     last = units[-1]
-    return head + ("\n" if head else ""), units[:-1] + [Unit(last.key, last.markdown, "", last.ast)], last.sep
+    units[-1] = Unit(last.key, last.markdown, "", last.ast, last.notes, last.gap)
+    return head + ("\n" if head else ""), units, last.sep
+
+
+def _with_notes(unit: Unit) -> Unit:
+    """A unit whose source text ends in footnote definitions: the block's text and the notes apart."""
+    text = unit.markdown or ""
+    found = [m for m in NOTE_DEF.finditer(text) if m.start() > 0 and text[:m.start()].endswith("\n\n")]
+    if not found:
+        return unit
+    block = text[:found[0].start()].rstrip("\n")
+    notes = []
+    for n, m in enumerate(found):
+        chunk = text[m.start(): found[n + 1].start() if n + 1 < len(found) else len(text)]
+        body = chunk.rstrip("\n")
+        notes.append(Note(m.group(1), body, chunk[len(body):]))
+    return Unit(unit.key, block, unit.sep, unit.ast, tuple(notes), text[len(block):found[0].start()])
+
+
+def _notes_in(node: Any) -> list[Any]:
+    """The Note elements of a block in document order (the order pandoc numbers them)."""
+    out: list[Any] = []
+    if isinstance(node, list):
+        for n in node:
+            out += _notes_in(n)
+    elif isinstance(node, dict):
+        if node.get("t") == "Note":
+            out.append(node)
+        else:
+            out += _notes_in(node.get("c"))
+    return out
+
+
+def _cited(markdown_text: str) -> list[str]:
+    return list(dict.fromkeys(NOTE_REF.findall(markdown_text)))
 
 
 def splice(policy: Policy, text: str, blocks: list[Any]) -> str:
     """The policy file with its text replaced by `blocks`: unchanged blocks keep their source
-    Markdown (and the blank lines after them); changed and new blocks are written by pandoc."""
+    Markdown (and the blank lines after them), footnotes their labels and definitions where
+    they were; changed and new blocks are written by pandoc."""
     head, olds, ending = old_units(policy, text)
-    if re.search(r"^\[\^[^\]]+\]:", text, re.M):  # footnote definitions sit apart from their blocks
-        return head + markdown.body(blocks)
     news = [Unit(key(b), None, "\n\n", b) for b in blocks]
     matcher = SequenceMatcher(None, [u.key for u in olds], [u.key for u in news], autojunk=False)
     out: list[tuple[Unit, int | None]] = []  # unit, its index among the old units
+    orphans: dict[int, list[Note]] = {}  # notes of replaced old units, after the out position they follow
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             out += [(olds[i], i) for i in range(i1, i2)]
         else:
             out += [(news[j], None) for j in range(j1, j2)]
-    written = iter(markdown.each_block([u.ast for u, i in out if i is None]))
+            orphans.setdefault(len(out) - 1, []).extend(n for i in range(i1, i2) for n in olds[i].notes)
+    if not out:
+        return head.rstrip("\n") + "\n"
+    kept_cites = {label for unit, i in out if i is not None for label in _cited(unit.markdown or "")}
+    written, added = _written(olds, [u.ast for u, i in out if i is None], kept_cites)
+    cited = kept_cites | {label for part in written for label in _cited(part)}
+    parts = iter(written)
     pieces: list[str] = []
     for n, (unit, index) in enumerate(out):
-        content = unit.markdown if index is not None else next(written)
+        content = unit.markdown if index is not None else next(parts)
+        notes = [note for note in (unit.notes if index is not None else ()) if note.label in cited]
+        if notes:
+            content = f"{content}{unit.gap}{_join(notes)}"
+        if orphaned := [note for note in orphans.get(n, []) if note.label in cited]:
+            content = f"{content}\n\n{_join(orphaned)}"
         nxt = out[n + 1][1] if n + 1 < len(out) else None
         sep = unit.sep if index is not None and nxt is not None and nxt == index + 1 else "\n\n"
         pieces.append(content + (sep if n + 1 < len(out) else ""))  # type: ignore[operator]
-    if not out:
-        return head.rstrip("\n") + "\n"
+    if added:
+        pieces.append("\n\n" + "\n\n".join(added))
     return head + "".join(pieces) + (ending or "\n")
+
+
+def _join(notes: list[Note]) -> str:
+    return "".join(note.markdown + (note.sep if n + 1 < len(notes) else "") for n, note in enumerate(notes))
+
+
+def _written(olds: list[Unit], blocks: list[Any], taken: set[str]) -> tuple[list[str], list[str]]:
+    """The Markdown of the changed and new blocks, their footnotes labelled as in the source when
+    the note's text is unchanged (its definition stays where it was), else with a new label; and
+    the definitions of the new notes (they go at the end of the file)."""
+    parts, defs = markdown.each_block_and_notes(blocks)
+    notes = [n for b in blocks for n in _notes_in(b)]
+    old_labels: dict[str, list[str]] = {}
+    used = set(taken)
+    for unit in olds:
+        labels, found = _cited(unit.markdown or ""), _notes_in(unit.ast)
+        used |= set(labels)
+        if len(labels) == len(found):
+            for label, note in zip(labels, found):
+                old_labels.setdefault(key(note), []).append(label)
+    if len(notes) != len(defs):  # pandoc's numbering not as expected: leave its labels as they are
+        return parts, [defs[k] for k in defs]
+    renamed: dict[str, str] = {}
+    added: list[str] = []
+    fresh = 1
+    for number, note in enumerate(notes, 1):
+        same = [label for label in old_labels.get(key(note), []) if label not in taken]
+        if same:
+            renamed[str(number)] = same[0]
+            taken.add(same[0])
+            continue
+        while str(fresh) in used:
+            fresh += 1
+        renamed[str(number)] = str(fresh)
+        used.add(str(fresh))
+        added.append(f"[^{fresh}]:" + defs[str(number)][len(f"[^{number}]:"):])
+    relabel = re.compile(r"\[\^(\d+)\]")
+    return [relabel.sub(lambda m: f"[^{renamed.get(m.group(1), m.group(1))}]", part) for part in parts], added

@@ -68,8 +68,15 @@ def body(blocks: list[pandoc.Ast]) -> str:
 def each_block(blocks: list[pandoc.Ast]) -> list[str]:
     """The Markdown of each block on its own (one pandoc call for all): footnotes stay with
     the block that cites them."""
+    parts, defs = each_block_and_notes(blocks)
+    return _attach_notes(parts, defs) if defs else parts
+
+
+def each_block_and_notes(blocks: list[pandoc.Ast]) -> tuple[list[str], dict[str, str]]:
+    """The Markdown of each block on its own (one pandoc call for all), and the footnote
+    definitions apart, by pandoc's label ("1", "2" … in the order the notes are cited)."""
     if not blocks:
-        return []
+        return [], {}
     separated: list[pandoc.Ast] = []
     for i, block in enumerate(blocks):
         if i:
@@ -77,14 +84,19 @@ def each_block(blocks: list[pandoc.Ast]) -> list[str]:
         separated.append(block)
     text = pandoc.write_markdown(separated)
     parts = re.split(rf"\n*^{SEPARATOR}\d+$\n*", text, flags=re.M)
-    if len(parts) != len(blocks):
-        return [body([b]).rstrip("\n") for b in blocks]
-    notes = _footnotes(parts[-1])
-    parts[-1] = notes[0]
-    out = [p.strip("\n") for p in parts]
-    if notes[1]:  # footnote definitions come at the end: give each back to the block citing it
-        out = _attach_notes(out, notes[1])
-    return out
+    if len(parts) != len(blocks):  # a separator did not come back on a line of its own: one call per block
+        out: list[str] = []
+        defs: dict[str, str] = {}
+        for b in blocks:
+            part, notes = _footnotes(body([b]).rstrip("\n"))
+            offset = len(defs)  # each call numbers its notes from 1: renumbered in document order
+            out.append(re.sub(r"\[\^(\d+)\]", lambda m: f"[^{int(m.group(1)) + offset}]", part))
+            for label, definition in notes.items():
+                new = str(int(label) + offset)
+                defs[new] = f"[^{new}]:" + definition[len(f"[^{label}]:"):]
+        return [p.strip("\n") for p in out], defs
+    parts[-1], at_end = _footnotes(parts[-1])
+    return [p.strip("\n") for p in parts], at_end
 
 
 def _footnotes(text: str) -> tuple[str, dict[str, str]]:

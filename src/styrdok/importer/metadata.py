@@ -6,10 +6,10 @@ What has a front-matter key goes there; the rest goes to the import report.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from .. import clock
 from ..i18n import _
 from ..model import Action, Decision
 from .wordfile import Paragraph, WordFile
@@ -21,7 +21,7 @@ ACTIONS = {"fastställd": Action.ADOPTED, "fastställt": Action.ADOPTED, "fastst
            "upphävt": Action.REPEALED}
 DATE = r"(?:\d{4}|ÅÅÅÅ)-(?:\d{2}|XX)-(?:\d{2}|XX)"
 DECISION = re.compile(
-    rf"^(?P<action>{'|'.join(ACTIONS)})\s+(?:av\s+)?(?P<body>[^\d,§]+?)\s*,?\s*(?:den\s+)?(?P<date>{DATE})"
+    rf"^(?P<action>{'|'.join(ACTIONS)})(?:\s+av\s*:?|\s*:)?\s+(?P<body>[^\d,§]+?)\s*,?\s*(?:den\s+)?(?P<date>{DATE})"
     r"\s*(?:,?\s*§\s*(?P<par>\d+|XX))?"
     r"(?:\s*[,(]?\s*(?:dnr|diarienummer|diarienr)\.?:?\s*(?P<dnr>[^)]+?)\s*\)?)?\s*\.?$", re.IGNORECASE)
 DNR = re.compile(r"\b(?:dnr|diarienummer|diarienr)\.?:?\s*([A-ZÅÄÖ]{1,6}[ .-]?\d{2,4}[/.:-]\d{1,6}(?:[/.:-]\d{1,4})?)",
@@ -102,7 +102,7 @@ def parse_decision(line: str) -> Decision | None:
     dnr = m.group("dnr").strip() if m.group("dnr") else None
     year = int(date_text[:4]) if date_text[:4].isdigit() else None
     try:
-        date = dt.date.fromisoformat(date_text)
+        date = clock.parse_date(date_text)
     except ValueError:
         date = None
     if date is None or par is None or not par.isdigit():

@@ -49,9 +49,13 @@ class Report:
 
     def counted(self) -> str:
         c = self.counts
-        return _("{headings} headings, {paragraphs} paragraphs, {items} list items, {tables} tables, {notes} footnotes, "
-                 "{links} links").format(headings=c.headings, paragraphs=c.paragraphs, items=c.list_items,
-                                        tables=c.tables, notes=c.footnotes, links=c.links)
+        return ", ".join((
+            ngettext("{n} heading", "{n} headings", c.headings).format(n=c.headings),
+            ngettext("{n} paragraph", "{n} paragraphs", c.paragraphs).format(n=c.paragraphs),
+            ngettext("{n} list item", "{n} list items", c.list_items).format(n=c.list_items),
+            ngettext("{n} table", "{n} tables", c.tables).format(n=c.tables),
+            ngettext("{n} footnote", "{n} footnotes", c.footnotes).format(n=c.footnotes),
+            ngettext("{n} link", "{n} links", c.links).format(n=c.links)))
 
     def markdown(self) -> str:
         out = [_("# Import report: {file}").format(file=self.source), ""]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from itertools import groupby
 from typing import Any, Literal, Protocol
 
@@ -20,14 +21,13 @@ from .. import pandoc, words
 from ..diff import (BlockChange, BlockDeleted, BlockInserted, BlockKept, BlockMovedFrom, BlockMovedTo, Blocks, Edit, Kind,
                     ListEdit, Op, PartChange, PartDeleted, PartInserted, PartKept, PolicyDiff, SectionChange,
                     SectionChanged, SectionDeleted, SectionInserted, SectionKept, SectionMovedFrom, SectionMovedTo,
-                    TextDiff, diff_lines, diff_text, list_items)
+                    TextDiff, diff_lines, diff_text)
 from ..model import Block
 from ..model import Section
 from ..render.document import Presentation, title_blocks
+from ..theme import Labels
 
 Ast = pandoc.Ast
-TITLE_AREA = "Titel och beslut"
-PREAMBLE = "Inledande text"
 RUN_KIND = {Op.INSERT: Kind.INSERTED, Op.DELETE: Kind.DELETED}
 
 
@@ -64,6 +64,26 @@ class Marker(Protocol):
     def wrap(self, unit: Unit, blocks: list[Ast], units: Sequence[Unit]) -> list[Ast]:
         """The blocks of one unit, as the output shows them (an anchor, navigation …)."""
 
+    def numbered_list(self, attrs: list[Any], items: list[Numbered]) -> list[Ast]:
+        """A changed numbered list (pandoc ListAttributes `attrs`), each item showing its own
+        number (see Numbered)."""
+
+
+@dataclass(frozen=True)
+class Numbered:
+    """One item of a changed numbered list and the number it shows: its number in the new
+    version, or in the old one for an item deleted (or at the old place of moved text), so the
+    redline never shows a number that item has in neither version."""
+
+    number: int
+    kind: Kind  # the item's own change: EQUAL, CHANGED, INSERTED or DELETED
+    blocks: list[Ast]
+
+
+def ordered_list(attrs: list[Any], items: list[Numbered]) -> list[Ast]:
+    """The plain pandoc list, numbered by the reader (Word renumbers as the changes are accepted)."""
+    return [{"t": "OrderedList", "c": [attrs, [item.blocks for item in items]]}]
+
 
 @dataclass(frozen=True)
 class Layout:
@@ -84,11 +104,14 @@ class _Piece:
     move: int | None = None
 
 
-def layout(diff: PolicyDiff, old_view: Presentation, new_view: Presentation, marker: Marker) -> Layout:
-    """The title area and the body of the redline, and its numbered changes."""
+def layout(diff: PolicyDiff, old_view: Presentation, new_view: Presentation, marker: Marker,
+           labels: Labels | None = None) -> Layout:
+    """The title area and the body of the redline, and its numbered changes (`labels` name
+    their places: the packaged ones by default)."""
+    labels = labels if labels is not None else packaged_labels()
     build = _Builder(marker, diff.sections)
-    title = build.title_pieces(old_view, new_view)
-    body = build.body_pieces(diff.sections)
+    title = build.title_pieces(old_view, new_view, labels("redline.title_area"))
+    body = build.body_pieces(diff.sections, labels)
     units = _number(title + body)
     unit_list = tuple(dict.fromkeys(u for u in units if u is not None))
     return Layout(_render(title, units[:len(title)], marker, unit_list),
@@ -121,6 +144,9 @@ def _render(pieces: list[_Piece], units: list[Unit | None], marker: Marker, all_
         rendered = [block for piece, _ in group for block in piece.render(unit)]
         blocks += rendered if unit is None else marker.wrap(unit, rendered, all_units)
     return blocks
+
+
+packaged_labels = cache(Labels.packaged)  # when no repository's labels are given
 
 
 Place = Literal["here", "to", "from"]  # text in its place, moved here, or the old place of moved text
@@ -210,35 +236,47 @@ class _Builder:
             return [] if gone is None else [gone]
         if isinstance(change, BlockMovedFrom):
             if self.split and change.edit is not None:
-                return [self.edited(change.old, change.new, change.edit, unit, "from")]
+                return self.edited(change.old, change.new, change.edit, unit, "from")
             return [self.whole(change.old.ast, (Kind.MOVED_FROM,), unit)]
         if isinstance(change, BlockMovedTo):
             if change.edit is None:
                 return [self.whole(change.new.ast, (Kind.MOVED_TO,), unit)]
-            return [self.edited(change.old, change.new, change.edit, unit, "to")]
-        return [self.edited(change.old, change.new, change.edit, unit, place)]
+            return self.edited(change.old, change.new, change.edit, unit, "to")
+        return self.edited(change.old, change.new, change.edit, unit, place)
 
-    def edited(self, old: Block, new: Block, edit: Edit, unit: Unit, place: Place) -> Ast:
+    def edited(self, old: Block, new: Block, edit: Edit, unit: Unit, place: Place) -> list[Ast]:
         shown = old if place == "from" else new
         if isinstance(edit, TextDiff):
-            return self.changed_text(shown.ast["t"], edit, unit, place)
+            return [self.changed_text(shown.ast["t"], edit, unit, place)]
         if isinstance(edit, ListEdit):
             return self.list_block(edit, old, new, unit, place)
         node = copy.deepcopy(shown.ast) if place == "here" else self.whole(shown.ast, (MOVE_KIND[place],), unit)
         for inner in edit.inner:
             _put(node, inner.path, self.blocks(inner.blocks.blocks, unit, place))
-        return node
+        return [node]
 
     def blocks(self, changes: Sequence[BlockChange], unit: Unit, place: Place = "here") -> list[Ast]:
         return [block for change in changes for block in self.block(change, unit, place)]
 
-    def list_block(self, edit: ListEdit, old: Block, new: Block, unit: Unit, place: Place) -> Ast:
+    def list_block(self, edit: ListEdit, old: Block, new: Block, unit: Unit, place: Place) -> list[Ast]:
         """A changed list, its items in their new order (the old, at the old place of a move)."""
-        old_items, new_items = list_items(old.ast), list_items(new.ast)
-        items = [item for part in edit.items
-                 if (item := self.item(part, old_items, new_items, unit, place)) is not None]
+        old_items, new_items = pandoc.list_items(old.ast), pandoc.list_items(new.ast)
         ast = old.ast if place == "from" else new.ast
-        return {"t": "OrderedList", "c": [ast["c"][0], items]} if ast["t"] == "OrderedList" else {"t": "BulletList", "c": items}
+        if ast["t"] != "OrderedList":
+            return [{"t": "BulletList", "c": [item for part in edit.items
+                                              if (item := self.item(part, old_items, new_items, unit, place)) is not None]}]
+        old_start = old.ast["c"][0][0] if old.ast["t"] == "OrderedList" else 1
+        numbered = []
+        for part in edit.items:
+            item = self.item(part, old_items, new_items, unit, place)
+            if item is None:
+                continue
+            if isinstance(part, PartInserted) or (place != "from" and not isinstance(part, PartDeleted)):
+                number = ast["c"][0][0] + part.new
+            else:
+                number = old_start + part.old
+            numbered.append(Numbered(number, part.kind, item))
+        return self.marker.numbered_list(ast["c"][0], numbered)
 
     def item(self, part: PartChange, old: list[Any], new: list[Any], unit: Unit, place: Place) -> list[Ast] | None:
         if isinstance(part, PartKept):
@@ -278,9 +316,9 @@ class _Builder:
         level, attr, _ = change.new.heading_ast["c"]
         return [{"t": "Header", "c": [level, attr, self.text(change.title, unit, place) + self._tail(place, unit)]}]
 
-    def body_pieces(self, sections: Sequence[SectionChange]) -> list[_Piece]:
+    def body_pieces(self, sections: Sequence[SectionChange], labels: Labels) -> list[_Piece]:
         pieces: list[_Piece] = []
-        for change, where in zip(sections, places(sections)):
+        for change, where in zip(sections, places(sections, labels)):
             self.groups += 1
             pieces += self._section_pieces(change, where)
         return pieces
@@ -310,7 +348,7 @@ class _Builder:
 
     # --- title area ----------------------------------------------------------------------------
 
-    def title_pieces(self, old: Presentation, new: Presentation) -> list[_Piece]:
+    def title_pieces(self, old: Presentation, new: Presentation, where: str) -> list[_Piece]:
         """Document type, title and decision lines, changes marked (title_blocks' structure)."""
         doctype, title = diff_text(old.doctype, new.doctype), diff_text(old.title, new.title)
         lines = diff_lines(old.decisions, new.decisions)
@@ -326,7 +364,7 @@ class _Builder:
             return blocks
 
         self.groups += 1
-        return [_Piece(render, Kind.CHANGED if changed else Kind.EQUAL, self.groups, TITLE_AREA)]
+        return [_Piece(render, Kind.CHANGED if changed else Kind.EQUAL, self.groups, where)]
 
     def line(self, part: PartChange, old: Sequence[str], new: Sequence[str], unit: Unit) -> Ast:
         if isinstance(part, PartKept):
@@ -351,14 +389,15 @@ def _anonymous(section: Section, *, keep: bool) -> Ast:
     return {"t": "Header", "c": [level, attr if keep else ["", attr[1], attr[2]], inlines]}
 
 
-def places(sections: Sequence[SectionChange]) -> list[str]:
+def places(sections: Sequence[SectionChange], labels: Labels | None = None) -> list[str]:
     """Each section's place in words: its title, under its level-2 parent's title if deeper."""
+    preamble = (labels if labels is not None else packaged_labels())("redline.preamble")
     out: list[str] = []
     parent = ""
     for change in sections:
         section = change.shown
         if section.level == 0:
-            out.append(PREAMBLE)
+            out.append(preamble)
             continue
         if section.level <= 2:
             parent = section.title

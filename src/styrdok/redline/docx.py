@@ -17,13 +17,21 @@ into `w:ins`/`w:del` runs; the rest is finished here, in the document XML:
   place would come back there when every change is rejected.
 - Every revision and range id is made unique in the document (Word calls a file with two
   equal ids unreadable).
+- Numbered lists stay one Word list, which Word numbers as the changes are accepted: a deleted
+  item shows the number it had, the items after it their new numbers. LibreOffice (7.4) counts
+  an item holding a deleted word as deleted, and so the item a deleted item's paragraph mark
+  joins, so every later number would be one too low ("[2.] [3.] 2."); such an item and the
+  items after it go on in new numbering instances that start at the right numbers (see
+  _restart_numbering). The item itself shows its number in LibreOffice's brackets ("[2.]").
 """
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from lxml import etree
@@ -34,7 +42,7 @@ from ..render.docx import render_docx
 from ..render.docx_finish import normalize_zip
 from ..templates import Templates
 from ..render.document import Presentation
-from .document import Layout, Unit
+from .document import Layout, Unit, ordered_list
 from .summary import Summary, summary_blocks
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -44,7 +52,8 @@ MOVE = "styrdok-move:"  # author prefix of the runs that become w:moveFrom / w:m
 TAGS = {Kind.INSERTED: "ins", Kind.DELETED: "del", Kind.MOVED_FROM: "moveFrom", Kind.MOVED_TO: "moveTo"}
 MARK_ORDER = ("ins", "del", "moveFrom", "moveTo")  # the order CT_ParaRPr wants them in
 ROW_TAG = {"ins": "ins", "del": "del", "moveFrom": "del", "moveTo": "ins"}  # rows have no move marks
-REVISIONS = tuple(f"{{{W}}}{t}" for t in MARK_ORDER)
+REVISIONS = tuple(f"{{{W}}}{t}" for t in (*MARK_ORDER, "pPrChange"))
+NUMBERING = "word/numbering.xml"
 
 
 def _w(tag: str) -> str:
@@ -76,12 +85,16 @@ class DocxMarker:
     def wrap(self, unit: Unit, blocks: list[pandoc.Ast], units: Sequence[Unit]) -> list[pandoc.Ast]:
         return blocks
 
+    numbered_list = staticmethod(ordered_list)  # Word numbers the items itself (see _restart_numbering)
+
 
 def word_date(when: datetime) -> str:
     return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-SUMMARY_STYLE = "Ändringssammanfattning"  # the paragraph style of the summary the DOCX opens with
+# The paragraph style of the summary the DOCX opens with: a name, like the other styles, not a
+# label (`styrdok import --into` leaves paragraphs of this style out).
+SUMMARY_STYLE = "Ändringssammanfattning"
 PAGE_BREAK = {"t": "RawBlock", "c": ["openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>']}
 
 
@@ -117,6 +130,10 @@ def track_changes(docx: bytes, author: str, date: str, timestamp: datetime) -> b
     tracked = _paragraph_marks(root, author, date, moves)
     _rows(root, tracked, author, date)
     _moves(root, author, moves)
+    if NUMBERING in parts:
+        numbering = etree.fromstring(parts[NUMBERING])
+        if _restart_numbering(root, numbering, author, date):
+            parts[NUMBERING] = etree.tostring(numbering, xml_declaration=True, encoding="UTF-8", standalone=True)
     next_id = _renumber(root)
     for (tag, move), paragraphs in sorted(moves.items(), key=lambda m: (order[min(m[1], key=order.__getitem__)], m[0])):
         first, last = min(paragraphs, key=order.__getitem__), max(paragraphs, key=order.__getitem__)
@@ -183,6 +200,99 @@ def _moves(root: etree._Element, author: str, moves: dict[tuple[str, int], list[
         if tag == "moveFrom":  # moved-away text is text, not deleted text
             for text in element.iter(_w("delText")):
                 text.tag = _w("t")
+
+
+@dataclass
+class _List:
+    """A numbered list while _restart_numbering walks it."""
+
+    start: int
+    target: str  # the w:numId its paragraphs now get
+    new: int = 0  # level-0 items so far in the new version
+    old: int = 0  # … and in the old
+    pending: bool = False  # the last item of the new version was one LibreOffice leaves out
+    rejected_differently: bool = False  # a restart starts where the old version numbers otherwise
+
+
+def _restart_numbering(root: etree._Element, numbering: etree._Element, author: str, date: str) -> bool:
+    """A numbered item that LibreOffice leaves out of the new version's numbering (it holds
+    deleted or moved-away words, or a deleted item's paragraph mark joins it) gets an instance
+    of its list (same w:abstractNum) of its own that starts at its number in the new version,
+    and the items after it another: so LibreOffice shows it "[2.]" and numbers the rest right.
+    Where the old version numbers a restarted item differently, the switched paragraphs carry
+    their old list in w:pPrChange, so rejecting the changes in Word numbers them as before.
+    Returns whether anything changed."""
+    nums = {n.get(_w("numId")): n for n in numbering.iter(_w("num"))}
+    abstracts = {a.get(_w("abstractNumId")): a for a in numbering.iter(_w("abstractNum"))}
+
+    def level0(num_id: str) -> tuple[bool, int]:
+        """Whether the list is numbered (not bullets) at level 0, and its start there."""
+        num = nums.get(num_id)
+        abstract = abstracts.get(num.find(_w("abstractNumId")).get(_w("val"))) if num is not None else None
+        lvl = abstract.find(f"{{{W}}}lvl[@{{{W}}}ilvl='0']") if abstract is not None else None
+        if lvl is None or lvl.find(_w("numFmt")) is None or lvl.find(_w("numFmt")).get(_w("val")) in ("bullet", "none"):
+            return False, 1
+        override = num.find(f"{{{W}}}lvlOverride[@{{{W}}}ilvl='0']/{{{W}}}startOverride")  # type: ignore[union-attr]
+        start = override if override is not None else lvl.find(_w("start"))
+        return True, int(start.get(_w("val"))) if start is not None else 1
+
+    lists: dict[str, _List] = {}
+    switched: list[tuple[etree._Element, str]] = []  # (w:numId element, the list it belonged to)
+    next_id = max((int(n) for n in nums if n and n.isdigit()), default=0) + 1
+    after_deleted_mark = False  # LibreOffice also leaves out the paragraph a deleted paragraph mark joins
+    for paragraph in root.iter(_w("p")):
+        joined, after_deleted_mark = after_deleted_mark, paragraph.find(
+            f"{{{W}}}pPr/{{{W}}}rPr/{{{W}}}del") is not None or paragraph.find(f"{{{W}}}pPr/{{{W}}}rPr/{{{W}}}moveFrom") is not None
+        num_element = paragraph.find(f"{{{W}}}pPr/{{{W}}}numPr/{{{W}}}numId")
+        if num_element is None:
+            continue
+        original = num_element.get(_w("val"), "")
+        ordered, start = level0(original)
+        if not ordered:
+            continue
+        state = lists.setdefault(original, _List(start, original))
+        ilvl = paragraph.find(f"{{{W}}}pPr/{{{W}}}numPr/{{{W}}}ilvl")
+        mark = paragraph.find(f"{{{W}}}pPr/{{{W}}}rPr")
+        marks = {c.tag for c in mark} if mark is not None else set()
+        in_new = not marks & {_w("del"), _w("moveFrom")}
+        in_old = not marks & {_w("ins"), _w("moveTo")}
+        top = ilvl is None or ilvl.get(_w("val")) == "0"
+        left_out = in_new and (joined or any(e.getparent().tag != _w("rPr")
+                                             for e in paragraph.iter(_w("del"), _w("moveFrom"))))
+        if top and in_new and (state.pending or left_out):
+            number = state.start + state.new
+            state.target = str(next_id)
+            next_id += 1
+            numbering.append(_restarted(state.target, nums[original], number))
+            state.rejected_differently |= state.start + state.old != number
+        if top:
+            state.new += in_new
+            state.old += in_old
+        if state.target != original:
+            num_element.set(_w("val"), state.target)
+            switched.append((num_element, original))
+        if in_new:
+            state.pending = left_out
+    for num_element, original in switched:
+        if lists[original].rejected_differently:
+            props = num_element.getparent().getparent()
+            before = copy.deepcopy(props)
+            for child in list(before):
+                if child.tag in (_w("rPr"), _w("sectPr"), _w("pPrChange")):
+                    before.remove(child)
+            before.find(f"{{{W}}}numPr/{{{W}}}numId").set(_w("val"), original)
+            change = etree.SubElement(props, _w("pPrChange"), {_w("id"): "0", _w("author"): author, _w("date"): date})
+            change.append(before)
+    return bool(switched)
+
+
+def _restarted(num_id: str, like: etree._Element, start: int) -> etree._Element:
+    """A new instance of `like`'s list whose level 0 starts at `start`."""
+    num = etree.Element(_w("num"), {_w("numId"): num_id})
+    etree.SubElement(num, _w("abstractNumId"), {_w("val"): like.find(_w("abstractNumId")).get(_w("val"))})
+    override = etree.SubElement(num, _w("lvlOverride"), {_w("ilvl"): "0"})
+    etree.SubElement(override, _w("startOverride"), {_w("val"): str(start)})
+    return num
 
 
 def _properties(parent: etree._Element, props: str, inner: str | None, before: tuple[str, ...]) -> etree._Element:

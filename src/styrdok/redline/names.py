@@ -5,13 +5,14 @@ changes carry: when they were made, never the previous decision's date."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from enum import Enum
 
+from .. import clock
 from ..model import Policy, Status
+from ..theme import Labels
+from .document import packaged_labels
 
-BODIES = {"kommunstyrelsen": "KS", "kommunfullmäktige": "KF"}  # as the minutes abbreviate them
 
 
 class Origin(str, Enum):
@@ -34,33 +35,58 @@ class Version:
     file: str | None = None
 
 
-def version_name(version: Version) -> str:
+def version_name(version: Version, labels: Labels | None = None, *, clock: str = "", order: str = "") -> str:
     """The version as the redline names it; never a commit id (changes.md is pasted into the
-    officer's report)."""
+    officer's report). `clock` (HH.MM) and `order` ("earlier" or "later") tell apart two
+    versions committed the same day (see version_names)."""
+    labels = labels if labels is not None else packaged_labels()
     meta = version.policy.meta
     last = meta.last_decision
-    decided = (f"{BODIES.get(last.body.lower(), last.body)} {last.date.isoformat()}, § {last.paragraph}"
+    bodies = {k.rsplit(".", 1)[1]: labels(k) for k in labels.keys() if k.startswith("redline.bodies.")}
+    decided = (labels("redline.versions.decision", body=bodies.get(last.body.lower(), last.body),
+                      date=last.date.isoformat(), paragraph=last.paragraph)
                if last is not None and last.date is not None else None)
     if version.origin is Origin.IN_FORCE and decided:
-        return f"gällande version ({decided})"
+        return labels("redline.versions.in_force", decision=decided)
     if version.origin is Origin.ADOPTED and decided:
-        return f"versionen antagen ({decided})"
+        return labels("redline.versions.adopted", decision=decided)
     if meta.status is Status.CONSULTATION and meta.consultation and meta.consultation.deadline:
-        return f"remissversionen {meta.consultation.deadline.isoformat()}"
+        return labels("redline.versions.consultation", date=meta.consultation.deadline.isoformat())
     if version.origin is Origin.WORKING_TREE:
-        return "förslaget (arbetskopia)"
+        return labels("redline.versions.working_tree")
     if version.origin is Origin.FILE:
-        return f"versionen antagen ({decided})" if meta.status is Status.ADOPTED and decided else \
-            f"förslaget ({version.file})"
-    return f"förslaget ({version.when.date().isoformat()})" if version.when else "förslaget"
+        return labels("redline.versions.adopted", decision=decided) if meta.status is Status.ADOPTED and decided else \
+            labels("redline.versions.file", file=version.file)
+    if version.when is None:
+        return labels("redline.versions.draft")
+    day = version.when.date().isoformat()
+    if order:
+        return labels(f"redline.versions.commit_{order}", date=day, time=clock)
+    return labels("redline.versions.commit_time", date=day, time=clock) if clock else \
+        labels("redline.versions.commit", date=day)
+
+
+def version_names(older: Version, newer: Version, labels: Labels | None = None) -> tuple[str, str]:
+    """The two versions' names, told apart when they would read the same: two drafts committed
+    the same day are named with the time of day ("förslaget (2026-11-24 kl. 10.15)"), and as the
+    earlier and the later one when even that is the same."""
+    names = version_name(older, labels), version_name(newer, labels)
+    if names[0] != names[1] or older.when is None or newer.when is None:
+        return names
+    local = older.when.astimezone(), newer.when.astimezone()
+    clocks = tuple(f"{t:%H.%M}" for t in local)
+    if clocks[0] != clocks[1]:
+        return version_name(older, labels, clock=clocks[0]), version_name(newer, labels, clock=clocks[1])
+    first, second = ("earlier", "later") if older.when <= newer.when else ("later", "earlier")
+    return (version_name(older, labels, clock=clocks[0], order=first),
+            version_name(newer, labels, clock=clocks[1], order=second))
 
 
 def change_time(made: dt.datetime | None) -> dt.datetime:
     """When the changes were made: SOURCE_DATE_EPOCH when set (reproducible builds), else `made`
-    (the commit date of the new version), else today (a working tree or a file)."""
-    if epoch := os.environ.get("SOURCE_DATE_EPOCH"):
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    (the commit date of the new version), else midnight UTC of today (a working tree or a file)."""
+    if stamp := clock.epoch():
+        return stamp
     if made is not None:
         return made.astimezone(dt.timezone.utc)
-    today = dt.datetime.now(dt.timezone.utc).date()
-    return dt.datetime(today.year, today.month, today.day, tzinfo=dt.timezone.utc)
+    return clock.midnight(clock.today())

@@ -7,13 +7,14 @@ with a dashed line (functions in templates/redline.typ, overridable like policy.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from .. import pandoc
 from ..diff import Kind
 from ..render.document import Presentation
 from ..render.pdf import font_dirs, render_pdf
 from ..templates import Templates
-from .document import Layout, Unit
+from .document import Layout, Numbered, Unit
 from .summary import Summary, summary_blocks
 
 FUNCTIONS = {Kind.INSERTED: "redline-ins", Kind.DELETED: "redline-del",
@@ -63,6 +64,25 @@ class TypstMarker:
     def wrap(self, unit: Unit, blocks: list[pandoc.Ast], units: Sequence[Unit]) -> list[pandoc.Ast]:
         return blocks
 
+    @staticmethod
+    def numbered_list(attrs: list[Any], items: list[Numbered]) -> list[pandoc.Ast]:
+        """`enum.item(number)`: each item its own number (Typst would count deleted items too)."""
+        _start, style, delim = attrs
+        pattern = NUMBER_DELIMS.get(delim["t"], "{}.").format(NUMBER_STYLES.get(style["t"], "1"))
+        tight = "true" if all(item.blocks and item.blocks[0]["t"] == "Plain" for item in items) else "false"
+        out = [_raw_block(f'#block[\n#set enum(numbering: "{pattern}")\n#enum(tight: {tight},')]
+        for item in items:
+            out += [_raw_block(f"enum.item({item.number})["), *item.blocks, _raw_block("],")]
+        return out + [_raw_block(")\n]")]
+
+
+NUMBER_STYLES = {"Decimal": "1", "LowerAlpha": "a", "UpperAlpha": "A", "LowerRoman": "i", "UpperRoman": "I"}
+NUMBER_DELIMS = {"Period": "{}.", "OneParen": "{})", "TwoParens": "({})"}
+
+
+def _raw_block(typst: str) -> pandoc.Ast:
+    return {"t": "RawBlock", "c": ["typst", typst]}
+
 
 def legend(marker: TypstMarker) -> pandoc.Ast:
     inlines: list[pandoc.Ast] = pandoc.text("Teckenförklaring:")
@@ -72,11 +92,12 @@ def legend(marker: TypstMarker) -> pandoc.Ast:
     return pandoc.para(inlines)
 
 
+def pdf_blocks(layout: Layout, summary: Summary, marker: TypstMarker) -> list[pandoc.Ast]:
+    """The summary page, then the marked text."""
+    return (summary_blocks(summary, legend(marker)) + [{"t": "RawBlock", "c": ["typst", "#pagebreak(weak: true)"]}]
+            + layout.body)
+
+
 def render_redline_pdf(layout: Layout, view: Presentation, summary: Summary, templates: Templates,
                        marker: TypstMarker) -> bytes:
-    blocks = summary_blocks(summary, legend(marker)) + [{"t": "RawBlock", "c": ["typst", "#pagebreak(weak: true)"]}]
-    blocks += layout.body
-    body = pandoc.write(pandoc.document(blocks), "typst").decode("utf-8")
-    template = templates.text("policy.typ") + "\n" + templates.text("redline.typ")
-    return render_pdf(body, view.pdf_meta(templates.labels, templates.theme), template, view.timestamp,
-                      font_dirs=font_dirs(templates))
+    return render_pdf(pdf_blocks(layout, summary, marker), view, templates, extra=("redline.typ",))

@@ -1,0 +1,69 @@
+"""The change summary every redline opens with: the same in the DOCX, the PDF, the HTML and
+changes.md; its words from the labels (templates/labels.sv.yaml, overridable by the
+repository); versions named so two drafts of one day read apart."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from seed_edits import load
+from styrdok import pandoc
+from styrdok.redline import render_redline
+from styrdok.redline.names import Origin, Version, version_names
+from styrdok.templates import Templates
+from test_redline import OLD, _edit, _example
+
+TEMPLATES = Templates(None)
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def summary_lines(files: dict[str, bytes]) -> dict[str, list[str]]:
+    """The summary's sentences as each output shows them: the DOCX up to the page break (pandoc's
+    reader), the PDF's first page (pdftotext), the HTML's summary section."""
+    docx = [_words(line).removeprefix("– ") for line in pandoc.read_docx(files["redline.docx"]).split("\n\n")]
+    docx = [line for line in docx[:docx.index("Policy")] if line] if "Policy" in docx else docx
+    pdf_text = subprocess.run(["pdftotext", "-l", "1", "-", "-"], input=files["redline.pdf"], capture_output=True,
+                              check=True).stdout.decode("utf-8")
+    [section] = lxml.html.fromstring(files["redline.html"]).xpath("//section[contains(@class, 'summary')]")
+    html = [_words(e.text_content()) for e in section.iter("h2", "h3", "p", "li")]
+    return {"docx": docx, "pdf": [_words(pdf_text)], "html": html}
+
+
+@pytest.fixture(scope="module")
+def example() -> dict[str, bytes]:
+    return render_redline(OLD, _edit(_example), TEMPLATES, labels=("gällande version", "förslaget")).files
+
+
+def test_the_docx_opens_with_the_summary_the_pdf_and_html_show(example: dict[str, bytes]) -> None:
+    shown = summary_lines(example)
+    summary = render_redline(OLD, _edit(_example), TEMPLATES, labels=("gällande version", "förslaget"),
+                             files=("changes.md",)).summary
+    expected = [summary.compared, summary.totals, *summary.document,
+                *(f"{s.where}: {s.text}" for s in summary.sections)]
+    assert all(line in shown["docx"] for line in expected), shown["docx"]
+    assert all(line in shown["html"] for line in expected), shown["html"]
+    assert all(_words(line) in shown["pdf"][0] for line in expected), shown["pdf"]
+    assert shown["docx"][0] == "Sammanfattning av ändringar" and shown["html"][0] == "Sammanfattning av ändringar"
+
+
+def _draft(hour: int, minute: int) -> Version:
+    when = dt.datetime(2026, 11, 24, hour, minute, tzinfo=dt.timezone.utc).astimezone()
+    return Version(OLD, Origin.COMMIT, when=when)
+
+
+def test_two_drafts_of_one_day_are_told_apart() -> None:
+    morning, afternoon = _draft(9, 15), _draft(13, 40)
+    older, newer = version_names(morning, afternoon)
+    assert older != newer and older.startswith("förslaget (2026-11-24 kl. ") and newer.startswith("förslaget (2026-11-24 kl. ")
+    same = version_names(morning, _draft(9, 15))
+    assert same[0] != same[1] and "det tidigare" in same[0] and "det senare" in same[1]
+    assert version_names(_draft(9, 15), Version(OLD, Origin.COMMIT, when=dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.timezone.utc))) \
+        == ("förslaget (2026-11-24)", "förslaget (2026-11-25)"), "other days: the date is enough"

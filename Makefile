@@ -53,7 +53,7 @@ golden: $(STAMP)
 	STYRDOK_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q -k golden
 
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(if $(BENCH_ONLY),--only $(BENCH_ONLY))
 
 lint: $(STAMP)
 	$(BIN)/python -m compileall -q src tests scripts

@@ -1,6 +1,7 @@
 """styrdok benchmark: what a user waits for, as ratios against the bare converter calls.
 
-Run with `make bench` (all scenarios) or `scripts/bench.py SCENARIO...`; figures to build/bench.json.
+Run with `make bench` (all scenarios), `make bench BENCH_ONLY=WORD` (the scenarios whose name has
+WORD) or `scripts/bench.py SCENARIO...`; figures to build/bench.json.
 
 Every figure is a whole process started from the command line, as a user runs it:
 `.venv/bin/styrdok …` in a fresh policy repository in a temp dir, and the bare baselines as the
@@ -527,6 +528,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("scenarios", nargs="*", metavar="SCENARIO", help=f"some of: {', '.join(SCENARIOS)} (default: all)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench.json")
+    parser.add_argument("--only", metavar="WORD", help="only the scenarios whose name contains WORD "
+                        "(make bench BENCH_ONLY=import)")
     args = parser.parse_args()
     if unknown := [name for name in args.scenarios if name not in SCENARIOS]:
         parser.error(f"unknown scenario {', '.join(unknown)}: choose from {', '.join(SCENARIOS)}")
@@ -534,7 +537,8 @@ def main() -> None:
         sys.exit(f"bench: {STYRDOK} is missing: run it with the venv's python (`make bench`)")
     results: dict[str, Result] = {}
     errors: dict[str, str] = {}
-    for name in args.scenarios or SCENARIOS:
+    chosen = args.scenarios or [name for name in SCENARIOS if not args.only or args.only in name]
+    for name in chosen:
         print(f"running {name} …", file=sys.stderr, flush=True)
         with tempfile.TemporaryDirectory(prefix="styrdok-bench-") as tmp:
             try:

@@ -33,9 +33,15 @@ messages: $(STAMP)
 	sed -i '/^"POT-Creation-Date: /d; /^"PO-Revision-Date: /d' $(PO)  # no date churn between branches
 	$(MAKE) --no-print-directory $(MO)
 
+# styrdok's modules byte-compiled (quick when they are current), so that no command pays
+# compilation on its first run after an install or a change of the sources.
+BYTECODE = $(BIN)/python -m compileall -q -j 0 src/styrdok
+
 install: $(STAMP) $(MO)
+	$(BYTECODE)
 
 build: $(STAMP) $(MO)
+	$(BYTECODE)
 	$(BIN)/styrdok check
 	$(BIN)/styrdok build --final
 	$(BIN)/styrdok publish
@@ -47,7 +53,7 @@ golden: $(STAMP)
 	STYRDOK_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q -k golden
 
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(if $(BENCH_ONLY),--only $(BENCH_ONLY))
 
 lint: $(STAMP)
 	$(BIN)/python -m compileall -q src tests scripts

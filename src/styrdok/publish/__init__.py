@@ -89,15 +89,17 @@ def publish(workspace: Workspace, out: Path | None = None, base_url: str | None 
             except NeedsRendering:
                 todo.append(_with_sources(job, history))
         published: set[str] = set()
+        sizes: dict[str, int] = {}
         for done in [*made, *run(workspace, todo, templates, jobs)]:
             if done.problems:
                 result.problems += done.problems
                 continue
             _write(site, cache, done, result)
             published.add(done.policy_id)
+            sizes.update(done.sizes)
         entries = [entry for entry in gathered.entries if entry.id in published]
         result.policies = [entry.id for entry in entries]
-        site.write_all(register_files(entries, templates, day, base))
+        site.write_all(register_files(entries, templates, day, base, sizes))
         if not base:
             result.notes.append(_sitemap_note(site.root / SITEMAP))
         result.written = sorted(site.changed)

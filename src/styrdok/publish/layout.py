@@ -10,7 +10,7 @@ PAGE = "index.html"
 MANIFEST = "manifest.json"
 CHANGES_DIR = "andringar"  # a version's redline against the version before it
 REDLINE_PAGE = "redline.html"
-REDLINE_FILES = (("redline.pdf", "PDF"), ("redline.docx", "Word med spårade ändringar"))  # linked with the page
+REDLINE_FILES = (("redline.pdf", "site.redline_pdf"), ("redline.docx", "site.redline_docx"))  # (file, label key), linked with the page
 REMISS_DIR = "remiss"
 REGISTER, FEED, SITEMAP, REGISTER_CSV = "register.json", "feed.xml", "sitemap.xml", "register.csv"
 REGISTER_FORMAT = "styrdok-register/1"
@@ -21,12 +21,12 @@ HISTORY_CACHE = "history.json"  # in the site's cache folder: what git said, by 
 REGISTER_VIEWS = (("register/typ.html", "site.view_by_type", "doctype"),
                   ("register/agare.html", "site.view_by_owner", "owner"),
                   ("register/revidering.html", "site.view_by_review", "due"))
-PAGE_DOWNLOADS = ("Dokumentet som PDF", "Dokumentet i Word")  # on a version's page; "PDF", "Word" in tables
+PAGE_DOWNLOADS = ("site.download_pdf", "site.download_docx")  # label keys on a version's page; "PDF", "Word" in tables
 
 
 def remiss_folder(policy_id: str, deadline: dt.date) -> str:
     return f"{policy_id}/{REMISS_DIR}/{deadline.isoformat()}"
 
 
-def document_files(policy_id: str, labels: tuple[str, str] = ("PDF", "Word")) -> tuple[tuple[str, str], ...]:
+def document_files(policy_id: str, labels: tuple[str, str] = ("site.pdf", "site.word")) -> tuple[tuple[str, str], ...]:
     return ((labels[0], f"{policy_id}.pdf"), (labels[1], f"{policy_id}.docx"))

@@ -11,9 +11,10 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..consult.package import FORM, MISSIV, VERSION, swedish_date
+from ..consult.package import CHANGES, FORM, MISSIV, VERSION
 from ..consult.responses import ARCHIVE_DOCUMENTS
 from ..model import Action, Decision
+from ..render.document import decision_line
 from ..theme import Labels
 from .frozen import with_previous
 from .gather import AdoptedVersion, Entry, Round
@@ -46,6 +47,7 @@ class ConsultationInfo:
     open: bool
     bodies: tuple[str, ...]
     documents: tuple[Link, ...]
+    changes: tuple[Link, ...] = ()  # the redline of the proposal against the version in force
 
 
 @dataclass(frozen=True)
@@ -97,9 +99,9 @@ def size_text(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB".replace(".", ",")
 
 
-def line(decision: Decision) -> str:
-    """The decision line for a web page: '§ 64' never breaks at the end of a line."""
-    return decision.line().replace("§ ", "§\u00a0")
+def line(decision: Decision, labels: Labels) -> str:
+    """The decision line for a web page, as the documents print it: '§ 64' never breaks at the end of a line."""
+    return decision_line(decision, labels).replace("§ ", "§\u00a0")
 
 
 def archives(entry: Entry) -> list[tuple[Round, AdoptedVersion, AdoptedVersion | None]]:
@@ -134,10 +136,10 @@ def file_link(sizes: Sizes, label: str, relative: str, root: str, context: str =
     return Link(label, root + relative, size_text(sizes[relative]), context)
 
 
-def downloads(sizes: Sizes, version: AdoptedVersion, root: str, context: str = "",
-              labels: tuple[str, str] = ("PDF", "Word")) -> tuple[Link, ...]:
-    return tuple(file_link(sizes, label, f"{version.folder}/{name}", root, context)
-                 for label, name in document_files(version.policy_id, labels))
+def downloads(sizes: Sizes, words: Labels, version: AdoptedVersion, root: str, context: str = "",
+              labels: tuple[str, str] = ("site.pdf", "site.word")) -> tuple[Link, ...]:
+    return tuple(file_link(sizes, words(key), f"{version.folder}/{name}", root, context)
+                 for key, name in document_files(version.policy_id, labels))
 
 
 def archive_info(entry: Entry, version: AdoptedVersion, root: str, labels: Labels, sizes: Sizes) -> ArchiveInfo | None:
@@ -156,8 +158,8 @@ def version_page(entry: Entry, version: AdoptedVersion, previous: AdoptedVersion
                  sizes: Sizes) -> PolicyPage:
     """A version's page around its frozen documents."""
     root = "../../"
-    links = tuple(file_link(sizes, label, f"{version.folder}/{name}", root)
-                  for label, name in document_files(entry.id, PAGE_DOWNLOADS))
+    links = tuple(file_link(sizes, labels(key), f"{version.folder}/{name}", root)
+                  for key, name in document_files(entry.id, PAGE_DOWNLOADS))
     changes: tuple[Link, ...] = ()
     earlier: Link | None = None
     if previous:
@@ -176,13 +178,14 @@ def policy_page(entry: Entry, labels: Labels, sizes: Sizes, today: dt.date) -> P
     assert current is not None
     root = "../"
     return PolicyPage(root=root, policy_href=PAGE, current=True, date=current.date.isoformat(),
-                      downloads=downloads(sizes, current, root, labels=PAGE_DOWNLOADS),
-                      history=history_rows(entry, root, sizes), consultation=consultation_info(entry, root, sizes, today),
+                      downloads=downloads(sizes, labels, current, root, labels=PAGE_DOWNLOADS),
+                      history=history_rows(entry, root, labels, sizes),
+                      consultation=consultation_info(entry, root, labels, sizes, today),
                       repealed=status_of(entry, None, root, labels)[1],
                       archive=archive_info(entry, current, root, labels, sizes))
 
 
-def history_rows(entry: Entry, root: str, sizes: Sizes) -> tuple[HistoryRow, ...]:
+def history_rows(entry: Entry, root: str, words: Labels, sizes: Sizes) -> tuple[HistoryRow, ...]:
     by_date = {version.date: (previous, version) for previous, version in with_previous(entry.versions)}
     rows = []
     for decision in reversed(entry.meta.decisions):
@@ -190,33 +193,40 @@ def history_rows(entry: Entry, root: str, sizes: Sizes) -> tuple[HistoryRow, ...
             continue
         adopted = by_date.get(decision.date)
         if adopted is None:
-            rows.append(HistoryRow(line(decision), False, None))
+            rows.append(HistoryRow(line(decision, words), False, None))
             continue
         previous, version = adopted
-        context = f"version {version.date.isoformat()}"
+        day = version.date.isoformat()
+        context = words("site.version_context", date=day)
         changes: tuple[Link, ...] = ()
         if previous:
             changes_dir = f"{version.folder}/{CHANGES_DIR}"
-            changes = (Link("Ändringar", f"{root}{changes_dir}/{REDLINE_PAGE}",
-                            context=f"från {previous.date.isoformat()} till {version.date.isoformat()}"),
-                       *(file_link(sizes, label, f"{changes_dir}/{name}", root, f"ändringar {context}")
-                         for name, label in REDLINE_FILES))
-        rows.append(HistoryRow(line(decision), version is entry.current,
-                               Link(f"Version {version.date.isoformat()}", f"{root}{version.folder}/{PAGE}"),
-                               downloads(sizes, version, root, context), changes))
+            changes = (Link(words("site.changes"), f"{root}{changes_dir}/{REDLINE_PAGE}",
+                            context=words("site.changes_context", old=previous.date.isoformat(), new=day)),
+                       *(file_link(sizes, words(key), f"{changes_dir}/{name}", root,
+                                   words("site.changes_file_context", date=day))
+                         for name, key in REDLINE_FILES))
+        rows.append(HistoryRow(line(decision, words), version is entry.current,
+                               Link(words("site.version_crumb", date=day), f"{root}{version.folder}/{PAGE}"),
+                               downloads(sizes, words, version, root, context), changes))
     return tuple(rows)
 
 
-def consultation_info(entry: Entry, root: str, sizes: Sizes, today: dt.date) -> ConsultationInfo | None:
+def consultation_info(entry: Entry, root: str, words: Labels, sizes: Sizes, today: dt.date) -> ConsultationInfo | None:
     consultation = entry.consultation
     if consultation is None:
         return None
     folder = remiss_folder(entry.id, consultation.deadline)
-    documents = (Link("Remissversionen som webbsida", f"{root}{folder}/{VERSION}.html"),
-                 *(file_link(sizes, label, f"{folder}/{name}", root) for label, name in (
-                     ("Remissversionen som PDF", f"{VERSION}.pdf"),
-                     ("Remissversionen i Word", f"{VERSION}.docx"),
-                     ("Svarsmall i Word", FORM),
-                     ("Missiv (följebrev) i Word", MISSIV))))
-    return ConsultationInfo(swedish_date(consultation.deadline), consultation.dnr, consultation.deadline >= today,
-                            consultation.bodies, documents)
+    documents = (Link(words("site.remiss_web"), f"{root}{folder}/{VERSION}.html"),
+                 *(file_link(sizes, words(key), f"{folder}/{name}", root) for key, name in (
+                     ("site.remiss_pdf", f"{VERSION}.pdf"),
+                     ("site.remiss_docx", f"{VERSION}.docx"),
+                     ("site.remiss_form", FORM),
+                     ("site.remiss_missiv", MISSIV))))
+    changes: tuple[Link, ...] = ()
+    if f"{folder}/{CHANGES}.html" in sizes:  # the proposal against the version in force
+        changes = (Link(words("site.remiss_redline"), f"{root}{folder}/{CHANGES}.html"),
+                   *(file_link(sizes, words("site.remiss_redline_pdf"), f"{folder}/{CHANGES}.pdf", root)
+                     for _ in (1,) if f"{folder}/{CHANGES}.pdf" in sizes))
+    return ConsultationInfo(words.date_long(consultation.deadline), consultation.dnr, consultation.deadline >= today,
+                            consultation.bodies, documents, changes)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 
 from .. import clock, fonts
-from ..consult.package import VERSION, swedish_date
+from ..consult.package import CHANGES, VERSION
+from ..render.document import decision_line
 from ..lifecycle import Due, review_by
 from ..mandate import MandatePeriod
 from ..model import Action, Decision, Metadata, Status
@@ -25,9 +27,10 @@ from .layout import (CHANGES_DIR, FEED, FEED_TEMPLATE, GROUP_TEMPLATE, INDEX_TEM
 from .pages import Link, line
 
 
-def register_files(entries: list[Entry], templates: Templates, today: dt.date,
-                   base_url: str | None) -> dict[str, bytes]:
-    """Every register file by its site path; sitemap.xml only with a base URL (it needs absolute URLs)."""
+def register_files(entries: list[Entry], templates: Templates, today: dt.date, base_url: str | None,
+                   sizes: Mapping[str, int]) -> dict[str, bytes]:
+    """Every register file by its site path; sitemap.xml only with a base URL (it needs absolute URLs).
+    `sizes` holds the site's files (path → bytes) the sitemap may list besides the known pages."""
     period = MandatePeriod.containing(today)
     labels = templates.labels
     rows = [_register_row(entry, labels, today) for entry in entries]
@@ -42,9 +45,9 @@ def register_files(entries: list[Entry], templates: Templates, today: dt.date,
         files[path] = page.encode("utf-8")
     files[REGISTER_CSV] = register_csv(entries, rows)
     files[REGISTER] = as_json(register_data(entries, period, today, base_url))
-    files[FEED] = templates.render(FEED_TEMPLATE, **feed(entries, base_url)).encode("utf-8")
+    files[FEED] = templates.render(FEED_TEMPLATE, **feed(entries, base_url, labels)).encode("utf-8")
     if base_url:
-        urls = [(base_url + path, day.isoformat()) for path, day in site_pages(entries)]
+        urls = [(base_url + path, day.isoformat()) for path, day in site_pages(entries, sizes)]
         files[SITEMAP] = templates.render(SITEMAP_TEMPLATE, urls=urls).encode("utf-8")
     return files
 
@@ -97,8 +100,8 @@ def _policy_data(entry: Entry, today: dt.date) -> dict:
                          "folder": remiss_folder(entry.id, consultation.deadline)} if consultation else None,
     }
 
-def feed(entries: list[Entry], base_url: str | None) -> dict:
-    items = sorted((item for entry in entries for item in _feed_items(entry)),
+def feed(entries: list[Entry], base_url: str | None, labels: Labels) -> dict:
+    items = sorted((item for entry in entries for item in _feed_items(entry, labels)),
                    key=lambda item: (item["updated"], item["id"]), reverse=True)
     prefix = base_url or ""
     for item in items:
@@ -107,7 +110,7 @@ def feed(entries: list[Entry], base_url: str | None) -> dict:
             "updated": items[0]["updated"] if items else "1970-01-01T00:00:00Z",
             "home": prefix + PAGE, "self_href": base_url + FEED if base_url else None}
 
-def site_pages(entries: list[Entry]) -> list[tuple[str, dt.date]]:
+def site_pages(entries: list[Entry], sizes: Mapping[str, int]) -> list[tuple[str, dt.date]]:
     """Every HTML page of the bundle with the date it last changed, for the sitemap."""
     pages = []
     for entry in entries:
@@ -118,8 +121,10 @@ def site_pages(entries: list[Entry]) -> list[tuple[str, dt.date]]:
             if i:
                 pages.append((f"{version.folder}/{CHANGES_DIR}/{REDLINE_PAGE}", version.date))
         if entry.consultation:
-            pages.append((f"{remiss_folder(entry.id, entry.consultation.deadline)}/{VERSION}.html",
-                          entry.consultation.opened.date()))
+            folder = remiss_folder(entry.id, entry.consultation.deadline)
+            pages.append((f"{folder}/{VERSION}.html", entry.consultation.opened.date()))
+            if f"{folder}/{CHANGES}.html" in sizes:  # the proposal against the version in force
+                pages.append((f"{folder}/{CHANGES}.html", entry.consultation.opened.date()))
     newest = max((day for _, day in pages), default=dt.date(1970, 1, 1))
     return [(PAGE, newest), *((path, newest) for path, _, _ in REGISTER_VIEWS), *pages]
 
@@ -194,7 +199,7 @@ def _register_row(entry: Entry, labels: Labels, today: dt.date) -> RegisterRow:
     deadline_day = review_by(meta, today)
     dnr = next((d.dnr for d in reversed(meta.decisions) if d.date and d.dnr), None)
     return RegisterRow(meta.title, f"{entry.id}/{PAGE}", _doctype(meta, labels), meta.owner[:1].upper() + meta.owner[1:],
-                       status, deadline, line(last) if last else None,
+                       status, deadline, line(last, labels) if last else None,
                        last.date.isoformat() if last and last.date else None, last.paragraph if last else None, dnr,
                        deadline_day.isoformat() if deadline_day else None, entry.due.value, _due_text(entry, labels),
                        repealed, meta.type)
@@ -210,23 +215,26 @@ def _urn(name: str) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, name).urn
 
 
-def _feed_items(entry: Entry) -> list[dict]:
+def _feed_items(entry: Entry, labels: Labels) -> list[dict]:
     """One item per adoption and per consultation opened; ids and dates come from git, never the clock."""
     title = entry.meta.title
     items = [{"id": _urn(f"styrdok:{entry.id}:{version.decision.action.value}:{version.date}:"
                          f"{version.decision.paragraph}"),
-              "title": f"{title}: {version.decision.action.value} {version.date.isoformat()}",
+              "title": labels("site.feed_adopted", title=title,
+                              action=labels(f"decision.actions.{version.decision.action.value}").lower(),
+                              date=version.date.isoformat()),
               "updated": iso_utc(clock.midnight(version.date)), "href": f"{version.folder}/{PAGE}",
-              "author": version.decision.body.capitalize(), "category": "antagande",
-              "summary": f"{version.decision.line()}."}
+              "author": version.decision.body.capitalize(), "category": labels("site.feed_category_adopted"),
+              "summary": f"{decision_line(version.decision, labels)}."}
              for version in entry.versions]
     for consultation in entry.rounds:
         href = (f"{remiss_folder(entry.id, consultation.deadline)}/{VERSION}.html" if consultation is entry.consultation
                 else f"{entry.id}/{PAGE}")
-        dnr = f" (dnr {consultation.dnr})" if consultation.dnr else ""
+        dnr = labels("site.archive_dnr", dnr=consultation.dnr) if consultation.dnr else ""
+        deadline = labels.date_long(consultation.deadline)
         items.append({"id": _urn(f"styrdok:{entry.id}:remiss:{consultation.deadline}"),
-                      "title": f"{title}: på remiss till {swedish_date(consultation.deadline)}",
+                      "title": labels("site.feed_remiss", title=title, date=deadline),
                       "updated": iso_utc(consultation.opened), "href": href,
-                      "author": entry.meta.owner.capitalize(), "category": "remiss",
-                      "summary": f"Förslag{dnr} på remiss, svar senast {swedish_date(consultation.deadline)}."})
+                      "author": entry.meta.owner.capitalize(), "category": labels("site.feed_category_remiss"),
+                      "summary": labels("site.feed_remiss_summary", dnr=dnr, date=deadline)})
     return items

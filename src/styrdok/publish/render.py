@@ -23,7 +23,7 @@ from pathlib import Path
 from .. import clock, fonts, i18n, pandoc, source
 from ..cache import BuildCache
 from ..consult import remiss_of, render_package
-from ..consult.package import VERSION
+from ..consult.package import CHANGES, VERSION
 from ..errors import InvalidPolicy, Problem
 from ..i18n import _
 from ..model import Policy
@@ -65,6 +65,7 @@ class Made:
     records: list[tuple[str, bytes, list[str]]] = field(default_factory=list)
     rendered: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    sizes: dict[str, int] = field(default_factory=dict)  # every file of the policy's site the pages know of
 
 
 class NeedsRendering(Exception):
@@ -158,10 +159,12 @@ class _Maker:
             self.version_page(version, previous)
         if entry.consultation:
             name = f"site-{entry.id}-remiss"
-            if not self.cached(name, entry.consultation.key):
+            key = entry.consultation.key + (entry.current.blob.encode() if entry.current else b"")
+            if not self.cached(name, key):
                 self.need()
-                self.add(self.remiss_files(entry.consultation), name, entry.consultation.key)
+                self.add(self.remiss_files(entry.consultation), name, key)
         self.policy_page()
+        self.made.sizes = self.sizes
         return self.made
 
     # parsing ----------------------------------------------------------------------------------------
@@ -199,8 +202,9 @@ class _Maker:
         """The redline from one adopted version to the next (redline.html, .docx, .pdf, changes.md), laid out."""
         old, new = unit.previous, unit.version
         assert old is not None
-        labels = (f"versionen antagen {old.date.isoformat()}", f"versionen antagen {new.date.isoformat()}")
         words = self.labels
+        labels = (words("site.redline_labels_old", date=old.date.isoformat()),
+                  words("site.redline_labels_new", date=new.date.isoformat()))
         crumbs = [(words("site.title"), "../../../index.html"), (self.load(new).meta.title, f"../../{PAGE}"),
                   (words("site.version_crumb", date=new.date.isoformat()), f"../{PAGE}"),
                   (words("site.redline_crumb"), REDLINE_PAGE)]
@@ -233,8 +237,9 @@ class _Maker:
         current = entry.current
         if current is None:  # only a consultation so far: a small page, made every run (no pandoc)
             page = self.templates.render(REMISS_TEMPLATE, meta=entry.meta, doctype=_doctype(entry.meta, self.labels),
-                                         root=root, history=history_rows(entry, root, self.sizes),
-                                         consultation=consultation_info(entry, root, self.sizes, self.job.today))
+                                         root=root, history=history_rows(entry, root, self.labels, self.sizes),
+                                         consultation=consultation_info(entry, root, self.labels, self.sizes,
+                                                                        self.job.today))
             self.add({path: page.encode("utf-8")})
             return
         site = policy_page(entry, self.labels, self.sizes, self.job.today)
@@ -251,15 +256,22 @@ class _Maker:
     # consultations ----------------------------------------------------------------------------------
 
     def remiss_files(self, consultation: Round) -> dict[str, bytes]:
+        """The open consultation's package as it was sent: with the redline against the version in
+        force (andringar.html, .pdf) when there is one, each page with its breadcrumb."""
         policy = self.parse(consultation.blob, consultation.sha[:8])
+        words = self.labels
+        in_force = self.entry.current
         remiss = remiss_of(policy, self.templates, deadline=consultation.deadline, bodies=consultation.bodies,
                            dnr=consultation.dnr, issued=consultation.opened.date(),
-                           stamp=clock.midnight(consultation.opened.date()))
+                           stamp=clock.midnight(consultation.opened.date()),
+                           in_force=self.load(in_force) if in_force else None,
+                           in_force_label=words("site.redline_labels_old", date=in_force.date.isoformat())
+                           if in_force else None)
         folder = remiss_folder(self.entry.id, consultation.deadline)
-        words = self.labels
-        crumbs = [(words("site.title"), "../../../index.html"), (policy.meta.title, f"../../{PAGE}"),
-                  (words("site.remiss_crumb"), f"{VERSION}.html")]
-        package = render_package(remiss, self.templates.with_globals(crumbs=crumbs))
+        crumbs = [(words("site.title"), "../../../index.html"), (policy.meta.title, f"../../{PAGE}")]
+        package = render_package(
+            remiss, self.templates.with_globals(crumbs=[*crumbs, (words("site.remiss_crumb"), f"{VERSION}.html")]),
+            changes_templates=self.templates.with_globals(crumbs=[*crumbs, (words("site.redline_crumb"), f"{CHANGES}.html")]))
         return {f"{folder}/{name}": data for name, data in package.items()}
 
     def archive_files(self, closed: Round, in_force: AdoptedVersion | None) -> dict[str, bytes]:
@@ -269,7 +281,8 @@ class _Maker:
         remiss = remiss_of(policy, self.templates, deadline=closed.deadline, bodies=closed.bodies, dnr=closed.dnr,
                            issued=closed.opened.date(), stamp=clock.midnight(closed.opened.date()),
                            in_force=self.load(in_force) if in_force else None,
-                           in_force_label=f"versionen antagen {in_force.date.isoformat()}" if in_force else None)
+                           in_force_label=self.labels("site.redline_labels_old", date=in_force.date.isoformat())
+                           if in_force else None)
         files = {**render_package(remiss, self.templates), **self.job.archived.get(closed.deadline.isoformat(), {})}
         folder = remiss_folder(self.entry.id, closed.deadline)
         return {f"{folder}/{name}": data for name, data in files.items()}

@@ -312,3 +312,42 @@ def test_information_lines_typed_with_tabs_and_an_introduction_heading(repo: Pat
     assert [(s.id, s.title) for s in policy.sections if s.level] == [("inledning-2", "Inledning")]
     assert any("inledning-2" in e.text and "before the first heading" in e.text for e in report.guesses)
     assert report.counted() == "1 heading, 1 paragraph, 0 list items, 1 table, 0 footnotes, 0 links"
+
+
+def test_headings_numbered_by_a_word_list(repo: Path) -> None:
+    """Bold lines numbered by Word's own list (style List Number, "Numrerad lista"), text under each,
+    read as headings, the list level giving theirs; numbered items before them stay a list, and
+    bold items in a row are a list, not headings."""
+    d = docx.Document()
+    wordgen.bold(d, "Riktlinjer för bisysslor", 16)
+    d.add_paragraph("Antagen av kommunstyrelsen 2020-03-02, § 33")
+
+    def numbered(text: str, *, bold: bool = True, level: int = 0):
+        p = d.add_paragraph(style="List Number")
+        p.add_run(text).bold = bold
+        if level:
+            p._p.get_or_add_pPr().get_or_add_numPr().get_or_add_ilvl().val = level
+        return p
+
+    numbered("Inledning")
+    d.add_paragraph("Anställda får ha bisysslor som inte skadar förtroendet för kommunen.")
+    numbered("Tillåtet")
+    numbered("Förbjudet")
+    d.add_paragraph("Så markeras de två slagen i blanketten.")
+    numbered("Ansvar")
+    numbered("Chefens ansvar", level=1)
+    d.add_paragraph("Chefen prövar varje anmälan.")
+    numbered("Lämna anmälan", bold=False)
+    numbered("Vänta på beslut", bold=False)
+    numbered("Uppföljning")
+    d.add_paragraph("Chefen följer upp bisysslor varje år.")
+    [report] = importer.import_files(Workspace(repo), [wordgen.save(d, repo / "bisysslor.docx")])
+    assert report.ok, report.error
+    policy = source.load(repo / "policy" / "bisysslor.md")
+    assert [(s.level, s.title) for s in policy.sections if s.level] == [
+        (2, "Inledning"), (2, "Ansvar"), (3, "Chefens ansvar"), (2, "Uppföljning")]
+    lists = [[pandoc.stringify(i).strip() for i in pandoc.list_items(b.ast)] for s in policy.sections for b in s.blocks
+             if b.kind == "OrderedList"]
+    assert lists == [["Tillåtet", "Förbjudet"], ["Lämna anmälan", "Vänta på beslut"]]
+    assert report.counts.headings == 4 and report.counts.list_items == 4
+    assert any("numbered by a Word list (level 2)" in e.text and "Chefens ansvar" in e.where for e in report.guesses)

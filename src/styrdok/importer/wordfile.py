@@ -54,6 +54,7 @@ class Style:
     outline: int | None  # 1-based
     bold: bool | None
     size: float | None  # points
+    num: tuple[str, int] | None = None  # the Word list it numbers its paragraphs with: (numId, level)
 
 
 @dataclass
@@ -72,6 +73,8 @@ class Paragraph:
     indent: int  # left indentation, twips
     bookmarks: tuple[str, ...]  # bookmarks starting at it (just before it, or inside before its text)
     page: int | None  # page as Word last laid it out, when the file says
+    list_format: str | None = None  # a Word list item's number format: "decimal", "bullet" …
+    list_level: int = 0  # its level in the list, 0 the top
 
     def words(self, count: int = 8) -> str:
         parts = self.text.split()
@@ -218,6 +221,7 @@ def read(path: Path, data: bytes, converted: str | None = None) -> WordFile:
     if body is None:
         raise KeyError("w:body")
     comment_texts = _comments(parts.get("word/comments.xml"))
+    numbering = _numbering(parts.get("word/numbering.xml"))
     paragraphs = _body_paragraphs(body)
     table_elements = body.findall(w("tbl"))  # kept alive: lxml proxies (and their ids) live as long as referenced
     tables = {id(t): i for i, t in enumerate(table_elements)}
@@ -242,10 +246,14 @@ def read(path: Path, data: bytes, converted: str | None = None) -> WordFile:
         table = next((tables[id(a)] for a in p.iterancestors(w("tbl")) if id(a) in tables), None)
         marks = tuple(pending_marks) + _leading_bookmarks(p)
         pending_marks = []
+        direct = ppr.find(w("numPr")) if ppr is not None else None
+        num = _paragraph_num(direct, next((s.num for s in chain if s.num), None))
         doc.paragraphs.append(Paragraph(
             number=number, text=text, style=style_id, styles=chain, outline=outline, bold=bold, size=size,
-            in_table=table, listed=ppr is not None and ppr.find(w("numPr")) is not None or _style_numbered(chain, parts),
-            indent=_indent(ppr), bookmarks=marks, page=page if has_pages else None))
+            in_table=table, listed=direct is not None or _style_numbered(chain, parts) or num is not None,
+            indent=_indent(ppr), bookmarks=marks, page=page if has_pages else None,
+            list_format=numbering.get(num[0], {}).get(num[1], "decimal") if num else None,
+            list_level=num[1] if num else 0))
         pending_marks = _trailing_bookmarks(p)
         _find_losses(doc, p, number, comment_texts)
         page += sum(1 for br in p.iter(w("br")) if br.get(w("type")) == "page")
@@ -316,8 +324,45 @@ def _styles(xml: bytes | None) -> dict[str, Style]:
         out[sid] = Style(id=sid, name=(_val(s, "name") or sid).strip().lower(), based_on=_val(s, "basedOn"),
                          outline=int(outline) + 1 if outline and outline.isdigit() and int(outline) < 9 else None,
                          bold=_on(rpr.find(w("b"))) if rpr is not None else None,
-                         size=int(size) / 2 if size and size.isdigit() else None)
+                         size=int(size) / 2 if size and size.isdigit() else None,
+                         num=_num(ppr.find(w("numPr")) if ppr is not None else None))
     return out
+
+
+def _num(num_pr: etree._Element | None) -> tuple[str, int] | None:
+    """(numId, level) of a w:numPr; None when absent or numbering is switched off (numId 0)."""
+    if num_pr is None:
+        return None
+    num_id, level = _val(num_pr, "numId"), _val(num_pr, "ilvl")
+    if not num_id or num_id == "0":
+        return None
+    return num_id, int(level) if level and level.isdigit() else 0
+
+
+def _paragraph_num(direct: etree._Element | None, by_style: tuple[str, int] | None) -> tuple[str, int] | None:
+    """A paragraph's list and level: its own w:numPr (which may give only the level) over its style's."""
+    if direct is None:
+        return by_style
+    num_id, level = _val(direct, "numId"), _val(direct, "ilvl")
+    if num_id == "0":
+        return None
+    num_id = num_id or (by_style[0] if by_style else None)
+    if not num_id:
+        return None
+    if level and level.isdigit():
+        return num_id, int(level)
+    return num_id, by_style[1] if by_style and by_style[0] == num_id else 0
+
+
+def _numbering(xml: bytes | None) -> dict[str, dict[int, str]]:
+    """numId → {level: number format} from numbering.xml."""
+    if not xml:
+        return {}
+    root = etree.fromstring(xml)
+    abstract = {a.get(w("abstractNumId")): {int(lvl.get(w("ilvl"), "0")): _val(lvl, "numFmt") or "decimal"
+                                            for lvl in a.findall(w("lvl")) if lvl.get(w("ilvl"), "0").isdigit()}
+                for a in root.findall(w("abstractNum"))}
+    return {n.get(w("numId"), ""): abstract.get(_val(n, "abstractNumId"), {}) for n in root.findall(w("num"))}
 
 
 def _defaults(xml: bytes | None) -> float | None:

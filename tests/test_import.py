@@ -351,3 +351,26 @@ def test_headings_numbered_by_a_word_list(repo: Path) -> None:
     assert lists == [["Tillåtet", "Förbjudet"], ["Lämna anmälan", "Vänta på beslut"]]
     assert report.counts.headings == 4 and report.counts.list_items == 4
     assert any("numbered by a Word list (level 2)" in e.text and "Chefens ansvar" in e.where for e in report.guesses)
+
+
+@pytest.mark.skipif(wordfile.soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_opendocument_text_through_libreoffice_keeps_title_and_styles(repo: Path) -> None:
+    fixture = Path(__file__).parent / "fixtures" / "sociala-medier.odt"  # swedish_styled() saved by LibreOffice
+    shutil.copy(fixture, repo / "sociala-medier.odt")
+    [report] = importer.import_files(Workspace(repo), [repo / "sociala-medier.odt"])
+    assert report.ok, report.error
+    policy = source.load(repo / "policy" / "sociala-medier.md")
+    assert (policy.meta.title, policy.meta.type) == ("Riktlinjer för sociala medier", "riktlinje")
+    assert [(s.level, s.title) for s in policy.sections if s.level] == [
+        (2, "Bakgrund"), (3, "Konton och ansvar"), (2, "Publicering"), (3, "Att tänka på")]
+    assert "converted with LibreOffice" in report.guesses[0].text
+
+
+def test_opendocument_text_without_libreoffice_is_read_by_pandoc(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copy(Path(__file__).parent / "fixtures" / "sociala-medier.odt", repo / "sociala-medier.odt")
+    monkeypatch.setattr(wordfile, "soffice", lambda: None)
+    [report] = importer.import_files(Workspace(repo), [repo / "sociala-medier.odt"])
+    assert report.ok, report.error
+    policy = source.load(repo / "policy" / "sociala-medier.md")
+    assert [s.title for s in policy.sections if s.level][:2] == ["Bakgrund", "Konton och ansvar"]
+    assert "read through pandoc" in report.guesses[0].text and "LibreOffice" in report.guesses[0].text

@@ -119,6 +119,7 @@ class WordFile:
     footer_text: list[str] = field(default_factory=list)
     core: dict[str, str] = field(default_factory=dict)
     converted_from: str | None = None  # "doc" or "odt" when the file was converted first
+    converter: str = ""  # what converted it: "libreoffice" or "pandoc"
     marked: bytes = b""  # the DOCX with paragraph markers, for pandoc
     tables: list[list[list[list[int]]]] = field(default_factory=list)  # top-level tables: rows, cells, paragraphs
     body_size: float | None = None  # the most common font size of the text
@@ -138,12 +139,15 @@ def load(path: Path, display: str | None = None) -> WordFile:
         raise NotWord.because(_("cannot import {name}").format(name=name),
                               _("the file cannot be read ({reason})").format(reason=exc.strerror),
                               _("check the file name and that you may read the file")) from None
-    converted = None
+    converted = through = None
     kind = sniff(data)
     if kind == "doc":
         data, converted = _from_doc(path, name), "doc"
     elif kind == "odt":
-        data, converted = pandoc.convert(data, "odt", "docx"), "odt"
+        # LibreOffice keeps the styles, bold and sizes the evidence rules need (pandoc's reading
+        # turns a Title paragraph into plain text); pandoc when LibreOffice is not installed
+        through = _through_libreoffice(path, "odt") if soffice() else None
+        data, converted = (through or pandoc.convert(data, "odt", "docx")), "odt"
     elif kind == "empty":
         raise NotWord.because(_("cannot import {name}").format(name=name), _("the file is empty, not a Word document"),
                               _("save the document in Word as .docx and try again"))
@@ -153,7 +157,9 @@ def load(path: Path, display: str | None = None) -> WordFile:
                                 "OpenDocument text (.odt)"),
                               _("open the file in Word and save it as a Word document (.docx)"))
     try:
-        return read(Path(name), data, converted)
+        doc = read(Path(name), data, converted)
+        doc.converter = "libreoffice" if kind == "doc" or kind == "odt" and through else "pandoc" if converted else ""
+        return doc
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise NotWord.because(_("cannot import {name}").format(name=name),
                               _("the Word document is damaged and cannot be read ({reason})").format(reason=exc),
@@ -180,6 +186,25 @@ def sniff(data: bytes) -> str:
 
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _through_libreoffice(path: Path, suffix: str) -> bytes | None:
+    """The file converted to .docx by LibreOffice (an own profile, so parallel conversions do not
+    collide); None when it could not."""
+    office = soffice()
+    if office is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="styrdok-office-") as tmp:
+        source = Path(tmp) / f"in.{suffix}"
+        source.write_bytes(path.read_bytes())
+        try:
+            subprocess.run([office, f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}", "--headless",
+                            "--convert-to", "docx", "--outdir", tmp, str(source)], capture_output=True, timeout=180,
+                           check=False)
+        except subprocess.TimeoutExpired:
+            return None
+        out = Path(tmp) / "in.docx"
+        return out.read_bytes() if out.is_file() and sniff(out.read_bytes()) == "docx" else None
 
 
 def _from_doc(path: Path, name: str) -> bytes:

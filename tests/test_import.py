@@ -374,3 +374,16 @@ def test_opendocument_text_without_libreoffice_is_read_by_pandoc(repo: Path, mon
     policy = source.load(repo / "policy" / "sociala-medier.md")
     assert [s.title for s in policy.sections if s.level][:2] == ["Bakgrund", "Konton och ansvar"]
     assert "read through pandoc" in report.guesses[0].text and "LibreOffice" in report.guesses[0].text
+
+
+def test_an_information_table_in_a_content_control_is_read_as_the_table(repo: Path, legacy) -> None:
+    """Templates often put page 1's information table in a content control (w:sdt)."""
+    d = docx.Document(str(wordgen.legacy_policy(repo / "plain.docx")))
+    table = d.element.body.find(docx.oxml.ns.qn("w:tbl"))
+    control = docx.oxml.parse_xml(f'<w:sdt {wordgen.W}><w:sdtPr><w:alias w:val="Dokumentinformation"/></w:sdtPr>'
+                                  '<w:sdtContent/></w:sdt>')
+    table.addprevious(control)
+    control[1].append(table)
+    [report] = importer.import_files(Workspace(repo), [wordgen.save(d, repo / "kontroll.docx")], policy_id="foreningsstod")
+    assert report.ok, report.error
+    assert (repo / "policy" / "foreningsstod.md").read_text("utf-8") == legacy[1]

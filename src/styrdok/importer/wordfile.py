@@ -248,7 +248,7 @@ def read(path: Path, data: bytes, converted: str | None = None) -> WordFile:
     comment_texts = _comments(parts.get("word/comments.xml"))
     numbering = _numbering(parts.get("word/numbering.xml"))
     paragraphs = _body_paragraphs(body)
-    table_elements = body.findall(w("tbl"))  # kept alive: lxml proxies (and their ids) live as long as referenced
+    table_elements = _top_tables(body)  # kept alive: lxml proxies (and their ids) live as long as referenced
     tables = {id(t): i for i, t in enumerate(table_elements)}
     sizes: dict[float, int] = {}
     page = 1
@@ -284,13 +284,20 @@ def read(path: Path, data: bytes, converted: str | None = None) -> WordFile:
         page += sum(1 for br in p.iter(w("br")) if br.get(w("type")) == "page")
     numbers = {id(p): n for n, p in enumerate(paragraphs, 1)}
     doc.tables = [[[[numbers[id(p)] for p in tc.iter(w("p")) if id(p) in numbers] for tc in tr.findall(w("tc"))]
-                   for tr in tbl.findall(w("tr"))] for tbl in body.findall(w("tbl"))]
+                   for tr in tbl.findall(w("tr"))] for tbl in table_elements]
     doc.body_size = max(sizes, key=lambda s: sizes[s]) if sizes else None
     doc.header_text = _part_texts(parts, "header")
     doc.footer_text = _part_texts(parts, "footer")
     doc.core = _core(parts.get("docProps/core.xml"))
     doc.marked = _marked(parts, root, paragraphs)
     return doc
+
+
+def _top_tables(body: etree._Element) -> list[etree._Element]:
+    """Tables of the text, not inside another table or a text box; also those in a content
+    control (w:sdt), where templates often put the first page's information table."""
+    return [t for t in body.iter(w("tbl"))
+            if not any(a.tag in (w("tbl"), w("txbxContent")) for a in t.iterancestors())]
 
 
 def _body_paragraphs(body: etree._Element) -> list[etree._Element]:

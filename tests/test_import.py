@@ -387,3 +387,18 @@ def test_an_information_table_in_a_content_control_is_read_as_the_table(repo: Pa
     [report] = importer.import_files(Workspace(repo), [wordgen.save(d, repo / "kontroll.docx")], policy_id="foreningsstod")
     assert report.ok, report.error
     assert (repo / "policy" / "foreningsstod.md").read_text("utf-8") == legacy[1]
+
+
+def test_symbol_font_bullets_are_list_items(repo: Path) -> None:
+    """Bullets typed in the Symbol font (U+F0B7, as old converted files and text pasted from PDFs carry)."""
+    d = docx.Document()
+    wordgen.bold(d, "Riktlinjer för möten", 16)
+    d.add_paragraph("Ett möte ska:")
+    d.add_paragraph("\uf0b7\tha en dagordning")
+    d.add_paragraph("\uf0a7 sluta i tid")
+    [report] = importer.import_files(Workspace(repo), [wordgen.save(d, repo / "moten.docx")])
+    assert report.ok, report.error
+    [section] = source.load(repo / "policy" / "moten.md").sections
+    assert [b.kind for b in section.blocks] == ["Para", "BulletList"]
+    assert [pandoc.stringify(i).strip() for i in pandoc.list_items(section.blocks[1].ast)] == [
+        "ha en dagordning", "sluta i tid"]

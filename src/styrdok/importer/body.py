@@ -17,12 +17,12 @@ from typing import Any
 
 from .. import pandoc
 from ..i18n import _
-from .headings import TYPED_BULLET, Heading, typed_number
+from .headings import SYMBOL_BULLETS, TYPED_BULLET, Heading, typed_number
 from .wordfile import MARK_OPEN, MARKER, WordFile
 
 Ast = pandoc.Ast
 REFNR = re.compile(r"^\d+(\.\d+)*$")
-BULLETS = "•·▪◦●■□➢►‣⁃-–—*o"
+BULLETS = "•·▪◦●■□➢►‣⁃-–—*" + SYMBOL_BULLETS + "o"
 GONE = object()  # what `clean` returns for an element to remove
 
 

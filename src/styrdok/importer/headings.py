@@ -24,7 +24,9 @@ from .wordfile import Paragraph, WordFile
 BUILTIN = re.compile(r"^(?:heading|rubrik) ?([1-9])$")
 TITLE_NAMES = {"title", "rubrik"}  # Swedish Word's Title style is "Rubrik"
 TYPED_NUMBER = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)(\.?)[\t ]+(?=\S)")
-TYPED_BULLET = re.compile(r"^\s*([•·▪◦●■□➢►‣⁃\-–—*]|o(?=\t))[\t ]+(?=\S)")
+# Symbol-font bullets (U+F0B7 …) are what old files converted from WordPerfect or pasted from PDFs carry.
+SYMBOL_BULLETS = "\uf0b7\uf0a7\uf0d8\uf076\uf0fc\uf0a8"
+TYPED_BULLET = re.compile(rf"^\s*([•·▪◦●■□➢►‣⁃\-–—*{SYMBOL_BULLETS}]|o(?=\t))[\t ]+(?=\S)")
 NOT_TITLES = {"inledning", "bakgrund", "syfte", "sammanfattning", "innehåll", "innehållsförteckning"}
 MAX_WORDS, MAX_CHARS = 14, 120
 

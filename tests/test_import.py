@@ -402,3 +402,28 @@ def test_symbol_font_bullets_are_list_items(repo: Path) -> None:
     assert [b.kind for b in section.blocks] == ["Para", "BulletList"]
     assert [pandoc.stringify(i).strip() for i in pandoc.list_items(section.blocks[1].ast)] == [
         "ha en dagordning", "sluta i tid"]
+
+
+def test_merged_table_cells_keep_every_cell_in_its_column(repo: Path) -> None:
+    """A pipe table has no merged cells: a merged cell's text goes in its first cell, the cells it
+    covered stay empty, so no later cell moves to another column (pandoc's reading as the oracle)."""
+    d = docx.Document()
+    wordgen.bold(d, "Taxa för bygglov", 16)
+    d.add_paragraph("Avgifterna framgår av tabellen.")
+    t = d.add_table(rows=4, cols=3)
+    for (r, c), text in {(0, 0): "Åtgärd", (0, 1): "Avgift", (0, 2): "Not", (1, 2): "a", (2, 1): "5 000 kr",
+                         (2, 2): "b", (3, 0): "Rivning", (3, 1): "2 000 kr", (3, 2): "c"}.items():
+        t.cell(r, c).text = text
+    t.cell(1, 0).merge(t.cell(1, 1)).text = "Bygglov, över två kolumner"
+    t.cell(2, 0).text = "Tillbyggnad"
+    t.cell(2, 0).merge(t.cell(3, 0))  # two rows high
+    t.cell(2, 0).paragraphs[-1].text = ""
+    [report] = importer.import_files(Workspace(repo), [wordgen.save(d, repo / "taxa.docx")])
+    assert report.ok, report.error
+    [section] = source.load(repo / "policy" / "taxa.md").sections
+    table = next(b.ast for b in section.blocks if b.kind == "Table")
+    head, body = table["c"][3][1], table["c"][4][0][3]
+    grid = [[pandoc.stringify(cell[4]).strip() for cell in row[1]] for row in head + body]
+    assert grid == [["Åtgärd", "Avgift", "Not"], ["Bygglov, över två kolumner", "", "a"],
+                    ["Tillbyggnad", "5 000 kr", "b"], ["", "2 000 kr", "c"]]
+    assert any("merged table cells were split" in e.text for e in report.losses)

@@ -353,17 +353,55 @@ def _table(block: Ast, notes: list[tuple[int | None, str]], number: int | None) 
             inlines += part
         return [cell_ast[0], cell_ast[1], 1, 1, [pandoc.plain(inlines)] if inlines else []]
 
+    columns = len(c[2])
+    merged = False
+
+    def rows(section: list) -> list:
+        """The section's rows with merged cells split: the text in the first, the cells it covered
+        empty (a pipe table has no merged cells; without this the later cells moved left)."""
+        nonlocal merged
+        out: list = []
+        below: dict[int, int] = {}  # column → rows a cell above still covers
+        for attrs, cells in section:
+            new, column = [], 0
+            queue = list(cells)
+            while queue or column < columns and below.get(column):
+                if below.get(column):
+                    below[column] -= 1
+                    new.append(_empty_cell())
+                    column += 1
+                    continue
+                x = queue.pop(0)
+                span_rows, span_columns = max(x[2], 1), max(x[3], 1)
+                merged = merged or span_rows > 1 or span_columns > 1
+                new.append(cell(x))
+                new += [_empty_cell() for _ in range(span_columns - 1)]
+                for k in range(span_columns):
+                    if span_rows > 1:
+                        below[column + k] = span_rows - 1
+                column += span_columns
+            out.append([attrs, new])
+        return out
+
     c[2] = [[spec[0], {"t": "ColWidthDefault"}] for spec in c[2]]
-    c[3][1] = [[row[0], [cell(x) for x in row[1]]] for row in c[3][1]]
+    c[3][1] = rows(c[3][1])
     for body in c[4]:
-        body[3] = [[row[0], [cell(x) for x in row[1]]] for row in body[3]]
-    c[5][1] = [[row[0], [cell(x) for x in row[1]]] for row in c[5][1]]
+        body[2] = rows(body[2])
+        body[3] = rows(body[3])
+    c[5][1] = rows(c[5][1])
     if not c[3][1] and c[4] and c[4][0][3]:  # a pipe table needs a header row: the first row is it
         c[3][1] = [c[4][0][3][0]]
         c[4][0][3] = c[4][0][3][1:]
     if joined:
         notes.append((number, _("table cells of several paragraphs were joined into one line each")))
+    if merged:
+        notes.append((number, _("merged table cells were split: the text is in the first of them, the others "
+                                "are empty")))
     return {"t": "Table", "c": c}
+
+
+def _empty_cell() -> list:
+    return [pandoc.attr(), {"t": "AlignDefault"}, 1, 1, []]
 
 
 def _without_refnr(inlines: list[Ast]) -> list[Ast]:

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all install build test golden bench lint clean messages
+.PHONY: all install build bytecode test golden bench lint clean messages
 LOCALE := src/styrdok/locale
 PO := $(LOCALE)/sv/LC_MESSAGES/styrdok.po
 MO := $(PO:.po=.mo)
@@ -33,9 +33,14 @@ messages: $(STAMP)
 	sed -i '/^"POT-Creation-Date: /d; /^"PO-Revision-Date: /d' $(PO)  # no date churn between branches
 	$(MAKE) --no-print-directory $(MO)
 
-install: $(STAMP) $(MO)
+# Byte-compiled modules, so no command pays for compiling styrdok on its first start (pip
+# compiles the installed packages; the editable source is compiled here).
+bytecode: $(STAMP)
+	$(BIN)/python -m compileall -q -j 0 src/styrdok
 
-build: $(STAMP) $(MO)
+install: $(STAMP) $(MO) bytecode
+
+build: $(STAMP) $(MO) bytecode
 	$(BIN)/styrdok check
 	$(BIN)/styrdok build --final
 	$(BIN)/styrdok publish

@@ -26,9 +26,14 @@ TARGETS = {  # scenario: (compared with, limit as ratio or seconds)
     "redline_100_pages": ("bare_pandoc_100_pages", 3.0),
     "cold_300": (None, 60.0),
     "noop_300": (None, 1.0),
+    "cold_publish_50x5": ("cold_build_50x5", 1.5),
+    "noop_publish_50x5": (None, 1.0),
     "import_100_pages": ("bare_pandoc_docx_100_pages", 2.0),
     "import_300": (None, 120.0),
 }
+POLICIES, VERSIONS = 50, 5  # the publish scenarios: 50 policies, each adopted 5 times
+BENCH_DAY = "2026-11-25"  # publish's review states depend on the day
+COLD_RUNS = int(os.environ.get("BENCH_COLD_RUNS", "1"))  # a cold 50 × 5 run takes a minute or more
 
 
 def _timed(fn: Callable[[], object], runs: int = RUNS) -> list[float]:
@@ -42,13 +47,14 @@ def _timed(fn: Callable[[], object], runs: int = RUNS) -> list[float]:
 
 def _body(text: str) -> str:
     from styrdok import frontmatter
-    return frontmatter.split(text)[1]
+    return frontmatter.split(text).body
 
 
 def synthetic_policy(copies: int, edits: int = 0) -> str:
     """The seed's sections repeated with distinct headings; `edits` scattered word changes."""
     from styrdok import frontmatter
-    head, body = frontmatter.split(SEED.read_text("utf-8"))
+    split = frontmatter.split(SEED.read_text("utf-8"))
+    head, body = split.head, split.body
     head = head.replace("id: social-ekonomi\n", "")
     parts = []
     for n in range(copies):
@@ -82,14 +88,16 @@ def bare_converters() -> list[float]:
 
 
 def seed_all_formats() -> list[float]:
-    from styrdok import build, source
+    from styrdok import source
+    from styrdok.render import render_policy
     from styrdok.render.document import presentation
     from styrdok.workspace import Workspace
     workspace = Workspace(ROOT)
 
     def once() -> None:
         policy = source.load(SEED)
-        build.render_policy(policy, workspace.templates, presentation(policy, final=False, labels=workspace.templates.labels, theme=workspace.templates.theme))
+        render_policy(policy, workspace.templates, presentation(policy, final=False, labels=workspace.templates.labels,
+                                                                theme=workspace.templates.theme))
     return _timed(once)
 
 
@@ -109,12 +117,12 @@ def bare_pandoc_100_pages() -> list[float]:
 
 
 def redline_100_pages() -> list[float]:
-    from styrdok import redline, source
+    from styrdok import compare, source
     from styrdok.workspace import Workspace
     templates = Workspace(ROOT).templates
     with tempfile.TemporaryDirectory() as tmp:
         old, new = _write_pair(Path(tmp))
-        return _timed(lambda: redline.write_redline(source.load(old), source.load(new), Path(tmp) / "out", templates))
+        return _timed(lambda: compare.write_redline(source.load(old), source.load(new), Path(tmp) / "out", templates))
 
 
 def cold_300() -> list[float]:
@@ -137,6 +145,47 @@ def noop_300() -> list[float]:
         workspace = Workspace(policy_copies(Path(tmp), 300, prefix="styrdok"))
         assert build.build(workspace).ok
         return _timed(lambda: build.build(workspace))
+
+
+def cold_build_50x5() -> list[float]:
+    """A cold build of every adopted version of the publish scenarios, side by side as policies."""
+    from synthetic import every_version
+    from styrdok import build
+    from styrdok.workspace import Workspace
+    times = []
+    for _ in range(COLD_RUNS):
+        with tempfile.TemporaryDirectory() as tmp:
+            workspace = Workspace(every_version(Path(tmp), POLICIES, VERSIONS, prefix="styrdok"))
+            times += _timed(lambda: build.build(workspace, final=True), runs=1)
+    return times
+
+
+def cold_publish_50x5() -> list[float]:
+    """A cold publish of 50 policies adopted 5 times each: 250 versions, 200 redlines, 50 policy pages."""
+    from synthetic import adopted_history
+    from styrdok.publish import publish
+    from styrdok.workspace import Workspace
+    times = []
+    for _ in range(COLD_RUNS):
+        with tempfile.TemporaryDirectory() as tmp:
+            workspace = Workspace(adopted_history(Path(tmp) / "repo", POLICIES, VERSIONS, prefix="styrdok"))
+            times += _timed(lambda: _published(publish(workspace, out=Path(tmp) / "site", today=BENCH_DAY)), runs=1)
+    return times
+
+
+def noop_publish_50x5() -> list[float]:
+    from synthetic import adopted_history
+    from styrdok.publish import publish
+    from styrdok.workspace import Workspace
+    with tempfile.TemporaryDirectory() as tmp:
+        workspace = Workspace(adopted_history(Path(tmp) / "repo", POLICIES, VERSIONS, prefix="styrdok"))
+        _published(publish(workspace, out=Path(tmp) / "site", today=BENCH_DAY))
+        return _timed(lambda: _published(publish(workspace, out=Path(tmp) / "site", today=BENCH_DAY), noop=True))
+
+
+def _published(result, noop: bool = False) -> None:
+    assert result.ok and len(result.policies) == POLICIES, result.problems
+    assert not noop or not result.rendered, result.rendered
 
 
 def legacy_docx(path: Path, copies: int = 30) -> Path:
@@ -208,7 +257,8 @@ def import_300() -> list[float]:
 
 
 SCENARIOS = {f.__name__: f for f in (bare_converters, seed_all_formats, bare_pandoc_100_pages, redline_100_pages,
-                                     cold_300, noop_300, bare_pandoc_docx_100_pages, import_100_pages, import_300)}
+                                     cold_300, noop_300, cold_build_50x5, cold_publish_50x5, noop_publish_50x5,
+                                     bare_pandoc_docx_100_pages, import_100_pages, import_300)}
 
 
 def _peak_kb() -> dict[str, int]:

@@ -15,6 +15,7 @@ from conftest import SEED_POLICY, adopted, run, seed_paragraphs, squash
 from styrdok import build, pandoc, source
 from styrdok.errors import StyrdokError
 from styrdok.output import OutputDir
+from styrdok.render import render_policy
 from styrdok.render.document import body_blocks, presentation, title_blocks
 from styrdok.workspace import Workspace
 
@@ -119,7 +120,7 @@ def test_docx_round_trip_equals_the_source_text(policy_repo: Path) -> None:
     templates = Workspace(policy_repo).templates
     view = presentation(policy, final=False, labels=templates.labels, theme=templates.theme)
     expected = pandoc.write(pandoc.document(title_blocks(view) + body_blocks(policy)), "plain", "--wrap=none")
-    docx = build.render_policy(policy, Workspace(policy_repo).templates, view)["social-ekonomi.docx"]
+    docx = render_policy(policy, Workspace(policy_repo).templates, view)["social-ekonomi.docx"]
     def rules(text: str) -> str:  # a table's rule lines are as wide as Word's column widths read back
         return re.sub(r"-{3,}", "---", text).strip()
 

@@ -236,7 +236,7 @@ def _side(diff: PolicyDiff, new: bool) -> list[tuple[str, str, list[str]]]:
             if isinstance(edit, TextDiff):
                 assert " ".join(words.plain(edit.side(new)).split()) == " ".join(block.text.split())
             if isinstance(edit, ListEdit):
-                count = len(block.ast["c"][1] if block.kind == "OrderedList" else block.ast["c"])
+                count = len(pandoc.list_items(block.ast))
                 assert [p.new if new else p.old for p in edit.items if p.kind not in gone] == list(range(count))
             texts.append(block.text)
         out.append((section.id, section.title, texts))
@@ -269,5 +269,6 @@ def test_a_one_word_edit_marks_at_most_one_word_each_way(data: st.DataObject) ->
     edit_word(doc, data.draw)
     diff = diff_policies(SEED, load(doc))
     counts = diff.counts()
-    assert counts.words_inserted <= 1 and counts.words_deleted <= 1
-    assert sum(b.kind is not Kind.EQUAL for s in diff.sections for b in s.blocks) <= 1
+    changed = diff.changed
+    assert (counts.words_inserted, counts.words_deleted) in ({(1, 1), (1, 0), (0, 1)} if changed else {(0, 0)})
+    assert sum(b.kind is not Kind.EQUAL for s in diff.sections for b in s.blocks) == (1 if changed else 0)

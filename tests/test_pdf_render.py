@@ -16,11 +16,8 @@ import pytest
 from pypdf import PdfReader
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-try:
-    from styrdok.render.pdf import render_pdf
-except ImportError:  # not installed: run from the source tree
-    sys.path.insert(0, str(SRC))
-    from styrdok.render.pdf import render_pdf
+from styrdok.errors import StyrdokError
+from styrdok.render.pdf import Part, compile_pdf
 
 TEMPLATE_PATH = SRC / "styrdok" / "templates" / "policy.typ"
 TEMPLATE = TEMPLATE_PATH.read_text(encoding="utf-8")
@@ -121,7 +118,7 @@ def to_typst(markdown: str) -> str:
 
 
 def render(markdown: str = SAMPLE_MD, **meta_overrides) -> bytes:
-    return render_pdf(to_typst(markdown), meta(**meta_overrides), TEMPLATE, TIMESTAMP)
+    return compile_pdf(to_typst(markdown), meta(**meta_overrides), TEMPLATE, TIMESTAMP)
 
 
 def read(pdf: bytes) -> PdfReader:
@@ -341,9 +338,9 @@ def test_render_in_a_fresh_process_is_byte_identical(sample_pdf, tmp_path):
     script = (
         "import json, sys; from datetime import datetime\n"
         f"sys.path.insert(0, {str(SRC)!r})\n"
-        "from styrdok.render.pdf import render_pdf\n"
+        "from styrdok.render.pdf import compile_pdf\n"
         "body, meta, tpl, ts, out = sys.argv[1:]\n"
-        "pdf = render_pdf(open(body, encoding='utf-8').read(), json.loads(meta),\n"
+        "pdf = compile_pdf(open(body, encoding='utf-8').read(), json.loads(meta),\n"
         "                 open(tpl, encoding='utf-8').read(), datetime.fromisoformat(ts))\n"
         "open(out, 'wb').write(pdf)\n"
     )
@@ -356,7 +353,7 @@ def test_render_in_a_fresh_process_is_byte_identical(sample_pdf, tmp_path):
 
 
 def test_timestamp_changes_only_with_input(sample_pdf):
-    other = render_pdf(
+    other = compile_pdf(
         to_typst(SAMPLE_MD), meta(), TEMPLATE, datetime(2020, 1, 1, tzinfo=timezone.utc)
     )
     assert other != sample_pdf
@@ -366,17 +363,28 @@ def test_timestamp_changes_only_with_input(sample_pdf):
 # ------------------------------------------------------------------- errors
 
 
-def test_typst_error_raises_runtime_error_with_message():
-    with pytest.raises(RuntimeError, match=r"^Typst: unknown variable: nonexistent") as info:
-        render_pdf("== Rubrik\n\n#nonexistent", meta(), TEMPLATE, TIMESTAMP)
+def test_typst_error_names_the_body_line():
+    with pytest.raises(StyrdokError, match=r"Typst: unknown variable: nonexistent") as info:
+        compile_pdf("== Rubrik\n\n#nonexistent", meta(), TEMPLATE, TIMESTAMP)
     assert "body line 3" in str(info.value)
 
 
 def test_pdf_ua_violation_is_reported():
-    with pytest.raises(RuntimeError, match=r"(?s)^Typst: .*heading level"):
+    with pytest.raises(StyrdokError, match=r"(?s)Typst: .*heading level"):
         render("## Rubrik\n\ntext\n\n#### För djup rubrik\n")
 
 
-def test_broken_template_is_reported():
-    with pytest.raises(RuntimeError, match=r"(?s)^Typst: .*template line 1"):
-        render_pdf("text", meta(), "#let x = (\n", TIMESTAMP)
+def test_broken_template_is_reported_with_its_name_and_line():
+    parts = [Part("templates/policy.typ", "#let ok = 1\n#let x = (\n"), Part("templates/redline.typ", "")]
+    with pytest.raises(StyrdokError) as info:
+        compile_pdf("text", meta(), parts, TIMESTAMP)
+    (problem,) = info.value.problems
+    assert (problem.path, problem.line) == ("templates/policy.typ", 2)
+    assert "unclosed delimiter" in problem.message and "templates/policy.typ" in problem.hint
+
+
+def test_a_later_template_is_named_by_its_own_line():
+    parts = [Part("policy.typ", TEMPLATE), Part("templates/redline.typ", "#let ok = 1\n\n#nonexistent\n")]
+    with pytest.raises(StyrdokError) as info:
+        compile_pdf("text", meta(), parts, TIMESTAMP)
+    assert [(p.path, p.line) for p in info.value.problems] == [("templates/redline.typ", 3)]

@@ -25,7 +25,7 @@ from styrdok.consult import consult
 from styrdok.consult.form import read_form
 from styrdok.consult.memo import proposal, write_memo
 from styrdok.consult.responses import FILES, compile_responses, references
-from styrdok.errors import InvalidInput
+from styrdok.errors import InvalidPolicy as InvalidInput
 from styrdok.workspace import Workspace
 
 ID = "social-ekonomi"

@@ -16,11 +16,8 @@ from .errors import Problem, Severity, StyrdokError
 from .i18n import _
 from .model import Policy
 from .output import OutputDir
-from .render.document import Presentation, body_blocks, presentation, title_blocks
-from .render.docx import render_docx
-from .render.html import body_html, render_html
-from .render.pdf import font_dirs, render_pdf
-from .templates import Templates
+from .render import render_policy
+from .render.document import presentation
 from .workspace import Workspace
 
 
@@ -62,24 +59,6 @@ def check(workspace: Workspace, ids: Iterable[str] = ()) -> Report:
     return Report(results)
 
 
-def render_policy(policy: Policy, templates: Templates, view: Presentation,
-                  body: list[pandoc.Ast] | None = None) -> dict[str, bytes]:
-    """The final renderings of one policy, in memory: {file name: bytes}.
-
-    `body` replaces the policy text as pandoc blocks (a numbered remissversion).
-    """
-    body = body_blocks(policy) if body is None else body
-
-    def pdf() -> bytes:
-        typst_body = pandoc.write(pandoc.document(body), "typst").decode("utf-8")
-        return render_pdf(typst_body, view.pdf_meta(templates.labels, templates.theme), templates.text("policy.typ"),
-                          view.timestamp, font_dirs=font_dirs(templates))
-
-    docx, pdf_bytes, html = pandoc.concurrently(lambda: render_docx(title_blocks(view) + body, view, templates), pdf,
-                                                lambda: render_html(policy, view, templates, body=body_html(body)))
-    return {f"{policy.id}.docx": docx, f"{policy.id}.pdf": pdf_bytes, f"{policy.id}.html": html}
-
-
 def build_one(workspace: Workspace, path: Path, out: Path, *, final: bool) -> PolicyResult:
     """Validate, render and write one policy; on any problem nothing of it is written.
 
@@ -95,10 +74,11 @@ def build_one(workspace: Workspace, path: Path, out: Path, *, final: bool) -> Po
                             for p in refusals]
         return result
     try:
-        files = render_policy(policy, workspace.templates, presentation(policy, final=final, labels=workspace.templates.labels,
-                                                                                 theme=workspace.templates.theme))
+        templates = workspace.templates
+        view = presentation(policy, final=final, labels=templates.labels, theme=templates.theme)
+        files = render_policy(policy, templates, view)
     except StyrdokError as exc:
-        result.problems.append(Problem(display, 0, str(exc)))
+        result.problems += exc.problems if any(p.located for p in exc.problems) else [Problem(display, 0, str(exc))]
         return result
     try:
         result.files = OutputDir(out).write_all({f"{policy.id}/{name}": data for name, data in files.items()})

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import redline
+from . import compare, redline
 from .history import History
 from .workspace import Workspace
 
@@ -54,7 +54,7 @@ def redline_changed(workspace: Workspace, since: str | None = None, *, out: Path
     for policy in changed_policies(workspace, since):
         made = None
         if policy.base is not None:
-            made = redline.redline_revisions(workspace, policy.id, from_rev=policy.base, out=root / policy.id / "redline",
+            made = compare.redline_revisions(workspace, policy.id, from_rev=policy.base, out=root / policy.id / "redline",
                                              author=author)
         results.append(ChangedRedline(policy, made))
     return results

@@ -24,8 +24,8 @@ import click.termui
 import click.types
 import click.utils
 
-from . import __version__, build as builder, changed as changes, doctor as doctor_lib, i18n, lifecycle, publish as publisher
-from . import annotate, redline, scaffold
+from . import __version__, build as builder, changed as changes, clock, compare, doctor as doctor_lib, i18n
+from . import annotate, lifecycle, publish as publisher, redline, scaffold
 from .consult import consult as consult_policy
 from .consult.memo import write_memo as write_policy_memo
 from .consult.responses import compile_responses as compile_policy_responses
@@ -239,6 +239,23 @@ def _policy_ids(args: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(Path(a).stem if a.endswith(".md") else a for a in args)
 
 
+class IsoDate(click.ParamType):
+    """A date written YYYY-MM-DD: --today, --deadline and --date (clock.parse_date, as the library reads dates)."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        try:
+            return clock.parse_date(value if isinstance(value, dt.date) else str(value))
+        except clock.BadDate:
+            self.fail(_("'{value}' is not a date written YYYY-MM-DD, e.g. 2026-11-25").format(value=value), param, ctx)
+
+
+DATE = IsoDate()
+TODAY = option("--today", type=DATE, envvar=clock.TODAY_ENV, default=None,
+               help=N_("Take this date as today (default: the system date; env STYRDOK_TODAY)."))
+
+
 @main.command()
 @click.argument("ids", nargs=-1, metavar="[ID]...")
 @option("--codequality", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
@@ -336,16 +353,16 @@ def doctor() -> None:
 
 @main.command()
 @click.argument("policy_id", metavar="ID")
-@option("--deadline", required=True, metavar="YYYY-MM-DD", help=N_("Last day for the answers (svar senast)."))
+@option("--deadline", required=True, type=DATE, help=N_("Last day for the answers (svar senast)."))
 @option("--bodies", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
               help=N_("YAML file with a list of remissinstanser (default: consultation: bodies: in the front matter)."))
 @option("--dnr", default=None, metavar="DNR", help=N_("The case number (diarienummer), e.g. 'KS 2026/45'; adopt uses it unless given --dnr."))
 @option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
               help=N_("Output folder (default: build/<ID>/remiss/)."))
-@option("--today", default=None, metavar="YYYY-MM-DD",
-              help=N_("Take this as today's date: the cover letter's date and the earliest deadline."))
-def consult(policy_id: str, deadline: str, bodies: Path | None, dnr: str | None, out: Path | None,
-            today: str | None) -> None:
+@option("--today", type=DATE, envvar=clock.TODAY_ENV, default=None,
+        help=N_("Take this as today's date: the cover letter's date and the earliest deadline (env STYRDOK_TODAY)."))
+def consult(policy_id: str, deadline: dt.date, bodies: Path | None, dnr: str | None, out: Path | None,
+            today: dt.date | None) -> None:
     """Write the consultation package (remiss) of a policy and set its status to consultation.
 
     The package: remissversion.docx/.pdf/.html (marked REMISSVERSION, every heading,
@@ -368,22 +385,6 @@ def consult(policy_id: str, deadline: str, bodies: Path | None, dnr: str | None,
             _("{id}: {parts}, {bodies}, answers by {deadline}; {file} unchanged (already recorded)"))
     click.echo(done.format(id=policy_id, parts=parts, bodies=listed, deadline=result.deadline,
                            file=result.policy_path.name), err=True)
-
-
-class IsoDate(click.ParamType):
-    name = "YYYY-MM-DD"
-
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(_("'{value}' is not a date written YYYY-MM-DD, e.g. 2026-11-25").format(value=value), param, ctx)
-
-
-TODAY = option("--today", type=IsoDate(), envvar="STYRDOK_TODAY", default=None,
-               help=N_("Take this date as today (default: the system date; env STYRDOK_TODAY)."))
 
 
 @main.command()
@@ -476,12 +477,12 @@ def revise(policy_id: str, body: str | None, year: int | None, today: dt.date | 
 
 @main.command()
 @click.argument("policy_id", metavar="ID")
-@option("--date", "date", required=True, metavar="YYYY-MM-DD", help=N_("Date of the decision (the meeting)."))
+@option("--date", "date", required=True, type=DATE, help=N_("Date of the decision (the meeting)."))
 @option("--paragraph", required=True, metavar="N", help=N_("The § of the decision in the minutes (protokoll)."))
 @option("--dnr", default=None, metavar="DNR", help=N_("Diarienummer of the case, e.g. 'KS 2018/123'."))
 @option("--body", default=None, metavar="NAME", help=N_("The body that decided, if not the one named in the pending decision."))
 @TODAY
-def adopt(policy_id: str, date: str, paragraph: str, dnr: str | None, body: str | None, today: dt.date | None) -> None:
+def adopt(policy_id: str, date: dt.date, paragraph: str, dnr: str | None, body: str | None, today: dt.date | None) -> None:
     """Record the decision adopting a pending revision; commit and tag it.
 
     Fills in the pending decision, sets status: adopted, commits the policy file (alone) and
@@ -660,9 +661,9 @@ def diff(versions: tuple[str, ...], from_rev: str | None, to_rev: str | None, ou
     if not versions:
         raise click.UsageError(_("give one policy ID (with --from/--to), two policy files, or --changed"))
     if len(versions) == 2 and not (from_rev or to_rev):
-        result = redline.redline_files(Path(versions[0]), Path(versions[1]), out=out, author=author)
+        result = compare.redline_files(Path(versions[0]), Path(versions[1]), out=out, author=author)
     elif len(versions) == 1:
-        result = redline.redline_revisions(_workspace(), versions[0], from_rev=from_rev, to_rev=to_rev,
+        result = compare.redline_revisions(_workspace(), versions[0], from_rev=from_rev, to_rev=to_rev,
                                            out=out, author=author)
     else:
         raise click.UsageError(_("give one policy ID (with --from/--to), or two policy files without them"))

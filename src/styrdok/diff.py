@@ -210,7 +210,7 @@ class BlockInserted:
     inserted: int = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "inserted", words.count_text(_text(self.new.ast)))
+        object.__setattr__(self, "inserted", words.count_text(pandoc.plain_text(self.new.ast)))
 
 
 @dataclass(frozen=True)
@@ -222,7 +222,7 @@ class BlockDeleted:
     deleted: int = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "deleted", words.count_text(_text(self.old.ast)))
+        object.__setattr__(self, "deleted", words.count_text(pandoc.plain_text(self.old.ast)))
 
 
 @dataclass(frozen=True)
@@ -630,20 +630,11 @@ def _key(ast: Any) -> str:
 
 BLOCK_TYPES = frozenset({"Para", "Plain", "LineBlock", "CodeBlock", "RawBlock", "BlockQuote", "OrderedList",
                          "BulletList", "DefinitionList", "Header", "HorizontalRule", "Table", "Figure", "Div"})
-LISTS = ("BulletList", "OrderedList")
 
 
 def _block(ast: pandoc.Ast) -> Block:
     """A nested block (in a list item, a table cell …) as the model has top-level ones."""
-    return Block(kind=ast["t"], text=_text(ast), line=0, ast=ast)
-
-
-def _text(node: Any) -> str:
-    """Plain text of blocks, the words of neighbouring paragraphs (list items, cells) kept apart."""
-    if isinstance(node, dict) and node.get("t") in ("Para", "Plain", "Header", "LineBlock", "CodeBlock"):
-        return pandoc.stringify(node).strip()
-    children = node if isinstance(node, list) else node.values() if isinstance(node, dict) else ()
-    return " ".join(text for child in children if (text := _text(child)))
+    return Block(kind=ast["t"], text=pandoc.plain_text(ast), line=0, ast=ast)
 
 
 def _text_inlines(blocks: list[pandoc.Ast]) -> list[pandoc.Ast] | None:
@@ -654,11 +645,6 @@ def _text_inlines(blocks: list[pandoc.Ast]) -> list[pandoc.Ast] | None:
 def family(block: Block) -> str:
     """Blocks of one family can be diffed with each other: paragraphs, lists of a kind, tables …"""
     return "text" if block.kind in TEXT_BLOCKS else block.kind
-
-
-def list_items(ast: pandoc.Ast) -> list[list[pandoc.Ast]]:
-    """The items of a BulletList or OrderedList, each a list of blocks."""
-    return ast["c"][1] if ast["t"] == "OrderedList" else ast["c"]
 
 
 def _is_blocks(value: Any) -> bool:
@@ -722,7 +708,7 @@ def _diff_items(old: list[list[pandoc.Ast]], new: list[list[pandoc.Ast]]) -> tup
         blocks = Blocks(tuple(_diff_blocks([_block(x) for x in old[i]], [_block(x) for x in new[j]])))
         return PartChanged(i, j, blocks) if _any_change(blocks.blocks) else PartKept(i, j)
 
-    texts_old, texts_new = [_text(x) for x in old], [_text(x) for x in new]
+    texts_old, texts_new = [pandoc.plain_text(x) for x in old], [pandoc.plain_text(x) for x in new]
     return _parts([_key(x) for x in old], [_key(x) for x in new], texts_old, texts_new, pair,
                   lambda j: words.count_text(texts_new[j]), lambda i: words.count_text(texts_old[i]))
 
@@ -737,8 +723,8 @@ def _edit(old: Block, new: Block) -> Edit | None:
     if family(old) == "text":
         text = diff_tokens(words.tokens(old.ast["c"]), words.tokens(new.ast["c"]))
         return text if text.changed else None
-    if old.kind in LISTS:
-        items = _diff_items(list_items(old.ast), list_items(new.ast))
+    if old.kind in pandoc.LISTS:
+        items = _diff_items(pandoc.list_items(old.ast), pandoc.list_items(new.ast))
         return ListEdit(items) if any(p.kind is not Kind.EQUAL for p in items) else None
     inner = [InnerChange(path, Blocks(tuple(_diff_blocks([_block(x) for x in a], [_block(x) for x in b]))))
              for path, a, b in skeleton(old.ast, new.ast) or ()]
@@ -757,11 +743,12 @@ def _pairable(a: Block, b: Block) -> float:
         return 0.0
     if family(a) == "text":
         return similarity(a.text, b.text, PAIR_SIMILARITY)
-    if a.kind in LISTS:
-        return similarity(_text(a.ast), _text(b.ast), PAIR_SIMILARITY)
+    if a.kind in pandoc.LISTS:
+        return similarity(pandoc.plain_text(a.ast), pandoc.plain_text(b.ast), PAIR_SIMILARITY)
     if skeleton(a.ast, b.ast) is None:
         return 0.0
-    return PAIR_SIMILARITY + similarity(_text(a.ast), _text(b.ast)) / 2  # same structure: always diffed inside
+    # same structure: always diffed inside
+    return PAIR_SIMILARITY + similarity(pandoc.plain_text(a.ast), pandoc.plain_text(b.ast)) / 2
 
 
 def _diff_blocks(old: Sequence[Block], new: Sequence[Block]) -> list[BlockChange]:

@@ -5,21 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
-from functools import cached_property, partial
-from pathlib import Path
-
 import os
 import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property, partial
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
 from . import lock, pandoc, source
+from .cache import HistoryCache
 from .errors import StyrdokError
 from .files import Unreadable
+from .i18n import _
+from .model import Decision, Metadata, Policy, Status
+from .workspace import POLICY_DIR, Workspace
 
 if TYPE_CHECKING:
     import git
@@ -39,21 +42,18 @@ GIT_FIX = "install git (e.g. `apt-get install git`), then check with `styrdok do
 def _git() -> ModuleType:
     """GitPython, imported on first use: every command that needs no history works without git."""
     if not (os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or shutil.which("git")):
-        raise GitMissing("git is not installed: styrdok keeps every policy's history in git "
-                         f"(adopt, log, status of versions, diff ID and publish need it)\n    fix: {GIT_FIX}")
+        raise GitMissing.because("git is not installed", "styrdok keeps every policy's history in git "
+                                 "(adopt, log, status of versions, diff ID and publish need it)", GIT_FIX)
     os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")  # a failure is ours to explain, not a traceback
     try:
         import git
         git.refresh()
     except Exception as exc:  # GitPython raises ImportError or its own error for an unusable git
-        raise GitMissing(f"git cannot be run: {' '.join(str(exc).split())[:300]}\n    fix: {GIT_FIX}") from None
+        raise GitMissing.because("git cannot be run", " ".join(str(exc).split())[:300], GIT_FIX) from None
     return git
 
 
 BAD_REVISION = (ValueError, IndexError, LookupError)  # and GitPython's BadName/BadObject, added at use
-from .model import Decision, Metadata, Policy, Status
-from .workspace import POLICY_DIR, Workspace
-from .i18n import _
 
 WORKING_TREE = None  # a `rev` of None means the file as it is on disk
 
@@ -80,7 +80,9 @@ class Version:
 
     `decision` is set on adopted versions only: the decision that revision recorded.
     `status` is None when the file was deleted (`deleted`) or did not validate at that revision. `tags` are the
-    policy's tags on the commit, a convenience: adopted versions are found without them.
+    policy's tags on the commit, a convenience: adopted versions are found without them. `blob` is the
+    file's git blob id (read it with `History.blob`) and `meta` its validated front matter, parsed once
+    here so no later stage parses the revision's front matter again.
     """
 
     revision: Revision
@@ -88,6 +90,8 @@ class Version:
     decision: Decision | None = None
     tags: tuple[str, ...] = ()
     deleted: bool = False
+    blob: str | None = None  # None when deleted
+    meta: Metadata | None = field(default=None, repr=False, compare=False)
 
     @property
     def adopted(self) -> bool:
@@ -114,7 +118,10 @@ def adoption(meta: Metadata, before: set[tuple]) -> Decision | None:
 
 @dataclass(frozen=True)
 class History:
+    """`cache` (optional) keeps what git said between runs: revisions by HEAD, front matter by blob."""
+
     workspace: Workspace
+    cache: HistoryCache | None = field(default=None, compare=False)
 
     @cached_property
     def repo(self) -> git.Repo:
@@ -172,6 +179,11 @@ class History:
             raise UnknownRevision(f"unknown revision '{rev}'") from None
 
     def _blob(self, commit: git.Commit, policy_id: str) -> bytes | None:
+        entry = self._entry(commit, policy_id)
+        return None if entry is None else entry.data_stream.read()
+
+    def _entry(self, commit: git.Commit, policy_id: str) -> git.Blob | None:
+        """The policy file's entry in `commit` (None: not there); Unreadable if git holds a link or a folder."""
         try:
             entry = commit.tree / self.relpath(policy_id)
         except KeyError:
@@ -181,7 +193,7 @@ class History:
             raise Unreadable(f"{POLICY_DIR}/{policy_id}.md@{commit.hexsha[:8]}", f"git holds it as {what}",
                              f"commit the policy file itself: git rm --cached {POLICY_DIR}/{policy_id}.md, "
                              "put the file there, git add it and commit")
-        return entry.data_stream.read()
+        return entry
 
     def load(self, policy_id: str, rev: str | None = WORKING_TREE) -> Policy:
         """The validated policy at `rev` (or on disk); raises InvalidPolicy if it did not validate then."""
@@ -209,16 +221,53 @@ class History:
         """
         versions: list[Version] = []
         before: set[tuple] = set()
-        tags = self.tags(policy_id)
-        for revision in self.revisions(policy_id):
-            data = self._blob(self.repo.commit(revision.sha), policy_id)
-            meta = source.check_metadata(Path(f"{policy_id}.md"), data)[0] if data is not None else None
+        tags = self._all_tags.get(policy_id, {})
+        for revision, blob in self._revision_blobs(policy_id):
+            meta = self._metadata(policy_id, blob) if blob is not None else None
             decision = adoption(meta, before) if meta else None
             if meta and decision:
                 before = {_key(d) for d in meta.decisions if not d.pending}
             versions.append(Version(revision, meta.status if meta else None, decision,
-                                    tuple(sorted(tags.get(revision.sha, ()))), deleted=data is None))
+                                    tuple(sorted(tags.get(revision.sha, ()))), deleted=blob is None, blob=blob,
+                                    meta=meta))
         return versions
+
+    @property
+    def head(self) -> str | None:
+        """The commit HEAD points at (None in a repository without commits)."""
+        return self.repo.head.commit.hexsha if self.repo.head.is_valid() else None
+
+    def blob(self, blob: str) -> bytes:
+        """The bytes of a file git holds, by blob id (`Version.blob`)."""
+        return self.repo.odb.stream(bytes.fromhex(blob)).read()
+
+    def _revision_blobs(self, policy_id: str) -> list[tuple[Revision, str | None]]:
+        """Each revision of the policy file with the file's blob id then (None: deleted)."""
+        def load() -> list[tuple[Revision, str | None]]:
+            found: list[tuple[Revision, str | None]] = []
+            for revision in self.revisions(policy_id):
+                entry = self._entry(self.repo.commit(revision.sha), policy_id)
+                found.append((revision, None if entry is None else entry.hexsha))
+            return found
+
+        if self.cache is None or (head := self.head) is None:
+            return load()
+        return self.cache.revisions(f"{head}:{self.relpath(policy_id)}", load, Revision)
+
+    def _metadata(self, policy_id: str, blob: str) -> Metadata | None:
+        def load() -> Metadata | None:
+            return source.check_metadata(Path(f"{policy_id}.md"), self.blob(blob))[0]
+
+        return self.cache.metadata(f"{policy_id}:{blob}", load, Metadata) if self.cache else load()
+
+    @cached_property
+    def _all_tags(self) -> dict[str, dict[str, list[str]]]:
+        """Every policy's tags (`<id>/<date>`) by commit sha, from one pass over the tags."""
+        found: dict[str, dict[str, list[str]]] = {}
+        for tag in self.repo.tags:
+            if "/" in tag.name:
+                found.setdefault(tag.name.split("/", 1)[0], {}).setdefault(tag.commit.hexsha, []).append(tag.name)
+        return found
 
     def adopted_versions(self, policy_id: str) -> list[Version]:
         return [v for v in self.versions(policy_id) if v.adopted]
@@ -233,11 +282,7 @@ class History:
 
     def tags(self, policy_id: str) -> dict[str, list[str]]:
         """The policy's tags (`<id>/<date>`) by commit sha."""
-        found: dict[str, list[str]] = {}
-        for tag in self.repo.tags:
-            if tag.name.startswith(f"{policy_id}/"):
-                found.setdefault(tag.commit.hexsha, []).append(tag.name)
-        return found
+        return self._all_tags.get(policy_id, {})
 
     def committed_files(self, folder: str, rev: str = "HEAD") -> dict[str, bytes]:
         """The files directly in `folder` (relative to the policy repository) at `rev`, by name; {} if
@@ -311,9 +356,10 @@ class History:
             for path in (index_lock, *helpers):
                 path.unlink(missing_ok=True)
             return f"removed {index_lock} left by a killed git commit (pid {', '.join(pids)})"
-        raise StyrdokError(f"git's index is locked ({index_lock}): another git command is running, or one was "
-                           "killed\n    fix: wait for the other git command; if none is running, remove "
-                           f"{index_lock} and run the command again")
+        raise StyrdokError.because(f"git's index is locked ({index_lock})",
+                                   "another git command is running, or one was killed",
+                                   f"wait for the other git command; if none is running, remove {index_lock} "
+                                   "and run the command again")
 
     def has_tag(self, name: str) -> bool:
         return f"refs/tags/{name}" in {ref.path for ref in self.repo.tags}

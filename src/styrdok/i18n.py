@@ -8,7 +8,7 @@ The msgids in the code are English; the Swedish catalogue is
 How to add a message (everyone who writes code that prints, raises or reports a Problem):
 
     from .i18n import _, ngettext
-    raise RefusedError(_("cannot adopt {id}").format(id=policy_id))
+    raise StyrdokError.because(_("cannot adopt {id}").format(id=policy_id), _("why"), _("how to fix it"))
     click.echo(ngettext("{n} policy checked", "{n} policies checked", n).format(n=n))
 
 - The msgid is a literal English string, the whole sentence. Fill placeholders with

@@ -12,38 +12,18 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-import re
 from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap
 
-from . import frontmatter, source
-from .errors import InvalidPolicy, Problem, RefusedError, Severity, StyrdokError
+from . import clock, frontmatter, source
+from .errors import InvalidPolicy, Problem, Severity, StyrdokError
 from .i18n import _, ngettext
 from .history import History, Revision
 from .mandate import MandatePeriod, review_window
 from .model import Action, Consultation, Decision, Metadata, Policy, Review, Status
 from .output import atomic_write
 from .workspace import Workspace
-
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-@dataclass(frozen=True)
-class Reason:
-    """Why a command refused, and how to fix it."""
-
-    why: str
-    fix: str
-
-
-def refused(what: str, reasons: list[Reason]) -> RefusedError:
-    """One error naming what was refused, then each reason with its fix."""
-    fix = _("fix: {hint}")
-    if len(reasons) == 1:
-        return RefusedError(f"{what}: {reasons[0].why}\n    " + fix.format(hint=reasons[0].fix))
-    return RefusedError(f"{what}:\n" + "\n".join(f"  - {r.why}\n    " + fix.format(hint=r.fix) for r in reasons))
-
 
 # --- revise ---------------------------------------------------------------------------------
 
@@ -62,9 +42,9 @@ def revise(workspace: Workspace, policy_id: str, *, today: dt.date | None = None
     policy = _load_valid(workspace, path, what)
     meta = policy.meta
     if reasons := _revise_refusals(meta):
-        raise refused(what, reasons)
+        raise StyrdokError(what, reasons)
     if year is not None and not 1971 <= year <= 2200:
-        raise refused(what, [Reason(_("the year {year} is not a year a decision can be expected in").format(year=year),
+        raise StyrdokError(what, [Problem.reason(_("the year {year} is not a year a decision can be expected in").format(year=year),
                                     _("give the year of the meeting, e.g. --year 2027, or leave --year out"))])
     pending = CommentedMap([("action", Action.REVISED.value), ("body", body or meta.owner), ("pending", True)])
     if year is not None:
@@ -77,19 +57,19 @@ def revise(workspace: Workspace, policy_id: str, *, today: dt.date | None = None
     return _rewrite(workspace, path, change, what)
 
 
-def _revise_refusals(meta: Metadata) -> list[Reason]:
+def _revise_refusals(meta: Metadata) -> list[Problem]:
     if pending := meta.pending_decisions:
-        return [Reason(_("a revision is already in progress (pending: {decision})").format(decision=pending[-1].line()),
-                       _("edit the draft, then record the decision with `styrdok adopt {id} --date YYYY-MM-DD --paragraph N`")
-                       .format(id=meta.id))]
+        return [Problem.reason(_("a revision is already in progress (pending: {decision})").format(decision=pending[-1].line()),
+                               _("edit the draft, then record the decision with `styrdok adopt {id} --date YYYY-MM-DD --paragraph N`")
+                               .format(id=meta.id))]
     if meta.status is not Status.ADOPTED:
-        return [Reason(_("its status is {status}, not adopted: a revision is already in progress").format(
-                           status=meta.status.value),
-                       _("work on the current draft; a new revision starts from an adopted policy"))]
+        return [Problem.reason(_("its status is {status}, not adopted: a revision is already in progress").format(
+                                   status=meta.status.value),
+                               _("work on the current draft; a new revision starts from an adopted policy"))]
     last = meta.last_decision
     if last and last.action is Action.REPEALED:
-        return [Reason(_("it has been repealed ({decision})").format(decision=last.line()),
-                       _("a repealed (upphävd) policy is not revised; write a new policy instead"))]
+        return [Problem.reason(_("it has been repealed ({decision})").format(decision=last.line()),
+                               _("a repealed (upphävd) policy is not revised; write a new policy instead"))]
     return []
 
 
@@ -139,13 +119,13 @@ def adopt(workspace: Workspace, policy_id: str, *, date: dt.date | str, paragrap
     history = History(workspace)
     with history.locked():
         notes = [note] if (note := history.clear_abandoned_index_lock()) else []
-        ask = _Asked(date, paragraph, dnr, body, today or dt.date.today())
+        ask = _Asked(date, paragraph, dnr, body, clock.today(today))
         interrupted = _interrupted(workspace, history, policy_id, path)
         if interrupted is not None:
             if ask.matches(interrupted.decision):
                 return _finish(workspace, history, path, interrupted, ask, what, notes)
             if interrupted.revision is not None:
-                raise refused(what, [_untagged_reason(policy_id, interrupted)])
+                raise StyrdokError(what, [_untagged_reason(policy_id, interrupted)])
             # written but never committed: check the adoption asked for against the committed file first
             committed = _load_valid(workspace, path, what, data=interrupted.before)
             _decision(committed, history, ask, what=what)
@@ -168,7 +148,7 @@ class _Asked:
     today: dt.date
 
     def matches(self, decision: Decision) -> bool:
-        reasons: list[Reason] = []
+        reasons: list[Problem] = []
         return (_parse_date(self.date, reasons) == decision.date and
                 _parse_paragraph(self.paragraph, reasons) == decision.paragraph and
                 self.dnr in (None, decision.dnr) and self.body in (None, decision.body))
@@ -201,7 +181,7 @@ def _interrupted(workspace: Workspace, history: History, policy_id: str, path: P
         if decision.pending or not decision.date:
             return None
         try:
-            expected = _edited(committed, _fill_in(decision))
+            expected = frontmatter.rewrite(committed, _fill_in(decision))
         except Exception:  # the committed file cannot be edited: not adopt's half-done state
             return None
         return _Interrupted(decision, before=committed) if expected == now else None
@@ -218,10 +198,10 @@ def _interrupted(workspace: Workspace, history: History, policy_id: str, path: P
     return _Interrupted(recorded, revision=version.revision)
 
 
-def _untagged_reason(policy_id: str, interrupted: _Interrupted) -> Reason:
+def _untagged_reason(policy_id: str, interrupted: _Interrupted) -> Problem:
     decision, revision = interrupted.decision, interrupted.revision
     assert revision is not None and decision.date is not None
-    return Reason(f"there is no pending decision: the last one ({decision.line()}) is committed "
+    return Problem.reason(f"there is no pending decision: the last one ({decision.line()}) is committed "
                   f"({revision.short}) but its tag {tag_name(policy_id, decision.date)} is missing "
                   "(an interrupted adopt, or a clone without tags)",
                   f"to finish that adoption, run `styrdok adopt {policy_id} --date {decision.date} --paragraph "
@@ -239,9 +219,9 @@ def _finish(workspace: Workspace, history: History, path: Path, interrupted: _In
     if interrupted.revision is None:
         reasons = _git_refusals(history, policy.id)
         if problem := history.tag_refusal(tag):
-            reasons.append(Reason(problem, f"check `git show {tag}`"))
+            reasons.append(Problem.reason(problem, f"check `git show {tag}`"))
         if reasons:
-            raise refused(what, reasons)
+            raise StyrdokError(what, reasons)
         revision = _commit(workspace, history, path, policy.id, decision, before=interrupted.before)
         done = "committed and tagged"
     else:
@@ -278,40 +258,39 @@ def _tag(history: History, tag: str, revision: Revision, policy: Policy, decisio
     try:
         history.tag(tag, revision, f"{policy.meta.title}\n\n{decision.line()}")
     except StyrdokError as exc:
-        raise StyrdokError(_("the adoption is committed ({commit}) but not tagged: {error}").format(
-                               commit=revision.short, error=exc) + "\n    "
-                           + _("fix: {hint}").format(hint="styrdok adopt … (again: it finishes the adoption), or "
-                                                          f"git tag -a {tag} {revision.short} -m '{decision.line()}'")) from None
+        raise StyrdokError.because(_("the adoption is committed ({commit}) but not tagged").format(commit=revision.short),
+                                   str(exc), "styrdok adopt … (again: it finishes the adoption), or "
+                                   f"git tag -a {tag} {revision.short} -m '{decision.line()}'") from None
 
 
 def _decision(policy: Policy, history: History, ask: _Asked, *, what: str) -> Decision:
-    """The pending decision completed from the arguments, or RefusedError with every reason not to."""
+    """The pending decision completed from the arguments, or StyrdokError with every reason not to."""
     date, paragraph, dnr, body, today = ask.date, ask.paragraph, ask.dnr, ask.body, ask.today
     last = policy.meta.decisions[-1]
     if not last.pending:
-        raise refused(what, [Reason(_("it has no pending decision (status {status}; last decision: {decision})").format(
+        raise StyrdokError(what, [Problem.reason(_("it has no pending decision (status {status}; last decision: {decision})").format(
                                         status=policy.meta.status.value, decision=last.line()),
                                     _("start a revision with `styrdok revise {id}`, edit and commit it, "
                                       "then adopt it once the decision has been taken").format(id=policy.id))])
-    reasons: list[Reason] = []
+    reasons: list[Problem] = []
     day = _parse_date(date, reasons)
     number = _parse_paragraph(paragraph, reasons)
     if day:
         reasons += _date_refusals(policy.meta, day, today)
         if history.has_tag(tag := tag_name(policy.id, day)):
-            reasons.append(Reason(_("the tag {tag} already exists: an adoption on that date is already recorded "
+            reasons.append(Problem.reason(_("the tag {tag} already exists: an adoption on that date is already recorded "
                                     "(styrdok never moves or replaces a tag)").format(tag=tag),
                                   _("check `styrdok log {id}` and `git show {tag}`; "
                                     "if the date is wrong, give the right one").format(id=policy.id, tag=tag)))
         elif problem := history.tag_refusal(tag):
-            reasons.append(Reason(f"{problem}, so the adoption could be committed but not tagged",
+            reasons.append(Problem.reason(f"{problem}, so the adoption could be committed but not tagged",
                                   "rename the blocking tag (`git tag NEW OLD && git tag -d OLD`), then adopt"))
     reasons += _git_refusals(history, policy.id)
     if problem := history.identity_refusal():
-        reasons.append(Reason(problem, 'tell git who you are: git config user.name "Förnamn Efternamn" && '
+        reasons.append(Problem.reason(problem, 'tell git who you are: git config user.name "Förnamn Efternamn" && '
                                        "git config user.email namn@kommun.se"))
     if reasons or day is None or number is None:
-        raise refused(what, reasons)
+        raise StyrdokError(what, reasons)
     consultation = _this_consultation(policy.meta)
     return Decision(last.action, body or last.body, day, number,
                     dnr or last.dnr or (consultation.dnr if consultation else None))
@@ -343,43 +322,40 @@ def _fill_in(decision: Decision) -> Callable[[CommentedMap], None]:
     return change
 
 
-def _parse_date(value: dt.date | str, reasons: list[Reason]) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
+def _parse_date(value: dt.date | str, reasons: list[Problem]) -> dt.date | None:
     try:
-        if ISO_DATE.match(value.strip()):
-            return dt.date.fromisoformat(value.strip())
-    except ValueError:
+        return clock.parse_date(value)
+    except clock.BadDate:
         pass
-    reasons.append(Reason(_("the date '{value}' is not a real date written YYYY-MM-DD").format(value=value),
-                          _("give the date of the meeting from the minutes (protokoll), e.g. --date 2018-03-06")))
+    reasons.append(Problem.reason(_("the date '{value}' is not a real date written YYYY-MM-DD").format(value=value),
+                                  _("give the date of the meeting from the minutes (protokoll), e.g. --date 2018-03-06")))
     return None
 
 
-def _parse_paragraph(value: int | str, reasons: list[Reason]) -> int | None:
+def _parse_paragraph(value: int | str, reasons: list[Problem]) -> int | None:
     text = str(value).strip()
     if not isinstance(value, bool) and text.isascii() and text.isdigit() and int(text) > 0:
         return int(text)
-    reasons.append(Reason(_("§ '{value}' is not a positive whole number").format(value=value),
-                          _("give the number of the paragraph (§) in the minutes, e.g. --paragraph 64")))
+    reasons.append(Problem.reason(_("§ '{value}' is not a positive whole number").format(value=value),
+                                  _("give the number of the paragraph (§) in the minutes, e.g. --paragraph 64")))
     return None
 
 
-def _date_refusals(meta: Metadata, day: dt.date, today: dt.date) -> list[Reason]:
+def _date_refusals(meta: Metadata, day: dt.date, today: dt.date) -> list[Problem]:
     reasons = []
     if (last := meta.last_decision) and last.date and day < last.date:
-        reasons.append(Reason(_("the date {date} is before the previous decision ({decision})").format(
-                                  date=day, decision=last.line()),
-                              _("decisions are recorded in order; check the date in the minutes (protokoll)")))
+        reasons.append(Problem.reason(_("the date {date} is before the previous decision ({decision})").format(
+                                          date=day, decision=last.line()),
+                                      _("decisions are recorded in order; check the date in the minutes (protokoll)")))
     if (c := _this_consultation(meta)) and c.opened and day < c.opened:
-        reasons.append(Reason(_("the date {date} is before the consultation was opened ({opened}): the body "
-                                "cannot have decided on the proposal before it went out on remiss").format(
-                                  date=day, opened=c.opened),
-                              _("check the date in the minutes (protokoll)")))
+        reasons.append(Problem.reason(_("the date {date} is before the consultation was opened ({opened}): the body "
+                                        "cannot have decided on the proposal before it went out on remiss").format(
+                                          date=day, opened=c.opened),
+                                      _("check the date in the minutes (protokoll)")))
     if day > today:
-        reasons.append(Reason(_("the date {date} is in the future (today is {today}): only a decision "
-                                "that has been taken can be recorded").format(date=day, today=today),
-                              _("adopt after the meeting, or correct the date (see the minutes, protokoll)")))
+        reasons.append(Problem.reason(_("the date {date} is in the future (today is {today}): only a decision "
+                                        "that has been taken can be recorded").format(date=day, today=today),
+                                      _("adopt after the meeting, or correct the date (see the minutes, protokoll)")))
     return reasons
 
 
@@ -390,21 +366,21 @@ def _date_warnings(meta: Metadata, day: dt.date) -> tuple[str, ...]:
     return ()
 
 
-def _git_refusals(history: History, policy_id: str) -> list[Reason]:
+def _git_refusals(history: History, policy_id: str) -> list[Problem]:
     relpath = history.relpath(policy_id)
     reasons = []
     if not history.is_committed(policy_id):
-        reasons.append(Reason(_("{path} is not committed: the adopted version must follow its draft in git").format(
-                                  path=relpath),
-                              _("commit the draft first: git add {path} && git commit").format(path=relpath)))
+        reasons.append(Problem.reason(_("{path} is not committed: the adopted version must follow its draft in git").format(
+                                          path=relpath),
+                                      _("commit the draft first: git add {path} && git commit").format(path=relpath)))
     if others := [p for p in history.staged() if p != relpath]:
         shown = ", ".join(others[:5])
         if len(others) > 5:
             shown = ngettext("{files} and {n} more", "{files} and {n} more", len(others) - 5).format(
                 files=shown, n=len(others) - 5)
-        reasons.append(Reason(_("other changes are staged for commit ({files}); the adoption commit "
-                                "must hold the policy file alone").format(files=shown),
-                              _("commit them first, or unstage them with `git restore --staged <file>`")))
+        reasons.append(Problem.reason(_("other changes are staged for commit ({files}); the adoption commit "
+                                        "must hold the policy file alone").format(files=shown),
+                                      _("commit them first, or unstage them with `git restore --staged <file>`")))
     return reasons
 
 
@@ -417,19 +393,10 @@ def _load_valid(workspace: Workspace, path: Path, what: str, data: bytes | None 
         raise _invalid(what, path.stem, exc.problems) from None
 
 
-def _invalid(what: str, policy_id: str, problems: list[Problem]) -> RefusedError:
+def _invalid(what: str, policy_id: str, problems: list[Problem]) -> StyrdokError:
     listing = "\n".join(f"      {line}" for p in problems for line in str(p).split("\n"))
-    return refused(what, [Reason(_("the policy file has errors:") + f"\n{listing}",
+    return StyrdokError(what, [Problem.reason(_("the policy file has errors:") + f"\n{listing}",
                                  _("correct them (see `styrdok check {id}`) and run the command again").format(id=policy_id))])
-
-
-def _edited(data: bytes, change: Callable[[CommentedMap], None]) -> bytes:
-    """The file with its front matter changed, keeping a BOM and CRLF line endings."""
-    text = data.decode("utf-8")
-    bom, text = ("\ufeff", text[1:]) if text.startswith("\ufeff") else ("", text)
-    crlf = "\r\n" in text
-    new = bom + frontmatter.edit(text.replace("\r\n", "\n"), change)
-    return (new.replace("\n", "\r\n") if crlf else new).encode("utf-8")
 
 
 def _rewrite(workspace: Workspace, path: Path, change: Callable[[CommentedMap], None], what: str,
@@ -438,7 +405,7 @@ def _rewrite(workspace: Workspace, path: Path, change: Callable[[CommentedMap], 
 
     With `final`, the result must also be free of pending decisions and placeholders.
     """
-    new_data = _edited(workspace.read(path), change)
+    new_data = frontmatter.rewrite(workspace.read(path), change)
     policy, problems = source.check_file(path, display=workspace.display(path), data=new_data)
     if policy is None:
         raise _invalid(what, path.stem, problems)
@@ -533,7 +500,7 @@ class Overview:
 
 def status(workspace: Workspace, today: dt.date | None = None) -> Overview:
     """Every policy's type, status, last decision and review state in the current mandate period."""
-    today = today or dt.date.today()
+    today = clock.today(today)
     try:
         period = MandatePeriod.containing(today)
     except ValueError as exc:

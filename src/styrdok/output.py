@@ -155,18 +155,20 @@ class OutputDir:
     def target(self, relative: str | Path) -> Path:
         path = (self.root / relative).resolve()
         if not path.is_relative_to(self.root):
-            raise StyrdokError(_("refusing to write {path}: it lies outside the output folder {folder}").format(
-                path=relative, folder=self.root))
+            raise StyrdokError.because(_("refusing to write {path}").format(path=relative),
+                                       _("it lies outside the output folder {folder}").format(folder=self.root))
         if any(path.is_relative_to(folder) for folder in self.protected):
-            raise StyrdokError(f"refusing to write {path}: it lies inside the repository's policy/, templates/ "
-                               "or .git/ folder\n    fix: give an output folder outside them, e.g. --out build/")
+            raise StyrdokError.because(_("refusing to write {path}").format(path=path),
+                                       _("it lies inside the repository's policy/, templates/ or .git/ folder"),
+                                       _("give an output folder outside them, e.g. --out build/"))
         return path
 
     def _claim(self, relative: str | Path, data: bytes) -> Path | None:
         """The target of `relative`, or None if it already holds `data` (then it keeps its identity and mtime)."""
         path = self.target(relative)
         if path in self.written:
-            raise StyrdokError(_("refusing to write {path} twice in one run (two outputs claim the same name)").format(path=path))
+            raise StyrdokError.because(_("refusing to write {path} twice in one run").format(path=path),
+                                       _("two outputs claim the same name"))
         self.written.add(path)
         try:
             if path.is_file() and not path.is_symlink() and path.stat().st_size == len(data) \

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import subprocess
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
@@ -98,8 +99,8 @@ def run(args: list[str], data: bytes, *, epoch: int | None = None, timeout: floa
     except OSError as exc:  # removed or broken since it was found
         raise PandocMissing(f"pandoc cannot be run: {exc.strerror}\n    fix: {PANDOC_FIX}") from None
     if proc.returncode != 0:
-        raise PandocFailed(_("pandoc failed ({args}): {error}").format(
-            args=" ".join(args[:4]), error=proc.stderr.decode(errors="replace").strip()))
+        raise PandocFailed.because(_("pandoc failed ({args})").format(args=" ".join(args[:4])),
+                                   proc.stderr.decode(errors="replace").strip())
     return proc.stdout
 
 
@@ -274,8 +275,68 @@ def document(blocks: list[Ast], meta: dict[str, Any] | None = None) -> Ast:
 
 
 def write(doc: Ast, to: str, *args: str, epoch: int | None = None) -> bytes:
-    """Convert a pandoc document to `to`; binary formats come back as their bytes."""
-    return run(["-f", "json", "-t", to, "-o", "-", *args], json.dumps(normalize(doc)).encode("utf-8"), epoch=epoch)
+    """Convert a pandoc document to `to`; binary formats come back as their bytes.
+
+    A conversion `prefetch` made already is taken from there instead of starting pandoc again.
+    """
+    payload = json.dumps(normalize(doc)).encode("utf-8")
+    with _prefetched_lock:
+        if (done := _prefetched.pop((to, args, epoch, payload), None)) is not None:
+            return done
+    return run(["-f", "json", "-t", to, "-o", "-", *args], payload, epoch=epoch)
+
+
+# Starting pandoc costs more than converting one policy, so the text formats of many documents are
+# converted in one run: the documents are joined with a raw marker block between them, which the
+# writer copies through on a line of its own, and the output is cut there again.
+_MARKERS = {"html5": ("html", "<!--styrdok-split-{n}-->"), "typst": ("typst", "// styrdok-split-{n}")}
+_prefetched: dict[tuple, bytes] = {}
+_prefetched_lock = threading.Lock()
+
+
+def write_many(docs: list[Ast], to: str, *args: str) -> list[bytes]:
+    """`[write(doc, to, *args) for doc in docs]`, byte for byte, with as few pandoc runs as can be.
+
+    Documents with footnotes (the writer collects them at the end) or with metadata are converted
+    on their own.
+    """
+    if to not in _MARKERS:
+        return [write(doc, to, *args) for doc in docs]
+    out: list[bytes | None] = [None] * len(docs)
+    joinable = [i for i, doc in enumerate(docs) if not doc.get("meta") and '"t": "Note"' not in json.dumps(doc)]
+    for i in set(range(len(docs))) - set(joinable):
+        out[i] = write(docs[i], to, *args)
+    if len(joinable) == 1:
+        out[joinable[0]] = write(docs[joinable[0]], to, *args)
+    elif joinable:
+        form, mark = _MARKERS[to]
+        blocks: list[Ast] = []
+        for n, i in enumerate(joinable):
+            if n:
+                blocks.append({"t": "RawBlock", "c": [form, mark.format(n=n)]})
+            blocks.extend(docs[i]["blocks"])
+        text = write(document(blocks), to, *args)
+        parts = [text]
+        for n in range(1, len(joinable)):
+            head, sep, tail = parts[-1].partition(b"\n" + mark.format(n=n).encode() + b"\n")
+            if not sep:
+                return [write(doc, to, *args) for doc in docs]  # the writer did not copy the marker: no shortcut
+            parts[-1:] = [head + b"\n", tail.lstrip(b"\n")]
+        for i, part in zip(joinable, parts):
+            out[i] = part if docs[i]["blocks"] else write(docs[i], to, *args)
+    return [b for b in out if b is not None]
+
+
+def prefetch(docs: list[Ast], to: str, *args: str) -> None:
+    """Convert `docs` now, in as few pandoc runs as can be; each later `write` of one of them takes its result."""
+    for doc, data in zip(docs, write_many(docs, to, *args)):
+        with _prefetched_lock:
+            _prefetched[(to, args, None, json.dumps(normalize(doc)).encode("utf-8"))] = data
+
+
+def forget_prefetched() -> None:
+    with _prefetched_lock:
+        _prefetched.clear()
 
 
 def read_docx(data: bytes, track_changes: str = "accept", to: str = "plain") -> str:
@@ -325,10 +386,8 @@ def stringify(node: Any) -> str:
         return mark + stringify(c[1]) + mark
     if t in ("Cite",):
         return stringify(c[1])
-    if t in ("BulletList",):
-        return "\n".join(stringify(item) for item in c)
-    if t == "OrderedList":
-        return "\n".join(stringify(item) for item in c[1])
+    if t in LISTS:
+        return "\n".join(stringify(item) for item in list_items(node))
     if t in ("Para", "Plain", "Emph", "Strong", "Strikeout", "Underline", "Superscript", "Subscript",
              "SmallCaps", "BlockQuote", "LineBlock"):
         return stringify(c)
@@ -337,6 +396,23 @@ def stringify(node: Any) -> str:
     if t == "Table":
         return stringify(c)
     return stringify(c) if isinstance(c, list) else ""
+
+
+def plain_text(node: Any) -> str:
+    """Plain text of blocks, the words of neighbouring paragraphs (list items, table cells) kept apart
+    by a space: the one text extractor for numbering, diffing and checks (`stringify` is its inline part)."""
+    if isinstance(node, dict) and node.get("t") in ("Para", "Plain", "Header", "LineBlock", "CodeBlock"):
+        return stringify(node).strip()
+    children = node if isinstance(node, list) else node.values() if isinstance(node, dict) else ()
+    return " ".join(text for child in children if (text := plain_text(child)))
+
+
+LISTS = ("BulletList", "OrderedList")
+
+
+def list_items(block: Ast) -> list[list[Ast]]:
+    """The items of a BulletList or OrderedList, each a list of blocks (an OrderedList has its attributes first)."""
+    return block["c"][1] if block["t"] == "OrderedList" else block["c"]
 
 
 def text(s: str) -> list[Ast]:

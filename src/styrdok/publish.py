@@ -22,11 +22,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import fonts, pandoc, source
-from .build import render_policy
+from .render import render_policy
 from .cache import BuildCache, fingerprint
 from .consult import remiss_of, render_package
 from .consult.responses import ARCHIVE_DOCUMENTS, archived_compilation
-from .errors import InvalidPolicy, Problem, RefusedError, StyrdokError
+from .errors import InvalidPolicy, Problem, StyrdokError
 from .files import Unreadable
 from .history import History, Revision, Version, blob_id
 from .lifecycle import Due, due, review_by
@@ -55,7 +55,7 @@ POLICY_TEMPLATE, REMISS_TEMPLATE, INDEX_TEMPLATE = "site_policy.html.j2", "site_
 FEED_TEMPLATE, SITEMAP_TEMPLATE = "site_feed.xml.j2", "site_sitemap.xml.j2"
 
 
-class HistoryRewritten(RefusedError):
+class HistoryRewritten(StyrdokError):
     """Publishing would change or drop a version published earlier."""
 
 
@@ -143,10 +143,11 @@ def publish(workspace: Workspace, out: Path | None = None, base_url: str | None 
     site = OutputDir(out or workspace.root / SITE_DIR)
     history = History(workspace)
     if history.is_shallow():
-        raise RefusedError("cannot publish from a shallow clone: git holds only the newest commits, so the site "
-                           "would lack the older adopted versions (and published ones would look removed)\n"
-                           "    fix: fetch the whole history with `git fetch --unshallow` (in CI: a clone with "
-                           "full depth, e.g. GIT_DEPTH: 0 or fetch-depth: 0), then publish")
+        raise StyrdokError.because(_("cannot publish from a shallow clone"),
+                                   _("git holds only the newest commits, so the site would lack the older adopted "
+                                     "versions (and published ones would look removed)"),
+                                   _("fetch the whole history with `git fetch --unshallow` (in CI: a clone with "
+                                     "full depth, e.g. GIT_DEPTH: 0 or fetch-depth: 0), then publish"))
     with site.locked():  # a second publish to the same folder waits: runs never mix their files
         run = _Run(workspace, site, _today(today), base)
         entries = run.gather()

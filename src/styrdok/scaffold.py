@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from . import __version__
-from .errors import StyrdokError
+from .errors import Problem, StyrdokError
 from .history import ensure_repository
 from .output import atomic_write
 from .source import SLUG, slugify
@@ -53,7 +53,9 @@ def init(root: Path, *, ci: str | None = None, pre_commit: bool = False) -> Init
     it lacks), so `styrdok init --ci github` adds CI to a repository made earlier.
     """
     if ci is not None and ci not in CI_FILES:
-        raise StyrdokError(_("unknown CI service '{ci}': choose {choices}").format(ci=ci, choices=", ".join(CI_FILES)))
+        raise StyrdokError.because(_("unknown CI service '{ci}'").format(ci=ci),
+                                   _("styrdok has settings for {choices}").format(choices=", ".join(CI_FILES)),
+                                   _("choose one of {choices}").format(choices=", ".join(CI_FILES)))
     root = root.resolve()
     created = ensure_repository(root)
     written: list[Path] = []
@@ -102,20 +104,23 @@ def new_policy(workspace: Workspace, policy_id: str, *, type: str, title: str, o
     will be taken.
     """
     sections = _sections(workspace.templates)
-    problems = []
+    problems: list[Problem] = []
     if not SLUG.match(policy_id):
-        problems.append(_("the id '{id}' cannot be used: write lower-case a–z, digits and single hyphens, "
-                          "e.g. {example}").format(id=policy_id, example=slugify(policy_id) or "riktlinje-inkop"))
+        problems.append(Problem.reason(_("the id '{id}' cannot be used").format(id=policy_id),
+                                       _("write lower-case a–z, digits and single hyphens, e.g. {example}").format(
+                                           example=slugify(policy_id) or "riktlinje-inkop")))
     if type not in sections:
-        problems.append(_("unknown document type '{type}': choose one of {types}").format(type=type, types=", ".join(sections)))
+        problems.append(Problem.reason(_("unknown document type '{type}'").format(type=type),
+                                       _("choose one of {choices}").format(choices=", ".join(sections))))
     if len(title.strip()) < 3:
-        problems.append(_("the title is too short: write the document's name, e.g. \"Riktlinje för inköp\""))
+        problems.append(Problem.reason(_("the title is too short"),
+                                       _("write the document's name, e.g. \"Riktlinje för inköp\"")))
     path = workspace.policy_dir / f"{policy_id}.md"
     if path.exists():
-        problems.append(_("{path} exists already: choose another id, or edit the existing file").format(
-            path=workspace.display(path)))
+        problems.append(Problem.reason(_("{path} exists already").format(path=workspace.display(path)),
+                                       _("choose another id, or edit the existing file")))
     if problems:
-        raise StyrdokError(_("cannot write the policy:") + "\n  " + "\n  ".join(problems))
+        raise StyrdokError(_("cannot write the policy"), problems)
     decision: dict[str, object] = {"action": "fastställd", "body": owner, "pending": True}
     if year is not None:
         decision["year"] = year
@@ -137,5 +142,7 @@ class _Dumper(yaml.SafeDumper):
 def _sections(templates: Templates) -> dict[str, list[tuple[str, str]]]:
     data = yaml.safe_load(templates.text("new-policy.yaml"))
     if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
-        raise StyrdokError(_("templates/new-policy.yaml: every document type needs a list of [heading, guidance]"))
+        raise StyrdokError.because(_("{template} cannot be used").format(template=templates.origin("new-policy.yaml")),
+                                   _("every document type needs a list of [heading, guidance]"),
+                                   _("correct the file after the packaged template"))
     return {str(kind): [(str(h), str(t)) for h, t in entries] for kind, entries in data.items()}

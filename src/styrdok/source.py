@@ -20,7 +20,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from . import files, pandoc
+from . import clock, files, pandoc
 from .errors import InvalidPolicy, Problem, Severity
 from .i18n import N_, _
 from .model import (PREAMBLE_ID, Action, Block, Consultation, Contact, Decision, Metadata, Policy, Review,
@@ -113,7 +113,7 @@ def read_file(path: Path, *, display: str | None = None, inside: Path | None = N
 
 
 def check_file(path: Path, *, display: str | None = None, data: bytes | None = None,
-               inside: Path | None = None) -> tuple[Policy | None, list[Problem]]:
+               inside: Path | None = None, declared_id: bool = False) -> tuple[Policy | None, list[Problem]]:
     """Load and validate one policy file; returns the policy (None if it has errors) and all problems.
 
     Without `data` the file is read with `read_file` (`inside`: the repository it must lie in).
@@ -126,7 +126,7 @@ def check_file(path: Path, *, display: str | None = None, data: bytes | None = N
     elif len(data) > MAX_BYTES:
         _too_big(len(data), report)
         return None, report.problems
-    policy = _parse(path.stem, data, report)
+    policy = _parse(path.stem, data, report, declared_id)
     ok = not any(p.severity is Severity.ERROR for p in report.problems)
     return (policy if ok else None), sorted(report.problems, key=lambda p: p.line)  # stable: same line, found order
 
@@ -137,18 +137,21 @@ def _too_big(size: int, report: _Report) -> None:
                  _("split the document, or move appendices (bilagor) to files of their own"))
 
 
-def load(path: Path, *, display: str | None = None, data: bytes | None = None, inside: Path | None = None) -> Policy:
-    policy, problems = check_file(path, display=display, data=data, inside=inside)
+def load(path: Path, *, display: str | None = None, data: bytes | None = None, inside: Path | None = None,
+         declared_id: bool = False) -> Policy:
+    """The validated policy (InvalidPolicy otherwise). With `declared_id`, the front matter's `id:` (when it
+    is a safe id) names the policy instead of the file name: a version compared outside its repository."""
+    policy, problems = check_file(path, display=display, data=data, inside=inside, declared_id=declared_id)
     if policy is None:
         raise InvalidPolicy(problems)
     return policy
 
 
-def _parse(stem: str, data: bytes, report: _Report) -> Policy | None:
+def _parse(stem: str, data: bytes, report: _Report, declared_id: bool = False) -> Policy | None:
     if (split := _split(data, report)) is None:
         return None
     text, lines, end = split
-    meta = _metadata(stem, "\n".join(lines[1:end]), report)
+    meta = _metadata(stem, "\n".join(lines[1:end]), report, declared_id)
     sections = _sections("\n".join(lines[end + 1:]), end + 1, lines, report)
     if meta is None or sections is None:
         return None
@@ -191,7 +194,7 @@ def check_metadata(path: Path, data: bytes, *, display: str | None = None) -> tu
 
 # --- front matter ---------------------------------------------------------------------------
 
-def _metadata(stem: str, yaml_text: str, report: _Report) -> Metadata | None:
+def _metadata(stem: str, yaml_text: str, report: _Report, declared_id: bool = False) -> Metadata | None:
     """The front matter as Metadata, or None; every problem found is reported, not only the first."""
     def at(mark: Any) -> int:
         # YAML also breaks lines at U+0085, U+2028 and U+2029; the file's lines end at '\n' only.
@@ -222,6 +225,8 @@ def _metadata(stem: str, yaml_text: str, report: _Report) -> Metadata | None:
         _check_file_name(stem, report)
         return None
     raw = yaml.load(yaml_text, Loader=_Loader)
+    if declared_id and isinstance(raw.get("id"), str) and SLUG.match(raw["id"]):
+        stem = raw["id"]
 
     def line_of(path: tuple) -> int:
         while path not in lines and path:
@@ -547,7 +552,7 @@ def _date(value: Any, path: tuple, line_of, report: _Report) -> dt.date | None:
     if not isinstance(value, str) or not ISO_DATE.match(value):
         return None
     try:
-        return dt.date.fromisoformat(value)
+        return clock.parse_date(value)
     except ValueError:
         report.error(line_of(path), _("{key}: {value} is not a real date").format(key=_where(path), value=value),
                      _("check the month (01–12) and the day; write the date as YYYY-MM-DD, e.g. 2018-03-06"))
@@ -672,7 +677,7 @@ def _sections(body: str, offset: int, lines: list[str], report: _Report) -> tupl
         _check_block(ast, line, lines, report, end)
         _check_attributes(ast, line, lines, report, ids, end)
         anchors += _anchors(ast, line, end)
-        blocks.append(Block(kind=ast["t"], text=pandoc.stringify(ast).strip(), line=line, ast=ast))
+        blocks.append(Block(kind=ast["t"], text=pandoc.plain_text(ast), line=line, ast=ast))
     sections.append(replace(current, blocks=tuple(blocks)))
     for target, line, end in anchors:
         if target not in ids:

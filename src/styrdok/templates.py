@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from markupsafe import Markup
 
-from .errors import StyrdokError
-from .i18n import _
+from .errors import Problem, StyrdokError
 from .files import read_regular
+from .i18n import _
 
 
 MAX_TEMPLATE_BYTES = 20 * 2**20  # a reference.docx with its images; far above any real template
@@ -36,7 +36,8 @@ class _RepositoryLoader(jinja2.BaseLoader):
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            raise StyrdokError(f"template {path} is not UTF-8\n    fix: save it as UTF-8") from None
+            raise StyrdokError.because(_("the template {path} cannot be used").format(path=path),
+                                       _("it is not UTF-8"), _("save it as UTF-8")) from None
         mtime = path.stat().st_mtime
         return text, str(path), lambda: path.exists() and path.stat().st_mtime == mtime
 
@@ -90,11 +91,19 @@ class Templates:
         packaged = resources.files("styrdok").joinpath("templates", name)
         return packaged.read_bytes() if packaged.is_file() else None
 
+    def origin(self, name: str) -> str:
+        """Where the template `name` comes from, as a message names it: the override's path, else the package's."""
+        if path := self._override(name):
+            return str(path)
+        return f"styrdok/templates/{name} (packaged)"
+
     def text(self, name: str) -> str:
         data = self.bytes(name)
         if data is None:
-            raise StyrdokError(_("template {name} not found (looked in {folder} and the package)").format(
-                name=name, folder=self.override_dir or "templates/"))
+            raise StyrdokError.because(_("template {name} not found").format(name=name),
+                                       _("looked in {folder} and the package").format(
+                                           folder=self.override_dir or "templates/"),
+                                       _("check the name, or copy the packaged template to templates/"))
         return data.decode("utf-8")
 
     def _environment(self, **options: Any) -> jinja2.Environment:
@@ -125,8 +134,11 @@ class Templates:
             return env.get_template(name).render(**context)
         except jinja2.TemplateError as exc:
             # only syntax errors carry a location; the others name the template given
-            where = f"{exc.filename}:{exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) and exc.lineno else name
-            raise StyrdokError(_("template {where}: {error}").format(where=where, error=exc.message)) from exc
+            if isinstance(exc, jinja2.TemplateSyntaxError) and exc.lineno:
+                problem = Problem(exc.filename or name, exc.lineno, exc.message or str(exc))
+            else:
+                problem = Problem(name, 0, exc.message or str(exc))
+            raise StyrdokError(_("the template {path} cannot be used").format(path=name), [problem]) from exc
 
 
 MARKDOWN_SUFFIX = ".md.j2"

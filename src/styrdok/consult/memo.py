@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import pandoc, source
-from ..errors import InvalidInput, Problem
+from ..errors import InvalidPolicy, Problem
 from ..i18n import _
 from ..mandate import MandatePeriod
 from ..model import Action, Contact, Decision, Policy
@@ -66,7 +66,7 @@ def write_memo(workspace: Workspace, policy_id: str, *, out: Path | None = None,
                                                               "to write a tjänsteskrivelse about").format(id=policy_id),
                                 _("start a revision with `styrdok revise {id}`").format(id=policy_id)))
     if problems:
-        raise InvalidInput(problems)
+        raise InvalidPolicy(problems)
     day = today or (timestamp(policy).date() if os.environ.get("SOURCE_DATE_EPOCH") else dt.date.today())
     target = OutputDir(out or workspace.root / "build" / policy_id / "remiss")
     in_force = version_in_force(workspace, policy_id)[0]
@@ -78,7 +78,7 @@ def write_memo(workspace: Workspace, policy_id: str, *, out: Path | None = None,
         candidates.append(workspace.root / ARCHIVE / policy_id / consultation.deadline.isoformat() / SUMMARY)
     responses = _responses(candidates, problems)
     if problems:
-        raise InvalidInput(problems)
+        raise InvalidPolicy(problems)
     context = memo_context(policy, pending[-1], in_force, responses, officer, day, workspace)
     markdown = workspace.templates.render(TEMPLATE, **context)
     view = presentation(policy, final=True, labels=workspace.templates.labels, theme=workspace.templates.theme)

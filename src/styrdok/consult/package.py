@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import frontmatter, pandoc
-from ..build import render_policy
+from ..render import render_policy
 from ..model import Contact, Policy, Status
 from ..redline import render_redline
 from ..render.document import Presentation, presentation
@@ -74,7 +74,7 @@ def contact_lines(contact: Contact | None) -> list[str]:
 def text_hash(policy: Policy) -> str:
     """sha256 of the text sent out (the Markdown after the front matter, LF line endings): the
     reference numbers mean what they meant in the form only while this is unchanged."""
-    body = frontmatter.split(policy.source.replace("\r\n", "\n").lstrip("\ufeff"))[1]
+    body = frontmatter.split(policy.source.replace("\r\n", "\n").lstrip("\ufeff")).body
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 

@@ -22,7 +22,7 @@ import docx
 from docx.oxml.ns import qn
 
 from .. import pandoc, source
-from ..errors import InvalidInput, Problem, StyrdokError
+from ..errors import InvalidPolicy, Problem, StyrdokError
 from ..i18n import _, ngettext
 from ..history import History
 from ..model import Policy
@@ -119,14 +119,14 @@ def compile_responses(workspace: Workspace, policy_id: str, forms: Sequence[Path
     remissammanställning (DOCX, HTML, Markdown) to `out` (default build/<id>/remiss/sammanstallning/).
 
     `letters` are "BODY=FILE" strings (or (body, path) pairs): answers written as a letter, DOCX
-    or PDF. Every problem of every file is reported at once (InvalidInput) and nothing is written.
+    or PDF. Every problem of every file is reported at once (InvalidPolicy) and nothing is written.
     The comments the secretariat wrote in an existing compilation in `out` are kept, row by row.
     """
     path = workspace.policy_path(policy_id)
     current = source.load(path, display=workspace.display(path))
     consultation = current.meta.consultation
     if not consultation or not consultation.deadline:
-        raise InvalidInput([Problem(workspace.display(path), 0, _(
+        raise InvalidPolicy([Problem(workspace.display(path), 0, _(
             "no consultation is recorded for '{id}' (consultation: deadline: is missing)").format(id=policy_id),
             _("send the proposal on consultation with `styrdok consult {id} --deadline YYYY-MM-DD`").format(
                 id=policy_id))])
@@ -175,7 +175,7 @@ def compile_responses(workspace: Workspace, policy_id: str, forms: Sequence[Path
             add(answer)
     previous = _previous_remarks(target.target(FILES[0]), labels.list("responses.head"), problems)
     if problems:
-        raise InvalidInput(problems)
+        raise InvalidPolicy(problems)
     day = today or _today(current)
     rows, orphans, kept = _rows(answers, refs, consultation.bodies, previous, labels)
     compilation = Compilation(policy, current.meta.title, consultation.dnr, consultation.deadline,

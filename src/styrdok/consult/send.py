@@ -15,9 +15,9 @@ from pathlib import Path
 import yaml
 from ruamel.yaml.comments import CommentedMap
 
-from .. import frontmatter, source
+from .. import clock, frontmatter, source
 from ..history import History
-from ..errors import InvalidInput, Problem, RefusedError, StyrdokError
+from ..errors import InvalidPolicy, Problem, StyrdokError, StyrdokError
 from ..i18n import _
 from ..model import Policy, Status
 from ..output import OutputDir, atomic_write
@@ -64,7 +64,7 @@ def consult(workspace: Workspace, policy_id: str, deadline: dt.date | str, *, bo
     if due:
         problems += deadline_problems(policy, due, issued)
     if problems or due is None:
-        raise InvalidInput(problems)
+        raise InvalidPolicy(problems)
     recorded = policy.meta.consultation
     folder = OutputDir(out or workspace.root / "build" / policy.id / "remiss")  # refuses policy/ … before rendering
     in_force, label = version_in_force(workspace, policy.id)
@@ -122,24 +122,17 @@ def record(text: str, remiss: Remiss) -> str:
 
 def refuse_adopted(policy: Policy) -> None:
     if policy.meta.status is Status.ADOPTED and not policy.meta.pending_decisions:
-        raise RefusedError(_("{path}: '{id}' is adopted and has no pending revision, so there is "
+        raise StyrdokError(_("{path}: '{id}' is adopted and has no pending revision, so there is "
                              "no proposal to send on consultation").format(path=policy.path, id=policy.id) + "\n    "
                            + _("fix: {hint}").format(hint=_("run `styrdok revise {id}` first, edit the text, then consult")
                                                      .format(id=policy.id)))
 
 
 def parse_date(value: dt.date | str, option: str, problems: list[Problem]) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    if not ISO_DATE.match(value.strip()):
-        problems.append(Problem(option, 0, _("'{value}' is not a date in the form YYYY-MM-DD").format(value=value),
-                                _("e.g. 2027-02-15")))
-        return None
     try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        problems.append(Problem(option, 0, _("{value} is not a real date").format(value=value),
-                                _("check the month and the day")))
+        return clock.parse_date(value)
+    except clock.BadDate as exc:
+        problems.append(Problem(option, 0, str(exc), _("e.g. 2027-02-15")))
         return None
 
 

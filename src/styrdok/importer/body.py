@@ -183,7 +183,7 @@ def build(doc: WordFile, ast: Ast, plan: Plan, heading_id: Callable[[int, str], 
         flush()
         if t in ("BulletList", "OrderedList"):
             lst = _tight(clean(block, plan), plan)
-            if not (lst["c"] if lst["t"] == "BulletList" else lst["c"][1]):
+            if not pandoc.list_items(lst):
                 continue
             if out and out[-1]["t"] == lst["t"] == "BulletList":  # in Markdown two lists in a row are one
                 out[-1] = {"t": "BulletList", "c": out[-1]["c"] + lst["c"]}
@@ -288,13 +288,13 @@ def _count(node: Any, kind: str) -> int:
 
 
 def _count_items(lst: Ast) -> int:
-    items = lst["c"] if lst["t"] == "BulletList" else lst["c"][1]
+    items = pandoc.list_items(lst)
     return sum(1 + sum(_count_items(b) for b in item if b["t"] in ("BulletList", "OrderedList")) for item in items)
 
 
 def _tight(lst: Ast, plan: Plan) -> Ast:
     """Word lists come back loose (a Para per item); policy lists are tight."""
-    items = lst["c"] if lst["t"] == "BulletList" else lst["c"][1]
+    items = pandoc.list_items(lst)
     new_items = []
     for item in items:
         if not pandoc.stringify(item).strip() and not _count(item, "Note"):
@@ -326,8 +326,7 @@ def _table(block: Ast, notes: list[tuple[int | None, str]], number: int | None) 
             if b["t"] in ("Para", "Plain"):
                 part = b["c"]
             elif b["t"] in ("BulletList", "OrderedList"):
-                part = pandoc.text("; ".join(pandoc.stringify(i).strip() for i in
-                                             (b["c"] if b["t"] == "BulletList" else b["c"][1])))
+                part = pandoc.text("; ".join(pandoc.stringify(i).strip() for i in pandoc.list_items(b)))
             else:
                 part = pandoc.text(pandoc.stringify(b).strip())
             if inlines and part:

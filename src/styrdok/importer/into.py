@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
-from .. import pandoc, source
+from .. import frontmatter, pandoc, source
 from ..errors import Severity, StyrdokError
 from ..i18n import _, ngettext
 from ..model import PREAMBLE_ID, Policy
@@ -65,9 +65,8 @@ def into(workspace: Workspace, file: Path, policy_id: str, *, changes: str = "ac
     raw = path.read_bytes()
     policy, problems = source.check_file(path, display=workspace.display(path), data=raw)
     if policy is None:
-        raise StyrdokError(_("{path} has errors; correct them before taking edits from Word into it:\n{problems}")
-                           .format(path=workspace.display(path),
-                                   problems="\n".join(str(p) for p in problems if p.severity is Severity.ERROR)))
+        raise StyrdokError(_("{path} has errors; correct them before taking edits from Word into it")
+                           .format(path=workspace.display(path)), problems)
     doc = wordfile.load(file, str(file))
     if doc.converted_from:
         raise StyrdokError(_("{file}: --into takes a Word document (.docx) that styrdok made; this is a .{kind} file")
@@ -86,31 +85,17 @@ def into(workspace: Workspace, file: Path, policy_id: str, *, changes: str = "ac
     _resolve_ids(doc, policy, result.blocks, provisional, report)
     _losses(doc, report, legacy=False)
     _changes(doc, report, changes)
-    text, bom, crlf = _decode(raw)
+    text, stored = frontmatter.decode(raw), frontmatter.Encoding.of(raw)
     new_text = splice(policy, text, result.blocks)
     _policy, after = source.check_file(path, display=workspace.display(path), data=new_text.encode("utf-8"))
     if errors := [p for p in after if p.severity is Severity.ERROR]:
-        raise StyrdokError(_("the text from Word does not pass styrdok check; nothing was written:\n{problems}")
-                           .format(problems="\n".join(map(str, errors))))
+        raise StyrdokError(_("the text from Word does not pass styrdok check; nothing was written"), errors)
     report.warnings = [str(p) for p in after]
-    data = _encode(new_text, bom, crlf)
+    data = stored.encode(new_text)
     if data == raw:
         report.unchanged = True
         return report, None
     return report, data
-
-
-def _decode(raw: bytes) -> tuple[str, bool, bool]:
-    text = raw.decode("utf-8")
-    bom = text.startswith("\ufeff")
-    crlf = "\r\n" in text
-    return text.removeprefix("\ufeff").replace("\r\n", "\n"), bom, crlf
-
-
-def _encode(text: str, bom: bool, crlf: bool) -> bytes:
-    if crlf:
-        text = text.replace("\n", "\r\n")
-    return (("\ufeff" if bom else "") + text).encode("utf-8")
 
 
 # --- what to keep ---------------------------------------------------------------------------

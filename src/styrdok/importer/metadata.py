@@ -6,10 +6,10 @@ What has a front-matter key goes there; the rest goes to the import report.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from .. import clock
 from ..i18n import _
 from ..model import Action, Decision
 from .wordfile import Paragraph, WordFile
@@ -102,7 +102,7 @@ def parse_decision(line: str) -> Decision | None:
     dnr = m.group("dnr").strip() if m.group("dnr") else None
     year = int(date_text[:4]) if date_text[:4].isdigit() else None
     try:
-        date = dt.date.fromisoformat(date_text)
+        date = clock.parse_date(date_text)
     except ValueError:
         date = None
     if date is None or par is None or not par.isdigit():

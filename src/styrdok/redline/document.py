@@ -21,7 +21,7 @@ from .. import pandoc, words
 from ..diff import (BlockChange, BlockDeleted, BlockInserted, BlockKept, BlockMovedFrom, BlockMovedTo, Blocks, Edit, Kind,
                     ListEdit, Op, PartChange, PartDeleted, PartInserted, PartKept, PolicyDiff, SectionChange,
                     SectionChanged, SectionDeleted, SectionInserted, SectionKept, SectionMovedFrom, SectionMovedTo,
-                    TextDiff, diff_lines, diff_text, list_items)
+                    TextDiff, diff_lines, diff_text)
 from ..model import Block
 from ..model import Section
 from ..render.document import Presentation, title_blocks
@@ -260,7 +260,7 @@ class _Builder:
 
     def list_block(self, edit: ListEdit, old: Block, new: Block, unit: Unit, place: Place) -> list[Ast]:
         """A changed list, its items in their new order (the old, at the old place of a move)."""
-        old_items, new_items = list_items(old.ast), list_items(new.ast)
+        old_items, new_items = pandoc.list_items(old.ast), pandoc.list_items(new.ast)
         ast = old.ast if place == "from" else new.ast
         if ast["t"] != "OrderedList":
             return [{"t": "BulletList", "c": [item for part in edit.items

@@ -85,10 +85,14 @@ def _link(text: str, target: str) -> pandoc.Ast:
     return {"t": "Link", "c": [pandoc.attr(), pandoc.text(text), [f"#{target}", ""]]}
 
 
+def html_blocks(layout: Layout) -> list[pandoc.Ast]:
+    """The title area and the marked text, with a marker between them where the summary goes."""
+    return layout.title + [{"t": "RawBlock", "c": ["html", SPLIT]}] + layout.body
+
+
 def render_redline_html(layout: Layout, view: Presentation, summary: Summary, templates: Templates) -> bytes:
     """A standalone, accessible page: title area, summary with links, the marked text."""
-    split = {"t": "RawBlock", "c": ["html", SPLIT]}
-    html = body_html(layout.title + [split] + layout.body)
+    html = body_html(html_blocks(layout))
     title, body = html.split(SPLIT, 1)
     page = templates.render(TEMPLATE, view=view, title_html=title, body=body, summary=summary,
                             units=layout.units, anchor=anchor, summary_id=SUMMARY_ID)

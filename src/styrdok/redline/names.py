@@ -5,10 +5,10 @@ changes carry: when they were made, never the previous decision's date."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from enum import Enum
 
+from .. import clock
 from ..model import Policy, Status
 from ..theme import Labels
 from .document import packaged_labels
@@ -84,10 +84,9 @@ def version_names(older: Version, newer: Version, labels: Labels | None = None) 
 
 def change_time(made: dt.datetime | None) -> dt.datetime:
     """When the changes were made: SOURCE_DATE_EPOCH when set (reproducible builds), else `made`
-    (the commit date of the new version), else today (a working tree or a file)."""
-    if epoch := os.environ.get("SOURCE_DATE_EPOCH"):
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    (the commit date of the new version), else midnight UTC of today (a working tree or a file)."""
+    if stamp := clock.epoch():
+        return stamp
     if made is not None:
         return made.astimezone(dt.timezone.utc)
-    today = dt.datetime.now(dt.timezone.utc).date()
-    return dt.datetime(today.year, today.month, today.day, tzinfo=dt.timezone.utc)
+    return clock.midnight(clock.today())

@@ -92,11 +92,12 @@ def legend(marker: TypstMarker) -> pandoc.Ast:
     return pandoc.para(inlines)
 
 
+def pdf_blocks(layout: Layout, summary: Summary, marker: TypstMarker) -> list[pandoc.Ast]:
+    """The summary page, then the marked text."""
+    return (summary_blocks(summary, legend(marker)) + [{"t": "RawBlock", "c": ["typst", "#pagebreak(weak: true)"]}]
+            + layout.body)
+
+
 def render_redline_pdf(layout: Layout, view: Presentation, summary: Summary, templates: Templates,
                        marker: TypstMarker) -> bytes:
-    blocks = summary_blocks(summary, legend(marker)) + [{"t": "RawBlock", "c": ["typst", "#pagebreak(weak: true)"]}]
-    blocks += layout.body
-    body = pandoc.write(pandoc.document(blocks), "typst").decode("utf-8")
-    template = templates.text("policy.typ") + "\n" + templates.text("redline.typ")
-    return render_pdf(body, view.pdf_meta(templates.labels, templates.theme), template, view.timestamp,
-                      font_dirs=font_dirs(templates))
+    return render_pdf(pdf_blocks(layout, summary, marker), view, templates, extra=("redline.typ",))

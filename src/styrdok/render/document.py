@@ -7,11 +7,10 @@ so DOCX, PDF and HTML show the same title block and the same document control bl
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .. import pandoc
+from .. import clock, pandoc
 from ..model import Action, Decision, Metadata, Policy, Review
 from ..theme import Labels, Theme
 
@@ -75,11 +74,10 @@ def page_of_parts(text: str) -> list[dict[str, str]]:
 
 def timestamp(policy: Policy) -> dt.datetime:
     """The build's timestamp: SOURCE_DATE_EPOCH if set, else the last decision's date (reproducible)."""
-    if epoch := os.environ.get("SOURCE_DATE_EPOCH"):
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    if stamp := clock.epoch():
+        return stamp
     last = policy.meta.last_decision
-    day = last.date if last and last.date else dt.date(1980, 1, 1)
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+    return clock.midnight(last.date if last and last.date else dt.date(1980, 1, 1))
 
 
 def capitalized(text: str) -> str:

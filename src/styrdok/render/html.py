@@ -8,12 +8,18 @@ from ..templates import Templates
 from .document import Presentation, body_blocks
 
 TEMPLATE = "policy.html.j2"
+HTML_OPTIONS = ("--wrap=none",)
+
+
+def html_document(blocks: list[pandoc.Ast]) -> pandoc.Ast:
+    """The pandoc document `body_html` converts (what `pandoc.prefetch` is given to convert many at once)."""
+    # `check` refuses attributes beyond id, class and lang; stripping them here as well means
+    # no path (publish, redline, remiss) can put an event handler or a style on the page.
+    return pandoc.document(pandoc.safe_attributes(blocks))
 
 
 def body_html(blocks: list[pandoc.Ast]) -> str:
-    # `check` refuses attributes beyond id, class and lang; stripping them here as well means
-    # no path (publish, redline, remiss) can put an event handler or a style on the page.
-    return pandoc.write(pandoc.document(pandoc.safe_attributes(blocks)), "html5", "--wrap=none").decode("utf-8")
+    return pandoc.write(html_document(blocks), "html5", *HTML_OPTIONS).decode("utf-8")
 
 
 def toc(policy: Policy) -> list[dict[str, object]]:

@@ -1,7 +1,7 @@
-"""Render a policy body (pandoc Typst output) to an accessible PDF with typst-py.
+"""The one PDF pipeline: pandoc blocks → Typst (pandoc) → an accessible PDF (typst-py).
 
-The compiled source is ``template + "\\n" + body_typst``. Metadata is passed
-to Typst as JSON through ``sys.inputs["meta"]`` and decoded in the template,
+The compiled source is the templates (policy.typ, then e.g. redline.typ) followed by the body.
+Metadata is passed to Typst as JSON through ``sys.inputs["meta"]`` and decoded in the template,
 so no metadata string is ever interpolated into Typst source.
 
 Output is PDF/UA-1 and PDF/A-2a, tagged, and byte-identical for identical
@@ -17,20 +17,26 @@ import re
 import shutil
 import tempfile
 import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from ..errors import StyrdokError
+from .. import pandoc
+from ..errors import Problem, StyrdokError
+from ..i18n import _
+from ..templates import Templates
+from .document import Presentation
 
 if TYPE_CHECKING:
     import typst
     from typst import PDFStandard  # declared in typst-py's stub only, not at run time
 
-    from ..templates import Templates
+__all__ = ["PDF_STANDARDS", "Part", "TypstFailed", "TypstMissing", "compile_pdf", "render_pdf"]
 
-__all__ = ["PDF_STANDARDS", "TypstFailed", "render_pdf"]
+TEMPLATE = "policy.typ"
 
 log = logging.getLogger(__name__)
 
@@ -121,8 +127,9 @@ def _typst() -> ModuleType:
     try:
         import typst
     except ImportError as exc:
-        raise TypstMissing(f"typst is not installed ({exc}): styrdok makes every PDF with it\n"
-                           "    fix: pip install typst (`make all` does this), then check with `styrdok doctor`") from None
+        raise TypstMissing.because(_("typst is not installed ({error})").format(error=exc),
+                                   _("styrdok makes every PDF with it"),
+                                   _("pip install typst (`make all` does this), then check with `styrdok doctor`")) from None
     return typst
 
 
@@ -133,14 +140,33 @@ def _get_compiler(extra: tuple[str, ...] = ()) -> typst.Compiler:
     return _compilers[extra]
 
 
-def render_pdf(
-    body_typst: str,
-    meta: dict,
-    template: str,
-    timestamp: datetime | None,
-    font_dirs: tuple[str, ...] = (),
-) -> bytes:
-    """Compile ``template`` followed by ``body_typst`` to PDF bytes.
+def render_pdf(blocks: list[pandoc.Ast], view: Presentation, templates: Templates, *,
+               extra: Sequence[str] = ()) -> bytes:
+    """The PDF of pandoc `blocks` in the page design policy.typ (then the `extra` templates, e.g.
+    redline.typ), with `view`'s metadata and timestamp: the one PDF pipeline (build, consult, redline)."""
+    body = pandoc.write(typst_document(blocks), "typst").decode("utf-8")
+    parts = [Part(templates.origin(name), templates.text(name)) for name in (TEMPLATE, *extra)]
+    return compile_pdf(body, view.pdf_meta(templates.labels, templates.theme), parts, view.timestamp,
+                       font_dirs=font_dirs(templates))
+
+
+def typst_document(blocks: list[pandoc.Ast]) -> pandoc.Ast:
+    """The pandoc document `render_pdf` converts to Typst (what `pandoc.prefetch` is given)."""
+    return pandoc.document(blocks)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One template of the compiled source, named as the user knows it (templates/policy.typ)."""
+
+    name: str
+    text: str
+
+
+def compile_pdf(body_typst: str, meta: dict, template: str | Sequence[Part], timestamp: datetime | None,
+                font_dirs: Sequence[str] = ()) -> bytes:
+    """Compile ``template`` (one text, or templates in order) followed by ``body_typst`` to PDF bytes,
+    with the fonts in ``font_dirs`` besides the packaged ones.
 
     ``meta`` must be JSON-serialisable; the template reads it with
     ``json(bytes(sys.inputs.meta))``. ``timestamp`` fixes the PDF creation
@@ -148,12 +174,14 @@ def render_pdf(
     a naive datetime is taken as UTC; ``None`` lets Typst use the current time
     (output then differs between runs).
 
-    Raises ``TypstFailed("Typst: ...")`` (a ``RuntimeError``) when Typst reports an error.
+    A Typst error is a TypstFailed naming the template and its line (a broken override of
+    policy.typ), or the line of the body: one policy's problem, never an internal error of the run.
     """
+    parts = [Part(TEMPLATE, template)] if isinstance(template, str) else list(template)
     if timestamp is not None and timestamp.tzinfo is None:
         timestamp = timestamp.replace(tzinfo=timezone.utc)
-    source = (template + "\n" + body_typst).encode("utf-8")
-    body_offset = template.count("\n") + 1  # source line of the body's line 1
+    source = ("\n".join(part.text for part in parts) + "\n" + body_typst).encode("utf-8")
+    sources = _Sources(parts)
     sys_inputs = {"meta": json.dumps(meta, ensure_ascii=False, sort_keys=True)}
     typst = _typst()
     with _lock:
@@ -167,35 +195,65 @@ def render_pdf(
                 timestamp=timestamp,
             )
         except typst.TypstError as exc:
-            raise TypstFailed(f"Typst: {_describe(exc, body_offset)}") from exc
+            raise sources.error(exc) from None
         except RuntimeError as exc:  # other failures reported by typst-py
-            raise TypstFailed(f"Typst: {exc}") from exc
+            raise TypstFailed.because("the PDF could not be made", f"Typst: {exc}") from None
     for warning in warnings or ():
-        log.warning("Typst: %s", _describe(warning, body_offset))
+        log.warning("Typst: %s", sources.describe(warning)[0])
     if not isinstance(pdf, bytes):
-        raise TypstFailed(f"Typst: unexpected compiler result {type(pdf).__name__}")
+        raise TypstFailed.because("the PDF could not be made", f"Typst returned {type(pdf).__name__}, not PDF bytes")
     return pdf
 
 
 _LOCATION = re.compile(r"__typst_py_bytes__\.typ:(\d+):(\d+)")
 
 
-def _describe(diag: typst.TypstError | typst.TypstWarning, body_offset: int) -> str:
-    """Typst's message, hints and source excerpt; locations in the body are
-    translated to body line numbers (the template precedes the body)."""
-    message = (getattr(diag, "message", None) or str(diag)).strip()
-    diagnostic = (getattr(diag, "diagnostic", None) or "").strip()
-    if not diagnostic:
-        hints = [h for h in (getattr(diag, "hints", None) or []) if h]
-        return "\n".join([message] + [f"hint: {h}" for h in hints])
+class _Sources:
+    """Where each template and the body start in the compiled source, to name Typst's locations."""
 
-    def where(match: re.Match[str]) -> str:
-        line = int(match.group(1))
-        if line > body_offset:
-            return f"body line {line - body_offset}, column {match.group(2)}"
-        return f"template line {line}, column {match.group(2)}"
+    def __init__(self, parts: Sequence[Part]):
+        self.parts = parts
+        self.starts: list[int] = []  # 1-based first line of each part
+        line = 1
+        for part in parts:
+            self.starts.append(line)
+            line += part.text.count("\n") + 1
+        self.body_start = line
 
-    lines = diagnostic.splitlines()
-    if lines and lines[0].split(": ", 1)[-1] == message:
-        lines = lines[1:]  # Typst repeats the message as "error: ..."
-    return "\n".join([message] + [_LOCATION.sub(where, line) for line in lines])
+    def where(self, line: int) -> tuple[str | None, int]:
+        """(template name, its line), or (None, body line)."""
+        if line >= self.body_start:
+            return None, line - self.body_start + 1
+        index = max(i for i, start in enumerate(self.starts) if start <= line)
+        return self.parts[index].name, line - self.starts[index] + 1
+
+    def describe(self, diag: typst.TypstError | typst.TypstWarning) -> tuple[str, tuple[str | None, int] | None]:
+        """Typst's message, hints and source excerpt with locations as template or body lines; and the first location."""
+        message = (getattr(diag, "message", None) or str(diag)).strip()
+        diagnostic = (getattr(diag, "diagnostic", None) or "").strip()
+        if not diagnostic:
+            hints = [h for h in (getattr(diag, "hints", None) or []) if h]
+            return "\n".join([message] + [f"hint: {h}" for h in hints]), None
+        first: list[tuple[str | None, int]] = []
+
+        def name(match: re.Match[str]) -> str:
+            found = self.where(int(match.group(1)))
+            first.append(found)
+            template, line = found
+            return f"{template}:{line}:{match.group(2)}" if template else f"body line {line}, column {match.group(2)}"
+
+        lines = diagnostic.splitlines()
+        if lines and lines[0].split(": ", 1)[-1] == message:
+            lines = lines[1:]  # Typst repeats the message as "error: ..."
+        text = "\n".join([message] + [_LOCATION.sub(name, line) for line in lines])
+        return text, first[0] if first else None
+
+    def error(self, exc: typst.TypstError) -> TypstFailed:
+        text, location = self.describe(exc)
+        template, line = location or (None, 0)
+        if template:
+            return TypstFailed("the PDF could not be made", [Problem(
+                template, line, f"the PDF template does not compile (Typst): {text}",
+                f"correct {template} at line {line}, or remove the override to use the packaged template")])
+        return TypstFailed.because("the PDF could not be made", f"Typst: {text}",
+                                    "check the text near that line; if it looks right, this is a bug in styrdok")

@@ -54,6 +54,22 @@ def test_the_docx_opens_with_the_summary_the_pdf_and_html_show(example: dict[str
     assert shown["docx"][0] == "Sammanfattning av ändringar" and shown["html"][0] == "Sammanfattning av ändringar"
 
 
+def test_a_label_overridden_by_the_repository_changes_every_redline_file(tmp_path: Path) -> None:
+    (tmp_path / "labels.sv.yaml").write_text(
+        "redline:\n  renamed: \"Ny rubrik: {new} (förut {old}).\"\n  summary: Ändringarna i korthet\n"
+        "  back_to_summary: Upp till sammanfattningen\n  legend: Så läser du markeringarna\n", "utf-8")
+    files = render_redline(OLD, _edit(_example), Templates(tmp_path), labels=("a", "b")).files
+    wanted = "Ny rubrik: ”Våra utgångspunkter” (förut ”Utgångspunkter”)."
+    shown = summary_lines(files)
+    assert any(wanted in line for line in shown["docx"]) and shown["docx"][0] == "Ändringarna i korthet"
+    assert any(wanted in line for line in shown["html"]) and shown["html"][0] == "Ändringarna i korthet"
+    assert wanted in shown["pdf"][0] and "Ändringarna i korthet" in shown["pdf"][0]
+    assert wanted in files["changes.md"].decode("utf-8")
+    assert "Rubriken har ändrats" not in files["changes.md"].decode("utf-8")
+    assert "Upp till sammanfattningen" in lxml.html.fromstring(files["redline.html"]).text_content()
+    assert "Så läser du markeringarna:" in shown["pdf"][0]
+
+
 def _draft(hour: int, minute: int) -> Version:
     when = dt.datetime(2026, 11, 24, hour, minute, tzinfo=dt.timezone.utc).astimezone()
     return Version(OLD, Origin.COMMIT, when=when)

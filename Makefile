@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all install build bytecode test golden bench lint clean messages
+.PHONY: all install build test golden bench lint clean messages
 LOCALE := src/styrdok/locale
 PO := $(LOCALE)/sv/LC_MESSAGES/styrdok.po
 MO := $(PO:.po=.mo)
@@ -33,14 +33,15 @@ messages: $(STAMP)
 	sed -i '/^"POT-Creation-Date: /d; /^"PO-Revision-Date: /d' $(PO)  # no date churn between branches
 	$(MAKE) --no-print-directory $(MO)
 
-# Byte-compiled modules, so no command pays for compiling styrdok on its first start (pip
-# compiles the installed packages; the editable source is compiled here).
-bytecode: $(STAMP)
-	$(BIN)/python -m compileall -q -j 0 src/styrdok
+# styrdok's modules byte-compiled (quick when they are current), so that no command pays
+# compilation on its first run after an install or a change of the sources.
+BYTECODE = $(BIN)/python -m compileall -q -j 0 src/styrdok
 
-install: $(STAMP) $(MO) bytecode
+install: $(STAMP) $(MO)
+	$(BYTECODE)
 
-build: $(STAMP) $(MO) bytecode
+build: $(STAMP) $(MO)
+	$(BYTECODE)
 	$(BIN)/styrdok check
 	$(BIN)/styrdok build --final
 	$(BIN)/styrdok publish
@@ -52,7 +53,7 @@ golden: $(STAMP)
 	STYRDOK_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q -k golden
 
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(if $(BENCH_ONLY),--only $(BENCH_ONLY))
 
 lint: $(STAMP)
 	$(BIN)/python -m compileall -q src tests scripts

@@ -1,6 +1,18 @@
-"""styrdok benchmark: medians against the bare converter calls, peak memory; figures to build/bench.json.
+"""styrdok benchmark: what a user waits for, as ratios against the bare converter calls.
 
-Run with `make bench`. Each scenario runs in a fresh process so its peak memory is its own.
+Run with `make bench` (all scenarios), `make bench BENCH_ONLY=WORD` (the scenarios whose name has
+WORD) or `scripts/bench.py SCENARIO...`; figures to build/bench.json.
+
+Every figure is a whole process started from the command line, as a user runs it:
+`.venv/bin/styrdok …` in a fresh policy repository in a temp dir, and the bare baselines as the
+pandoc / Typst / Node processes a user would start by hand (in parallel where styrdok runs them in
+parallel). Each command runs once unmeasured first (a user's second run: byte-compiled modules,
+warm file cache), then BENCH_RUNS times (default 3), interleaved with the baseline it is compared
+with so that the machine's load affects both alike; medians are compared. Memory is the peak of
+the whole process tree (the command and every worker, pandoc and forkserver process under it, at
+one moment; /proc sampled every 10 ms): each process's private memory (RssAnon + RssShmem) plus
+each program's file-backed pages once; build/bench.json also has the plain RSS sum and the
+largest single process.
 """
 
 from __future__ import annotations
@@ -8,189 +20,424 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
+import re
+import shlex
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "policy" / "social-ekonomi.md"
-RUNS = int(os.environ.get("BENCH_RUNS", "5"))
-TARGETS = {  # scenario: (compared with, limit as ratio or seconds)
-    "seed_all_formats": ("bare_converters", 1.5),
-    "redline_100_pages": ("bare_pandoc_100_pages", 3.0),
-    "cold_300": (None, 60.0),
-    "noop_300": (None, 1.0),
-    "cold_publish_50x5": ("cold_build_50x5", 1.5),
-    "noop_publish_50x5": (None, 1.0),
-    "import_100_pages": ("bare_pandoc_docx_100_pages", 2.0),
-    "import_300": (None, 120.0),
+BIN = Path(sys.executable).parent  # make bench runs this with .venv/bin/python
+STYRDOK = str(BIN / "styrdok")
+PYTHON = str(BIN / "python")
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+BIG_RUNS = max(RUNS // 2, 1)  # the scenarios of a minute or more
+DOCXODUS = ROOT / "scripts" / "docxodus"  # package.json, package-lock.json, cmp.mjs
+DOCXODUS_DIR = ROOT / "build" / "docxodus"  # installed here (git-ignored) by the bench
+PAGES_PER_COPY = 3.6  # PDF pages of one copy of the seed's text in a redline (25 copies: 90 pages)
+MIB = 1024 * 1024
+
+# scenario: (compared with, goal) — a ratio when compared with another scenario, else seconds or MiB.
+TARGETS: dict[str, tuple[str | None, float, str]] = {
+    "help": ("import_floor", 2.0, "ratio"),
+    "check_one": ("import_floor", 2.0, "ratio"),
+    "seed_build": ("bare_converters", 1.5, "ratio"),
+    "redline_100": ("bare_docx_100", 4.0, "ratio"),
+    "redline_100 vs Docxodus": ("docxodus_100", 2 / 3, "ratio"),
+    "redline_400 memory": (None, 400, "MiB"),
+    "cold_300": (None, 60.0, "s"),
+    "noop_300": (None, 1.0, "s"),
+    "cold_publish_50x5": ("cold_build_50x5", 1.5, "ratio"),
+    "noop_publish_50x5": (None, 1.0, "s"),
+    "import_100": ("bare_docx_to_md_100", 2.0, "ratio"),
+    "import_300": (None, 120.0, "s"),
 }
-POLICIES, VERSIONS = 50, 5  # the publish scenarios: 50 policies, each adopted 5 times
-BENCH_DAY = "2026-11-25"  # publish's review states depend on the day
-COLD_RUNS = int(os.environ.get("BENCH_COLD_RUNS", "1"))  # a cold 50 × 5 run takes a minute or more
 
 
-def _timed(fn: Callable[[], object], runs: int = RUNS) -> list[float]:
-    times = []
-    for _ in range(runs):
+# --- running and measuring whole processes -------------------------------------------------------
+
+@dataclass
+class Sample:
+    seconds: float
+    tree_kb: int  # peak memory of the process tree: private memory of each process, mapped files once
+    rss_sum_kb: int  # peak of the plain sum of RSS over the tree (shared pages counted in each process)
+    largest_kb: int  # the largest single process (wait4's ru_maxrss)
+
+
+class Failed(Exception):
+    pass
+
+
+def _memory_kb(pid: int) -> tuple[int, int, int, str]:
+    """(private, file-backed, total RSS) in KiB and the program of one process (zeros once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as f:
+            fields = dict(line.split(b":", 1) for line in f.read().splitlines() if b":" in line)
+        exe = os.readlink(f"/proc/{pid}/exe")
+    except OSError:
+        return 0, 0, 0, ""
+    kb = {k: int(fields.get(k, b"0 kB").split()[0]) for k in (b"RssAnon", b"RssShmem", b"RssFile", b"VmRSS")}
+    return kb[b"RssAnon"] + kb[b"RssShmem"], kb[b"RssFile"], kb[b"VmRSS"], exe
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return None
+    return int(stat[stat.rindex(b")") + 2:].split()[1])  # after "pid (comm) state"
+
+
+def _sample_tree(root: int, done: threading.Event, peak: list[int]) -> None:
+    """The memory of `root` and its descendants every 10 ms, the highest into peak: [memory, RSS sum].
+
+    Memory counts each process's private memory and each program's mapped files once: three pandoc
+    processes share one 160 MB binary, which a plain sum of RSS (peak[1]) counts three times.
+    A pid's parent is read once (new pids only), so a sample costs a listdir and a few reads."""
+    parents: dict[int, int | None] = {}
+    while not done.is_set():
+        pids = [int(p) for p in os.listdir("/proc") if p.isdigit()]
+        for pid in pids:
+            if pid not in parents:
+                parents[pid] = _parent(pid)
+        alive = set(pids)
+        tree, grew = {root}, True
+        while grew:
+            grew = False
+            for pid in alive - tree:
+                if parents.get(pid) in tree:
+                    tree.add(pid)
+                    grew = True
+        private, rss, files = 0, 0, {}
+        for pid in tree:
+            anon, mapped, total, exe = _memory_kb(pid)
+            private, rss = private + anon, rss + total
+            files[exe] = max(files.get(exe, 0), mapped)
+        peak[0] = max(peak[0], private + sum(files.values()))
+        peak[1] = max(peak[1], rss)
+        for pid in set(parents) - alive:
+            del parents[pid]
+        done.wait(0.01)
+
+
+def run(argv: Sequence[str], cwd: Path, *, env: dict[str, str] | None = None, ok_codes: tuple[int, ...] = (0,)) -> Sample:
+    """Run one whole process (and whatever it starts) and measure it."""
+    with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return times
+        proc = subprocess.Popen(list(argv), cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=err)
+        done, peak = threading.Event(), [0, 0]
+        sampler = threading.Thread(target=_sample_tree, args=(proc.pid, done, peak), daemon=True)
+        sampler.start()
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        done.set()
+        sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in ok_codes:
+            err.seek(0)
+            tail = err.read().decode(errors="replace").strip().splitlines()[-3:]
+            raise Failed(f"{shlex.join(argv)} exited {proc.returncode}: {' / '.join(tail)}")
+    return Sample(seconds, peak[0], peak[1], usage.ru_maxrss)
 
 
-def _body(text: str) -> str:
-    from styrdok import frontmatter
-    return frontmatter.split(text).body
+def shell(script: str) -> list[str]:
+    """Several processes as a user starts them from a shell (`a & b & wait` runs them in parallel)."""
+    return ["sh", "-c", script]
 
 
-def synthetic_policy(copies: int, edits: int = 0) -> str:
-    """The seed's sections repeated with distinct headings; `edits` scattered word changes."""
-    from styrdok import frontmatter
-    split = frontmatter.split(SEED.read_text("utf-8"))
-    head, body = split.head, split.body
-    head = head.replace("id: social-ekonomi\n", "")
-    parts = []
-    for n in range(copies):
-        part = body.replace("{#", f"{{#d{n}-").replace("\n## ", f"\n## Del {n + 1}: ")
-        parts.append(part)
-    text = "\n".join(parts)
-    words = text.split(" ")
-    step = max(len(words) // (edits + 1), 1)
-    for i in range(1, edits + 1):
-        j = i * step
-        if words[j].isalpha():
-            words[j] = words[j] + "na"
-    return f"---\n{head}---\n" + " ".join(words)
+@dataclass
+class Result:
+    samples: list[Sample] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(s.seconds for s in self.samples)
+
+    @property
+    def peak_mib(self) -> float:
+        return max(s.tree_kb for s in self.samples) / 1024
+
+    @property
+    def largest_mib(self) -> float:
+        return max(s.largest_kb for s in self.samples) / 1024
+
+    def as_json(self) -> dict[str, object]:
+        return {"median_s": round(self.median, 4), "times_s": [round(s.seconds, 4) for s in self.samples],
+                "peak_tree_memory_mib": round(self.peak_mib, 1),
+                "peak_tree_rss_sum_mib": round(max(s.rss_sum_kb for s in self.samples) / 1024, 1),
+                "largest_process_rss_mib": round(self.largest_mib, 1),
+                **({"note": self.note} if self.note else {})}
 
 
-# --- scenarios (each returns its list of timings) ----------------------------------------------
+Job = Callable[[], Sample]
 
-def bare_converters() -> list[float]:
-    import typst
+
+def interleaved(jobs: dict[str, Job], runs: int = RUNS, warmup: bool = True) -> dict[str, Result]:
+    """Each job once unmeasured, then `runs` rounds of all jobs in turn."""
+    results = {name: Result() for name in jobs}
+    if warmup:
+        for job in jobs.values():
+            job()
+    for _ in range(runs):
+        for name, job in jobs.items():
+            results[name].samples.append(job())
+    return results
+
+
+# --- inputs -------------------------------------------------------------------------------------
+
+def pandoc_binary() -> str:
+    sys.path.insert(0, str(ROOT / "src"))
     from styrdok import pandoc
-    from styrdok.render.pdf import _get_compiler
-    body = _body(SEED.read_text("utf-8")).encode()
-    _get_compiler()
-
-    def once() -> None:
-        pandoc.run(["-f", pandoc.MARKDOWN, "-t", "docx", "-o", "-"], body)
-        pandoc.run(["-f", pandoc.MARKDOWN, "-t", "html5"], body)
-        typ = pandoc.run(["-f", pandoc.MARKDOWN, "-t", "typst", "-s"], body)
-        typst.compile(typ, ignore_system_fonts=True)
-    return _timed(once)
+    return pandoc.binary()
 
 
-def seed_all_formats() -> list[float]:
-    from styrdok import source
-    from styrdok.render import render_policy
-    from styrdok.render.document import presentation
-    from styrdok.workspace import Workspace
-    workspace = Workspace(ROOT)
-
-    def once() -> None:
-        policy = source.load(SEED)
-        render_policy(policy, workspace.templates, presentation(policy, final=False, labels=workspace.templates.labels,
-                                                                theme=workspace.templates.theme))
-    return _timed(once)
+def markdown_dialect() -> str:
+    sys.path.insert(0, str(ROOT / "src"))
+    from styrdok import pandoc
+    return pandoc.MARKDOWN
 
 
-def _write_pair(folder: Path) -> tuple[Path, Path]:
+def _split(text: str) -> tuple[str, str]:
+    head, sep, body = text.partition("\n---\n")
+    return head.removeprefix("---\n"), body
+
+
+def synthetic_policy(copies: int, edits: int = 0, policy_id: str = "stor-policy") -> str:
+    """The seed's text repeated `copies` times with distinct headings and ids (about 4 pages a copy);
+    `edits` word edits spread evenly over its paragraphs and list items: replaced, inserted and
+    deleted words in turn."""
+    head, body = _split(SEED.read_text("utf-8"))
+    head = re.sub(r"(?m)^id: .*$", f"id: {policy_id}", head)
+    parts = [body.replace("{#", f"{{#d{n}-").replace("\n## ", f"\n## Del {n + 1}: ") for n in range(copies)]
+    lines = "\n".join(parts).split("\n")
+    slots = [(i, j) for i, line in enumerate(lines) if line and not line.startswith(("#", "|", ":", "```"))
+             for j, word in enumerate(line.split(" ")) if word.isalpha() and len(word) > 3]
+    words = {i: lines[i].split(" ") for i in {i for i, _ in slots}}
+    step = len(slots) / (edits + 1) if edits else 0
+    for n in range(edits):
+        i, j = slots[int((n + 1) * step)]
+        word = words[i][j]
+        words[i][j] = (word + "na", "nya " + word, "")[n % 3]  # replace, insert, delete
+    for i, split in words.items():
+        lines[i] = " ".join(w for w in split if w)
+    return f"---\n{head}\n---\n" + "\n".join(lines)
+
+
+def _copies(pages: int) -> int:
+    return max(round(pages / PAGES_PER_COPY), 1)
+
+
+def write_pair(folder: Path, pages: int) -> tuple[Path, Path]:
+    """old.md and new.md of about `pages` pages, one edit a page."""
+    copies = _copies(pages)
     old, new = folder / "old.md", folder / "new.md"
-    old.write_text(synthetic_policy(25), "utf-8")
-    new.write_text(synthetic_policy(25, edits=40), "utf-8")
+    old.write_text(synthetic_policy(copies), "utf-8")
+    new.write_text(synthetic_policy(copies, edits=pages), "utf-8")
     return old, new
 
 
-def bare_pandoc_100_pages() -> list[float]:
-    from styrdok import pandoc
-    with tempfile.TemporaryDirectory() as tmp:
-        _, new = _write_pair(Path(tmp))
-        body = _body(new.read_text("utf-8")).encode()
-        return _timed(lambda: pandoc.run(["-f", pandoc.MARKDOWN, "-t", "docx", "-o", "-"], body))
+def seed_repo(folder: Path) -> Path:
+    (folder / "policy").mkdir(parents=True)
+    shutil.copy(SEED, folder / "policy" / SEED.name)
+    return folder
 
 
-def redline_100_pages() -> list[float]:
-    from styrdok import compare, source
-    from styrdok.workspace import Workspace
-    templates = Workspace(ROOT).templates
-    with tempfile.TemporaryDirectory() as tmp:
-        old, new = _write_pair(Path(tmp))
-        return _timed(lambda: compare.write_redline(source.load(old), source.load(new), Path(tmp) / "out", templates))
+def pdf_pages(path: Path) -> int | None:
+    try:
+        out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    except OSError:
+        return None
+    found = re.search(r"^Pages:\s+(\d+)", out, re.M)
+    return int(found.group(1)) if found else None
 
 
-def cold_300() -> list[float]:
+# --- the bare baselines -------------------------------------------------------------------------
+
+TYPST_COMPILE = ("import sys, typst; "
+                 "typst.compile(sys.argv[1], output=sys.argv[2], ignore_system_fonts=True)")
+
+
+def bare_converters_script(md: Path, out: Path) -> str:
+    """The converter calls a build needs, as a user would start them: DOCX, HTML and Typst → PDF at once."""
+    p, f = shlex.quote(pandoc_binary()), shlex.quote(markdown_dialect())
+    m, o = shlex.quote(str(md)), str(out)
+    typst = f"{shlex.quote(PYTHON)} -c {shlex.quote(TYPST_COMPILE)} {shlex.quote(o + '.typ')} {shlex.quote(o + '.pdf')}"
+    return (f"{p} -f {f} -t docx -o {shlex.quote(o + '.docx')} {m} & "
+            f"{p} -f {f} -t html5 -o {shlex.quote(o + '.html')} {m} & "
+            f"{{ {p} -f {f} -t typst -s -o {shlex.quote(o + '.typ')} {m} && {typst}; }} & wait")
+
+
+def redline_floor_script(old: Path, new: Path, out: Path) -> str:
+    """What a redline cannot do without: parse both versions (at once), then write DOCX, HTML and
+    Typst and compile the PDF (at once) — the bare pandoc and Typst processes, no styrdok."""
+    p, f = shlex.quote(pandoc_binary()), shlex.quote(markdown_dialect())
+    o = str(out)
+    j_old, j_new = shlex.quote(o + "-old.json"), shlex.quote(o + "-new.json")
+    typst = f"{shlex.quote(PYTHON)} -c {shlex.quote(TYPST_COMPILE)} {shlex.quote(o + '.typ')} {shlex.quote(o + '.pdf')}"
+    return (f"{p} -f {f} -t json -o {j_old} {shlex.quote(str(old))} & "
+            f"{p} -f {f} -t json -o {j_new} {shlex.quote(str(new))} & wait; "
+            f"{p} -f json -t docx -o {shlex.quote(o + '.docx')} {j_new} & "
+            f"{p} -f json -t html5 -o {shlex.quote(o + '.html')} {j_new} & "
+            f"{{ {p} -f json -t typst -s -o {shlex.quote(o + '.typ')} {j_new} && {typst}; }} & wait")
+
+
+def bare_docx(md: Path, out: Path) -> list[str]:
+    return [pandoc_binary(), "-f", markdown_dialect(), "-t", "docx", "-o", str(out), str(md)]
+
+
+# --- Docxodus (npm, WebAssembly, in Node) -------------------------------------------------------
+
+def docxodus() -> tuple[list[str] | None, str]:
+    """`node cmp.mjs` ready to run (installed from the pinned lock file into build/docxodus/), or
+    None and why not. Never fails the bench: without node, npm or the network the ratio is skipped."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        return None, "skipped: node or npm is not installed (Docxodus runs in Node ≥ 20)"
+    DOCXODUS_DIR.mkdir(parents=True, exist_ok=True)
+    for name in ("package.json", "package-lock.json", "cmp.mjs"):
+        shutil.copyfile(DOCXODUS / name, DOCXODUS_DIR / name)
+    stamp = DOCXODUS_DIR / "node_modules" / ".styrdok-lock"
+    lock = (DOCXODUS / "package-lock.json").read_text("utf-8")
+    if not stamp.is_file() or stamp.read_text("utf-8") != lock:
+        proc = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"],
+                              cwd=DOCXODUS_DIR, capture_output=True, text=True)
+        if proc.returncode != 0:
+            why = " ".join(proc.stderr.split())[:200]
+            return None, f"skipped: `npm ci` of docxodus failed (offline?): {why}"
+        stamp.write_text(lock, "utf-8")
+    return [node, str(DOCXODUS_DIR / "cmp.mjs")], ""
+
+
+# --- scenarios: each returns {name: Result}, the compared ones measured interleaved ----------------
+
+def startup(tmp: Path) -> dict[str, Result]:
+    """`styrdok --help` and `styrdok check` of one policy against the imports every command needs."""
+    repo = seed_repo(tmp / "repo")
+    return interleaved({
+        "import_floor": lambda: run([PYTHON, "-c", "import yaml, jsonschema, click"], repo),
+        "help": lambda: run([STYRDOK, "--help"], repo),
+        "check_one": lambda: run([STYRDOK, "check", "social-ekonomi"], repo),
+    })
+
+
+def seed(tmp: Path) -> dict[str, Result]:
+    """`styrdok build` of the seed (cold: no build folder) against the bare converter calls at once."""
+    repo = seed_repo(tmp / "repo")
+    bare = tmp / "bare"
+    bare.mkdir()
+
+    def build() -> Sample:
+        shutil.rmtree(repo / "build", ignore_errors=True)
+        return run([STYRDOK, "build"], repo)
+
+    return interleaved({"bare_converters": lambda: run(shell(bare_converters_script(repo / "policy" / SEED.name,
+                                                                                      bare / "seed")), bare),
+                        "seed_build": build})
+
+
+def redline(tmp: Path, pages: int, runs: int = RUNS, with_docxodus: bool = False) -> dict[str, Result]:
+    """`styrdok diff old.md new.md` (all four files) of a pair of about `pages` pages with one
+    edit a page, against one bare pandoc md → DOCX of the new version; the floor of the pipeline;
+    and Docxodus's DOCX-only compare of the DOCX files styrdok builds of the pair."""
+    work = tmp / f"pair-{pages}"
+    work.mkdir()
+    old, new = write_pair(work, pages)
+    jobs: dict[str, Job] = {
+        f"bare_docx_{pages}": lambda: run(bare_docx(new, work / "bare.docx"), work),
+        f"redline_floor_{pages}": lambda: run(shell(redline_floor_script(old, new, work / "floor")), work),
+        f"redline_{pages}": lambda: run([STYRDOK, "diff", "old.md", "new.md"], work, ok_codes=(1,)),
+    }
+    note = ""
+    if with_docxodus:
+        command, note = docxodus()
+        if command:
+            repo = tmp / f"docx-{pages}"
+            (repo / "policy").mkdir(parents=True)
+            (repo / "policy" / "gammal.md").write_text(synthetic_policy(_copies(pages),
+                                                                         policy_id="gammal"), "utf-8")
+            (repo / "policy" / "ny.md").write_text(synthetic_policy(_copies(pages), edits=pages,
+                                                                     policy_id="ny"), "utf-8")
+            run([STYRDOK, "build", "--out", "out"], repo)
+            a, b = repo / "out" / "gammal" / "gammal.docx", repo / "out" / "ny" / "ny.docx"
+            jobs[f"docxodus_{pages}"] = lambda: run([*command, str(a), str(b), str(repo / "compared.docx")], repo)
+    results = interleaved(jobs, runs)
+    files = sorted(p.name for p in (work / "build" / "redline").iterdir())
+    results[f"redline_{pages}"].note = (f"{pages} edits; wrote {', '.join(files)}; "
+                                        f"redline.pdf has {pdf_pages(work / 'build/redline/redline.pdf')} pages")
+    if f"docxodus_{pages}" in results:
+        results[f"docxodus_{pages}"].note = "whole node process: WebAssembly load and initialize() included"
+    elif with_docxodus:
+        results[f"docxodus_{pages}"] = Result(note=note)
+    return results
+
+
+def redline_100(tmp: Path) -> dict[str, Result]:
+    return redline(tmp, 100, with_docxodus=True)
+
+
+def redline_400(tmp: Path) -> dict[str, Result]:
+    return redline(tmp, 400, runs=BIG_RUNS)
+
+
+def many(tmp: Path) -> dict[str, Result]:
+    """`styrdok build` of 300 policies: cold (no build folder), then a no-op rebuild."""
+    sys.path.insert(0, str(ROOT / "tests"))
     from synthetic import policy_copies
-    from styrdok import build
-    from styrdok.workspace import Workspace
-    times = []
-    for _ in range(max(RUNS // 2, 1)):
-        with tempfile.TemporaryDirectory() as tmp:
-            workspace = Workspace(policy_copies(Path(tmp), 300, prefix="styrdok"))
-            times += _timed(lambda: build.build(workspace), runs=1)
-    return times
+    repo = policy_copies(tmp / "many", 300, prefix="styrdok")
+
+    def cold() -> Sample:
+        shutil.rmtree(repo / "build", ignore_errors=True)
+        return run([STYRDOK, "build"], repo)
+
+    results = interleaved({"cold_300": cold}, BIG_RUNS, warmup=False)
+    results.update(interleaved({"noop_300": lambda: run([STYRDOK, "build"], repo)}))
+    return results
 
 
-def noop_300() -> list[float]:
-    from synthetic import policy_copies
-    from styrdok import build
-    from styrdok.workspace import Workspace
-    with tempfile.TemporaryDirectory() as tmp:
-        workspace = Workspace(policy_copies(Path(tmp), 300, prefix="styrdok"))
-        assert build.build(workspace).ok
-        return _timed(lambda: build.build(workspace))
+POLICIES, VERSIONS = 50, 5  # the publish scenarios: 50 policies, each adopted 5 times
+BENCH_DAY = "2026-11-25"  # publish's review states depend on the day
 
 
-def cold_build_50x5() -> list[float]:
-    """A cold build of every adopted version of the publish scenarios, side by side as policies."""
-    from synthetic import every_version
-    from styrdok import build
-    from styrdok.workspace import Workspace
-    times = []
-    for _ in range(COLD_RUNS):
-        with tempfile.TemporaryDirectory() as tmp:
-            workspace = Workspace(every_version(Path(tmp), POLICIES, VERSIONS, prefix="styrdok"))
-            times += _timed(lambda: build.build(workspace, final=True), runs=1)
-    return times
+def publishing(tmp: Path) -> dict[str, Result]:
+    """`styrdok publish` of 50 policies adopted 5 times each (250 versions, 200 redlines, 50 policy
+    pages), cold and as a no-op, against a cold `styrdok build --final` of the same 250 versions."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from synthetic import adopted_history, every_version
+    versions = every_version(tmp / "versions", POLICIES, VERSIONS, prefix="styrdok")
+    repo = adopted_history(tmp / "repo", POLICIES, VERSIONS, prefix="styrdok")
+    site = tmp / "site"
+    publish = [STYRDOK, "publish", "--out", str(site), "--today", BENCH_DAY]
 
+    def cold_build() -> Sample:
+        shutil.rmtree(versions / "build", ignore_errors=True)
+        return run([STYRDOK, "build", "--final"], versions)
 
-def cold_publish_50x5() -> list[float]:
-    """A cold publish of 50 policies adopted 5 times each: 250 versions, 200 redlines, 50 policy pages."""
-    from synthetic import adopted_history
-    from styrdok.publish import publish
-    from styrdok.workspace import Workspace
-    times = []
-    for _ in range(COLD_RUNS):
-        with tempfile.TemporaryDirectory() as tmp:
-            workspace = Workspace(adopted_history(Path(tmp) / "repo", POLICIES, VERSIONS, prefix="styrdok"))
-            times += _timed(lambda: _published(publish(workspace, out=Path(tmp) / "site", today=BENCH_DAY)), runs=1)
-    return times
+    def cold_publish() -> Sample:
+        shutil.rmtree(site, ignore_errors=True)
+        shutil.rmtree(repo / "build", ignore_errors=True)
+        return run(publish, repo)
 
-
-def noop_publish_50x5() -> list[float]:
-    from synthetic import adopted_history
-    from styrdok.publish import publish
-    from styrdok.workspace import Workspace
-    with tempfile.TemporaryDirectory() as tmp:
-        workspace = Workspace(adopted_history(Path(tmp) / "repo", POLICIES, VERSIONS, prefix="styrdok"))
-        _published(publish(workspace, out=Path(tmp) / "site", today=BENCH_DAY))
-        return _timed(lambda: _published(publish(workspace, out=Path(tmp) / "site", today=BENCH_DAY), noop=True))
-
-
-def _published(result, noop: bool = False) -> None:
-    assert result.ok and len(result.policies) == POLICIES, result.problems
-    assert not noop or not result.rendered, result.rendered
+    results = interleaved({"cold_build_50x5": cold_build, "cold_publish_50x5": cold_publish}, BIG_RUNS, warmup=False)
+    results.update(interleaved({"noop_publish_50x5": lambda: run(publish, repo)}))
+    return results
 
 
 def legacy_docx(path: Path, copies: int = 30) -> Path:
     """A ~100-page legacy Word file as offices write them: Normal text only, bold headings with
     typed numbers, typed bullets, an information table, decision lines (the seed's text, repeated)."""
+    sys.path.insert(0, str(ROOT / "src"))
     import docx
     from styrdok import pandoc, source
     policy = source.load(SEED)
@@ -202,7 +449,7 @@ def legacy_docx(path: Path, copies: int = 30) -> Path:
     d.add_paragraph().add_run(policy.meta.title).bold = True
     d.add_paragraph("Fastställd av kommunstyrelsen 2015-05-26, § 129")
     for n in range(copies):
-        number = 0
+        number = sub = 0
         for section in policy.sections:
             if section.level == 2:
                 number += 1
@@ -219,99 +466,108 @@ def legacy_docx(path: Path, copies: int = 30) -> Path:
     return path
 
 
-def bare_pandoc_docx_100_pages() -> list[float]:
-    from styrdok import pandoc
-    with tempfile.TemporaryDirectory() as tmp:
-        data = legacy_docx(Path(tmp) / "lang.docx").read_bytes()
-        return _timed(lambda: pandoc.run(["-f", "docx", "-t", pandoc.MARKDOWN, "--wrap=none"], data))
-
-
-def _styrdok(args: list[str], cwd: Path) -> None:
-    """One whole `styrdok` command, as a user runs it (interpreter start and imports included)."""
-    command = [str(Path(sys.executable).parent / "styrdok"), *args]
-    proc = subprocess.run(command, cwd=cwd, capture_output=True, env={**os.environ, "CI": "1"})
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(args[:3])} failed: {proc.stderr.decode(errors='replace')[-300:]}")
-
-
-def import_100_pages() -> list[float]:
-    with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / "policy").mkdir()
-        path = legacy_docx(Path(tmp) / "lang.docx")
-        return _timed(lambda: _styrdok(["import", "--force", str(path)], Path(tmp)))
-
-
-def import_300() -> list[float]:
+def imports(tmp: Path) -> dict[str, Result]:
+    """`styrdok import` of a ~100-page legacy DOCX against one bare pandoc docx → Markdown; then
+    300 small legacy files in one command."""
+    sys.path.insert(0, str(ROOT / "tests"))
     import wordgen
-    times = []
-    for _ in range(max(RUNS // 2, 1)):
-        with tempfile.TemporaryDirectory() as tmp:
-            root = Path(tmp)
-            (root / "policy").mkdir()
-            first = wordgen.legacy_policy(root / "policy-000.docx")
-            files = [first] + [root / f"policy-{i:03d}.docx" for i in range(1, 300)]
-            for path in files[1:]:
-                shutil.copy(first, path)
-            times += _timed(lambda: _styrdok(["import", *(f.name for f in files)], root), runs=1)
-    return times
+    repo = tmp / "import"
+    (repo / "policy").mkdir(parents=True)
+    big = legacy_docx(repo / "lang.docx")
+    results = interleaved({
+        "bare_docx_to_md_100": lambda: run([pandoc_binary(), "-f", "docx", "-t", markdown_dialect(), "--wrap=none",
+                                            "-o", str(tmp / "lang.md"), str(big)], repo),
+        "import_100": lambda: run([STYRDOK, "import", "lang.docx", "--force"], repo),
+    })
+    batch = tmp / "batch"
+    (batch / "policy").mkdir(parents=True)
+    first = wordgen.legacy_policy(batch / "policy-000.docx")
+    files = [first] + [batch / f"policy-{i:03d}.docx" for i in range(1, 300)]
+    for path in files[1:]:
+        shutil.copy(first, path)
+
+    def batch_import() -> Sample:
+        for old in (batch / "policy").glob("*.md"):
+            old.unlink()
+        return run([STYRDOK, "import", *(p.name for p in files)], batch)
+
+    results.update(interleaved({"import_300": batch_import}, BIG_RUNS, warmup=False))
+    return results
 
 
-SCENARIOS = {f.__name__: f for f in (bare_converters, seed_all_formats, bare_pandoc_100_pages, redline_100_pages,
-                                     cold_300, noop_300, cold_build_50x5, cold_publish_50x5, noop_publish_50x5,
-                                     bare_pandoc_docx_100_pages, import_100_pages, import_300)}
+SCENARIOS: dict[str, Callable[[Path], dict[str, Result]]] = {
+    f.__name__: f for f in (startup, seed, redline_100, redline_400, many, publishing, imports)}
 
 
-def _peak_kb() -> dict[str, int]:
-    return {"self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-            "largest_child": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}
+# --- report --------------------------------------------------------------------------------------
+
+def _ratio_row(name: str, baseline: str | None, goal: float, unit: str, results: dict[str, Result]) -> tuple[str, ...]:
+    subject = name.split(" ")[0]
+    if subject not in results or not results[subject].samples:
+        return name, "", "", "not run", ""
+    result = results[subject]
+    if unit == "MiB":
+        return (name, f"{result.peak_mib:.0f} MiB", "peak memory of the process tree", f"≤ {goal:g} MiB",
+                "met" if result.peak_mib <= goal else "MISSED")
+    if baseline is None:
+        return (name, f"{result.median:.3f} s", "", f"≤ {goal:g} s", "met" if result.median <= goal else "MISSED")
+    base = results.get(baseline)
+    if base is None or not base.samples:
+        return name, f"{result.median:.3f} s", f"{baseline}: {base.note if base else 'not run'}", f"≤ {goal:.2f} ×", "skipped"
+    ratio = result.median / base.median
+    return (name, f"{result.median:.3f} s", f"{ratio:.2f} × {baseline} ({base.median:.3f} s)", f"≤ {goal:.2f} ×",
+            "met" if ratio <= goal else "MISSED")
 
 
-def run_scenario(name: str) -> dict[str, object]:
-    proc = subprocess.run([sys.executable, __file__, "--scenario", name], capture_output=True, text=True)
-    if proc.returncode != 0:
-        return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"}
-    return json.loads(proc.stdout)
+def table(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scenario", choices=SCENARIOS)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("scenarios", nargs="*", metavar="SCENARIO", help=f"some of: {', '.join(SCENARIOS)} (default: all)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench.json")
+    parser.add_argument("--only", metavar="WORD", help="only the scenarios whose name contains WORD "
+                        "(make bench BENCH_ONLY=import)")
     args = parser.parse_args()
-    if args.scenario:
-        times = SCENARIOS[args.scenario]()
-        print(json.dumps({"times": times, "median": statistics.median(times), "peak_rss_kb": _peak_kb()}))
-        return
-
-    results: dict[str, dict] = {}
-    for name in SCENARIOS:
+    if unknown := [name for name in args.scenarios if name not in SCENARIOS]:
+        parser.error(f"unknown scenario {', '.join(unknown)}: choose from {', '.join(SCENARIOS)}")
+    if not Path(STYRDOK).exists():
+        sys.exit(f"bench: {STYRDOK} is missing: run it with the venv's python (`make bench`)")
+    results: dict[str, Result] = {}
+    errors: dict[str, str] = {}
+    chosen = args.scenarios or [name for name in SCENARIOS if not args.only or args.only in name]
+    for name in chosen:
         print(f"running {name} …", file=sys.stderr, flush=True)
-        results[name] = run_scenario(name)
-    rows = []
-    for name, (baseline, limit) in TARGETS.items():
-        result = results[name]
-        if "error" in result:
-            rows.append((name, "error", "", "", result["error"]))
-            continue
-        median = result["median"]
-        if baseline:
-            ratio = median / results[baseline]["median"]
-            result.update(ratio=ratio, target_ratio=limit, met=ratio <= limit)
-            figure = f"{ratio:.2f}× {baseline} ({results[baseline]['median']:.3f} s)"
-        else:
-            result.update(target_seconds=limit, met=median <= limit)
-            figure = f"target ≤ {limit:g} s"
-        rows.append((name, f"{median:.3f} s", figure, f"{result['peak_rss_kb']['self'] / 1024:.0f} MB",
-                     "met" if result["met"] else "MISSED"))
-    report = {"cpu_count": os.cpu_count(), "runs": RUNS, "scenarios": results}
+        with tempfile.TemporaryDirectory(prefix="styrdok-bench-") as tmp:
+            try:
+                results.update(SCENARIOS[name](Path(tmp)))
+            except Failed as exc:
+                errors[name] = str(exc)
+                print(f"  {name} failed: {exc}", file=sys.stderr)
+
+    rows = [("goal", "median", "compared with", "target", "")]
+    rows += [_ratio_row(name, *target, results) for name, target in TARGETS.items()]
+    others = [("scenario", "median", "memory (tree)", "largest process", "note")]
+    others += [(name, f"{r.median:.3f} s", f"{r.peak_mib:.0f} MiB", f"{r.largest_mib:.0f} MiB", r.note)
+               if r.samples else (name, "", "", "", r.note) for name, r in results.items()]
+    report = {"cpu_count": os.cpu_count(), "load_average": os.getloadavg(), "runs": RUNS,
+              "targets": {name: {"compared_with": b, "goal": g, "unit": u} for name, (b, g, u) in TARGETS.items()},
+              "goals": {row[0]: dict(zip(rows[0][1:], row[1:])) for row in rows[1:]},
+              "scenarios": {name: r.as_json() for name, r in results.items()}, "errors": errors}
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2), "utf-8")
-    widths = [max(len(str(r[i])) for r in rows + [("scenario", "median", "compared", "peak RSS", "target")]) for i in range(5)]
-    for row in [("scenario", "median", "compared", "peak RSS", "target")] + rows:
-        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)))
-    print(f"\nfigures written to {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False), "utf-8")
+    print(table(rows))
+    print()
+    print(table(others))
+    for name, error in errors.items():
+        print(f"\n{name} FAILED: {error}")
+    print(f"\n{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end; medians of {RUNS} runs "
+          f"({BIG_RUNS} for the 300-policy, 50 × 5 and 400-page scenarios) after one unmeasured run; "
+          "Docxodus is the whole node process, WebAssembly initialisation included.")
+    print(f"figures written to {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
 
 
 if __name__ == "__main__":
-    sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]  # tests/synthetic.py makes the 300 policies
     main()

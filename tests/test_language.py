@@ -12,8 +12,10 @@ the text of the documents themselves, which is Swedish in both languages (decisi
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ from babel.messages import pofile
 from click.testing import CliRunner
 
 from conftest import ROOT
+import wordgen
 from gitrepo import ID, REL, commit, git, init
 from styrdok.cli import main
 
@@ -59,10 +62,16 @@ ONLY_ENGLISH, ONLY_SWEDISH = _vocabulary()
 
 
 def _document_words(repo: Path) -> set[str]:
-    """Words of the documents' own Swedish text (titles, headings, decision lines)."""
+    """Words of the documents' own Swedish text (titles, headings, decision lines, Word files' text)."""
     words = {"fastställd", "reviderad", "upphävd", "av", "kommunstyrelsen", "utkast", "remissversion"}
     for path in (repo / "policy").glob("*.md"):
         words.update(w.lower() for w in WORD.findall(path.read_text("utf-8")))
+    for path in repo.glob("*.docx"):  # quoted by the import report: text boxes, comments
+        with zipfile.ZipFile(path) as docx:
+            for name in docx.namelist():
+                if name.startswith("word/") and name.endswith(".xml"):
+                    text = " ".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", docx.read(name).decode("utf-8")))
+                    words.update(w.lower() for w in WORD.findall(text))
     return words
 
 
@@ -86,6 +95,10 @@ SCENARIO: list[tuple[str, list[str], bool]] = [  # (name, args, stdout only from
     ("consult", ["consult", ID, "--deadline", "2027-02-15", "--dnr", "KS 2026/45", "--today", "2026-11-25"], False),
     ("diff", ["diff", ID], True),
     ("publish", ["publish", "--today", "2026-11-25"], False),
+    ("memo", ["memo", ID, "--today", "2026-11-25"], True),  # stdout: the förslag till beslut
+    ("doctor", ["doctor"], False),
+    ("import", ["import", "foreningsstod.docx", "--type", "riktlinje"], False),
+    ("output-refused", ["build", ID, "--out", "policy/ut"], False),
     ("usage", ["consult", ID], False),
     ("no-such-policy", ["log", "finns-inte"], False),
     ("bad-date", ["status", "--today", "igår"], False),
@@ -94,7 +107,7 @@ SCENARIO: list[tuple[str, list[str], bool]] = [  # (name, args, stdout only from
 
 EXIT_CODES = {"check": 0, "build": 0, "status": 1, "status-md": 1, "status-csv": 1, "log": 0, "adopt-refused": 2,
               "adopt": 0, "consult-refused": 2, "revise": 0, "revise-refused": 2, "consult": 0, "diff": 1, "publish": 0,
-              "usage": 2, "no-such-policy": 2, "bad-date": 2}
+              "memo": 0, "doctor": 0, "import": 0, "output-refused": 2, "usage": 2, "no-such-policy": 2, "bad-date": 2}
 
 
 @pytest.fixture(scope="module")
@@ -115,6 +128,7 @@ def test_one_language_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     repo = init(tmp_path / "repo")
     git(repo, "commit", "--quiet", "--amend", "--message", "social-ekonomi: revideringen 2018 (utkast)")
     broken = repo / "policy" / "trasig.md"
+    wordgen.legacy_policy(repo / "foreningsstod.docx")
     monkeypatch.chdir(repo)
     foreign = ONLY_ENGLISH if lang == "sv" else ONLY_SWEDISH
     found: dict[str, set[str]] = {}
@@ -138,6 +152,16 @@ def test_one_language_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     if bad := _foreign(stderr + stdout, foreign, _document_words(repo)):
         found["check-broken"] = bad
     broken.unlink()
+    allowed = _document_words(repo)
+    for name, make in [("fifo", lambda p: os.mkfifo(p)), ("link-out", lambda p: p.symlink_to("/etc/passwd")),
+                       ("folder", lambda p: p.mkdir())]:
+        odd = repo / "policy" / "udda.md"
+        make(odd)
+        stdout, stderr, code = _invoke(["check"], lang)
+        assert code == 1, (name, stdout, stderr)
+        if bad := _foreign(stderr + stdout, foreign, allowed):
+            found[name] = bad
+        odd.rmdir() if name == "folder" else odd.unlink()
     for args in helps:
         stdout, stderr, code = _invoke(args.split(), lang)
         assert code == 0, (args, stdout, stderr)

@@ -9,7 +9,7 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from conftest import SEED_POLICY, adopted
+from conftest import SEED_POLICY, adopted, run_sv
 from styrdok import build, pandoc
 from styrdok.templates import Templates
 from styrdok.theme import LabelError
@@ -49,12 +49,12 @@ def test_an_unknown_override_key_is_an_error_naming_file_line_and_key(tmp_path: 
     with pytest.raises(LabelError) as caught:
         Workspace(repo).templates.labels
     message = str(caught.value)
-    assert "templates/labels.sv.yaml:3: unknown key 'control.ownr'" in message
+    assert "templates/labels.sv.yaml:3: error: unknown key 'control.ownr'" in message
 
 
 def test_a_placeholder_the_default_does_not_offer_is_an_error(tmp_path: Path) -> None:
     repo = _repo(tmp_path, labels='remiss:\n  reply_by: "svar senast {datum}"\n')
-    with pytest.raises(LabelError, match=r"labels.sv.yaml:2: 'remiss.reply_by' uses \{datum\}"):
+    with pytest.raises(LabelError, match=r"labels.sv.yaml:2: error: 'remiss.reply_by' uses \{datum\}"):
         Workspace(repo).templates.labels
 
 
@@ -95,3 +95,12 @@ def test_the_logo_has_alt_text_in_the_docx_and_html(tmp_path: Path) -> None:
     header = document.sections[0].first_page_header._element
     assert header.xpath(".//wp:docPr/@descr") == ["Timrå kommuns logotyp"]
     assert 'alt="Timrå kommuns logotyp"' in (out / "social-ekonomi.html").read_text("utf-8")
+
+
+
+def test_check_reports_a_broken_labels_override_with_file_and_line(tmp_path: Path) -> None:
+    repo = _repo(tmp_path, labels="control:\n  heading: Om dokumentet\n  ownr: Ägare\n")
+    done = run_sv(["check"], repo)
+    assert done.returncode == 1
+    assert "templates/labels.sv.yaml:3: fel: okänd nyckel 'control.ownr'" in done.stderr
+    assert "åtgärd: se nycklarna i den medföljande labels.sv.yaml" in done.stderr

@@ -37,10 +37,11 @@ class PolicyResult:
 @dataclass
 class Report:
     results: list[PolicyResult]
+    templates: list[Problem] = field(default_factory=list)  # the repository's templates/ overrides
 
     @property
     def ok(self) -> bool:
-        return all(r.ok for r in self.results)
+        return all(r.ok for r in self.results) and not self.templates
 
     @property
     def failed(self) -> list[PolicyResult]:
@@ -51,12 +52,24 @@ Progress = Callable[[PolicyResult, int, int], None]  # result, done, total
 
 
 def check(workspace: Workspace, ids: Iterable[str] = ()) -> Report:
-    """Validate policies; every problem of every file is reported."""
+    """Validate policies, and the labels and theme of the repository's templates/; every problem of every
+    file is reported."""
     results = []
     for path in workspace.paths(tuple(ids)):
         _policy, problems = source.check_file(path, display=workspace.display(path), inside=workspace.root)
         results.append(PolicyResult(path.stem, workspace.display(path), problems))
-    return Report(results)
+    return Report(results, templates=check_templates(workspace))
+
+
+def check_templates(workspace: Workspace) -> list[Problem]:
+    """What is wrong with the labels and the theme the outputs would be made with."""
+    problems = []
+    for load in (lambda: workspace.templates.labels, lambda: workspace.templates.theme):
+        try:
+            load()
+        except StyrdokError as exc:
+            problems += exc.located_at("templates/")
+    return problems
 
 
 def build_one(workspace: Workspace, path: Path, out: Path, *, final: bool) -> PolicyResult:
@@ -78,13 +91,12 @@ def build_one(workspace: Workspace, path: Path, out: Path, *, final: bool) -> Po
         view = presentation(policy, final=final, labels=templates.labels, theme=templates.theme)
         files = render_policy(policy, templates, view)
     except StyrdokError as exc:
-        result.problems += exc.problems if any(p.located for p in exc.problems) else [Problem(display, 0, str(exc))]
+        result.problems += exc.located_at(display)
         return result
     try:
         result.files = OutputDir(out).write_all({f"{policy.id}/{name}": data for name, data in files.items()})
     except StyrdokError as exc:
-        message, _sep, fix = str(exc).partition("\n    fix: ")
-        result.problems.append(Problem(display, 0, message, fix))
+        result.problems += exc.located_at(display)
     return result
 
 
@@ -120,8 +132,7 @@ def _build(workspace: Workspace, paths: list[Path], out: Path, *, final: bool, k
             try:
                 cache.record(path.stem, data, result.files)
             except StyrdokError as exc:  # the files are written; only the next run's shortcut is lost
-                message, _sep, fix = str(exc).partition("\n    fix: ")
-                result.problems.append(Problem(result.path, 0, message, fix))
+                result.problems += exc.located_at(result.path)
         _report(progress, result, len(results), len(paths))
     return Report([results[p] for p in paths if p in results])
 

@@ -34,7 +34,7 @@ from .errors import Problem, Severity, StyrdokError
 from .history import History
 from .importer import run as importer
 from .i18n import N_, _, ngettext
-from .model import Status
+from .model import status_word
 from .output import atomic_write
 from .workspace import Workspace
 from .__main__ import EXIT_INTERRUPTED, INTERRUPTED
@@ -161,10 +161,12 @@ def _check_environment() -> None:
     """Settings from the environment that every command relies on, checked before it starts."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch and not (epoch.isascii() and epoch.isdigit() and 315532800 <= int(epoch) <= MAX_EPOCH):
-        raise StyrdokError(_("SOURCE_DATE_EPOCH is '{value}', not a time styrdok can use: it must be a whole "
-                             "number of seconds since 1970-01-01 UTC, from 1980 on (DOCX files cannot hold "
-                             "earlier dates)\n    fix: unset it, or set it to a commit's time: "
-                             "export SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)").format(value=epoch[:40]))
+        raise StyrdokError.because(
+            _("SOURCE_DATE_EPOCH is '{value}', not a time styrdok can use").format(value=epoch[:40]),
+            _("it must be a whole number of seconds since 1970-01-01 UTC, from 1980 on (DOCX files cannot hold "
+              "earlier dates)"),
+            _("unset it, or set it to a commit's time: {command}").format(
+                command="export SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)"))
 
 
 def _workspace() -> Workspace:
@@ -204,9 +206,8 @@ def _print_problem(problem: Problem) -> None:
 
 
 def _print_problems(report: builder.Report) -> None:
-    for result in report.results:
-        for problem in result.problems:
-            _print_problem(problem)
+    for problem in report.templates + [p for result in report.results for p in result.problems]:
+        _print_problem(problem)
 
 
 def _versions() -> str:
@@ -274,7 +275,9 @@ def check(ids: tuple[str, ...], codequality: Path | None) -> None:
     report = builder.check(_workspace(), _policy_ids(ids))
     _print_problems(report)
     if codequality:
-        atomic_write(codequality, annotate.codequality(p for r in report.results for p in r.problems).encode())
+        atomic_write(codequality, annotate.codequality([*report.templates, *(p for r in report.results for p in r.problems)]).encode())
+    if report.templates:
+        raise Failed(_("the templates in templates/ have errors; no policy can be built with them"))
     if not report.ok:
         raise Failed(ngettext("{failed} of {n} policy has errors", "{failed} of {n} policies have errors",
                               len(report.results)).format(failed=len(report.failed), n=len(report.results)))
@@ -472,7 +475,7 @@ def revise(policy_id: str, body: str | None, year: int | None, today: dt.date | 
     """
     policy = lifecycle.revise(_workspace(), policy_id, today=today, body=body, year=year)
     click.echo(_("{id}: revision started ({decision}); status {status}").format(
-        id=policy.id, decision=policy.meta.decisions[-1].line(), status=_status_word(policy.meta.status)))
+        id=policy.id, decision=policy.meta.decisions[-1].line(), status=status_word(policy.meta.status)))
 
 
 @main.command()
@@ -506,11 +509,6 @@ def adopt(policy_id: str, date: dt.date, paragraph: str, dnr: str | None, body: 
         tag=done.tag))
 
 
-def _status_word(status: Status) -> str:
-    from .overview import status_word
-    return status_word(status)
-
-
 @main.command()
 @click.argument("policy_id", metavar="ID")
 def log(policy_id: str) -> None:
@@ -533,7 +531,7 @@ def log(policy_id: str) -> None:
         click.echo(_("{id}: no commits yet").format(id=policy_id))
     for version in reversed(versions):
         rev = version.revision
-        state = _status_word(version.status) if version.status else _("deleted") if version.deleted else _("invalid")
+        state = status_word(version.status) if version.status else _("deleted") if version.deleted else _("invalid")
         what = version.decision.line() if version.decision else rev.subject
         tags = f"  [{', '.join(version.tags)}]" if version.tags else ""
         line = f"{rev.short}  {rev.date.date()}  {state:<12}  {what}{tags}"

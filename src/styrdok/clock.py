@@ -12,6 +12,7 @@ import os
 import re
 
 from .errors import StyrdokError
+from .i18n import _
 
 TODAY_ENV = "STYRDOK_TODAY"
 EPOCH_ENV = "SOURCE_DATE_EPOCH"
@@ -28,11 +29,11 @@ def parse_date(value: dt.date | str) -> dt.date:
         return value
     text = str(value).strip()
     if not ISO_DATE.match(text):
-        raise BadDate(f"'{value}' is not a date written YYYY-MM-DD")
+        raise BadDate(_("'{value}' is not a date written YYYY-MM-DD").format(value=value))
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise BadDate(f"'{value}' is not a real date (check the month and the day)") from None
+        raise BadDate(_("'{value}' is not a real date (check the month and the day)").format(value=value)) from None
 
 
 def epoch() -> dt.datetime | None:
@@ -43,9 +44,10 @@ def epoch() -> dt.datetime | None:
     try:
         return dt.datetime.fromtimestamp(int(value), dt.timezone.utc)
     except (ValueError, OverflowError, OSError):
-        raise StyrdokError.because(f"{EPOCH_ENV}={value} cannot be used",
-                                   "it is not a number of seconds since 1970-01-01",
-                                   f"unset it, or set it to e.g. {EPOCH_ENV}=$(git log -1 --format=%ct)") from None
+        raise StyrdokError.because(_("{name}={value} cannot be used").format(name=EPOCH_ENV, value=value),
+                                   _("it is not a number of seconds since 1970-01-01"),
+                                   _("unset it, or set it to e.g. {example}").format(
+                                       example=f"{EPOCH_ENV}=$(git log -1 --format=%ct)")) from None
 
 
 def today(given: dt.date | str | None = None) -> dt.date:
@@ -68,5 +70,6 @@ def _parse_or_refuse(value: dt.date | str, name: str) -> dt.date:
     try:
         return parse_date(value)
     except BadDate as exc:
-        raise StyrdokError.because(f"{name} cannot be used", str(exc), f"give e.g. {name}=2026-11-25"
-                                   if name == TODAY_ENV else f"give e.g. {name} 2026-11-25") from None
+        example = f"{name}=2026-11-25" if name == TODAY_ENV else f"{name} 2026-11-25"
+        raise StyrdokError.because(_("{name} cannot be used").format(name=name), str(exc),
+                                   _("give e.g. {example}").format(example=example)) from None

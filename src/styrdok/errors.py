@@ -69,6 +69,13 @@ class StyrdokError(Exception):
         """The common case: one reason, not tied to a file."""
         return cls(what, [Problem.reason(why, fix)])
 
+    def located_at(self, path: str) -> list[Problem]:
+        """The error as problems of the file `path` (a build's report lists problems per policy)."""
+        if not self.problems:
+            return [Problem(path, 0, self.what)]
+        prefix = f"{self.what}: " if self.what else ""
+        return [p if p.located else Problem(path, 0, prefix + p.message, p.hint, p.severity) for p in self.problems]
+
     def render(self) -> str:
         if not self.problems:
             return self.what

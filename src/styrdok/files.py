@@ -11,7 +11,8 @@ import os
 import stat
 from pathlib import Path
 
-from .errors import StyrdokError
+from .errors import Problem, StyrdokError
+from .i18n import _
 
 
 class Unreadable(StyrdokError):
@@ -19,18 +20,20 @@ class Unreadable(StyrdokError):
 
     def __init__(self, path: Path | str, why: str, fix: str):
         self.path, self.why, self.fix = str(path), why, fix
-        super().__init__(f"cannot read {path}: {why}\n    fix: {fix}")
+        super().__init__(_("cannot read {path}").format(path=path), [Problem.reason(why, fix)])
 
 
 class TooLarge(Unreadable):
     def __init__(self, path: Path | str, size: int, limit: int):
         self.size, self.limit = size, limit
-        super().__init__(path, f"the file is {size / 2**20:.1f} MB, over the limit of {limit // 2**20} MB",
-                         "split the document, or move appendices (bilagor) to files of their own")
+        super().__init__(path, _("the file is {size:.1f} MB, over the limit of {limit} MB").format(
+                             size=size / 2**20, limit=limit // 2**20),
+                         _("split the document, or move appendices (bilagor) to files of their own"))
 
 
-OUTSIDE_FIX = ("copy the file into the repository instead of linking to it: styrdok never reads files "
-               "from outside the repository")
+def outside_fix() -> str:
+    return _("copy the file into the repository instead of linking to it: styrdok never reads files "
+             "from outside the repository")
 
 
 def outside(path: Path, root: Path) -> Path | None:
@@ -41,14 +44,14 @@ def outside(path: Path, root: Path) -> Path | None:
 
 def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return _("it is a folder, not a regular file")
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return _("it is a named pipe (FIFO), not a regular file")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return _("it is a device, not a regular file")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+        return _("it is a socket, not a regular file")
+    return _("it is not a regular file")
 
 
 def read_regular(path: Path, *, limit: int, inside: Path | None = None) -> bytes:
@@ -57,23 +60,23 @@ def read_regular(path: Path, *, limit: int, inside: Path | None = None) -> bytes
     Opened without blocking, so a named pipe is refused instead of waiting for a writer.
     """
     if inside is not None and (real := outside(path, inside)) is not None:
-        raise Unreadable(path, f"it is a symbolic link to {real}, outside the repository", OUTSIDE_FIX)
+        raise Unreadable(path, _("it is a symbolic link to {target}, outside the repository").format(target=real),
+                         outside_fix())
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
         if path.is_symlink():
-            raise Unreadable(path, f"it is a symbolic link to {os.readlink(path)}, which does not exist",
-                             "remove the link, or replace it with the file itself") from None
-        raise Unreadable(path, "it does not exist", "check the name (see `styrdok check`)") from None
+            raise Unreadable(path, _("it is a symbolic link to {target}, which does not exist").format(
+                target=os.readlink(path)), _("remove the link, or replace it with the file itself")) from None
+        raise Unreadable(path, _("it does not exist"), _("check the name (see `styrdok check`)")) from None
     except OSError as exc:
-        raise Unreadable(path, exc.strerror or str(exc), "check the file's permissions") from None
+        raise Unreadable(path, exc.strerror or str(exc), _("check the file's permissions")) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            what = _kind(info.st_mode)
-            fix = ("rename or remove the folder: only files are read here" if stat.S_ISDIR(info.st_mode)
-                   else "replace it with a regular file (a Markdown text file)")
-            raise Unreadable(path, f"it is {what}, not a regular file", fix)
+            fix = (_("rename or remove the folder: only files are read here") if stat.S_ISDIR(info.st_mode)
+                   else _("replace it with a regular file (a Markdown text file)"))
+            raise Unreadable(path, _kind(info.st_mode), fix)
         if info.st_size > limit:
             raise TooLarge(path, info.st_size, limit)
         chunks, total = [], 0
@@ -87,6 +90,6 @@ def read_regular(path: Path, *, limit: int, inside: Path | None = None) -> bytes
             raise TooLarge(path, total, limit)
         return b"".join(chunks)
     except OSError as exc:
-        raise Unreadable(path, exc.strerror or str(exc), "check the file, then run the command again") from None
+        raise Unreadable(path, exc.strerror or str(exc), _("check the file, then run the command again")) from None
     finally:
         os.close(fd)

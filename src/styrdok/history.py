@@ -20,7 +20,7 @@ from . import lock, pandoc, source
 from .cache import HistoryCache
 from .errors import StyrdokError
 from .files import Unreadable
-from .i18n import _
+from .i18n import N_, _
 from .model import Decision, Metadata, Policy, Status
 from .workspace import POLICY_DIR, Workspace
 
@@ -36,20 +36,20 @@ class UnknownRevision(StyrdokError):
     """A git revision that names no commit."""
 
 
-GIT_FIX = "install git (e.g. `apt-get install git`), then check with `styrdok doctor`"
+GIT_FIX = N_("install git (e.g. `apt-get install git`), then check with `styrdok doctor`")
 
 
 def _git() -> ModuleType:
     """GitPython, imported on first use: every command that needs no history works without git."""
     if not (os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or shutil.which("git")):
-        raise GitMissing.because("git is not installed", "styrdok keeps every policy's history in git "
-                                 "(adopt, log, status of versions, diff ID and publish need it)", GIT_FIX)
+        raise GitMissing.because(_("git is not installed"), _("styrdok keeps every policy's history in git "
+                                 "(adopt, log, status of versions, diff ID and publish need it)"), _(GIT_FIX))
     os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")  # a failure is ours to explain, not a traceback
     try:
         import git
         git.refresh()
     except Exception as exc:  # GitPython raises ImportError or its own error for an unusable git
-        raise GitMissing.because("git cannot be run", " ".join(str(exc).split())[:300], GIT_FIX) from None
+        raise GitMissing.because(_("git cannot be run"), " ".join(str(exc).split())[:300], _(GIT_FIX)) from None
     return git
 
 
@@ -176,7 +176,7 @@ class History:
             commit.tree  # noqa: B018 - resolves the object: a bad object fails here, not later
             return commit
         except (git.BadName, git.BadObject, git.GitCommandError, *BAD_REVISION):
-            raise UnknownRevision(f"unknown revision '{rev}'") from None
+            raise UnknownRevision(_("unknown revision '{rev}'").format(rev=rev)) from None
 
     def _blob(self, commit: git.Commit, policy_id: str) -> bytes | None:
         entry = self._entry(commit, policy_id)
@@ -189,10 +189,11 @@ class History:
         except KeyError:
             return None
         if entry.type != "blob" or entry.mode & 0o170000 != 0o100000:  # a link (or submodule), not a file
-            what = "a symbolic link" if entry.mode & 0o170000 == 0o120000 else f"not a file ({entry.type})"
-            raise Unreadable(f"{POLICY_DIR}/{policy_id}.md@{commit.hexsha[:8]}", f"git holds it as {what}",
-                             f"commit the policy file itself: git rm --cached {POLICY_DIR}/{policy_id}.md, "
-                             "put the file there, git add it and commit")
+            why = (_("git holds it as a symbolic link") if entry.mode & 0o170000 == 0o120000
+                   else _("git holds it as something other than a file ({kind})").format(kind=entry.type))
+            raise Unreadable(f"{POLICY_DIR}/{policy_id}.md@{commit.hexsha[:8]}", why,
+                             _("commit the policy file itself: git rm --cached {path}, put the file there, "
+                               "git add it and commit").format(path=f"{POLICY_DIR}/{policy_id}.md"))
         return entry
 
     def load(self, policy_id: str, rev: str | None = WORKING_TREE) -> Policy:
@@ -311,7 +312,7 @@ class History:
     @contextmanager
     def locked(self) -> Iterator[None]:
         """Hold the repository's adoption lock (in .git/): one `adopt` at a time changes file, commit and tag."""
-        with lock.hold(Path(self.repo.common_dir) / "styrdok-adopt.lock", "this repository (adopt)"):
+        with lock.hold(Path(self.repo.common_dir) / "styrdok-adopt.lock", _("this repository (adopt)")):
             yield
 
     def is_shallow(self) -> bool:
@@ -321,13 +322,13 @@ class History:
     def tag_refusal(self, name: str) -> str | None:
         """Why the tag `name` cannot be created (an existing tag, a clash with one, a bad name), or None."""
         if self.has_tag(name):
-            return f"the tag {name} already exists"
+            return _("the tag {tag} already exists").format(tag=name)
         if subprocess.run(["git", "check-ref-format", f"refs/tags/{name}"], capture_output=True).returncode:
-            return f"'{name}' is not a valid tag name in git"
+            return _("'{tag}' is not a valid tag name in git").format(tag=name)
         for tag in self.repo.tags:
             if name.startswith(f"{tag.name}/") or tag.name.startswith(f"{name}/"):
-                return (f"the existing tag {tag.name} blocks the tag {name} (git cannot hold a tag "
-                        "and a folder of tags by one name)")
+                return _("the existing tag {existing} blocks the tag {tag} (git cannot hold a tag and a folder "
+                         "of tags by one name)").format(existing=tag.name, tag=name)
         return None
 
     def identity_refusal(self) -> str | None:
@@ -336,7 +337,7 @@ class History:
             self.repo.git.var("GIT_COMMITTER_IDENT")
             self.repo.git.var("GIT_AUTHOR_IDENT")
         except _git().GitCommandError as exc:
-            return f"git does not know who commits: {_stderr(exc)}"
+            return _("git does not know who commits: {reason}").format(reason=_stderr(exc))
         return None
 
     def clear_abandoned_index_lock(self) -> str | None:
@@ -355,11 +356,12 @@ class History:
         if helpers and all(pid.isdigit() and not lock.alive(int(pid)) for pid in pids):
             for path in (index_lock, *helpers):
                 path.unlink(missing_ok=True)
-            return f"removed {index_lock} left by a killed git commit (pid {', '.join(pids)})"
-        raise StyrdokError.because(f"git's index is locked ({index_lock})",
-                                   "another git command is running, or one was killed",
-                                   f"wait for the other git command; if none is running, remove {index_lock} "
-                                   "and run the command again")
+            return _("removed {lock} left by a killed git commit (pid {pids})").format(lock=index_lock,
+                                                                                       pids=", ".join(pids))
+        raise StyrdokError.because(_("git's index is locked ({lock})").format(lock=index_lock),
+                                   _("another git command is running, or one was killed"),
+                                   _("wait for the other git command; if none is running, remove {lock} "
+                                     "and run the command again").format(lock=index_lock))
 
     def has_tag(self, name: str) -> bool:
         return f"refs/tags/{name}" in {ref.path for ref in self.repo.tags}

@@ -21,7 +21,7 @@ from .errors import InvalidPolicy, Problem, Severity, StyrdokError
 from .i18n import _, ngettext
 from .history import History, Revision
 from .mandate import MandatePeriod, review_window
-from .model import Action, Consultation, Decision, Metadata, Policy, Review, Status
+from .model import Action, Consultation, Decision, Metadata, Policy, Review, Status, status_word
 from .output import atomic_write
 from .workspace import Workspace
 
@@ -201,12 +201,13 @@ def _interrupted(workspace: Workspace, history: History, policy_id: str, path: P
 def _untagged_reason(policy_id: str, interrupted: _Interrupted) -> Problem:
     decision, revision = interrupted.decision, interrupted.revision
     assert revision is not None and decision.date is not None
-    return Problem.reason(f"there is no pending decision: the last one ({decision.line()}) is committed "
-                  f"({revision.short}) but its tag {tag_name(policy_id, decision.date)} is missing "
-                  "(an interrupted adopt, or a clone without tags)",
-                  f"to finish that adoption, run `styrdok adopt {policy_id} --date {decision.date} --paragraph "
-                  f"{decision.paragraph}` (it creates the tag); to adopt a new revision, start it with "
-                  f"`styrdok revise {policy_id}`")
+    return Problem.reason(
+        _("there is no pending decision: the last one ({decision}) is committed ({commit}) but its tag {tag} "
+          "is missing (an interrupted adopt, or a clone without tags)").format(
+            decision=decision.line(), commit=revision.short, tag=tag_name(policy_id, decision.date)),
+        _("to finish that adoption, run `styrdok adopt {id} --date {date} --paragraph {paragraph}` (it creates "
+          "the tag); to adopt a new revision, start it with `styrdok revise {id}`").format(
+            id=policy_id, date=decision.date, paragraph=decision.paragraph))
 
 
 def _finish(workspace: Workspace, history: History, path: Path, interrupted: _Interrupted, ask: _Asked,
@@ -219,16 +220,16 @@ def _finish(workspace: Workspace, history: History, path: Path, interrupted: _In
     if interrupted.revision is None:
         reasons = _git_refusals(history, policy.id)
         if problem := history.tag_refusal(tag):
-            reasons.append(Problem.reason(problem, f"check `git show {tag}`"))
+            reasons.append(Problem.reason(problem, _("check `git show {tag}`").format(tag=tag)))
         if reasons:
             raise StyrdokError(what, reasons)
         revision = _commit(workspace, history, path, policy.id, decision, before=interrupted.before)
-        done = "committed and tagged"
+        done = _("finished an interrupted adoption ({decision}): committed and tagged it")
     else:
         revision = interrupted.revision
-        done = "tagged"
+        done = _("finished an interrupted adoption ({decision}): tagged it")
     _tag(history, tag, revision, policy, decision)
-    notes.append(f"finished an interrupted adoption ({decision.line()}): {done} it")
+    notes.append(done.format(decision=decision.line()))
     return Adoption(policy, decision, revision, tag, recovered=tuple(notes))
 
 
@@ -259,8 +260,8 @@ def _tag(history: History, tag: str, revision: Revision, policy: Policy, decisio
         history.tag(tag, revision, f"{policy.meta.title}\n\n{decision.line()}")
     except StyrdokError as exc:
         raise StyrdokError.because(_("the adoption is committed ({commit}) but not tagged").format(commit=revision.short),
-                                   str(exc), "styrdok adopt … (again: it finishes the adoption), or "
-                                   f"git tag -a {tag} {revision.short} -m '{decision.line()}'") from None
+                                   str(exc), _("styrdok adopt … (again: it finishes the adoption), or {command}").format(
+                                       command=f"git tag -a {tag} {revision.short} -m '{decision.line()}'")) from None
 
 
 def _decision(policy: Policy, history: History, ask: _Asked, *, what: str) -> Decision:
@@ -269,7 +270,7 @@ def _decision(policy: Policy, history: History, ask: _Asked, *, what: str) -> De
     last = policy.meta.decisions[-1]
     if not last.pending:
         raise StyrdokError(what, [Problem.reason(_("it has no pending decision (status {status}; last decision: {decision})").format(
-                                        status=policy.meta.status.value, decision=last.line()),
+                                        status=status_word(policy.meta.status), decision=last.line()),
                                     _("start a revision with `styrdok revise {id}`, edit and commit it, "
                                       "then adopt it once the decision has been taken").format(id=policy.id))])
     reasons: list[Problem] = []
@@ -283,12 +284,13 @@ def _decision(policy: Policy, history: History, ask: _Asked, *, what: str) -> De
                                   _("check `styrdok log {id}` and `git show {tag}`; "
                                     "if the date is wrong, give the right one").format(id=policy.id, tag=tag)))
         elif problem := history.tag_refusal(tag):
-            reasons.append(Problem.reason(f"{problem}, so the adoption could be committed but not tagged",
-                                  "rename the blocking tag (`git tag NEW OLD && git tag -d OLD`), then adopt"))
+            reasons.append(Problem.reason(_("{problem}, so the adoption could be committed but not tagged").format(
+                                              problem=problem),
+                                          _("rename the blocking tag (`git tag NEW OLD && git tag -d OLD`), then adopt")))
     reasons += _git_refusals(history, policy.id)
     if problem := history.identity_refusal():
-        reasons.append(Problem.reason(problem, 'tell git who you are: git config user.name "Förnamn Efternamn" && '
-                                       "git config user.email namn@kommun.se"))
+        reasons.append(Problem.reason(problem, _("tell git who you are: {command}").format(
+            command='git config user.name "Förnamn Efternamn" && git config user.email namn@kommun.se')))
     if reasons or day is None or number is None:
         raise StyrdokError(what, reasons)
     consultation = _this_consultation(policy.meta)
@@ -534,8 +536,10 @@ def _uncommitted_adoption(workspace: Workspace, path: Path) -> Problem | None:
     if found is None or found.revision is not None or found.decision.date is None:
         return None
     decision = found.decision
-    return Problem(workspace.display(path), 0, f"the adoption ({decision.line()}) is not committed: an adopt "
-                   "was interrupted, so git does not hold it yet",
-                   f"finish it with `styrdok adopt {path.stem} --date {decision.date} --paragraph "
-                   f"{decision.paragraph}`, or undo it with `git restore {workspace.display(path)}`",
+    return Problem(workspace.display(path), 0,
+                   _("the adoption ({decision}) is not committed: an adopt was interrupted, so git does not hold it "
+                     "yet").format(decision=decision.line()),
+                   _("finish it with `styrdok adopt {id} --date {date} --paragraph {paragraph}`, or undo it with "
+                     "`git restore {path}`").format(id=path.stem, date=decision.date, paragraph=decision.paragraph,
+                                                   path=workspace.display(path)),
                    Severity.WARNING)

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import StyrdokError
+from .i18n import _
 
 try:
     import fcntl
@@ -71,8 +72,8 @@ def hold(path: Path, what: str, *, wait: float = WAIT, notify: Callable[[str], N
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as exc:
-        raise StyrdokError(f"cannot lock {what}: {exc.strerror} ({path})\n"
-                           f"    fix: {_fix(exc)}") from None
+        raise StyrdokError.because(_("cannot lock {what}").format(what=what), f"{exc.strerror} ({path})",
+                                   fix(exc)) from None
     try:
         if fcntl is not None:
             _acquire(fd, path, what, wait, notify)
@@ -91,7 +92,7 @@ def _acquire(fd: int, path: Path, what: str, wait: float, notify: Callable[[str]
         pass
     holder = _holder(fd)
     if notify:
-        notify(f"waiting: another styrdok run (pid {holder}) is using {what}")
+        notify(_("waiting: another styrdok run (pid {pid}) is using {what}").format(pid=holder, what=what))
     deadline = time.monotonic() + wait
     while True:
         time.sleep(0.05)
@@ -100,14 +101,17 @@ def _acquire(fd: int, path: Path, what: str, wait: float, notify: Callable[[str]
             return
         except BlockingIOError:
             if time.monotonic() > deadline:
-                raise Busy(f"another styrdok run (pid {_holder(fd)}) has been using {what} for over "
-                           f"{wait:.0f} s\n    fix: wait for it to finish, or stop it (kill {_holder(fd)}); "
-                           f"the lock is {path}") from None
+                holder = _holder(fd)
+                raise Busy.because(_("another styrdok run (pid {pid}) has been using {what} for over {seconds:.0f} s")
+                                   .format(pid=holder, what=what, seconds=wait),
+                                   _("the lock is {path}").format(path=path),
+                                   _("wait for it to finish, or stop it (kill {pid})").format(pid=holder)) from None
 
 
-def _fix(exc: OSError) -> str:
+def fix(exc: OSError) -> str:
+    """How to get past an OSError from writing a file or folder."""
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return "choose an output folder you may write to (--out DIR), or change the folder's permissions"
+        return _("choose an output folder you may write to (--out DIR), or change the folder's permissions")
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return "free space on the disk (or give --out on another disk), then run the command again"
-    return "check the folder, then run the command again"
+        return _("free space on the disk (or give --out on another disk), then run the command again")
+    return _("check the folder, then run the command again")

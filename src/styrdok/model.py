@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from .i18n import _
+
 
 class _Bilingual(str, Enum):
     """A front-matter value written in English or in Swedish: `Status("antagen") is Status.ADOPTED`.
@@ -45,6 +47,11 @@ class Status(_Bilingual):
     @property
     def swedish(self) -> str:
         return self.sv.capitalize()
+
+
+def status_word(status: Status) -> str:
+    """The status in the user's language (messages and tables; the front matter keeps its own form)."""
+    return {Status.DRAFT: _("draft"), Status.CONSULTATION: _("consultation"), Status.ADOPTED: _("adopted")}[status]
 
 
 class Action(str, Enum):

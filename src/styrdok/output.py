@@ -73,20 +73,19 @@ def _write_fd(fd: int, data: bytes) -> None:
 def _why(exc: OSError) -> tuple[str, str]:
     """What an OSError means for the user, and how to fix it."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return "the disk is full", "free space on the disk (or give --out on another disk), then run the command again"
+        return _("the disk is full"), lock.fix(exc)
     if exc.errno in (errno.EROFS,):
-        return "the file system is read-only", "choose an output folder you may write to (--out DIR)"
+        return _("the file system is read-only"), _("choose an output folder you may write to (--out DIR)")
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied", ("choose an output folder you may write to (--out DIR), "
-                                     "or change the folder's permissions")
+        return _("permission denied"), lock.fix(exc)
     if exc.errno in (errno.ENAMETOOLONG,):
-        return "the file name is too long", "use a shorter id or output folder"
-    return exc.strerror or str(exc), "check the output folder, then run the command again"
+        return _("the file name is too long"), _("use a shorter id or output folder")
+    return exc.strerror or str(exc), _("check the output folder, then run the command again")
 
 
 def write_error(path: Path, exc: OSError, kept: str = "") -> OutputError:
     why, fix = _why(exc)
-    return OutputError(f"cannot write {path}: {why}{kept}\n    fix: {fix}")
+    return OutputError.because(_("cannot write {path}").format(path=path), why + kept, fix)
 
 
 def _stage(path: Path, data: bytes) -> Path:
@@ -115,7 +114,7 @@ def write_set(files: dict[Path, bytes]) -> None:
             try:
                 staged.append((_stage(path, data), path))
             except OSError as exc:
-                kept = "; nothing of this set was replaced" if len(files) > 1 else "; the old file is kept"
+                kept = _("; nothing of this set was replaced") if len(files) > 1 else _("; the old file is kept")
                 raise write_error(path, exc, kept) from None
         for tmp, path in staged:
             os.replace(tmp, path)
@@ -145,10 +144,11 @@ class OutputDir:
         self.protected = _repository_folders(self.root)
         for folder in self.protected:
             if self.root.is_relative_to(folder):
-                raise StyrdokError(f"refusing to write into {self.root}: it lies inside {folder.name}/, "
-                                   "which holds the repository's own files (outputs there would overwrite them)\n"
-                                   "    fix: give an output folder outside policy/, templates/ and .git/, "
-                                   "e.g. --out build/")
+                raise StyrdokError.because(
+                    _("refusing to write into {folder}").format(folder=self.root),
+                    _("it lies inside {name}/, which holds the repository's own files (outputs there would "
+                      "overwrite them)").format(name=folder.name),
+                    _("give an output folder outside policy/, templates/ and .git/, e.g. --out build/"))
         self.written: set[Path] = set()
         self.changed: set[Path] = set()  # written with new content (not skipped as unchanged)
 
@@ -198,5 +198,5 @@ class OutputDir:
         is refused leaves no trace in the output folder (it need not even exist).
         """
         name = hashlib.sha256(str(self.root).encode("utf-8", "surrogateescape")).hexdigest()[:24]
-        with lock.hold(lock.folder() / f"out-{name}.lock", f"the output folder {self.root}"):
+        with lock.hold(lock.folder() / f"out-{name}.lock", _("the output folder {folder}").format(folder=self.root)):
             yield

@@ -12,13 +12,9 @@ from collections.abc import Callable
 
 from .i18n import _
 from .lifecycle import Due, Overview, StatusRow, Work
-from .model import Status
+from .model import status_word
 
 FORMATS = ("table", "csv", "json", "markdown")
-
-
-def status_word(status: Status) -> str:
-    return {Status.DRAFT: _("draft"), Status.CONSULTATION: _("consultation"), Status.ADOPTED: _("adopted")}[status]
 
 
 def due_word(due: Due) -> str:

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import pypandoc
 
 from .errors import StyrdokError
-from .i18n import _
+from .i18n import N_, _
 
 # Raw HTML off: markup in a policy is text, never live HTML on the municipal website.
 MARKDOWN = "commonmark_x-raw_html-raw_attribute-tex_math_dollars"
@@ -26,7 +26,7 @@ T = TypeVar("T")
 
 
 MIN_VERSION = (3, 0)  # the first pandoc that reads and writes documents in API 1.23 (API_VERSION)
-PANDOC_FIX = "pip install pypandoc_binary (`make all` does this: it brings its own pandoc), then `styrdok doctor`"
+PANDOC_FIX = N_("pip install pypandoc_binary (`make all` does this: it brings its own pandoc), then `styrdok doctor`")
 
 
 class PandocMissing(StyrdokError):
@@ -45,8 +45,8 @@ def located() -> tuple[str, str]:
     try:
         return pypandoc.get_pandoc_path(), pypandoc.get_pandoc_version()
     except (OSError, RuntimeError) as exc:
-        raise PandocMissing(f"pandoc is not installed ({' '.join(str(exc).split())[:200]})\n"
-                            f"    fix: {PANDOC_FIX}") from None
+        raise PandocMissing.because(_("pandoc is not installed"), " ".join(str(exc).split())[:200],
+                                    _(PANDOC_FIX)) from None
 
 
 def too_old(found: str) -> bool:
@@ -63,9 +63,11 @@ def binary() -> str:
     path, found = located()
     if too_old(found):
         need = ".".join(map(str, MIN_VERSION))
-        raise PandocMissing(f"pandoc {found} ({path}) is too old: styrdok needs pandoc {need} or later (its "
-                            "document format, API 1.23)\n"
-                            f"    fix: {PANDOC_FIX}; an old system pandoc is used only when the bundled one is missing")
+        raise PandocMissing.because(_("pandoc {found} ({path}) is too old").format(found=found, path=path),
+                                    _("styrdok needs pandoc {need} or later (its document format, API 1.23)").format(
+                                        need=need),
+                                    _(PANDOC_FIX) + "; " + _("an old system pandoc is used only when the bundled one "
+                                                             "is missing"))
     return path
 
 
@@ -95,9 +97,10 @@ def run(args: list[str], data: bytes, *, epoch: int | None = None, timeout: floa
     try:
         proc = subprocess.run([binary(), *args], input=data, capture_output=True, env=env, timeout=timeout)
     except subprocess.TimeoutExpired:
-        raise PandocFailed(f"pandoc did not finish within {timeout:.0f} s ({' '.join(args[:4])})") from None
+        raise PandocFailed(_("pandoc did not finish within {seconds:.0f} s ({args})").format(
+            seconds=timeout, args=" ".join(args[:4]))) from None
     except OSError as exc:  # removed or broken since it was found
-        raise PandocMissing(f"pandoc cannot be run: {exc.strerror}\n    fix: {PANDOC_FIX}") from None
+        raise PandocMissing.because(_("pandoc cannot be run"), exc.strerror or str(exc), _(PANDOC_FIX)) from None
     if proc.returncode != 0:
         raise PandocFailed.because(_("pandoc failed ({args})").format(args=" ".join(args[:4])),
                                    proc.stderr.decode(errors="replace").strip())

@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from markupsafe import Markup, escape
 
-from .errors import StyrdokError
+from .errors import Problem, StyrdokError
 from .i18n import _
 
 if TYPE_CHECKING:
@@ -67,6 +67,16 @@ class LabelError(StyrdokError):
     """A label or theme file that cannot be used, or a label that does not exist."""
 
 
+def _at(where: str, message: str, hint: str = "") -> Problem:
+    """A problem at `where`, written 'file:line' or 'file'."""
+    path, _sep, line = where.rpartition(":")
+    return Problem(path, int(line), message, hint) if line.isdigit() else Problem(where, 0, message, hint)
+
+
+def _refuse(where: str, message: str, hint: str = "") -> LabelError:
+    return LabelError(problems=[_at(where, message, hint)])
+
+
 # --- reading YAML with line numbers -------------------------------------------------------------
 
 def _flatten(node: yaml.Node, prefix: str, out: dict[str, tuple[Any, int]], where: str) -> None:
@@ -75,8 +85,8 @@ def _flatten(node: yaml.Node, prefix: str, out: dict[str, tuple[Any, int]], wher
         for key, value in node.value:
             name = f"{prefix}{key.value}"
             if name in out or any(k.startswith(name + ".") for k in out):
-                raise LabelError(_("{where}: key '{key}' appears twice").format(where=f"{where}:{key.start_mark.line + 1}", key=name)
-                                 + "\n    " + _("fix: {hint}").format(hint=_("keep one of them")))
+                raise _refuse(f"{where}:{key.start_mark.line + 1}", _("key '{key}' appears twice").format(key=name),
+                              _("keep one of them"))
             _flatten(value, name + ".", out, where)
         return
     key = prefix.rstrip(".")
@@ -85,33 +95,30 @@ def _flatten(node: yaml.Node, prefix: str, out: dict[str, tuple[Any, int]], wher
         items = []
         for item in node.value:
             if not isinstance(item, yaml.ScalarNode):
-                raise LabelError(_("{where}: '{key}' must be a list of texts").format(
-                    where=f"{where}:{item.start_mark.line + 1}", key=key))
+                raise _refuse(f"{where}:{item.start_mark.line + 1}", _("'{key}' must be a list of texts").format(key=key))
             items.append(item.value)
         out[key] = (items, line)
     elif isinstance(node, yaml.ScalarNode):
         out[key] = (None if node.tag.endswith(":null") else node.value, line)
     else:
-        raise LabelError(_("{where}: '{key}' has a value styrdok cannot read").format(where=f"{where}:{line}", key=key))
+        raise _refuse(f"{where}:{line}", _("'{key}' has a value styrdok cannot read").format(key=key))
 
 
 def _read(data: bytes, where: str) -> dict[str, tuple[Any, int]]:
     try:
         root = yaml.compose(data.decode("utf-8"), Loader=yaml.SafeLoader)
     except UnicodeDecodeError:
-        raise LabelError(_("{where}: the file is not UTF-8").format(where=where) + "\n    "
-                         + _("fix: {hint}").format(hint=_("save it as UTF-8"))) from None
+        raise _refuse(where, _("the file is not UTF-8"), _("save it as UTF-8")) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
-        raise LabelError(_("{where}: not valid YAML: {problem}").format(
-                             where=f"{where}{line}", problem=getattr(exc, "problem", exc))
-                         + "\n    " + _("fix: {hint}").format(hint=_("check the indentation, and quote texts that contain ':' or '#'"))) from None
+        raise _refuse(f"{where}{line}", _("not valid YAML: {problem}").format(problem=getattr(exc, "problem", exc)),
+                      _("check the indentation, and quote texts that contain ':' or '#'")) from None
     if root is None:
         return {}
     if not isinstance(root, yaml.MappingNode):
-        raise LabelError(_("{where}: the file must be a mapping of keys").format(where=f"{where}:1") + "\n    "
-                         + _("fix: {hint}").format(hint=_("see the packaged {name}").format(name=Path(where).name)))
+        raise _refuse(f"{where}:1", _("the file must be a mapping of keys"),
+                      _("see the packaged {name}").format(name=Path(where).name))
     out: dict[str, tuple[Any, int]] = {}
     _flatten(root, "", out, where)
     return out
@@ -124,12 +131,12 @@ def _fields(text: str) -> set[str]:
         return {"\0invalid"}
 
 
-def _merged(templates: Templates, name: str) -> tuple[dict[str, tuple[Any, str]], list[str]]:
+def _merged(templates: Templates, name: str) -> tuple[dict[str, tuple[Any, str]], list[Problem]]:
     """The packaged file with the override's values on top: {key: (value, 'file:line')}."""
     packaged = resources.files("styrdok").joinpath("templates", name)
     defaults = _read(packaged.read_bytes(), f"styrdok/templates/{name}")
     values: dict[str, tuple[Any, str]] = {k: (v, f"styrdok/templates/{name}:{line}") for k, (v, line) in defaults.items()}
-    problems: list[str] = []
+    problems: list[Problem] = []
     override = templates._override(name)
     if override is not None:
         where = f"templates/{name}"
@@ -140,23 +147,21 @@ def _merged(templates: Templates, name: str) -> tuple[dict[str, tuple[Any, str]]
                 close = [k for k in defaults if k.rsplit(".", 1)[-1] == key.rsplit(".", 1)[-1]]
                 hint = (_("did you mean {keys}?").format(keys=", ".join(close[:3])) if close else
                         _("see the keys in the packaged {name}").format(name=name))
-                problems.append(_("{where}: unknown key '{key}'").format(where=f"{where}:{line}", key=key)
-                                + "\n    " + _("fix: {hint}").format(hint=hint))
+                problems.append(_at(f"{where}:{line}", _("unknown key '{key}'").format(key=key), hint))
                 continue
             default = defaults[key][0]
             if isinstance(default, list) != isinstance(value, list) or (isinstance(default, list) and len(default) != len(value)):
-                problems.append((_("{where}: '{key}' must be a list of {n} texts, like the packaged default")
-                                 if isinstance(default, list) else
-                                 _("{where}: '{key}' must be a text, like the packaged default")).format(
-                                    where=f"{where}:{line}", key=key, n=len(default)))
+                problems.append(_at(f"{where}:{line}", (
+                    _("'{key}' must be a list of {n} texts, like the packaged default") if isinstance(default, list)
+                    else _("'{key}' must be a text, like the packaged default")).format(key=key, n=len(default))))
                 continue
             if isinstance(default, str) and isinstance(value, str) and not _fields(value) <= _fields(default):
                 offered = ", ".join(f"{{{f}}}" for f in sorted(_fields(default))) or "—"
                 unknown = ", ".join(f"{{{f}}}" for f in sorted(_fields(value) - _fields(default)))
-                problems.append(_("{where}: '{key}' uses {unknown}, which this text does not offer").format(
-                                    where=f"{where}:{line}", key=key, unknown=unknown) + "\n    "
-                                + _("fix: {hint}").format(hint=_("placeholders here: {offered} (write {{{{ and }}}} for "
-                                                                  "literal braces)").format(offered=offered)))
+                problems.append(_at(f"{where}:{line}", _("'{key}' uses {unknown}, which this text does not offer").format(
+                                        key=key, unknown=unknown),
+                                    _("placeholders here: {offered} (write {{{{ and }}}} for literal braces)").format(
+                                        offered=offered)))
                 continue
             values[key] = (value, f"{where}:{line}")
     return values, problems
@@ -174,7 +179,7 @@ class Labels:
     def load(cls, templates: Templates) -> Labels:
         values, problems = _merged(templates, LABELS_FILE)
         if problems:
-            raise LabelError(_("the labels cannot be used:") + "\n" + "\n".join(f"  - {p}" for p in problems))
+            raise LabelError(_("the labels cannot be used"), problems)
         return cls(values)
 
     @classmethod
@@ -189,34 +194,35 @@ class Labels:
             near = sorted(k for k in self._values if k.startswith(key.rsplit(".", 1)[0] + "."))[:5]
             hint = (_("keys near it: {keys}").format(keys=", ".join(near)) if near else
                     _("see the packaged {name}").format(name=LABELS_FILE))
-            raise LabelError(_("label '{key}' is not defined in {file}").format(key=key, file=LABELS_FILE)
-                             + "\n    " + _("fix: {hint}").format(hint=hint)) from None
+            raise LabelError.because(_("label '{key}' is not defined in {file}").format(key=key, file=LABELS_FILE),
+                                     _("the renderer asked for a label the labels file lacks"), hint) from None
 
     def __call__(self, key: str, **values: object) -> str:
         text, where = self._get(key)
         if not isinstance(text, str):
-            raise LabelError(_("{where}: label '{key}' is a list; use labels.list('{key}')").format(where=where, key=key))
+            raise _refuse(where, _("label '{key}' is a list; use labels.list('{key}')").format(key=key))
         try:
             return text.format_map(values) if values or "{" in text else text
         except (KeyError, IndexError, ValueError) as exc:
-            raise LabelError(_("{where}: label '{key}' needs the value {value} (given: {given})").format(
-                where=where, key=key, value=exc, given=", ".join(values) or "—")) from None
+            raise _refuse(where, _("label '{key}' needs the value {value} (given: {given})").format(
+                key=key, value=exc, given=", ".join(values) or "—")) from None
 
     def html(self, key: str, **values: object) -> Markup:
         """The label as HTML: the text and plain values escaped, Markup values (a link) kept, e.g.
         ``label_html("site.superseded", link=Markup('<a href="…">…</a>'), body=…)`` in a template."""
         text, where = self._get(key)
         if not isinstance(text, str):
-            raise LabelError(f"{where}: label '{key}' is a list")
+            raise _refuse(where, _("label '{key}' is a list; use labels.list('{key}')").format(key=key))
         try:
             return Markup(escape(text)).format(**values)
         except (KeyError, IndexError, ValueError) as exc:
-            raise LabelError(f"{where}: label '{key}' needs the value {exc} (given: {', '.join(values) or 'none'})") from None
+            raise _refuse(where, _("label '{key}' needs the value {value} (given: {given})").format(
+                key=key, value=exc, given=", ".join(values) or "—")) from None
 
     def list(self, key: str) -> list[str]:
         value, where = self._get(key)
         if not isinstance(value, list):
-            raise LabelError(_("{where}: label '{key}' is a text, not a list").format(where=where, key=key))
+            raise _refuse(where, _("label '{key}' is a text, not a list").format(key=key))
         return list(value)
 
     def get(self, key: str, default: str, **values: object) -> str:
@@ -296,7 +302,7 @@ class Theme:
         def text(key: str) -> str:
             value, where = values[key]
             if not isinstance(value, str) or not value.strip():
-                problems.append(_("{where}: '{key}' must be a text").format(where=where, key=key))
+                problems.append(_at(where, _("'{key}' must be a text").format(key=key)))
                 return ""
             return value.strip()
 
@@ -304,8 +310,8 @@ class Theme:
         for key in sorted(k for k in values if k.startswith("palette.")):
             color = text(key)
             if color and not COLOR.match(color):
-                problems.append(_("{where}: '{key}': {value} is not a colour like \"#1f4e79\"").format(
-                    where=values[key][1], key=key, value=repr(color)))
+                problems.append(_at(values[key][1], _("'{key}': {value} is not a colour like \"#1f4e79\"").format(
+                    key=key, value=repr(color))))
             palette[key.removeprefix("palette.")] = color.lower()
         logo = None
         file_value, file_where = values["logo.file"]
@@ -314,38 +320,37 @@ class Theme:
         theme = cls(organisation=text("organisation"), logo=logo,
                     fonts=Fonts(text("fonts.body"), text("fonts.heading"), text("fonts.mono")), palette=palette)
         if problems:
-            raise LabelError(_("the theme cannot be used:") + "\n" + "\n".join(f"  - {p}" for p in problems))
+            raise LabelError(_("the theme cannot be used"), problems)
         return theme
 
 
 def _logo(templates: Templates, name: str, where: str, alt: str, height: tuple[Any, str],
-          problems: list[str]) -> Logo | None:
+          problems: list[Problem]) -> Logo | None:
     suffix = Path(name).suffix.lower()
     if suffix not in LOGO_TYPES or Path(name).name != name:
-        problems.append(_("{where}: logo.file {name} must be the name of an .svg or .png file in templates/").format(
-            where=where, name=repr(name)))
+        problems.append(_at(where, _("logo.file {name} must be the name of an .svg or .png file in templates/").format(
+            name=repr(name))))
         return None
     data = templates.bytes(name)
     if data is None:
-        problems.append(_("{where}: the logo {name} is not in templates/ (nor packaged)").format(where=where, name=name)
-                        + "\n    " + _("fix: {hint}").format(
-                            hint=_("put the file in the repository's templates/ folder, or correct logo.file")))
+        problems.append(_at(where, _("the logo {name} is not in templates/ (nor packaged)").format(name=name),
+                            _("put the file in the repository's templates/ folder, or correct logo.file")))
         return None
     if not alt:
-        problems.append(_("{where}: the logo needs alt text (logo.alt), e.g. the organisation's name").format(where=where))
+        problems.append(_at(where, _("the logo needs alt text (logo.alt), e.g. the organisation's name")))
     try:
         height_mm = float(height[0])
     except (TypeError, ValueError):
-        problems.append(_("{where}: logo.height_mm must be a number of millimetres, e.g. 14").format(where=height[1]))
+        problems.append(_at(height[1], _("logo.height_mm must be a number of millimetres, e.g. 14")))
         height_mm = 14.0
     if suffix == ".png":
         try:
             png_size(data)
         except ValueError:
-            problems.append(_("{where}: {name} is not a PNG file").format(where=where, name=name))
+            problems.append(_at(where, _("{name} is not a PNG file").format(name=name)))
             return None
     elif b"<svg" not in data[:4096]:
-        problems.append(_("{where}: {name} is not an SVG file").format(where=where, name=name))
+        problems.append(_at(where, _("{name} is not an SVG file").format(name=name)))
         return None
     return Logo(data, LOGO_TYPES[suffix], alt, height_mm, name)
 

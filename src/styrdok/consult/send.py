@@ -17,7 +17,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from .. import clock, frontmatter, source
 from ..history import History
-from ..errors import InvalidPolicy, Problem, StyrdokError, StyrdokError
+from ..errors import InvalidPolicy, Problem, StyrdokError
 from ..i18n import _
 from ..model import Policy, Status
 from ..output import OutputDir, atomic_write
@@ -122,10 +122,9 @@ def record(text: str, remiss: Remiss) -> str:
 
 def refuse_adopted(policy: Policy) -> None:
     if policy.meta.status is Status.ADOPTED and not policy.meta.pending_decisions:
-        raise StyrdokError(_("{path}: '{id}' is adopted and has no pending revision, so there is "
-                             "no proposal to send on consultation").format(path=policy.path, id=policy.id) + "\n    "
-                           + _("fix: {hint}").format(hint=_("run `styrdok revise {id}` first, edit the text, then consult")
-                                                     .format(id=policy.id)))
+        raise StyrdokError(problems=[Problem(str(policy.path), 0, _(
+            "'{id}' is adopted and has no pending revision, so there is no proposal to send on consultation").format(
+                id=policy.id), _("run `styrdok revise {id}` first, edit the text, then consult").format(id=policy.id))])
 
 
 def parse_date(value: dt.date | str, option: str, problems: list[Problem]) -> dt.date | None:
@@ -230,7 +229,7 @@ def _replace_source(path: Path, before: bytes, after: bytes) -> bool:
     if after == before:
         return False
     if path.read_bytes() != before:
-        raise StyrdokError(_("{path} changed while the package was built; its status was not changed").format(path=path)
-                           + "\n    " + _("fix: {hint}").format(hint=_("run styrdok consult again")))
+        raise StyrdokError.because(_("{path} changed while the package was built").format(path=path),
+                                   _("its status was not changed"), _("run styrdok consult again"))
     atomic_write(path, after)
     return True

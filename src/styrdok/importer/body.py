@@ -18,7 +18,7 @@ from typing import Any
 from .. import pandoc
 from ..i18n import _
 from .headings import TYPED_BULLET, Heading, typed_number
-from .wordfile import MARKER, WordFile
+from .wordfile import MARK_OPEN, MARKER, WordFile
 
 Ast = pandoc.Ast
 REFNR = re.compile(r"^\d+(\.\d+)*$")
@@ -106,22 +106,6 @@ def _children(n: Ast) -> Any:
     return c
 
 
-def strip_markers(node: Any) -> Any:
-    if isinstance(node, list):
-        out = []
-        for n in node:
-            n = strip_markers(n)
-            if isinstance(n, dict) and n.get("t") == "Str" and not n["c"]:
-                continue
-            out.append(n)
-        return out
-    if isinstance(node, dict):
-        if node.get("t") == "Str":
-            return {"t": "Str", "c": MARKER.sub("", node["c"])}
-        return {k: strip_markers(v) for k, v in node.items()}
-    return node
-
-
 def build(doc: WordFile, ast: Ast, plan: Plan, heading_id: Callable[[int, str], str]) -> Body:
     """The policy blocks from pandoc's blocks and the plan; `heading_id(paragraph, title)` names sections."""
     counts = Counts()
@@ -147,15 +131,14 @@ def build(doc: WordFile, ast: Ast, plan: Plan, heading_id: Callable[[int, str], 
             if table in plan.drop_tables:
                 continue
             flush()
-            out.append(_table(clean(strip_markers(block), plan), notes, number))
+            out.append(_table(clean(block, plan), notes, number))
             where.append(number)
             counts.tables += 1
             continue
         if number in plan.drop:
             continue
-        block = strip_markers(block)
         if t in ("Para", "Plain", "Header"):
-            inlines = block["c"][2] if t == "Header" else block["c"]
+            inlines = clean(block["c"][2] if t == "Header" else block["c"], plan)  # markers out, formatting plain
             if plan.strip_refnr:
                 inlines = _without_refnr(inlines)
             if not pandoc.stringify(inlines).strip() and not _has_note(inlines):
@@ -173,10 +156,10 @@ def build(doc: WordFile, ast: Ast, plan: Plan, heading_id: Callable[[int, str], 
                 counts.headings += 1
                 continue
             if number in plan.bullets:
-                bullets.append((number, _without_bullet(clean(inlines, plan))))
+                bullets.append((number, _without_bullet(inlines)))
                 continue
             flush()
-            out.append(pandoc.para(_strip_ends(clean(inlines, plan))))
+            out.append(pandoc.para(_strip_ends(inlines)))
             where.append(number)
             counts.paragraphs += 1
             continue
@@ -216,8 +199,8 @@ def _flatten(blocks: list[Ast]) -> list[Ast]:
 
 
 def clean(node: Any, plan: Plan) -> Any:
-    """Inline formatting the policy format does not have made plain; images and internal links
-    to nowhere removed; list items tight."""
+    """Inline formatting the policy format does not have made plain; the paragraph markers,
+    images and internal links to nowhere removed; list items tight."""
     if isinstance(node, list):
         out: list[Any] = []
         for n in node:
@@ -230,6 +213,14 @@ def clean(node: Any, plan: Plan) -> Any:
     if not isinstance(node, dict):
         return node
     t = node.get("t")
+    if t == "Str":
+        text = node["c"]
+        if MARK_OPEN in text:
+            text = MARKER.sub("", text)
+            return {"t": "Str", "c": text} if text else GONE
+        return node if text else GONE
+    if t in ("Space", "SoftBreak", "LineBreak"):
+        return node
     if t in ("Underline", "SmallCaps"):
         return clean(node["c"], plan)
     if t == "Span":
@@ -369,7 +360,8 @@ def _unwrap_emphasis(inlines: list[Ast]) -> list[Ast]:
 
 
 def _heading_inlines(inlines: list[Ast], heading: Heading, plan: Plan) -> list[Ast]:
-    flat = _unwrap_emphasis(clean(inlines, plan))
+    """The heading's text from its (cleaned) inlines: emphasis unwrapped, a typed number dropped."""
+    flat = _unwrap_emphasis(inlines)
     if plan.keep_heading_inlines:
         return _trim(flat)
     if all(n.get("t") in ("Str", "Space", "SoftBreak", "LineBreak") for n in flat):

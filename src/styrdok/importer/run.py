@@ -99,9 +99,10 @@ def convert_job(job: Job) -> tuple[Report, str | None]:
     try:
         doc = wordfile.load(job.path, job.display)
         converted = convert(doc, policy_id=job.policy_id, doc_type=job.doc_type, display=job.display)
-    except StyrdokError as exc:
+    except StyrdokError as exc:  # the report names the file: its error says why, and the fix
+        why = "\n".join(str(p) for p in exc.problems) or str(exc).removeprefix(f"{job.display}: ")
         return Report(source=job.display, policy_id=job.policy_id, target=f"policy/{job.policy_id}.md",
-                      error=str(exc).removeprefix(f"{job.display}: ")), None
+                      error=why), None
     report = converted.report
     if doc.converted_from == "doc":
         report.guesses.insert(0, Entry(_("the file was an older Word document (.doc), converted with LibreOffice")))

@@ -132,7 +132,9 @@ def load(path: Path, display: str | None = None) -> WordFile:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise NotWord(_("{name}: cannot be read ({reason})").format(name=name, reason=exc.strerror)) from None
+        raise NotWord.because(_("cannot import {name}").format(name=name),
+                              _("the file cannot be read ({reason})").format(reason=exc.strerror),
+                              _("check the file name and that you may read the file")) from None
     converted = None
     kind = sniff(data)
     if kind == "doc":
@@ -140,17 +142,19 @@ def load(path: Path, display: str | None = None) -> WordFile:
     elif kind == "odt":
         data, converted = pandoc.convert(data, "odt", "docx"), "odt"
     elif kind == "empty":
-        raise NotWord(_("{name}: the file is empty, not a Word document. Save the document in Word as .docx and "
-                        "try again.").format(name=name))
+        raise NotWord.because(_("cannot import {name}").format(name=name), _("the file is empty, not a Word document"),
+                              _("save the document in Word as .docx and try again"))
     elif kind != "docx":
-        raise NotWord(_("{name}: is not a Word document (.docx). styrdok reads Word documents (.docx) and "
-                        "OpenDocument text (.odt); open the file in Word and save it as a Word document (.docx).")
-                      .format(name=name))
+        raise NotWord.because(_("cannot import {name}").format(name=name),
+                              _("the file is not a Word document (.docx); styrdok reads Word documents (.docx) and "
+                                "OpenDocument text (.odt)"),
+                              _("open the file in Word and save it as a Word document (.docx)"))
     try:
         return read(Path(name), data, converted)
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
-        raise NotWord(_("{name}: the Word document is damaged and cannot be read ({reason}). Open it in Word, "
-                        "save it again as .docx and try again.").format(name=name, reason=exc)) from None
+        raise NotWord.because(_("cannot import {name}").format(name=name),
+                              _("the Word document is damaged and cannot be read ({reason})").format(reason=exc),
+                              _("open it in Word, save it again as .docx and try again")) from None
 
 
 def sniff(data: bytes) -> str:
@@ -178,11 +182,13 @@ def soffice() -> str | None:
 def _from_doc(path: Path, name: str) -> bytes:
     """A legacy binary .doc converted to .docx by LibreOffice, when it is installed."""
     office = soffice()
-    advice = _("Open it in Word, save it as a Word document (.docx) (File > Save As) and import that file.")
+    what = _("cannot import {name}").format(name=name)
+    advice = _("open it in Word, save it as a Word document (.docx) (File > Save As) and import that file")
     if office is None:
-        raise NotWord(_("{name}: is an older Word document (.doc, Word 97–2003) or a password-protected document. "
-                        "{advice} (With LibreOffice installed, the soffice command, styrdok converts .doc files "
-                        "itself.)").format(name=name, advice=advice))
+        raise NotWord.because(what, _("the file is an older Word document (.doc, Word 97–2003) or a password-protected "
+                                      "document"),
+                              _("{advice} (with LibreOffice installed, the soffice command, styrdok converts .doc "
+                                "files itself)").format(advice=advice))
     with tempfile.TemporaryDirectory(prefix="styrdok-doc-") as tmp:
         source = Path(tmp) / "in.doc"
         source.write_bytes(path.read_bytes())
@@ -191,12 +197,11 @@ def _from_doc(path: Path, name: str) -> bytes:
             subprocess.run([office, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "docx",
                             "--outdir", tmp, str(source)], capture_output=True, timeout=180, check=False)
         except subprocess.TimeoutExpired:
-            raise NotWord(_("{name}: LibreOffice could not convert the file within 3 minutes. {advice}")
-                          .format(name=name, advice=advice)) from None
+            raise NotWord.because(what, _("LibreOffice could not convert the file within 3 minutes"), advice) from None
         out = Path(tmp) / "in.docx"
         if not out.is_file() or sniff(out.read_bytes()) != "docx":
-            raise NotWord(_("{name}: LibreOffice could not read the file (a password-protected or damaged "
-                            "document?). {advice}").format(name=name, advice=advice))
+            raise NotWord.because(what, _("LibreOffice could not read the file (a password-protected or damaged "
+                                          "document?)"), advice)
         return out.read_bytes()
 
 

@@ -197,12 +197,29 @@ def compile_pdf(body_typst: str, meta: dict, template: str | Sequence[Part], tim
         except typst.TypstError as exc:
             raise sources.error(exc) from None
         except RuntimeError as exc:  # other failures reported by typst-py
-            raise TypstFailed.because("the PDF could not be made", f"Typst: {exc}") from None
+            raise TypstFailed.because(_("the PDF could not be made"), f"Typst: {exc}") from None
     for warning in warnings or ():
-        log.warning("Typst: %s", sources.describe(warning)[0])
+        _warn(sources, warning)
     if not isinstance(pdf, bytes):
-        raise TypstFailed.because("the PDF could not be made", f"Typst returned {type(pdf).__name__}, not PDF bytes")
+        raise TypstFailed.because(_("the PDF could not be made"),
+                                  _("Typst returned {kind}, not PDF bytes").format(kind=type(pdf).__name__))
     return pdf
+
+
+_UNKNOWN_FONT = re.compile(r"unknown font family: (.+)")
+_fonts_reported: set[str] = set()
+
+
+def _warn(sources: "_Sources", warning: typst.TypstWarning) -> None:
+    """Typst's warning for the user: a missing font once per process and family, in one line."""
+    message = (getattr(warning, "message", None) or str(warning)).strip()
+    if found := _UNKNOWN_FONT.fullmatch(message):
+        if (family := found.group(1)) not in _fonts_reported:
+            _fonts_reported.add(family)
+            log.warning(_("the font '{family}' is not installed: the PDF uses another font for what only it "
+                          "would show (see `styrdok doctor`)").format(family=family))
+        return
+    log.warning("Typst: %s", sources.describe(warning)[0])
 
 
 _LOCATION = re.compile(r"__typst_py_bytes__\.typ:(\d+):(\d+)")
@@ -240,7 +257,8 @@ class _Sources:
             found = self.where(int(match.group(1)))
             first.append(found)
             template, line = found
-            return f"{template}:{line}:{match.group(2)}" if template else f"body line {line}, column {match.group(2)}"
+            return (f"{template}:{line}:{match.group(2)}" if template
+                    else _("body line {line}, column {column}").format(line=line, column=match.group(2)))
 
         lines = diagnostic.splitlines()
         if lines and lines[0].split(": ", 1)[-1] == message:
@@ -252,8 +270,9 @@ class _Sources:
         text, location = self.describe(exc)
         template, line = location or (None, 0)
         if template:
-            return TypstFailed("the PDF could not be made", [Problem(
-                template, line, f"the PDF template does not compile (Typst): {text}",
-                f"correct {template} at line {line}, or remove the override to use the packaged template")])
-        return TypstFailed.because("the PDF could not be made", f"Typst: {text}",
-                                    "check the text near that line; if it looks right, this is a bug in styrdok")
+            return TypstFailed(_("the PDF could not be made"), [Problem(
+                template, line, _("the PDF template does not compile (Typst): {message}").format(message=text),
+                _("correct {template} at line {line}, or remove the override to use the packaged template").format(
+                    template=template, line=line))])
+        return TypstFailed.because(_("the PDF could not be made"), f"Typst: {text}",
+                                    _("check the text near that line; if it looks right, this is a bug in styrdok"))

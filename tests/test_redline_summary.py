@@ -83,3 +83,10 @@ def test_two_drafts_of_one_day_are_told_apart() -> None:
     assert same[0] != same[1] and "det tidigare" in same[0] and "det senare" in same[1]
     assert version_names(_draft(9, 15), Version(OLD, Origin.COMMIT, when=dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.timezone.utc))) \
         == ("förslaget (2026-11-24)", "förslaget (2026-11-25)"), "other days: the date is enough"
+
+
+def test_two_files_of_one_name_are_named_by_their_paths() -> None:
+    older = Version(OLD, Origin.FILE, file="2015/social-ekonomi.md")
+    newer = Version(OLD, Origin.FILE, file="forslag/social-ekonomi.md")
+    assert version_names(older, newer) == ("förslaget (2015/social-ekonomi.md)", "förslaget (forslag/social-ekonomi.md)")
+    assert version_names(Version(OLD, Origin.FILE, file="a/old.md"), newer)[0] == "förslaget (old.md)"

@@ -55,8 +55,8 @@ def files(old: Path, new: Path) -> Versions:
     except StyrdokError:
         templates = Templates(None)
     old_policy, new_policy = pandoc.concurrently(lambda: load_file(old), lambda: load_file(new))
-    labels = version_names(Version(old_policy, Origin.FILE, file=old.name),
-                           Version(new_policy, Origin.FILE, file=new.name), templates.labels)
+    labels = version_names(Version(old_policy, Origin.FILE, file=str(old)),
+                           Version(new_policy, Origin.FILE, file=str(new)), templates.labels)
     return Versions(old_policy, new_policy, labels, change_time(None), templates)
 
 

@@ -126,3 +126,15 @@ def test_ctrl_c_says_avbrutet_and_exits_130(policy_repo: Path, moment: str) -> N
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130 and "Avbrutet" in err and "Traceback" not in err, err
     assert not list(policy_repo.rglob("*.tmp"))
+
+
+def test_doctor_names_a_theme_font_without_files(policy_repo: Path) -> None:
+    (policy_repo / "templates").mkdir(exist_ok=True)
+    found = _run(["doctor"], policy_repo)
+    (policy_repo / "templates" / "theme.yaml").write_text("fonts:\n  body: Garamond\n", "utf-8")
+    missing = _run(["doctor"], policy_repo, LANG="sv_SE.UTF-8", LANGUAGE="", LC_ALL="")
+
+    assert found.returncode == 0 and any(line.split()[:3] == ["fonts", "Source", "Sans"] for line in found.stdout.splitlines())
+    assert missing.returncode == 0  # the PDF is still made, in another font
+    assert "typsnitt     Garamond, Source Sans Pro: ingen typsnittsfil för Garamond" in missing.stdout
+    assert "templates/fonts/" in missing.stdout

@@ -284,3 +284,13 @@ def test_after_into_git_diff_and_styrdok_diff_show_the_word_edit(tmp_path: Path,
     accepted, rejected = (" ".join(pandoc.read_docx(redline, track_changes=how).split()) for how in ("accept", "reject"))
     assert "Policyn riktar sig" in accepted and "Policydokumentet riktar sig" in rejected
     assert accepted.replace("Policyn riktar", "Policydokumentet riktar") == rejected
+
+
+def test_a_deleted_first_paragraph_keeps_the_definitions_written_after_it() -> None:
+    """Definitions written after a paragraph that is deleted in Word survive while another block cites them."""
+    from styrdok.importer.into import splice
+    text = (SEED_POLICY.read_text("utf-8").split("\n---\n", 1)[0] + "\n---\n\nFörsta stycket.\n\n"
+            "[^x]: Fotnoten.\n\nAndra stycket[^x].\n")
+    policy = source.load(Path("social-ekonomi.md"), data=text.encode())
+    blocks = [b.ast for s in policy.sections for b in s.blocks][1:]  # the first paragraph deleted
+    assert splice(policy, text, blocks).endswith("---\n\nAndra stycket[^x].\n\n[^x]: Fotnoten.\n")

@@ -95,6 +95,7 @@ SCENARIO: list[tuple[str, list[str], bool]] = [  # (name, args, stdout only from
     ("consult", ["consult", ID, "--deadline", "2027-02-15", "--dnr", "KS 2026/45", "--today", "2026-11-25"], False),
     ("diff", ["diff", ID], True),
     ("publish", ["publish", "--today", "2026-11-25"], False),
+    ("responses", ["responses", ID], False),
     ("memo", ["memo", ID, "--today", "2026-11-25"], True),  # stdout: the förslag till beslut
     ("doctor", ["doctor"], False),
     ("import", ["import", "foreningsstod.docx", "--type", "riktlinje"], False),
@@ -107,7 +108,7 @@ SCENARIO: list[tuple[str, list[str], bool]] = [  # (name, args, stdout only from
 
 EXIT_CODES = {"check": 0, "build": 0, "status": 1, "status-md": 1, "status-csv": 1, "log": 0, "adopt-refused": 2,
               "adopt": 0, "consult-refused": 2, "revise": 0, "revise-refused": 2, "consult": 0, "diff": 1, "publish": 0,
-              "memo": 0, "doctor": 0, "import": 0, "output-refused": 2, "usage": 2, "no-such-policy": 2, "bad-date": 2}
+              "responses": 0, "memo": 0, "doctor": 0, "import": 0, "output-refused": 2, "usage": 2, "no-such-policy": 2, "bad-date": 2}
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,8 @@ SAMPLES = {
     "fence with blank lines and hashes": "Text\n\n```\n# inte en rubrik\n\nkod\n```\n\nMer text.\n",
     "quote, table, rule": "> citat\n> mer\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n---\n\n1. ett\n2. två\n",
     "headings back to back": "## A {#a}\n### B {#b}\nText\n## C {#c}\n",
+    "footnotes": "Text[^a] här.\n\n[^a]: En fotnot.\n\n## R {#r}\n\nMer[^b].\n\n[^b]: Första stycket.\n\n"
+                 "    Andra stycket.\n\nSlut.\n\n[^c]: Oanvänd.\n",
 }
 
 
@@ -30,6 +32,15 @@ def _exact(text: str) -> list[tuple[int, str]]:
 def test_start_lines_match_pandoc_source_positions(name: str) -> None:
     text = SAMPLES[name]
     assert [(line, pandoc.stringify(block)) for line, block in pandoc.read_markdown(text)] == _exact(text)
+
+
+def test_footnote_definitions_are_not_blocks_and_need_no_second_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Definitions ([^a]: …, indented paragraphs) are read off the text too: no sourcepos run."""
+    calls: list[list[str]] = []
+    run = pandoc.run
+    monkeypatch.setattr(pandoc, "run", lambda args, data, **kw: calls.append(args) or run(args, data, **kw))
+    assert [line for line, _ in pandoc.read_markdown(SAMPLES["footnotes"])] == [1, 5, 7, 13]
+    assert len(calls) == 1
 
 
 def test_many_documents_in_one_run_equal_each_on_its_own() -> None:

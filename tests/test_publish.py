@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -139,7 +140,8 @@ def test_bundle_holds_every_adopted_version_the_consultation_and_the_register(
         "redline.html", "redline.pdf", "redline.docx", "changes.md", "manifest.json"}
     assert not (site / V2018 / "andringar").exists()  # the first version has nothing to compare with
     assert {p.name for p in (site / REMISS).iterdir()} == {
-        "remissversion.html", "remissversion.pdf", "remissversion.docx", "svarsmall.docx", "missiv.docx"}
+        "remissversion.html", "remissversion.pdf", "remissversion.docx", "svarsmall.docx", "missiv.docx",
+        "andringar.html", "andringar.pdf"}  # as `styrdok consult` sent it: with the redline against the version in force
     assert any("uncommitted changes are not published" in note for note in result.notes)
 
 
@@ -149,6 +151,8 @@ def test_every_local_link_resolves_and_is_relative(site: Path) -> None:
         for link in parse(page).links:
             if link.startswith(("data:image/svg+xml;base64,", "data:image/png;base64,")):
                 continue  # the logo, inside the page
+            if link.startswith("mailto:"):
+                continue  # where to send a consultation answer, a contact: not a page of the site
             parts = urlsplit(link)
             assert not parts.scheme and not parts.netloc and not link.startswith("/"), f"{page}: {link}"
             target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
@@ -195,7 +199,8 @@ def test_an_open_consultation_is_published_marked_with_its_deadline_and_response
     page = (site / ID / "index.html").read_text("utf-8")
     assert "Remissversion – svar senast 15 februari 2027." in page and "dnr KS 2026/400" in page
     # where and how to answer, then what the text below is
-    assert ("Skicka svaret senast 15 februari 2027, märkt med diarienummer KS 2026/400, till kommunstyrelsen@timra.se. "
+    assert ("Skicka svaret senast 15 februari 2027, märkt med diarienummer KS 2026/400, till "
+            '<a href="mailto:kommunstyrelsen@timra.se">kommunstyrelsen@timra.se</a>. '
             "Texten nedan är den gällande, antagna versionen.</p>") in page
     assert f'href="../{REMISS}/svarsmall.docx"' in page and f'href="../{REMISS}/remissversion.html"' in page
     assert PROPOSAL not in page
@@ -205,6 +210,43 @@ def test_an_open_consultation_is_published_marked_with_its_deadline_and_response
     assert UNCOMMITTED not in pandoc.read_docx((site / REMISS / "remissversion.docx").read_bytes())
     assert git(repo, "status", "--porcelain") == f" M {REL}"  # publish changed no front matter
     assert "status: consultation" in policy_text(repo)
+
+
+def test_the_open_consultation_links_what_it_changes_in_the_version_in_force(site: Path) -> None:
+    """The consultation box: where and how to answer (a mailto: link), and the redline of the
+    proposal against the version in force, as `styrdok consult` sent it."""
+    from lxml import html as lxml_html
+    page = lxml_html.fromstring((site / ID / "index.html").read_bytes())
+    [box] = page.xpath("//section[contains(@class, 'remiss')]")
+    assert box.xpath(".//a[@href='mailto:kommunstyrelsen@timra.se']")
+    links = {a.text_content(): a.get("href") for a in box.xpath(".//ul[@class='documents']//a")}
+    assert links["Ändringar jämfört med den gällande versionen"] == f"../{REMISS}/andringar.html"
+    assert links["Ändringarna som PDF"] == f"../{REMISS}/andringar.pdf"
+    changes = lxml_html.fromstring((site / REMISS / "andringar.html").read_bytes())
+    assert PROPOSAL in " ".join(changes.xpath("//ins//text()")), "the proposal is not marked as inserted"
+    assert "versionen antagen 2026-11-24" in changes.text_content() and "remissversionen" in changes.text_content()
+    crumbs = changes.xpath("//nav[@class='breadcrumbs']//a")
+    assert [a.get("href") for a in crumbs] == ["../../../index.html", "../../index.html", "andringar.html"]
+    assert crumbs[-1].get("aria-current") == "page" and crumbs[-1].text_content() == "Ändringar"
+    assert any(PROPOSAL in " ".join(p.extract_text().split()) for p in PdfReader(site / REMISS / "andringar.pdf").pages)
+
+
+def test_every_page_has_a_breadcrumb_back_to_the_register_also_remiss_and_redlines(site: Path) -> None:
+    pages = [p for p in html_pages(site) if p != site / "index.html"]
+    assert {site / REMISS / "remissversion.html", site / REMISS / "andringar.html",
+            site / CHANGES / "redline.html"} <= set(pages)
+    for page in pages:
+        crumbs = [link for link in parse(page).links if link.endswith("index.html")]
+        text = page.read_text("utf-8")
+        assert 'class="breadcrumbs"' in text, page
+        first = text.split('class="breadcrumbs"', 1)[1].split('href="', 1)[1].split('"', 1)[0]
+        assert (page.parent / first).resolve() == (site / "index.html").resolve(), f"{page}: {first}"
+        assert crumbs
+        # the theme's fonts, shipped with the site: every @font-face of every page finds its file
+        fonts = re.findall(r'@font-face \{[^}]*url\("([^"]+)"\)', text)
+        assert fonts, f"{page} declares no web font"
+        for font in fonts:
+            assert (page.parent / font).is_file(), f"{page}: {font}"
 
 
 def test_feed_has_one_entry_per_adoption_and_consultation_with_ids_and_dates_from_git(site: Path) -> None:
@@ -383,7 +425,7 @@ def test_a_policy_without_adoption_or_consultation_in_git_is_not_published(repo:
 # --- accessibility, golden files, command line -------------------------------------------------------------
 
 @pytest.mark.parametrize("page", ["index.html", f"{ID}/index.html", f"{V2018}/index.html",
-                                  f"{CHANGES}/redline.html"])
+                                  f"{CHANGES}/redline.html", f"{REMISS}/remissversion.html", f"{REMISS}/andringar.html"])
 def test_accessibility_with_axe_and_reflow(site: Path, page: str) -> None:
     require_chromium()
     violations = axe_violations(site / page)

@@ -418,3 +418,25 @@ def test_the_final_pdf_tags_its_first_page_for_pdf_ua(site: Path) -> None:
                 for row in page.xpath("//section[@class='control']//div[contains(@class,'control-row')]")]
     assert [h.text(pages) for h in head] == [heading]
     assert rows == expected and len(rows) >= 6, rows
+
+
+def test_a_repository_label_override_shows_on_the_site(repo: Path, site: Path, tmp_path: Path) -> None:
+    """Every sentence of the site comes from labels.sv.yaml: an override in the repository's
+    templates/ changes the pages and the feed (the frozen PDF and DOCX stay as published)."""
+    import shutil
+    clone = Path(shutil.copytree(repo, tmp_path / "repo"))
+    out = Path(shutil.copytree(site, tmp_path / "site"))
+    (clone / "templates").mkdir(exist_ok=True)
+    (clone / "templates" / "labels.sv.yaml").write_text(
+        "site:\n  version_crumb: \"Utgåva {date}\"\n  changes: Vad som ändrades\n"
+        "  download_pdf: Ladda ner som PDF\n  feed_category_adopted: beslut\n", "utf-8")
+    frozen = (out / V1 / f"{ID}.pdf").read_bytes()
+    result = publish(Workspace(clone), out=out, today=TODAY)
+    assert result.ok, result.problems
+    policy_page = (out / ID / "index.html").read_text("utf-8")
+    assert "Utgåva 2018-03-06" in policy_page and "Version 2018-03-06" not in policy_page
+    assert ">Vad som ändrades<" in policy_page
+    version_page = (out / V1 / "index.html").read_text("utf-8")
+    assert "Utgåva 2018-03-06" in version_page and "Ladda ner som PDF" in version_page
+    assert 'term="beslut"' in (out / "feed.xml").read_text("utf-8")
+    assert (out / V1 / f"{ID}.pdf").read_bytes() == frozen

@@ -346,7 +346,7 @@ def doctor() -> None:
     for tool in doctor_lib.tools():
         state = click.style(tool.version, fg="green") if tool.ok else \
             click.style(f"{tool.version}: {tool.problem}" if tool.problem else _("missing"), fg="red")
-        click.echo(f"{tool.name:12} {state}  ({_(tool.needed_for)})")
+        click.echo(f"{_(tool.name):12} {state}  ({_(tool.needed_for)})")
         if not tool.ok:
             click.echo(f"{'':12} " + _("install: {how}").format(how=_(tool.install)))
             missing.append(tool)

@@ -65,6 +65,40 @@ def _command(*args: str) -> str | None:
     return found.group(0) if proc.returncode == 0 and found else None
 
 
+FALLBACK_FONT_PACKAGES = ("manimgx-fonts", "noto-cjk-sans-otc")
+
+
+def _theme_fonts() -> Tool:
+    """The theme's body and heading families: found as files (embedded in PDF and DOCX, shipped
+    with the site), or only named (readers then see a substitute)."""
+    from . import fonts
+    from .errors import StyrdokError
+    from .templates import Templates
+    from .workspace import Workspace
+    try:
+        templates = Workspace.find().templates
+    except StyrdokError:  # not in a policy repository: the packaged theme
+        templates = Templates(None)
+    try:
+        families = fonts.theme_families(templates)
+    except StyrdokError as exc:
+        return Tool(N_("fonts"), None, N_("the look of PDF, DOCX and the site"), N_("correct templates/theme.yaml"),
+                    optional=True, problem=str(exc))
+    missing = [family for family in families if not fonts.family_faces(templates, family)]
+    problem = _("no font file for {families}: PDF, DOCX and the site show another font").format(
+        families=", ".join(missing)) if missing else None
+    return Tool(N_("fonts"), ", ".join(families), N_("the look of PDF, DOCX and the site"),
+                N_("put the family's font files (.ttf or .otf) in templates/fonts/"), optional=True, problem=problem)
+
+
+def _fallback_fonts() -> Tool:
+    found = [f"{name} {_package(name)}" for name in FALLBACK_FONT_PACKAGES if _package(name)]
+    missing = [name for name in FALLBACK_FONT_PACKAGES if not _package(name)]
+    problem = _("missing: {packages}").format(packages=", ".join(missing)) if missing and found else None
+    return Tool("Noto", ", ".join(found) or None, N_("PDF text in other scripts: Arabic, Hebrew, CJK, symbols, emoji"),
+                N_("pip install manimgx-fonts noto-cjk-sans-otc (make all does this)"), optional=True, problem=problem)
+
+
 def tools() -> list[Tool]:
     pandoc_version, pandoc_problem = _pandoc()
     return [
@@ -75,6 +109,8 @@ def tools() -> list[Tool]:
         Tool("git", _command("git", "--version"), N_("history, adopt, log, diff ID"),
              N_("apt-get install git (or your system's package manager)")),
         Tool("GitPython", _package("GitPython"), N_("history, adopt, log"), N_("pip install GitPython")),
+        _theme_fonts(),
+        _fallback_fonts(),
         Tool("chromium", _command("chromium", "--version"), N_("accessibility tests only"),
              N_("make browser (installs Debian's chromium)"), optional=True),
     ]

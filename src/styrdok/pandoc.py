@@ -132,6 +132,7 @@ _STARTS = {"Header": _HEADING, "BulletList": re.compile(r"^ {0,3}[-*+]\s"),
            "OrderedList": re.compile(r"^ {0,3}\d{1,9}[.)]\s"), "CodeBlock": re.compile(r"^( {0,3}(```|~~~)| {4})"),
            "BlockQuote": re.compile(r"^ {0,3}>"), "HorizontalRule": re.compile(r"^ {0,3}([-*_] *){3,}$")}
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_NOTE_DEF = re.compile(r"^ {0,3}\[\^[^\]\s]+\]:")
 
 
 def _block_starts(lines: list[str], blocks: list[Ast]) -> list[int] | None:
@@ -139,15 +140,18 @@ def _block_starts(lines: list[str], blocks: list[Ast]) -> list[int] | None:
     one block per run of non-blank lines (a heading line is a run of its own). None if the text
     does not pair up with pandoc's blocks one to one."""
     starts: list[int] = []
-    fenced = previous_blank = False
+    fenced = previous_blank = in_note = False
     previous_heading = True
     for number, line in enumerate(lines, 1):
         blank = not line.strip()
         if fenced:
             fenced = not _FENCE.match(line)
         elif not blank and (previous_blank or previous_heading or _HEADING.match(line) or not starts):
-            starts.append(number)
-            fenced = bool(_FENCE.match(line))
+            # a footnote definition and its indented paragraphs belong to the note, not the text
+            in_note = bool(_NOTE_DEF.match(line)) or in_note and line.startswith("    ")
+            if not in_note:
+                starts.append(number)
+                fenced = bool(_FENCE.match(line))
         previous_blank, previous_heading = blank, bool(_HEADING.match(line)) and not fenced
     if len(starts) != len(blocks):
         return None

@@ -34,11 +34,11 @@ from .mandate import MandatePeriod
 from .model import Action, Decision, Metadata, Policy, Status
 from .output import OutputDir
 from .redline import render_redline
-from .render.document import Presentation, presentation
+from .render.document import Presentation, decision_line, presentation
 from .theme import Labels
 from .render.html import render_html
 from .render.pdf import TypstFailed
-from .consult.package import FORM, MISSIV, VERSION, swedish_date
+from .consult.package import CHANGES, FORM, MISSIV, VERSION
 from .workspace import POLICY_DIR, Workspace
 from .i18n import _
 
@@ -47,7 +47,7 @@ PAGE = "index.html"
 MANIFEST = "manifest.json"
 CHANGES_DIR = "andringar"  # a version's redline against the version before it
 REDLINE_PAGE = "redline.html"
-REDLINE_FILES = (("redline.pdf", "PDF"), ("redline.docx", "Word med spårade ändringar"))  # linked with the page
+REDLINE_FILES = (("redline.pdf", "site.redline_pdf"), ("redline.docx", "site.redline_docx"))  # (file, label key), linked with the page
 REMISS_DIR = "remiss"
 REGISTER, FEED, SITEMAP = "register.json", "feed.xml", "sitemap.xml"
 REGISTER_FORMAT = "styrdok-register/1"
@@ -300,6 +300,7 @@ class ConsultationInfo:
     open: bool
     bodies: tuple[str, ...]
     documents: tuple[Link, ...]
+    changes: tuple[Link, ...] = ()  # the redline of the proposal against the version in force
 
 
 @dataclass(frozen=True)
@@ -497,7 +498,8 @@ class _Run:
             for previous, version in with_previous(entry.versions):
                 self._version_page(entry, version, previous)
             if entry.consultation:
-                self._cached(f"site-{entry.id}-remiss", _round_key(entry.consultation),
+                self._cached(f"site-{entry.id}-remiss",
+                             _round_key(entry.consultation) + (entry.current.source if entry.current else b""),
                              lambda: self._remiss_files(entry))
             self._policy_page(entry)
         except InvalidPolicy as exc:
@@ -527,8 +529,9 @@ class _Run:
 
     def _redline_files(self, old: AdoptedVersion, new: AdoptedVersion) -> dict[str, bytes]:
         """The redline from one adopted version to the next: redline.html, .docx, .pdf and changes.md."""
-        labels = (f"versionen antagen {old.date.isoformat()}", f"versionen antagen {new.date.isoformat()}")
         words = self.templates.labels
+        labels = (words("site.redline_labels_old", date=old.date.isoformat()),
+                  words("site.redline_labels_new", date=new.date.isoformat()))
         crumbs = [(words("site.title"), "../../../index.html"), (self._load(new).meta.title, f"../../{PAGE}"),
                   (words("site.version_crumb", date=new.date.isoformat()), f"../{PAGE}"),
                   (words("site.redline_crumb"), REDLINE_PAGE)]
@@ -545,8 +548,8 @@ class _Run:
         """A version's page around its frozen documents: re-rendered when its status changes."""
         labels = self.templates.labels
         root = "../../"
-        downloads = tuple(self._file_link(label, f"{version.folder}/{name}", root)
-                          for label, name in _document_files(entry.id, PAGE_DOWNLOADS))
+        downloads = tuple(self._file_link(labels(key), f"{version.folder}/{name}", root)
+                          for key, name in _document_files(entry.id, PAGE_DOWNLOADS))
         changes: tuple[Link, ...] = ()
         earlier: Link | None = None
         if previous:
@@ -567,16 +570,22 @@ class _Run:
                      render)
 
     def _remiss_files(self, entry: Entry) -> dict[str, bytes]:
+        """The open consultation's package as it was sent: with the redline against the version in
+        force (andringar.html, .pdf) when there is one, each page with its breadcrumb."""
         consultation = entry.consultation
         assert consultation is not None
         policy = _parse(entry.id, consultation.source, consultation.sha[:8])
-        remiss = remiss_of(policy, self.templates, deadline=consultation.deadline, bodies=consultation.bodies, dnr=consultation.dnr,
-                           issued=consultation.opened.date(), stamp=_midnight(consultation.opened.date()))
-        folder = _remiss_folder(entry.id, consultation)
         words = self.templates.labels
-        crumbs = [(words("site.title"), "../../../index.html"), (policy.meta.title, f"../../{PAGE}"),
-                  (words("site.remiss_crumb"), f"{VERSION}.html")]
-        package = render_package(remiss, self.templates.with_globals(crumbs=crumbs))
+        in_force = entry.current
+        remiss = remiss_of(policy, self.templates, deadline=consultation.deadline, bodies=consultation.bodies, dnr=consultation.dnr,
+                           issued=consultation.opened.date(), stamp=_midnight(consultation.opened.date()),
+                           in_force=self._load(in_force) if in_force else None,
+                           in_force_label=words("site.redline_labels_old", date=in_force.date.isoformat()) if in_force else None)
+        folder = _remiss_folder(entry.id, consultation)
+        crumbs = [(words("site.title"), "../../../index.html"), (policy.meta.title, f"../../{PAGE}")]
+        package = render_package(
+            remiss, self.templates.with_globals(crumbs=[*crumbs, (words("site.remiss_crumb"), f"{VERSION}.html")]),
+            changes_templates=self.templates.with_globals(crumbs=[*crumbs, (words("site.redline_crumb"), f"{CHANGES}.html")]))
         return {f"{folder}/{name}": data for name, data in package.items()}
 
     def _archive_files(self, entry: Entry, closed: Round, in_force: AdoptedVersion | None) -> dict[str, bytes]:
@@ -586,7 +595,8 @@ class _Run:
         remiss = remiss_of(policy, self.templates, deadline=closed.deadline, bodies=closed.bodies, dnr=closed.dnr,
                            issued=closed.opened.date(), stamp=_midnight(closed.opened.date()),
                            in_force=self._load(in_force) if in_force else None,
-                           in_force_label=f"versionen antagen {in_force.date.isoformat()}" if in_force else None)
+                           in_force_label=self.templates.labels("site.redline_labels_old", date=in_force.date.isoformat())
+                           if in_force else None)
         files = {**render_package(remiss, self.templates),
                  **archived_compilation(self.history, entry.id, closed.deadline)}
         folder = _remiss_folder(entry.id, closed)
@@ -630,14 +640,16 @@ class _Run:
         self._cached(f"site-{entry.id}-page", key, render)
 
     def _downloads(self, version: AdoptedVersion, root: str, context: str = "",
-                   labels: tuple[str, str] = ("PDF", "Word")) -> tuple[Link, ...]:
-        return tuple(self._file_link(label, f"{version.folder}/{name}", root, context)
-                     for label, name in _document_files(version.policy_id, labels))
+                   labels: tuple[str, str] = ("site.pdf", "site.word")) -> tuple[Link, ...]:
+        words = self.templates.labels
+        return tuple(self._file_link(words(key), f"{version.folder}/{name}", root, context)
+                     for key, name in _document_files(version.policy_id, labels))
 
     def _file_link(self, label: str, relative: str, root: str, context: str = "") -> Link:
         return Link(label, root + relative, size_text((self.site.root / relative).stat().st_size), context)
 
     def _history_rows(self, entry: Entry, root: str) -> tuple[HistoryRow, ...]:
+        words = self.templates.labels
         by_date = {version.date: (previous, version) for previous, version in with_previous(entry.versions)}
         rows = []
         for decision in reversed(entry.meta.decisions):
@@ -645,19 +657,21 @@ class _Run:
                 continue
             adopted = by_date.get(decision.date)
             if adopted is None:
-                rows.append(HistoryRow(_line(decision), False, None))
+                rows.append(HistoryRow(_line(decision, words), False, None))
                 continue
             previous, version = adopted
-            context = f"version {version.date.isoformat()}"
+            day = version.date.isoformat()
+            context = words("site.version_context", date=day)
             changes: tuple[Link, ...] = ()
             if previous:
                 changes_dir = f"{version.folder}/{CHANGES_DIR}"
-                changes = (Link("Ändringar", f"{root}{changes_dir}/{REDLINE_PAGE}",
-                                context=f"från {previous.date.isoformat()} till {version.date.isoformat()}"),
-                           *(self._file_link(label, f"{changes_dir}/{name}", root, f"ändringar {context}")
-                             for name, label in REDLINE_FILES))
-            rows.append(HistoryRow(_line(decision), version is entry.current,
-                                   Link(f"Version {version.date.isoformat()}", f"{root}{version.folder}/{PAGE}"),
+                changes = (Link(words("site.changes"), f"{root}{changes_dir}/{REDLINE_PAGE}",
+                                context=words("site.changes_context", old=previous.date.isoformat(), new=day)),
+                           *(self._file_link(words(key), f"{changes_dir}/{name}", root,
+                                             words("site.changes_file_context", date=day))
+                             for name, key in REDLINE_FILES))
+            rows.append(HistoryRow(_line(decision, words), version is entry.current,
+                                   Link(words("site.version_crumb", date=day), f"{root}{version.folder}/{PAGE}"),
                                    self._downloads(version, root, context), changes))
         return tuple(rows)
 
@@ -666,13 +680,20 @@ class _Run:
         if consultation is None:
             return None
         folder = _remiss_folder(entry.id, consultation)
-        documents = (Link("Remissversionen som webbsida", f"{root}{folder}/{VERSION}.html"),
-                     *(self._file_link(label, f"{folder}/{name}", root) for label, name in (
-                         ("Remissversionen som PDF", f"{VERSION}.pdf"),
-                         ("Remissversionen i Word", f"{VERSION}.docx"),
-                         ("Svarsmall i Word", FORM),
-                         ("Missiv (följebrev) i Word", MISSIV))))
-        return ConsultationInfo(swedish_date(consultation.deadline), consultation.dnr, consultation.deadline >= self.today, consultation.bodies, documents)
+        words = self.templates.labels
+        documents = (Link(words("site.remiss_web"), f"{root}{folder}/{VERSION}.html"),
+                     *(self._file_link(words(key), f"{folder}/{name}", root) for key, name in (
+                         ("site.remiss_pdf", f"{VERSION}.pdf"),
+                         ("site.remiss_docx", f"{VERSION}.docx"),
+                         ("site.remiss_form", FORM),
+                         ("site.remiss_missiv", MISSIV))))
+        changes: tuple[Link, ...] = ()
+        if (self.site.root / folder / f"{CHANGES}.html").is_file():  # the proposal against the version in force
+            changes = (Link(words("site.remiss_redline"), f"{root}{folder}/{CHANGES}.html"),
+                       *(self._file_link(words("site.remiss_redline_pdf"), f"{folder}/{CHANGES}.pdf", root)
+                         for _ in (1,) if (self.site.root / folder / f"{CHANGES}.pdf").is_file()))
+        return ConsultationInfo(words.date_long(consultation.deadline), consultation.dnr,
+                                consultation.deadline >= self.today, consultation.bodies, documents, changes)
 
     # the register, feed and sitemap ------------------------------------------------------------------
 
@@ -729,7 +750,7 @@ class _Run:
         }
 
     def _feed(self, entries: list[Entry]) -> dict:
-        items = sorted((item for entry in entries for item in _feed_items(entry)),
+        items = sorted((item for entry in entries for item in _feed_items(entry, self.templates.labels)),
                        key=lambda item: (item["updated"], item["id"]), reverse=True)
         prefix = self.base_url or ""
         for item in items:
@@ -749,17 +770,19 @@ class _Run:
                 if i:
                     pages.append((f"{version.folder}/{CHANGES_DIR}/{REDLINE_PAGE}", version.date))
             if entry.consultation:
-                pages.append((f"{_remiss_folder(entry.id, entry.consultation)}/{VERSION}.html",
-                              entry.consultation.opened.date()))
+                folder = _remiss_folder(entry.id, entry.consultation)
+                pages.append((f"{folder}/{VERSION}.html", entry.consultation.opened.date()))
+                if (self.site.root / folder / f"{CHANGES}.html").is_file():
+                    pages.append((f"{folder}/{CHANGES}.html", entry.consultation.opened.date()))
         newest = max((day for _, day in pages), default=dt.date(1970, 1, 1))
         return [(PAGE, newest), *((path, newest) for path, _, _ in REGISTER_VIEWS), *pages]
 
 
-def _document_files(policy_id: str, labels: tuple[str, str] = ("PDF", "Word")) -> tuple[tuple[str, str], ...]:
+def _document_files(policy_id: str, labels: tuple[str, str] = ("site.pdf", "site.word")) -> tuple[tuple[str, str], ...]:
     return ((labels[0], f"{policy_id}.pdf"), (labels[1], f"{policy_id}.docx"))
 
 
-PAGE_DOWNLOADS = ("Dokumentet som PDF", "Dokumentet i Word")  # on a version's page; "PDF", "Word" in tables
+PAGE_DOWNLOADS = ("site.download_pdf", "site.download_docx")  # label keys on a version's page; "PDF", "Word" in tables
 
 
 def archives(entry: Entry) -> list[tuple[Round, AdoptedVersion, AdoptedVersion | None]]:
@@ -784,9 +807,9 @@ def _round_key(consultation: Round) -> bytes:
     return consultation.source + consultation.opened.isoformat().encode()
 
 
-def _line(decision: Decision) -> str:
-    """The decision line for a web page: '§ 64' never breaks at the end of a line."""
-    return decision.line().replace("§ ", "§\u00a0")
+def _line(decision: Decision, labels: Labels) -> str:
+    """The decision line for a web page, as the documents print it: '§ 64' never breaks at the end of a line."""
+    return decision_line(decision, labels).replace("§ ", "§\u00a0")
 
 
 def _doctype(meta: Metadata, labels: Labels) -> str:
@@ -865,7 +888,7 @@ def _register_row(entry: Entry, labels: Labels, today: dt.date) -> RegisterRow:
     deadline_day = review_by(meta, today)
     dnr = next((d.dnr for d in reversed(meta.decisions) if d.date and d.dnr), None)
     return RegisterRow(meta.title, f"{entry.id}/{PAGE}", _doctype(meta, labels), meta.owner[:1].upper() + meta.owner[1:],
-                       status, deadline, _line(last) if last else None,
+                       status, deadline, _line(last, labels) if last else None,
                        last.date.isoformat() if last and last.date else None, last.paragraph if last else None, dnr,
                        deadline_day.isoformat() if deadline_day else None, entry.due.value, _due_text(entry, labels),
                        repealed, meta.type)
@@ -881,25 +904,28 @@ def _urn(name: str) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, name).urn
 
 
-def _feed_items(entry: Entry) -> list[dict]:
+def _feed_items(entry: Entry, labels: Labels) -> list[dict]:
     """One item per adoption and per consultation opened; ids and dates come from git, never the clock."""
     title = entry.meta.title
     items = [{"id": _urn(f"styrdok:{entry.id}:{version.decision.action.value}:{version.date}:"
                          f"{version.decision.paragraph}"),
-              "title": f"{title}: {version.decision.action.value} {version.date.isoformat()}",
+              "title": labels("site.feed_adopted", title=title,
+                              action=labels(f"decision.actions.{version.decision.action.value}").lower(),
+                              date=version.date.isoformat()),
               "updated": _iso_utc(_midnight(version.date)), "href": f"{version.folder}/{PAGE}",
-              "author": version.decision.body.capitalize(), "category": "antagande",
-              "summary": f"{version.decision.line()}."}
+              "author": version.decision.body.capitalize(), "category": labels("site.feed_category_adopted"),
+              "summary": f"{decision_line(version.decision, labels)}."}
              for version in entry.versions]
     for consultation in entry.rounds:
         href = (f"{_remiss_folder(entry.id, consultation)}/{VERSION}.html" if consultation is entry.consultation
                 else f"{entry.id}/{PAGE}")
-        dnr = f" (dnr {consultation.dnr})" if consultation.dnr else ""
+        dnr = labels("site.archive_dnr", dnr=consultation.dnr) if consultation.dnr else ""
+        deadline = labels.date_long(consultation.deadline)
         items.append({"id": _urn(f"styrdok:{entry.id}:remiss:{consultation.deadline}"),
-                      "title": f"{title}: på remiss till {swedish_date(consultation.deadline)}",
+                      "title": labels("site.feed_remiss", title=title, date=deadline),
                       "updated": _iso_utc(consultation.opened), "href": href,
-                      "author": entry.meta.owner.capitalize(), "category": "remiss",
-                      "summary": f"Förslag{dnr} på remiss, svar senast {swedish_date(consultation.deadline)}."})
+                      "author": entry.meta.owner.capitalize(), "category": labels("site.feed_category_remiss"),
+                      "summary": labels("site.feed_remiss_summary", dnr=dnr, date=deadline)})
     return items
 
 

@@ -183,7 +183,7 @@ def memo_context(policy: Policy, decision: Decision, in_force: Policy | None, re
     recipients = list(dict.fromkeys(x for x in (capital(meta.owner), meta.coordinator) if x))
     return {
         "writer": writer, "date": labels.date_long(day), "date_iso": day.isoformat(), "dnr": dnr,
-        "contact": contact_lines(officer), "title": meta.title, "title_lower": lower_first(meta.title), "revision": revision,
+        "contact": contact_lines(officer, labels), "title": meta.title, "title_lower": lower_first(meta.title), "revision": revision,
         "doctype": labels.doctype(meta.type).lower(), "revised": revised(policy),
         "definite": DEFINITE.get(meta.type, f"{meta.type}en"), "owner": capital(meta.owner),
         "coordinator": meta.coordinator, "deciding": capital(decision.body), "council": council,

@@ -51,7 +51,7 @@ class Remiss:
     numbers: tuple[RefNumber, ...]
     labels: Labels = field(default_factory=Labels.packaged, compare=False, repr=False)
     in_force: Policy | None = None  # the adopted version the proposal revises (for the redline)
-    in_force_label: str = "den gällande versionen"
+    in_force_label: str = ""  # how the redline names the version in force (default: the label remiss.in_force)
 
     @property
     def text_hash(self) -> str:
@@ -62,13 +62,15 @@ class Remiss:
         return self.labels("remiss.reply_by", date=self.labels.date_long(self.deadline))
 
 
-def contact_lines(contact: Contact | None) -> list[str]:
+def contact_lines(contact: Contact | None, labels: Labels | None = None) -> list[str]:
     """The handläggare as the missiv and the tjänsteskrivelse print them, one line each (any part may be missing)."""
     if contact is None:
         return []
+    words = labels or Labels.packaged()
     name = ", ".join(part for part in (contact.name, contact.title) if part)
-    return [line for line in (f"Handläggare: {name}" if name else "", f"Telefon: {contact.phone}" if contact.phone
-                              else "", f"E-post: {contact.email}" if contact.email else "") if line]
+    return [line for line in (words("remiss.contact_name", name=name) if name else "",
+                              words("remiss.contact_phone", phone=contact.phone) if contact.phone else "",
+                              words("remiss.contact_email", email=contact.email) if contact.email else "") if line]
 
 
 def text_hash(policy: Policy) -> str:
@@ -85,19 +87,21 @@ def remiss_of(policy: Policy, templates: Templates, *, deadline: dt.date, bodies
     view = presentation(policy, final=True, labels=templates.labels, theme=templates.theme)
     return Remiss(policy=policy, view=replace(view, timestamp=stamp), deadline=deadline, bodies=bodies, dnr=dnr,
                   issued=issued, numbers=tuple(numbering.numbers(policy)), labels=templates.labels,
-                  in_force=in_force, in_force_label=in_force_label or "den gällande versionen")
+                  in_force=in_force, in_force_label=in_force_label or templates.labels("remiss.in_force"))
 
 
-def render_package(remiss: Remiss, templates: Templates) -> dict[str, bytes]:
+def render_package(remiss: Remiss, templates: Templates, *, changes_templates: Templates | None = None) -> dict[str, bytes]:
     """{file name: bytes}: the remissversion (DOCX, PDF, HTML), the missiv, the svarsmall and, when
-    there is a version in force, the redline against it (andringar.html, andringar.pdf)."""
+    there is a version in force, the redline against it (andringar.html, andringar.pdf), rendered
+    with `changes_templates` if given (the site gives it its own breadcrumb)."""
     version = render_policy(remiss.policy, templates, version_view(remiss), body=version_blocks(remiss))
     files = {VERSION + Path(name).suffix: data for name, data in version.items()}
     files[MISSIV] = render_docx(missiv_blocks(remiss, templates), missiv_view(remiss), templates)
     files[FORM] = finish_form(render_docx(form_blocks(remiss), form_view(remiss), templates), remiss)
     if remiss.in_force is not None:
-        redline = render_redline(remiss.in_force, remiss.policy, templates, files=("redline.html", "redline.pdf"),
-                                 labels=(remiss.in_force_label, "remissversionen"))
+        redline = render_redline(remiss.in_force, remiss.policy, changes_templates or templates,
+                                 files=("redline.html", "redline.pdf"), when=remiss.view.timestamp,
+                                 labels=(remiss.in_force_label, remiss.labels("site.redline_labels_remiss")))
         files.update({f"{CHANGES}{Path(name).suffix}": data for name, data in redline.files.items()})
     return files
 
@@ -224,7 +228,7 @@ def missiv_blocks(remiss: Remiss, templates: Templates) -> list[pandoc.Ast]:
     view = remiss.view
     markdown = templates.render(
         MISSIV_TEMPLATE, title=view.title, owner=view.owner,
-        contact=view.coordinator or view.owner, handlaggare=contact_lines(remiss.policy.meta.contact), dnr=remiss.dnr,
+        contact=view.coordinator or view.owner, handlaggare=contact_lines(remiss.policy.meta.contact, remiss.labels), dnr=remiss.dnr,
         bodies=list(remiss.bodies), date=remiss.labels.date_long(remiss.issued),
         deadline=remiss.labels.date_long(remiss.deadline), deadline_iso=remiss.deadline.isoformat(),
         version_file=f"{VERSION}.pdf", form_file=FORM,

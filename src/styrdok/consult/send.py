@@ -21,7 +21,7 @@ from ..errors import InvalidPolicy, Problem, StyrdokError
 from ..i18n import _
 from ..model import Policy, Status
 from ..output import OutputDir, atomic_write
-from ..render.document import timestamp
+from ..render.document import decision_line, timestamp
 from ..workspace import Workspace
 from .numbering import RefNumber
 from .package import Remiss, remiss_of, render_package
@@ -90,7 +90,9 @@ def version_in_force(workspace: Workspace, policy_id: str) -> tuple[Policy | Non
     if not adopted:
         return None, None
     decision = adopted[-1].decision
-    label = f"den gällande versionen ({decision.line()})" if decision else "den gällande versionen"
+    labels = workspace.templates.labels
+    label = labels("remiss.in_force_decided", version=labels("remiss.in_force"), decision=decision_line(decision, labels)) \
+        if decision else labels("remiss.in_force")
     return history.load(policy_id, adopted[-1].revision.sha), label
 
 

@@ -17,12 +17,12 @@ from typing import Any
 
 from .. import pandoc
 from ..i18n import _
-from .headings import TYPED_BULLET, Heading, typed_number
+from .headings import SYMBOL_BULLETS, TYPED_BULLET, Heading, typed_number
 from .wordfile import MARK_OPEN, MARKER, WordFile
 
 Ast = pandoc.Ast
 REFNR = re.compile(r"^\d+(\.\d+)*$")
-BULLETS = "•·▪◦●■□➢►‣⁃-–—*o"
+BULLETS = "•·▪◦●■□➢►‣⁃-–—*" + SYMBOL_BULLETS + "o"
 GONE = object()  # what `clean` returns for an element to remove
 
 
@@ -121,7 +121,7 @@ def build(doc: WordFile, ast: Ast, plan: Plan, heading_id: Callable[[int, str], 
             counts.list_items += len(bullets)
             bullets.clear()
 
-    for block in _flatten(ast["blocks"]):
+    for block in _flatten(ast["blocks"], plan):
         number = leading_marker(block)
         if number is None and block["t"] in ("Para", "Plain") and not pandoc.stringify(block).strip():
             continue
@@ -188,13 +188,40 @@ def build(doc: WordFile, ast: Ast, plan: Plan, heading_id: Callable[[int, str], 
     return Body(out, where, counts, notes)
 
 
-def _flatten(blocks: list[Ast]) -> list[Ast]:
+def _flatten(blocks: list[Ast], plan: Plan) -> list[Ast]:
+    """Top-level blocks without Divs; a Word list whose items are all headings (bold lines numbered
+    by the list, with text under them) taken apart into those headings and their text."""
     out = []
     for b in blocks:
         if b["t"] == "Div":
-            out += _flatten(b["c"][1])
+            out += _flatten(b["c"][1], plan)
+        elif b["t"] in ("BulletList", "OrderedList") and (parts := _heading_list(b, plan)) is not None:
+            out += parts
         else:
             out.append(b)
+    return out
+
+
+def _heading_list(lst: Ast, plan: Plan) -> list[Ast] | None:
+    """The list's items that are headings, taken out as their paragraphs and what follows them;
+    the items before them stay a list. None when no item is a heading."""
+    items = pandoc.list_items(lst)
+
+    def heading(item: list[Ast]) -> bool:
+        return bool(item) and item[0]["t"] in ("Para", "Plain") and leading_marker(item[0]) in plan.headings
+
+    first = next((i for i, item in enumerate(items) if heading(item)), None)
+    if first is None or not all(heading(item) for item in items[first:]):
+        return None
+    out: list[Ast] = []
+    if first:
+        out.append({"t": "BulletList", "c": items[:first]} if lst["t"] == "BulletList" else
+                   {"t": "OrderedList", "c": [lst["c"][0], items[:first]]})
+    for item in items[first:]:
+        out.append(item[0])
+        for b in item[1:]:
+            sub = _heading_list(b, plan) if b["t"] in ("BulletList", "OrderedList") else None
+            out += sub if sub is not None else [b]
     return out
 
 

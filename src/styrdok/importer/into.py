@@ -331,6 +331,7 @@ def splice(policy: Policy, text: str, blocks: list[Any]) -> str:
             out += [(olds[i], i) for i in range(i1, i2)]
         else:
             out += [(news[j], None) for j in range(j1, j2)]
+            # -1: the text's first blocks were deleted; their notes go to the end with the new ones
             orphans.setdefault(len(out) - 1, []).extend(n for i in range(i1, i2) for n in olds[i].notes)
     if not out:
         return head.rstrip("\n") + "\n"
@@ -349,6 +350,8 @@ def splice(policy: Policy, text: str, blocks: list[Any]) -> str:
         nxt = out[n + 1][1] if n + 1 < len(out) else None
         sep = unit.sep if index is not None and nxt is not None and nxt == index + 1 else "\n\n"
         pieces.append(content + (sep if n + 1 < len(out) else ""))  # type: ignore[operator]
+    if early := [note for note in orphans.get(-1, []) if note.label in cited]:
+        added = [_join(early), *added]
     if added:
         pieces.append("\n\n" + "\n\n".join(added))
     return head + "".join(pieces) + (ending or "\n")

@@ -24,7 +24,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from .. import pandoc
+from .. import fonts, pandoc
 from ..errors import Problem, StyrdokError
 from ..i18n import _
 from ..templates import Templates
@@ -42,19 +42,10 @@ log = logging.getLogger(__name__)
 
 PDF_STANDARDS: list[PDFStandard] = ["ua-1", "a-2a"]
 
-# Static TrueType faces of Source Sans Pro shipped by the PyPI package
-# ``font-source-sans-pro`` (SIL OFL 1.1). The package ships every face twice
-# (.otf and .ttf); Typst would pick whichever its directory walk meets first,
-# which depends on the file system, so only the .ttf files are exposed to it
-# through a private folder. That keeps the PDF bytes identical across machines.
-_FONT_FACES = (
-    "SourceSansPro-Regular.ttf",
-    "SourceSansPro-It.ttf",
-    "SourceSansPro-Semibold.ttf",
-    "SourceSansPro-SemiboldIt.ttf",
-    "SourceSansPro-Bold.ttf",
-    "SourceSansPro-BoldIt.ttf",
-)
+# The packaged Source Sans Pro faces come from styrdok.fonts (the same files the DOCX embeds and
+# the site ships). The package has every face as .otf and .ttf; Typst would pick whichever its
+# directory walk meets first, so only the .ttf files are exposed to it through a private folder.
+# That keeps the PDF bytes identical across machines.
 
 class TypstFailed(StyrdokError, RuntimeError):
     """Typst refused the document: reported for that policy, never an internal error of the run."""
@@ -99,21 +90,15 @@ def _body_font_paths() -> list[str]:
     global _font_dir
     if _font_dir is not None:
         return [_font_dir]
-    try:
-        import font_source_sans_pro
-    except ImportError:
-        return []
-    source = Path(font_source_sans_pro.font_directory)
-    faces = [source / name for name in _FONT_FACES if (source / name).is_file()]
+    faces = fonts.packaged_faces()
     if not faces:
         return []
     folder = tempfile.mkdtemp(prefix="styrdok-fonts-")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     for face in faces:
         shutil.copyfile(face, Path(folder) / face.name)
-    license_file = source / "LICENSE.txt"
-    if license_file.is_file():
-        shutil.copyfile(license_file, Path(folder) / "LICENSE-SourceSansPro.txt")
+    if license_file := fonts.packaged_license():
+        (Path(folder) / license_file[0]).write_bytes(license_file[1])
     _font_dir = folder
     return [folder]
 

@@ -427,3 +427,25 @@ def test_merged_table_cells_keep_every_cell_in_its_column(repo: Path) -> None:
     assert grid == [["Åtgärd", "Avgift", "Not"], ["Bygglov, över två kolumner", "", "a"],
                     ["Tillbyggnad", "5 000 kr", "b"], ["", "2 000 kr", "c"]]
     assert any("merged table cells were split" in e.text for e in report.losses)
+
+
+def test_a_list_indented_under_another_word_list_is_nested_in_it(repo: Path) -> None:
+    """Bullets (List Bullet 2: another Word list, indented) under a numbered item are nested in it,
+    and the numbered list goes on after them, as Word shows it."""
+    d = docx.Document()
+    wordgen.bold(d, "Plan för krisberedskap", 16)
+    d.add_paragraph("Kommunen ska:")
+    d.add_paragraph("ha en krisledningsnämnd", style="List Number")
+    d.add_paragraph("som sammanträder vid behov", style="List Bullet 2")
+    d.add_paragraph("som leds av ordföranden", style="List Bullet 2")
+    d.add_paragraph("öva varje år", style="List Number")
+    d.add_paragraph("Planen följs upp årligen.")
+    [report] = importer.import_files(Workspace(repo), [wordgen.save(d, repo / "kris.docx")])
+    assert report.ok, report.error
+    [section] = source.load(repo / "policy" / "kris.md").sections
+    assert [b.kind for b in section.blocks] == ["Para", "OrderedList", "Para"]
+    first, second = pandoc.list_items(section.blocks[1].ast)
+    assert [b["t"] for b in first] == ["Plain", "BulletList"] and pandoc.stringify(second).strip() == "öva varje år"
+    assert [pandoc.stringify(i).strip() for i in pandoc.list_items(first[1])] == [
+        "som sammanträder vid behov", "som leds av ordföranden"]
+    assert report.counts.list_items == 4

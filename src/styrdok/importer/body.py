@@ -113,6 +113,7 @@ def build(doc: WordFile, ast: Ast, plan: Plan, heading_id: Callable[[int, str], 
     where: list[int | None] = []
     notes: list[tuple[int | None, str]] = []
     bullets: list[tuple[int, list[Ast]]] = []  # typed bullet paragraphs waiting to become a list
+    list_indents: dict[int, tuple[int, int]] = {}  # Word lists in `out`: indentation of their first and last item
 
     def flush() -> None:
         if bullets:
@@ -165,16 +166,26 @@ def build(doc: WordFile, ast: Ast, plan: Plan, heading_id: Callable[[int, str], 
             continue
         flush()
         if t in ("BulletList", "OrderedList"):
+            first, last = _item_indents(doc, block)
             lst = _tight(clean(block, plan), plan)
             if not pandoc.list_items(lst):
                 continue
-            if out and out[-1]["t"] == lst["t"] == "BulletList":  # in Markdown two lists in a row are one
-                out[-1] = {"t": "BulletList", "c": out[-1]["c"] + lst["c"]}
-                counts.list_items += _count_items(lst)
+            counts.list_items += _count_items(lst)
+            previous = list_indents.get(len(out) - 1)
+            if previous and first > previous[1]:  # indented under the list before it (another Word list)
+                pandoc.list_items(out[-1])[-1].append(lst)
                 continue
+            if out and out[-1]["t"] == lst["t"] == "BulletList" or \
+                    previous and out[-1]["t"] == lst["t"] == "OrderedList" and _continues(out[-1], lst):
+                # in Markdown two lists in a row are one; Word's numbering went on across what came between
+                items = pandoc.list_items(out[-1]) + pandoc.list_items(lst)
+                out[-1] = {"t": "BulletList", "c": items} if lst["t"] == "BulletList" else \
+                    {"t": "OrderedList", "c": [out[-1]["c"][0], items]}
+                list_indents[len(out) - 1] = (previous[0] if previous else first, last)
+                continue
+            list_indents[len(out)] = (first, last)
             out.append(lst)
             where.append(number)
-            counts.list_items += _count_items(lst)
         elif t in ("Figure", "HorizontalRule", "RawBlock", "Null"):
             continue
         else:
@@ -186,6 +197,19 @@ def build(doc: WordFile, ast: Ast, plan: Plan, heading_id: Callable[[int, str], 
     counts.footnotes = serial.count('"t": "Note"')
     counts.links = serial.count('"t": "Link"')
     return Body(out, where, counts, notes)
+
+
+def _item_indents(doc: WordFile, lst: Ast) -> tuple[int, int]:
+    """The indentation (as Word shows it) of a list's first and last item."""
+    items = [item for item in pandoc.list_items(lst) if item]
+    marks = [leading_marker(items[0][0]) if items else None, leading_marker(items[-1][0]) if items else None]
+    first, last = (doc.paragraph(m).indent if m else 0 for m in marks)
+    return first, last
+
+
+def _continues(before: Ast, after: Ast) -> bool:
+    """An ordered list numbered on from the one before it (Word: one list, other text between)."""
+    return after["c"][0][0] == before["c"][0][0] + len(pandoc.list_items(before))
 
 
 def _flatten(blocks: list[Ast], plan: Plan) -> list[Ast]:

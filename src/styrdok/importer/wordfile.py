@@ -55,6 +55,7 @@ class Style:
     bold: bool | None
     size: float | None  # points
     num: tuple[str, int] | None = None  # the Word list it numbers its paragraphs with: (numId, level)
+    indent: int | None = None  # left indentation, twips
 
 
 @dataclass
@@ -276,8 +277,9 @@ def read(path: Path, data: bytes, converted: str | None = None) -> WordFile:
         doc.paragraphs.append(Paragraph(
             number=number, text=text, style=style_id, styles=chain, outline=outline, bold=bold, size=size,
             in_table=table, listed=direct is not None or _style_numbered(chain, parts) or num is not None,
-            indent=_indent(ppr), bookmarks=marks, page=page if has_pages else None,
-            list_format=numbering.get(num[0], {}).get(num[1], "decimal") if num else None,
+            indent=_effective_indent(ppr, chain, numbering.get(num[0], {}).get(num[1]) if num else None),
+            bookmarks=marks, page=page if has_pages else None,
+            list_format=numbering.get(num[0], {}).get(num[1], ("decimal", None))[0] if num else None,
             list_level=num[1] if num else 0))
         pending_marks = _trailing_bookmarks(p)
         _find_losses(doc, p, number, comment_texts)
@@ -357,7 +359,7 @@ def _styles(xml: bytes | None) -> dict[str, Style]:
                          outline=int(outline) + 1 if outline and outline.isdigit() and int(outline) < 9 else None,
                          bold=_on(rpr.find(w("b"))) if rpr is not None else None,
                          size=int(size) / 2 if size and size.isdigit() else None,
-                         num=_num(ppr.find(w("numPr")) if ppr is not None else None))
+                         num=_num(ppr.find(w("numPr")) if ppr is not None else None), indent=_indent(ppr))
     return out
 
 
@@ -386,12 +388,13 @@ def _paragraph_num(direct: etree._Element | None, by_style: tuple[str, int] | No
     return num_id, by_style[1] if by_style and by_style[0] == num_id else 0
 
 
-def _numbering(xml: bytes | None) -> dict[str, dict[int, str]]:
-    """numId → {level: number format} from numbering.xml."""
+def _numbering(xml: bytes | None) -> dict[str, dict[int, tuple[str, int | None]]]:
+    """numId → {level: (number format, left indentation)} from numbering.xml."""
     if not xml:
         return {}
     root = etree.fromstring(xml)
-    abstract = {a.get(w("abstractNumId")): {int(lvl.get(w("ilvl"), "0")): _val(lvl, "numFmt") or "decimal"
+    abstract = {a.get(w("abstractNumId")): {int(lvl.get(w("ilvl"), "0")): (_val(lvl, "numFmt") or "decimal",
+                                                                           _indent(lvl.find(w("pPr"))))
                                             for lvl in a.findall(w("lvl")) if lvl.get(w("ilvl"), "0").isdigit()}
                 for a in root.findall(w("abstractNum"))}
     return {n.get(w("numId"), ""): abstract.get(_val(n, "abstractNumId"), {}) for n in root.findall(w("num"))}
@@ -427,14 +430,24 @@ def _style_numbered(chain: tuple[Style, ...], parts: dict[str, bytes]) -> bool:
                                   "liststycke")) for s in chain[:1])
 
 
-def _indent(ppr: etree._Element | None) -> int:
+def _indent(ppr: etree._Element | None) -> int | None:
+    """The left indentation (twips) a w:pPr gives, None when it gives none."""
     if ppr is None or (ind := ppr.find(w("ind"))) is None:
-        return 0
-    value = ind.get(w("left")) or ind.get(w("start")) or "0"
+        return None
+    value = ind.get(w("left")) or ind.get(w("start"))
     try:
-        return int(value)
+        return int(value) if value is not None else None
     except ValueError:
-        return 0
+        return None
+
+
+def _effective_indent(ppr: etree._Element | None, chain: tuple[Style, ...],
+                      level: tuple[str, int | None] | None) -> int:
+    """The indentation Word shows: the paragraph's own, else its list level's, else its style's."""
+    for value in (_indent(ppr), level[1] if level else None, *(s.indent for s in chain)):
+        if value is not None:
+            return value
+    return 0
 
 
 def _emphasis(p: etree._Element, chain: tuple[Style, ...], styles: dict[str, Style],

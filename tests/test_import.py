@@ -312,3 +312,140 @@ def test_information_lines_typed_with_tabs_and_an_introduction_heading(repo: Pat
     assert [(s.id, s.title) for s in policy.sections if s.level] == [("inledning-2", "Inledning")]
     assert any("inledning-2" in e.text and "before the first heading" in e.text for e in report.guesses)
     assert report.counted() == "1 heading, 1 paragraph, 0 list items, 1 table, 0 footnotes, 0 links"
+
+
+def test_headings_numbered_by_a_word_list(repo: Path) -> None:
+    """Bold lines numbered by Word's own list (style List Number, "Numrerad lista"), text under each,
+    read as headings, the list level giving theirs; numbered items before them stay a list, and
+    bold items in a row are a list, not headings."""
+    d = docx.Document()
+    wordgen.bold(d, "Riktlinjer för bisysslor", 16)
+    d.add_paragraph("Antagen av kommunstyrelsen 2020-03-02, § 33")
+
+    def numbered(text: str, *, bold: bool = True, level: int = 0):
+        p = d.add_paragraph(style="List Number")
+        p.add_run(text).bold = bold
+        if level:
+            p._p.get_or_add_pPr().get_or_add_numPr().get_or_add_ilvl().val = level
+        return p
+
+    numbered("Inledning")
+    d.add_paragraph("Anställda får ha bisysslor som inte skadar förtroendet för kommunen.")
+    numbered("Tillåtet")
+    numbered("Förbjudet")
+    d.add_paragraph("Så markeras de två slagen i blanketten.")
+    numbered("Ansvar")
+    numbered("Chefens ansvar", level=1)
+    d.add_paragraph("Chefen prövar varje anmälan.")
+    numbered("Lämna anmälan", bold=False)
+    numbered("Vänta på beslut", bold=False)
+    numbered("Uppföljning")
+    d.add_paragraph("Chefen följer upp bisysslor varje år.")
+    [report] = importer.import_files(Workspace(repo), [wordgen.save(d, repo / "bisysslor.docx")])
+    assert report.ok, report.error
+    policy = source.load(repo / "policy" / "bisysslor.md")
+    assert [(s.level, s.title) for s in policy.sections if s.level] == [
+        (2, "Inledning"), (2, "Ansvar"), (3, "Chefens ansvar"), (2, "Uppföljning")]
+    lists = [[pandoc.stringify(i).strip() for i in pandoc.list_items(b.ast)] for s in policy.sections for b in s.blocks
+             if b.kind == "OrderedList"]
+    assert lists == [["Tillåtet", "Förbjudet"], ["Lämna anmälan", "Vänta på beslut"]]
+    assert report.counts.headings == 4 and report.counts.list_items == 4
+    assert any("numbered by a Word list (level 2)" in e.text and "Chefens ansvar" in e.where for e in report.guesses)
+
+
+@pytest.mark.skipif(wordfile.soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_opendocument_text_through_libreoffice_keeps_title_and_styles(repo: Path) -> None:
+    fixture = Path(__file__).parent / "fixtures" / "sociala-medier.odt"  # swedish_styled() saved by LibreOffice
+    shutil.copy(fixture, repo / "sociala-medier.odt")
+    [report] = importer.import_files(Workspace(repo), [repo / "sociala-medier.odt"])
+    assert report.ok, report.error
+    policy = source.load(repo / "policy" / "sociala-medier.md")
+    assert (policy.meta.title, policy.meta.type) == ("Riktlinjer för sociala medier", "riktlinje")
+    assert [(s.level, s.title) for s in policy.sections if s.level] == [
+        (2, "Bakgrund"), (3, "Konton och ansvar"), (2, "Publicering"), (3, "Att tänka på")]
+    assert "converted with LibreOffice" in report.guesses[0].text
+
+
+def test_opendocument_text_without_libreoffice_is_read_by_pandoc(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copy(Path(__file__).parent / "fixtures" / "sociala-medier.odt", repo / "sociala-medier.odt")
+    monkeypatch.setattr(wordfile, "soffice", lambda: None)
+    [report] = importer.import_files(Workspace(repo), [repo / "sociala-medier.odt"])
+    assert report.ok, report.error
+    policy = source.load(repo / "policy" / "sociala-medier.md")
+    assert [s.title for s in policy.sections if s.level][:2] == ["Bakgrund", "Konton och ansvar"]
+    assert "read through pandoc" in report.guesses[0].text and "LibreOffice" in report.guesses[0].text
+
+
+def test_an_information_table_in_a_content_control_is_read_as_the_table(repo: Path, legacy) -> None:
+    """Templates often put page 1's information table in a content control (w:sdt)."""
+    d = docx.Document(str(wordgen.legacy_policy(repo / "plain.docx")))
+    table = d.element.body.find(docx.oxml.ns.qn("w:tbl"))
+    control = docx.oxml.parse_xml(f'<w:sdt {wordgen.W}><w:sdtPr><w:alias w:val="Dokumentinformation"/></w:sdtPr>'
+                                  '<w:sdtContent/></w:sdt>')
+    table.addprevious(control)
+    control[1].append(table)
+    [report] = importer.import_files(Workspace(repo), [wordgen.save(d, repo / "kontroll.docx")], policy_id="foreningsstod")
+    assert report.ok, report.error
+    assert (repo / "policy" / "foreningsstod.md").read_text("utf-8") == legacy[1]
+
+
+def test_symbol_font_bullets_are_list_items(repo: Path) -> None:
+    """Bullets typed in the Symbol font (U+F0B7, as old converted files and text pasted from PDFs carry)."""
+    d = docx.Document()
+    wordgen.bold(d, "Riktlinjer för möten", 16)
+    d.add_paragraph("Ett möte ska:")
+    d.add_paragraph("\uf0b7\tha en dagordning")
+    d.add_paragraph("\uf0a7 sluta i tid")
+    [report] = importer.import_files(Workspace(repo), [wordgen.save(d, repo / "moten.docx")])
+    assert report.ok, report.error
+    [section] = source.load(repo / "policy" / "moten.md").sections
+    assert [b.kind for b in section.blocks] == ["Para", "BulletList"]
+    assert [pandoc.stringify(i).strip() for i in pandoc.list_items(section.blocks[1].ast)] == [
+        "ha en dagordning", "sluta i tid"]
+
+
+def test_merged_table_cells_keep_every_cell_in_its_column(repo: Path) -> None:
+    """A pipe table has no merged cells: a merged cell's text goes in its first cell, the cells it
+    covered stay empty, so no later cell moves to another column (pandoc's reading as the oracle)."""
+    d = docx.Document()
+    wordgen.bold(d, "Taxa för bygglov", 16)
+    d.add_paragraph("Avgifterna framgår av tabellen.")
+    t = d.add_table(rows=4, cols=3)
+    for (r, c), text in {(0, 0): "Åtgärd", (0, 1): "Avgift", (0, 2): "Not", (1, 2): "a", (2, 1): "5 000 kr",
+                         (2, 2): "b", (3, 0): "Rivning", (3, 1): "2 000 kr", (3, 2): "c"}.items():
+        t.cell(r, c).text = text
+    t.cell(1, 0).merge(t.cell(1, 1)).text = "Bygglov, över två kolumner"
+    t.cell(2, 0).text = "Tillbyggnad"
+    t.cell(2, 0).merge(t.cell(3, 0))  # two rows high
+    t.cell(2, 0).paragraphs[-1].text = ""
+    [report] = importer.import_files(Workspace(repo), [wordgen.save(d, repo / "taxa.docx")])
+    assert report.ok, report.error
+    [section] = source.load(repo / "policy" / "taxa.md").sections
+    table = next(b.ast for b in section.blocks if b.kind == "Table")
+    head, body = table["c"][3][1], table["c"][4][0][3]
+    grid = [[pandoc.stringify(cell[4]).strip() for cell in row[1]] for row in head + body]
+    assert grid == [["Åtgärd", "Avgift", "Not"], ["Bygglov, över två kolumner", "", "a"],
+                    ["Tillbyggnad", "5 000 kr", "b"], ["", "2 000 kr", "c"]]
+    assert any("merged table cells were split" in e.text for e in report.losses)
+
+
+def test_a_list_indented_under_another_word_list_is_nested_in_it(repo: Path) -> None:
+    """Bullets (List Bullet 2: another Word list, indented) under a numbered item are nested in it,
+    and the numbered list goes on after them, as Word shows it."""
+    d = docx.Document()
+    wordgen.bold(d, "Plan för krisberedskap", 16)
+    d.add_paragraph("Kommunen ska:")
+    d.add_paragraph("ha en krisledningsnämnd", style="List Number")
+    d.add_paragraph("som sammanträder vid behov", style="List Bullet 2")
+    d.add_paragraph("som leds av ordföranden", style="List Bullet 2")
+    d.add_paragraph("öva varje år", style="List Number")
+    d.add_paragraph("Planen följs upp årligen.")
+    [report] = importer.import_files(Workspace(repo), [wordgen.save(d, repo / "kris.docx")])
+    assert report.ok, report.error
+    [section] = source.load(repo / "policy" / "kris.md").sections
+    assert [b.kind for b in section.blocks] == ["Para", "OrderedList", "Para"]
+    first, second = pandoc.list_items(section.blocks[1].ast)
+    assert [b["t"] for b in first] == ["Plain", "BulletList"] and pandoc.stringify(second).strip() == "öva varje år"
+    assert [pandoc.stringify(i).strip() for i in pandoc.list_items(first[1])] == [
+        "som sammanträder vid behov", "som leds av ordföranden"]
+    assert report.counts.list_items == 4

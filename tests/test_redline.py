@@ -397,8 +397,9 @@ def test_cli_git_revisions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert not (tmp_path / "build").exists(), "no changes: nothing written"
     result = _run(["diff", "social-ekonomi", "--from", "v2015", "--to", "HEAD", "--out", "out"], tmp_path, monkeypatch)
     assert result.exit_code == 1, result.output
-    day = dt.datetime.now(dt.timezone.utc).date()
-    assert f"Jämförelse mellan förslaget ({day}) och förslaget ({day})." in result.output
+    compared = re.search(r"Jämförelse mellan (.*) och (.*)\.\n", result.output)
+    assert compared and compared[1] != compared[2], "two drafts of one day are named apart"
+    assert compared[1].startswith("förslaget (") and "det tidigare" in compared[1] and "det senare" in compared[2]
     assert "Mål: Rubriken har ändrats från ”Målsättning” till ”Mål”." in result.output
     docx = (tmp_path / "out" / "redline.docx").read_bytes()
     assert document_lines(docx, "reject") == plain_docx_lines(SEED.read_text("utf-8"))

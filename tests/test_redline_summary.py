@@ -54,6 +54,22 @@ def test_the_docx_opens_with_the_summary_the_pdf_and_html_show(example: dict[str
     assert shown["docx"][0] == "Sammanfattning av ändringar" and shown["html"][0] == "Sammanfattning av ändringar"
 
 
+def test_a_label_overridden_by_the_repository_changes_every_redline_file(tmp_path: Path) -> None:
+    (tmp_path / "labels.sv.yaml").write_text(
+        "redline:\n  renamed: \"Ny rubrik: {new} (förut {old}).\"\n  summary: Ändringarna i korthet\n"
+        "  back_to_summary: Upp till sammanfattningen\n  legend: Så läser du markeringarna\n", "utf-8")
+    files = render_redline(OLD, _edit(_example), Templates(tmp_path), labels=("a", "b")).files
+    wanted = "Ny rubrik: ”Våra utgångspunkter” (förut ”Utgångspunkter”)."
+    shown = summary_lines(files)
+    assert any(wanted in line for line in shown["docx"]) and shown["docx"][0] == "Ändringarna i korthet"
+    assert any(wanted in line for line in shown["html"]) and shown["html"][0] == "Ändringarna i korthet"
+    assert wanted in shown["pdf"][0] and "Ändringarna i korthet" in shown["pdf"][0]
+    assert wanted in files["changes.md"].decode("utf-8")
+    assert "Rubriken har ändrats" not in files["changes.md"].decode("utf-8")
+    assert "Upp till sammanfattningen" in lxml.html.fromstring(files["redline.html"]).text_content()
+    assert "Så läser du markeringarna:" in shown["pdf"][0]
+
+
 def _draft(hour: int, minute: int) -> Version:
     when = dt.datetime(2026, 11, 24, hour, minute, tzinfo=dt.timezone.utc).astimezone()
     return Version(OLD, Origin.COMMIT, when=when)
@@ -67,3 +83,10 @@ def test_two_drafts_of_one_day_are_told_apart() -> None:
     assert same[0] != same[1] and "det tidigare" in same[0] and "det senare" in same[1]
     assert version_names(_draft(9, 15), Version(OLD, Origin.COMMIT, when=dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.timezone.utc))) \
         == ("förslaget (2026-11-24)", "förslaget (2026-11-25)"), "other days: the date is enough"
+
+
+def test_two_files_of_one_name_are_named_by_their_paths() -> None:
+    older = Version(OLD, Origin.FILE, file="2015/social-ekonomi.md")
+    newer = Version(OLD, Origin.FILE, file="forslag/social-ekonomi.md")
+    assert version_names(older, newer) == ("förslaget (2015/social-ekonomi.md)", "förslaget (forslag/social-ekonomi.md)")
+    assert version_names(Version(OLD, Origin.FILE, file="a/old.md"), newer)[0] == "förslaget (old.md)"

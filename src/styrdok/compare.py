@@ -17,7 +17,7 @@ from .i18n import _
 from .model import Policy
 from .output import OutputDir
 from .redline import Redline, render_redline
-from .redline.names import Origin, Version, change_time, version_name
+from .redline.names import Origin, Version, change_time, version_names
 from .templates import Templates
 from .workspace import Workspace
 
@@ -55,8 +55,8 @@ def files(old: Path, new: Path) -> Versions:
     except StyrdokError:
         templates = Templates(None)
     old_policy, new_policy = pandoc.concurrently(lambda: load_file(old), lambda: load_file(new))
-    labels = (version_name(Version(old_policy, Origin.FILE, file=old.name)),
-              version_name(Version(new_policy, Origin.FILE, file=new.name)))
+    labels = version_names(Version(old_policy, Origin.FILE, file=str(old)),
+                           Version(new_policy, Origin.FILE, file=str(new)), templates.labels)
     return Versions(old_policy, new_policy, labels, change_time(None), templates)
 
 
@@ -84,7 +84,7 @@ def revisions(workspace: Workspace, policy_id: str, from_rev: str | None = None,
         return Version(policy, origin, when=history.revision(sha).date)
 
     older, newer = side(old, from_sha), side(new, to_sha)
-    return Versions(old, new, (version_name(older), version_name(newer)), change_time(newer.when),
+    return Versions(old, new, version_names(older, newer, workspace.templates.labels), change_time(newer.when),
                     workspace.templates)
 
 

@@ -239,33 +239,61 @@ def nesting(node: Any) -> int:
     Iterative, so a document nested thousands deep cannot reach Python's recursion limit."""
     deepest = 0
     stack: list[tuple[Any, int]] = [(node, 0)]
+    pop, push = stack.pop, stack.append
     while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
+        item, depth = pop()
+        if type(item) is dict:
             if item.get("t") in _CONTAINERS:
                 depth += 1
-                deepest = max(deepest, depth)
-            stack.extend((value, depth) for value in item.values())
-        elif isinstance(item, list):
-            stack.extend((value, depth) for value in item)
+                if depth > deepest:
+                    deepest = depth
+            content = item.get("c")
+            if type(content) is list or type(content) is dict:  # a node's children are all in "c"
+                push((content, depth))
+        elif type(item) is list:
+            for value in item:
+                if type(value) is list or type(value) is dict:
+                    push((value, depth))
     return deepest
 
 
 def normalize(node: Any) -> Any:
     """Merge adjacent Str inlines, as pandoc's readers do: a writer escapes one Str at a time, so
-    text split over several Strs could form markup between them (Typst's "//" or "/*")."""
-    if isinstance(node, list):
+    text split over several Strs could form markup between them (Typst's "//" or "/*").
+
+    Parts that need no merging are returned as they are, not copied (the caller must not change
+    the result in place)."""
+    kind = type(node)
+    if kind is list:
         out: list[Any] = []
+        changed = after_str = False
         for item in node:
-            item = normalize(item)
-            if (isinstance(item, dict) and item.get("t") == "Str" and out and isinstance(out[-1], dict)
-                    and out[-1].get("t") == "Str"):
-                out[-1] = {"t": "Str", "c": out[-1]["c"] + item["c"]}
+            kind = type(item)
+            if kind is dict:
+                content = item.get("c")
+                new = normalize(item) if type(content) is list or type(content) is dict or len(item) > 2 else item
             else:
-                out.append(item)
-        return out
-    if isinstance(node, dict):
-        return {k: normalize(v) for k, v in node.items()}
+                new = normalize(item) if kind is list else item
+            is_str = type(new) is dict and new.get("t") == "Str"
+            if is_str and after_str:
+                out[-1] = {"t": "Str", "c": out[-1]["c"] + new["c"]}
+                changed = True
+                continue
+            changed = changed or new is not item
+            after_str = is_str
+            out.append(new)
+        return out if changed else node
+    if kind is dict:
+        if len(node) <= 2 and "t" in node:  # a pandoc node: its children are all in "c"
+            content = node.get("c")
+            if type(content) is list or type(content) is dict:
+                new_content = normalize(content)
+                if new_content is not content:
+                    return {"t": node["t"], "c": new_content}
+            return node
+        changed_values = {k: new for k, v in node.items()
+                          if (type(v) is list or type(v) is dict) and (new := normalize(v)) is not v}
+        return {**node, **changed_values} if changed_values else node
     return node
 
 
@@ -368,10 +396,17 @@ def write_markdown(blocks: list[Ast]) -> str:
 
 # --- building AST values --------------------------------------------------------------------
 
+_SPACES = frozenset({"Space", "SoftBreak", "LineBreak"})
+
+
 def stringify(node: Any) -> str:
     """Plain text of inlines or blocks (pandoc's stringify, enough for policy text)."""
-    if isinstance(node, list):
-        return "".join(stringify(n) for n in node)
+    if type(node) is list:
+        parts = []
+        for n in node:  # words and spaces without a call each: most of any text
+            kind = n.get("t") if type(n) is dict else None
+            parts.append(n["c"] if kind == "Str" else " " if kind in _SPACES else stringify(n))
+        return "".join(parts)
     if not isinstance(node, dict):
         return ""
     t = node.get("t")
@@ -454,16 +489,21 @@ def span(inlines: list[Ast], ident: str = "", classes: list[str] | None = None, 
 
 
 def links(node: Any) -> list[tuple[str, str]]:
-    """Every (kind, target) of links and images in a node."""
+    """Every (kind, target) of links and images in a node, in document order."""
     found: list[tuple[str, str]] = []
-    if isinstance(node, list):
-        for n in node:
-            found.extend(links(n))
-    elif isinstance(node, dict):
-        if node.get("t") in ("Link", "Image"):
-            found.append((node["t"], node["c"][2][0]))
-        for v in node.values():
-            found.extend(links(v))
+    stack = [node]
+    pop, push = stack.pop, stack.append
+    while stack:
+        item = pop()
+        if type(item) is dict:
+            kind = item.get("t")
+            if kind == "Link" or kind == "Image":
+                found.append((kind, item["c"][2][0]))
+            content = item.get("c")
+            if type(content) is list or type(content) is dict:  # a node's children are all in "c"
+                push(content)
+        elif type(item) is list:
+            stack.extend(reversed(item))
     return found
 
 
@@ -474,16 +514,22 @@ def _is_attr(value: Any) -> bool:
 
 
 def attributes(node: Any, kind: str = "") -> list[tuple[str, list]]:
-    """Every (node type, attr) in a node: headings, spans, divs, links, code, tables and their parts."""
+    """Every (node type, attr) in a node, in document order: headings, spans, divs, links, code,
+    tables and their parts."""
     found: list[tuple[str, list]] = []
-    if isinstance(node, dict):
-        kind = node.get("t", kind)
-        node = node.get("c")
-    if _is_attr(node):
-        return [(kind, node)]
-    if isinstance(node, list):
-        for item in node:
-            found.extend(attributes(item, kind))
+    stack: list[tuple[Any, str]] = [(node, kind)]
+    pop = stack.pop
+    while stack:
+        item, kind = pop()
+        if type(item) is dict:
+            kind = item.get("t", kind)
+            item = item.get("c")
+        if type(item) is not list:
+            continue
+        if _is_attr(item):
+            found.append((kind, item))
+            continue
+        stack.extend((child, kind) for child in reversed(item) if type(child) is list or type(child) is dict)
     return found
 
 
@@ -493,18 +539,29 @@ KEPT_KEYS = frozenset({"lang", "custom-style"})  # custom-style: styrdok's own D
 
 
 def safe_attributes(node: Any) -> Any:
-    """A copy of `node` whose attributes cannot carry markup into a page: ids and classes that are
+    """`node` with attributes that cannot carry markup into a page: ids and classes that are
     plain names, `lang` with a language tag, styrdok's own `custom-style`; nothing else (no `on…`,
-    `style`, `href`, `formaction` …). `check` refuses the rest in the source; this is the second wall."""
-    if _is_attr(node):
-        ident = node[0] if SAFE_NAME.match(node[0]) else ""
-        kvs = [[k, v] for k, v in node[2]
-               if k in KEPT_KEYS and (k != "lang" or LANG.match(v)) and "<" not in v and '"' not in v]
-        return [ident, [c for c in node[1] if SAFE_NAME.match(c)], kvs]
-    if isinstance(node, list):
-        return [safe_attributes(item) for item in node]
-    if isinstance(node, dict):
-        return {k: safe_attributes(v) for k, v in node.items()}
+    `style`, `href`, `formaction` …). `check` refuses the rest in the source; this is the second wall.
+
+    Only what changes is copied: the caller must not change the result in place."""
+    if type(node) is list:
+        if _is_attr(node):
+            ident = node[0] if SAFE_NAME.match(node[0]) else ""
+            kvs = [[k, v] for k, v in node[2]
+                   if k in KEPT_KEYS and (k != "lang" or LANG.match(v)) and "<" not in v and '"' not in v]
+            safe = [ident, [c for c in node[1] if SAFE_NAME.match(c)], kvs]
+            return node if safe == node else safe
+        out: list[Any] | None = None
+        for i, item in enumerate(node):
+            if (type(item) is list or type(item) is dict) and (new := safe_attributes(item)) is not item:
+                if out is None:
+                    out = list(node)
+                out[i] = new
+        return node if out is None else out
+    if type(node) is dict:
+        changed = {k: new for k, v in node.items()
+                   if (type(v) is list or type(v) is dict) and (new := safe_attributes(v)) is not v}
+        return {**node, **changed} if changed else node
     return node
 
 

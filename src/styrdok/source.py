@@ -692,14 +692,16 @@ def _sections(body: str, offset: int, lines: list[str], report: _Report) -> tupl
             ids.setdefault(ident, line)
             ast["c"][1][0] = ident
             _check_attributes(ast, line, lines, report, ids, end, heading=True)
-            _check_block(ast, line, lines, report, end)
-            anchors += _anchors(ast, line, end)
+            found = pandoc.links(ast)
+            _check_block(ast, line, lines, report, end, found)
+            anchors += _anchors(found, line, end)
             previous_level = level
             current = Section(id=ident, title=title, level=level, line=line, blocks=(), heading_ast=ast)
             continue
-        _check_block(ast, line, lines, report, end)
+        found = pandoc.links(ast)
+        _check_block(ast, line, lines, report, end, found)
         _check_attributes(ast, line, lines, report, ids, end)
-        anchors += _anchors(ast, line, end)
+        anchors += _anchors(found, line, end)
         blocks.append(Block(kind=ast["t"], text=pandoc.plain_text(ast), line=line, ast=ast))
     sections.append(replace(current, blocks=tuple(blocks)))
     for target, line, end in anchors:
@@ -800,11 +802,13 @@ def _line_with(needle: str, start: int, lines: list[str], end: int | None = None
         (i + 1 for i in span if needle in html.unescape(_ESCAPED.sub(r"\1", lines[i]))), start)
 
 
-def _check_block(ast: pandoc.Ast, line: int, lines: list[str], report: _Report, end: int | None = None) -> None:
+def _check_block(ast: pandoc.Ast, line: int, lines: list[str], report: _Report, end: int | None = None,
+                 links: list[tuple[str, str]] | None = None) -> None:
+    """Raw HTML, images and unsafe links in one block (`links`: pandoc.links(ast), if known)."""
     for match in HTML_TAG.finditer(pandoc.stringify(ast)):
         report.error(_line_with(match.group(0), line, lines, end), _("raw HTML {html} in the text").format(html=repr(match.group(0))),
                      _("write plain Markdown; styrdok never passes HTML through to the documents or the website"))
-    for kind, target in pandoc.links(ast):
+    for kind, target in pandoc.links(ast) if links is None else links:
         if kind == "Image":
             report.error(_line_with(target, line, lines, end), _("image {target} in the text").format(target=repr(target)),
                          _("images are not supported in policy text yet (the accessible PDF needs alt text); link to the file instead"))
@@ -817,8 +821,9 @@ def _check_block(ast: pandoc.Ast, line: int, lines: list[str], report: _Report, 
                          _("use an https:, mailto: or relative link, with '/' (never '\\') and spaces written as %20"))
 
 
-def _anchors(ast: pandoc.Ast, line: int, end: int) -> list[tuple[str, int, int]]:
-    return [(target[1:], line, end) for kind, target in pandoc.links(ast) if kind == "Link" and target.startswith("#")]
+def _anchors(links: list[tuple[str, str]], line: int, end: int) -> list[tuple[str, int, int]]:
+    """The in-document links among a block's `links` (pandoc.links)."""
+    return [(target[1:], line, end) for kind, target in links if kind == "Link" and target.startswith("#")]
 
 
 def _check_attributes(ast: pandoc.Ast, line: int, lines: list[str], report: _Report, ids: dict[str, int],

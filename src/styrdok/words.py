@@ -15,7 +15,7 @@ from typing import Any
 from . import pandoc
 
 SPACE = json.dumps({"t": "Space"})
-_STR = '{"t": "Str"'
+_STR = "\0Str:"  # a word's node: this prefix and its text (cheaper than its JSON; no JSON starts so)
 # Containers of inlines: where their content sits in "c" (None: "c" is the content itself).
 _CONTENT: dict[str, int | None] = {
     "Emph": None, "Strong": None, "Underline": None, "Strikeout": None, "Superscript": None,
@@ -27,8 +27,8 @@ _CONTENT: dict[str, int | None] = {
 class Token:
     """One word, space or atom (code, image, note …) of a text, with its formatting.
 
-    `node` is the pandoc JSON of the inline itself; `marks` the JSON of the containers around
-    it (their content left out), outermost first.
+    `node` is the pandoc JSON of the inline itself (for a word: _STR and its text); `marks` the
+    JSON of the containers around it (their content left out), outermost first.
     """
 
     text: str
@@ -52,7 +52,7 @@ def tokens(inlines: list[pandoc.Ast], marks: tuple[str, ...] = ()) -> tuple[Toke
             text = node["c"]
             if out and out[-1].marks == marks and out[-1].node.startswith(_STR):
                 text = out.pop().text + text
-            out.append(Token(text, json.dumps({"t": "Str", "c": text}, ensure_ascii=False), marks))
+            out.append(Token(text, _STR + text, marks))
         elif t in _CONTENT:
             shell, content = _split(node)
             out.extend(tokens(content, marks + (shell,)))
@@ -72,10 +72,16 @@ def rebuild(toks: tuple[Token, ...] | list[Token], depth: int = 0) -> list[pando
     for shell, group in groupby(toks, key=lambda tok: tok.marks[depth] if len(tok.marks) > depth else None):
         members = list(group)
         if shell is None:
-            out.extend(json.loads(tok.node) for tok in members)
+            out.extend(_node(tok.node) for tok in members)
         else:
             out.append(_join(shell, rebuild(members, depth + 1)))
     return out
+
+
+def _node(node: str) -> pandoc.Ast:
+    if node.startswith(_STR):
+        return {"t": "Str", "c": node[len(_STR):]}
+    return {"t": "Space"} if node == SPACE else json.loads(node)
 
 
 def plain(toks: tuple[Token, ...] | list[Token]) -> str:

@@ -17,12 +17,12 @@ from typing import Any
 
 from .. import pandoc
 from ..i18n import _
-from .headings import TYPED_BULLET, Heading, typed_number
+from .headings import SYMBOL_BULLETS, TYPED_BULLET, Heading, typed_number
 from .wordfile import MARK_OPEN, MARKER, WordFile
 
 Ast = pandoc.Ast
 REFNR = re.compile(r"^\d+(\.\d+)*$")
-BULLETS = "•·▪◦●■□➢►‣⁃-–—*o"
+BULLETS = "•·▪◦●■□➢►‣⁃-–—*" + SYMBOL_BULLETS + "o"
 GONE = object()  # what `clean` returns for an element to remove
 
 
@@ -113,6 +113,7 @@ def build(doc: WordFile, ast: Ast, plan: Plan, heading_id: Callable[[int, str], 
     where: list[int | None] = []
     notes: list[tuple[int | None, str]] = []
     bullets: list[tuple[int, list[Ast]]] = []  # typed bullet paragraphs waiting to become a list
+    list_indents: dict[int, tuple[int, int]] = {}  # Word lists in `out`: indentation of their first and last item
 
     def flush() -> None:
         if bullets:
@@ -121,7 +122,7 @@ def build(doc: WordFile, ast: Ast, plan: Plan, heading_id: Callable[[int, str], 
             counts.list_items += len(bullets)
             bullets.clear()
 
-    for block in _flatten(ast["blocks"]):
+    for block in _flatten(ast["blocks"], plan):
         number = leading_marker(block)
         if number is None and block["t"] in ("Para", "Plain") and not pandoc.stringify(block).strip():
             continue
@@ -165,16 +166,26 @@ def build(doc: WordFile, ast: Ast, plan: Plan, heading_id: Callable[[int, str], 
             continue
         flush()
         if t in ("BulletList", "OrderedList"):
+            first, last = _item_indents(doc, block)
             lst = _tight(clean(block, plan), plan)
             if not pandoc.list_items(lst):
                 continue
-            if out and out[-1]["t"] == lst["t"] == "BulletList":  # in Markdown two lists in a row are one
-                out[-1] = {"t": "BulletList", "c": out[-1]["c"] + lst["c"]}
-                counts.list_items += _count_items(lst)
+            counts.list_items += _count_items(lst)
+            previous = list_indents.get(len(out) - 1)
+            if previous and first > previous[1]:  # indented under the list before it (another Word list)
+                pandoc.list_items(out[-1])[-1].append(lst)
                 continue
+            if out and out[-1]["t"] == lst["t"] == "BulletList" or \
+                    previous and out[-1]["t"] == lst["t"] == "OrderedList" and _continues(out[-1], lst):
+                # in Markdown two lists in a row are one; Word's numbering went on across what came between
+                items = pandoc.list_items(out[-1]) + pandoc.list_items(lst)
+                out[-1] = {"t": "BulletList", "c": items} if lst["t"] == "BulletList" else \
+                    {"t": "OrderedList", "c": [out[-1]["c"][0], items]}
+                list_indents[len(out) - 1] = (previous[0] if previous else first, last)
+                continue
+            list_indents[len(out)] = (first, last)
             out.append(lst)
             where.append(number)
-            counts.list_items += _count_items(lst)
         elif t in ("Figure", "HorizontalRule", "RawBlock", "Null"):
             continue
         else:
@@ -188,13 +199,53 @@ def build(doc: WordFile, ast: Ast, plan: Plan, heading_id: Callable[[int, str], 
     return Body(out, where, counts, notes)
 
 
-def _flatten(blocks: list[Ast]) -> list[Ast]:
+def _item_indents(doc: WordFile, lst: Ast) -> tuple[int, int]:
+    """The indentation (as Word shows it) of a list's first and last item."""
+    items = [item for item in pandoc.list_items(lst) if item]
+    marks = [leading_marker(items[0][0]) if items else None, leading_marker(items[-1][0]) if items else None]
+    first, last = (doc.paragraph(m).indent if m else 0 for m in marks)
+    return first, last
+
+
+def _continues(before: Ast, after: Ast) -> bool:
+    """An ordered list numbered on from the one before it (Word: one list, other text between)."""
+    return after["c"][0][0] == before["c"][0][0] + len(pandoc.list_items(before))
+
+
+def _flatten(blocks: list[Ast], plan: Plan) -> list[Ast]:
+    """Top-level blocks without Divs; a Word list whose items are all headings (bold lines numbered
+    by the list, with text under them) taken apart into those headings and their text."""
     out = []
     for b in blocks:
         if b["t"] == "Div":
-            out += _flatten(b["c"][1])
+            out += _flatten(b["c"][1], plan)
+        elif b["t"] in ("BulletList", "OrderedList") and (parts := _heading_list(b, plan)) is not None:
+            out += parts
         else:
             out.append(b)
+    return out
+
+
+def _heading_list(lst: Ast, plan: Plan) -> list[Ast] | None:
+    """The list's items that are headings, taken out as their paragraphs and what follows them;
+    the items before them stay a list. None when no item is a heading."""
+    items = pandoc.list_items(lst)
+
+    def heading(item: list[Ast]) -> bool:
+        return bool(item) and item[0]["t"] in ("Para", "Plain") and leading_marker(item[0]) in plan.headings
+
+    first = next((i for i, item in enumerate(items) if heading(item)), None)
+    if first is None or not all(heading(item) for item in items[first:]):
+        return None
+    out: list[Ast] = []
+    if first:
+        out.append({"t": "BulletList", "c": items[:first]} if lst["t"] == "BulletList" else
+                   {"t": "OrderedList", "c": [lst["c"][0], items[:first]]})
+    for item in items[first:]:
+        out.append(item[0])
+        for b in item[1:]:
+            sub = _heading_list(b, plan) if b["t"] in ("BulletList", "OrderedList") else None
+            out += sub if sub is not None else [b]
     return out
 
 
@@ -326,17 +377,55 @@ def _table(block: Ast, notes: list[tuple[int | None, str]], number: int | None) 
             inlines += part
         return [cell_ast[0], cell_ast[1], 1, 1, [pandoc.plain(inlines)] if inlines else []]
 
+    columns = len(c[2])
+    merged = False
+
+    def rows(section: list) -> list:
+        """The section's rows with merged cells split: the text in the first, the cells it covered
+        empty (a pipe table has no merged cells; without this the later cells moved left)."""
+        nonlocal merged
+        out: list = []
+        below: dict[int, int] = {}  # column → rows a cell above still covers
+        for attrs, cells in section:
+            new, column = [], 0
+            queue = list(cells)
+            while queue or column < columns and below.get(column):
+                if below.get(column):
+                    below[column] -= 1
+                    new.append(_empty_cell())
+                    column += 1
+                    continue
+                x = queue.pop(0)
+                span_rows, span_columns = max(x[2], 1), max(x[3], 1)
+                merged = merged or span_rows > 1 or span_columns > 1
+                new.append(cell(x))
+                new += [_empty_cell() for _ in range(span_columns - 1)]
+                for k in range(span_columns):
+                    if span_rows > 1:
+                        below[column + k] = span_rows - 1
+                column += span_columns
+            out.append([attrs, new])
+        return out
+
     c[2] = [[spec[0], {"t": "ColWidthDefault"}] for spec in c[2]]
-    c[3][1] = [[row[0], [cell(x) for x in row[1]]] for row in c[3][1]]
+    c[3][1] = rows(c[3][1])
     for body in c[4]:
-        body[3] = [[row[0], [cell(x) for x in row[1]]] for row in body[3]]
-    c[5][1] = [[row[0], [cell(x) for x in row[1]]] for row in c[5][1]]
+        body[2] = rows(body[2])
+        body[3] = rows(body[3])
+    c[5][1] = rows(c[5][1])
     if not c[3][1] and c[4] and c[4][0][3]:  # a pipe table needs a header row: the first row is it
         c[3][1] = [c[4][0][3][0]]
         c[4][0][3] = c[4][0][3][1:]
     if joined:
         notes.append((number, _("table cells of several paragraphs were joined into one line each")))
+    if merged:
+        notes.append((number, _("merged table cells were split: the text is in the first of them, the others "
+                                "are empty")))
     return {"t": "Table", "c": c}
+
+
+def _empty_cell() -> list:
+    return [pandoc.attr(), {"t": "AlignDefault"}, 1, 1, []]
 
 
 def _without_refnr(inlines: list[Ast]) -> list[Ast]:

@@ -24,7 +24,9 @@ from .wordfile import Paragraph, WordFile
 BUILTIN = re.compile(r"^(?:heading|rubrik) ?([1-9])$")
 TITLE_NAMES = {"title", "rubrik"}  # Swedish Word's Title style is "Rubrik"
 TYPED_NUMBER = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)(\.?)[\t ]+(?=\S)")
-TYPED_BULLET = re.compile(r"^\s*([•·▪◦●■□➢►‣⁃\-–—*]|o(?=\t))[\t ]+(?=\S)")
+# Symbol-font bullets (U+F0B7 …) are what old files converted from WordPerfect or pasted from PDFs carry.
+SYMBOL_BULLETS = "\uf0b7\uf0a7\uf0d8\uf076\uf0fc\uf0a8"
+TYPED_BULLET = re.compile(rf"^\s*([•·▪◦●■□➢►‣⁃\-–—*{SYMBOL_BULLETS}]|o(?=\t))[\t ]+(?=\S)")
 NOT_TITLES = {"inledning", "bakgrund", "syfte", "sammanfattning", "innehåll", "innehållsförteckning"}
 MAX_WORDS, MAX_CHARS = 14, 120
 
@@ -72,6 +74,7 @@ def find(doc: WordFile, skip: set[int]) -> tuple[dict[int, Heading], Heading | N
     legacy: list[Paragraph] = []
     title: Heading | None = None
     body = doc.body_size
+    numbered = _numbered_headings(doc, skip, body)
     for p in doc.paragraphs:
         text = p.text.strip()
         if not text or p.number in skip or p.in_table is not None:
@@ -89,6 +92,8 @@ def find(doc: WordFile, skip: set[int]) -> tuple[dict[int, Heading], Heading | N
                                       .format(level=p.outline), clean, number)
         elif not p.listed and not typed_bullet(text) and _looks_like_heading(p, text, body):
             legacy.append(p)
+        elif p.number in numbered:
+            legacy.append(p)  # a bold line numbered by Word's own list, text under it: a heading
     for p, level, evidence, number, clean in _legacy_levels(legacy, body):
         found[p.number] = Heading(p.number, level, evidence, clean, number, guessed=True)
     if title is None:
@@ -105,6 +110,31 @@ def _looks_like_heading(p: Paragraph, text: str, body: float | None) -> bool:
         return False
     larger = bool(p.size and body and p.size >= body + 1)
     return p.bold or larger
+
+
+def _numbered_heading(p: Paragraph, text: str, body: float | None) -> bool:
+    return p.listed and p.list_format not in (None, "bullet", "none") and p.bold and _looks_like_heading(p, text, body)
+
+
+def _numbered_headings(doc: WordFile, skip: set[int], body: float | None) -> set[int]:
+    """Bold lines numbered by a Word list that read as headings: the last list paragraphs before
+    text, when each is such a line deeper than the one before (a heading, its first subheading …).
+    Bold items in a row at one level are a list, not headings."""
+    out: set[int] = set()
+    run: list[Paragraph] = []
+    for p in [q for q in doc.paragraphs if q.text.strip() and q.number not in skip and q.in_table is None]:
+        if p.listed:
+            run.append(p)
+            continue
+        tail: list[Paragraph] = []  # the run's last items that look like headings (after a bullet list, say)
+        for q in reversed(run):
+            if not _numbered_heading(q, q.text.strip(), body):
+                break
+            tail.insert(0, q)
+        if tail and all(a.list_level < b.list_level for a, b in zip(tail, tail[1:])):
+            out |= {q.number for q in tail}
+        run = []
+    return out
 
 
 def _legacy_levels(paragraphs: list[Paragraph],
@@ -124,6 +154,10 @@ def _legacy_levels(paragraphs: list[Paragraph],
             level = len([n for n in number.split(".") if n])
             numbered_size.setdefault(p.size or 0, level)
             items.append((p, level, _("{look}, numbered {number}").format(look=look, number=number), number, clean))
+        elif p.listed:  # numbered by Word's list: its level in the list is the heading's
+            numbered_size.setdefault(p.size or 0, p.list_level + 1)
+            items.append((p, p.list_level + 1, _("{look}, numbered by a Word list (level {level})")
+                          .format(look=look, level=p.list_level + 1), None, clean))
         else:
             items.append((p, None, _("{look}, short and without a full stop").format(look=look), None, clean))
     out = []

@@ -106,8 +106,11 @@ def convert_job(job: Job) -> tuple[Report, str | None]:
     report = converted.report
     if doc.converted_from == "doc":
         report.guesses.insert(0, Entry(_("the file was an older Word document (.doc), converted with LibreOffice")))
+    elif doc.converted_from == "odt" and doc.converter == "libreoffice":
+        report.guesses.insert(0, Entry(_("the file was OpenDocument text (.odt), converted with LibreOffice")))
     elif doc.converted_from == "odt":
-        report.guesses.insert(0, Entry(_("the file was OpenDocument text (.odt), read through pandoc")))
+        report.guesses.insert(0, Entry(_("the file was OpenDocument text (.odt), read through pandoc (with "
+                                         "LibreOffice installed, the soffice command, its styles would be kept)")))
     return report, (converted.text if report.ok else None)
 
 

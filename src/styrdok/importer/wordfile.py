@@ -54,6 +54,8 @@ class Style:
     outline: int | None  # 1-based
     bold: bool | None
     size: float | None  # points
+    num: tuple[str, int] | None = None  # the Word list it numbers its paragraphs with: (numId, level)
+    indent: int | None = None  # left indentation, twips
 
 
 @dataclass
@@ -72,6 +74,8 @@ class Paragraph:
     indent: int  # left indentation, twips
     bookmarks: tuple[str, ...]  # bookmarks starting at it (just before it, or inside before its text)
     page: int | None  # page as Word last laid it out, when the file says
+    list_format: str | None = None  # a Word list item's number format: "decimal", "bullet" …
+    list_level: int = 0  # its level in the list, 0 the top
 
     def words(self, count: int = 8) -> str:
         parts = self.text.split()
@@ -116,6 +120,7 @@ class WordFile:
     footer_text: list[str] = field(default_factory=list)
     core: dict[str, str] = field(default_factory=dict)
     converted_from: str | None = None  # "doc" or "odt" when the file was converted first
+    converter: str = ""  # what converted it: "libreoffice" or "pandoc"
     marked: bytes = b""  # the DOCX with paragraph markers, for pandoc
     tables: list[list[list[list[int]]]] = field(default_factory=list)  # top-level tables: rows, cells, paragraphs
     body_size: float | None = None  # the most common font size of the text
@@ -135,12 +140,15 @@ def load(path: Path, display: str | None = None) -> WordFile:
         raise NotWord.because(_("cannot import {name}").format(name=name),
                               _("the file cannot be read ({reason})").format(reason=exc.strerror),
                               _("check the file name and that you may read the file")) from None
-    converted = None
+    converted = through = None
     kind = sniff(data)
     if kind == "doc":
         data, converted = _from_doc(path, name), "doc"
     elif kind == "odt":
-        data, converted = pandoc.convert(data, "odt", "docx"), "odt"
+        # LibreOffice keeps the styles, bold and sizes the evidence rules need (pandoc's reading
+        # turns a Title paragraph into plain text); pandoc when LibreOffice is not installed
+        through = _through_libreoffice(path, "odt") if soffice() else None
+        data, converted = (through or pandoc.convert(data, "odt", "docx")), "odt"
     elif kind == "empty":
         raise NotWord.because(_("cannot import {name}").format(name=name), _("the file is empty, not a Word document"),
                               _("save the document in Word as .docx and try again"))
@@ -150,7 +158,9 @@ def load(path: Path, display: str | None = None) -> WordFile:
                                 "OpenDocument text (.odt)"),
                               _("open the file in Word and save it as a Word document (.docx)"))
     try:
-        return read(Path(name), data, converted)
+        doc = read(Path(name), data, converted)
+        doc.converter = "libreoffice" if kind == "doc" or kind == "odt" and through else "pandoc" if converted else ""
+        return doc
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise NotWord.because(_("cannot import {name}").format(name=name),
                               _("the Word document is damaged and cannot be read ({reason})").format(reason=exc),
@@ -177,6 +187,25 @@ def sniff(data: bytes) -> str:
 
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _through_libreoffice(path: Path, suffix: str) -> bytes | None:
+    """The file converted to .docx by LibreOffice (an own profile, so parallel conversions do not
+    collide); None when it could not."""
+    office = soffice()
+    if office is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="styrdok-office-") as tmp:
+        source = Path(tmp) / f"in.{suffix}"
+        source.write_bytes(path.read_bytes())
+        try:
+            subprocess.run([office, f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}", "--headless",
+                            "--convert-to", "docx", "--outdir", tmp, str(source)], capture_output=True, timeout=180,
+                           check=False)
+        except subprocess.TimeoutExpired:
+            return None
+        out = Path(tmp) / "in.docx"
+        return out.read_bytes() if out.is_file() and sniff(out.read_bytes()) == "docx" else None
 
 
 def _from_doc(path: Path, name: str) -> bytes:
@@ -218,8 +247,9 @@ def read(path: Path, data: bytes, converted: str | None = None) -> WordFile:
     if body is None:
         raise KeyError("w:body")
     comment_texts = _comments(parts.get("word/comments.xml"))
+    numbering = _numbering(parts.get("word/numbering.xml"))
     paragraphs = _body_paragraphs(body)
-    table_elements = body.findall(w("tbl"))  # kept alive: lxml proxies (and their ids) live as long as referenced
+    table_elements = _top_tables(body)  # kept alive: lxml proxies (and their ids) live as long as referenced
     tables = {id(t): i for i, t in enumerate(table_elements)}
     sizes: dict[float, int] = {}
     page = 1
@@ -242,22 +272,34 @@ def read(path: Path, data: bytes, converted: str | None = None) -> WordFile:
         table = next((tables[id(a)] for a in p.iterancestors(w("tbl")) if id(a) in tables), None)
         marks = tuple(pending_marks) + _leading_bookmarks(p)
         pending_marks = []
+        direct = ppr.find(w("numPr")) if ppr is not None else None
+        num = _paragraph_num(direct, next((s.num for s in chain if s.num), None))
         doc.paragraphs.append(Paragraph(
             number=number, text=text, style=style_id, styles=chain, outline=outline, bold=bold, size=size,
-            in_table=table, listed=ppr is not None and ppr.find(w("numPr")) is not None or _style_numbered(chain, parts),
-            indent=_indent(ppr), bookmarks=marks, page=page if has_pages else None))
+            in_table=table, listed=direct is not None or _style_numbered(chain, parts) or num is not None,
+            indent=_effective_indent(ppr, chain, numbering.get(num[0], {}).get(num[1]) if num else None),
+            bookmarks=marks, page=page if has_pages else None,
+            list_format=numbering.get(num[0], {}).get(num[1], ("decimal", None))[0] if num else None,
+            list_level=num[1] if num else 0))
         pending_marks = _trailing_bookmarks(p)
         _find_losses(doc, p, number, comment_texts)
         page += sum(1 for br in p.iter(w("br")) if br.get(w("type")) == "page")
     numbers = {id(p): n for n, p in enumerate(paragraphs, 1)}
     doc.tables = [[[[numbers[id(p)] for p in tc.iter(w("p")) if id(p) in numbers] for tc in tr.findall(w("tc"))]
-                   for tr in tbl.findall(w("tr"))] for tbl in body.findall(w("tbl"))]
+                   for tr in tbl.findall(w("tr"))] for tbl in table_elements]
     doc.body_size = max(sizes, key=lambda s: sizes[s]) if sizes else None
     doc.header_text = _part_texts(parts, "header")
     doc.footer_text = _part_texts(parts, "footer")
     doc.core = _core(parts.get("docProps/core.xml"))
     doc.marked = _marked(parts, root, paragraphs)
     return doc
+
+
+def _top_tables(body: etree._Element) -> list[etree._Element]:
+    """Tables of the text, not inside another table or a text box; also those in a content
+    control (w:sdt), where templates often put the first page's information table."""
+    return [t for t in body.iter(w("tbl"))
+            if not any(a.tag in (w("tbl"), w("txbxContent")) for a in t.iterancestors())]
 
 
 def _body_paragraphs(body: etree._Element) -> list[etree._Element]:
@@ -316,8 +358,46 @@ def _styles(xml: bytes | None) -> dict[str, Style]:
         out[sid] = Style(id=sid, name=(_val(s, "name") or sid).strip().lower(), based_on=_val(s, "basedOn"),
                          outline=int(outline) + 1 if outline and outline.isdigit() and int(outline) < 9 else None,
                          bold=_on(rpr.find(w("b"))) if rpr is not None else None,
-                         size=int(size) / 2 if size and size.isdigit() else None)
+                         size=int(size) / 2 if size and size.isdigit() else None,
+                         num=_num(ppr.find(w("numPr")) if ppr is not None else None), indent=_indent(ppr))
     return out
+
+
+def _num(num_pr: etree._Element | None) -> tuple[str, int] | None:
+    """(numId, level) of a w:numPr; None when absent or numbering is switched off (numId 0)."""
+    if num_pr is None:
+        return None
+    num_id, level = _val(num_pr, "numId"), _val(num_pr, "ilvl")
+    if not num_id or num_id == "0":
+        return None
+    return num_id, int(level) if level and level.isdigit() else 0
+
+
+def _paragraph_num(direct: etree._Element | None, by_style: tuple[str, int] | None) -> tuple[str, int] | None:
+    """A paragraph's list and level: its own w:numPr (which may give only the level) over its style's."""
+    if direct is None:
+        return by_style
+    num_id, level = _val(direct, "numId"), _val(direct, "ilvl")
+    if num_id == "0":
+        return None
+    num_id = num_id or (by_style[0] if by_style else None)
+    if not num_id:
+        return None
+    if level and level.isdigit():
+        return num_id, int(level)
+    return num_id, by_style[1] if by_style and by_style[0] == num_id else 0
+
+
+def _numbering(xml: bytes | None) -> dict[str, dict[int, tuple[str, int | None]]]:
+    """numId → {level: (number format, left indentation)} from numbering.xml."""
+    if not xml:
+        return {}
+    root = etree.fromstring(xml)
+    abstract = {a.get(w("abstractNumId")): {int(lvl.get(w("ilvl"), "0")): (_val(lvl, "numFmt") or "decimal",
+                                                                           _indent(lvl.find(w("pPr"))))
+                                            for lvl in a.findall(w("lvl")) if lvl.get(w("ilvl"), "0").isdigit()}
+                for a in root.findall(w("abstractNum"))}
+    return {n.get(w("numId"), ""): abstract.get(_val(n, "abstractNumId"), {}) for n in root.findall(w("num"))}
 
 
 def _defaults(xml: bytes | None) -> float | None:
@@ -350,14 +430,24 @@ def _style_numbered(chain: tuple[Style, ...], parts: dict[str, bytes]) -> bool:
                                   "liststycke")) for s in chain[:1])
 
 
-def _indent(ppr: etree._Element | None) -> int:
+def _indent(ppr: etree._Element | None) -> int | None:
+    """The left indentation (twips) a w:pPr gives, None when it gives none."""
     if ppr is None or (ind := ppr.find(w("ind"))) is None:
-        return 0
-    value = ind.get(w("left")) or ind.get(w("start")) or "0"
+        return None
+    value = ind.get(w("left")) or ind.get(w("start"))
     try:
-        return int(value)
+        return int(value) if value is not None else None
     except ValueError:
-        return 0
+        return None
+
+
+def _effective_indent(ppr: etree._Element | None, chain: tuple[Style, ...],
+                      level: tuple[str, int | None] | None) -> int:
+    """The indentation Word shows: the paragraph's own, else its list level's, else its style's."""
+    for value in (_indent(ppr), level[1] if level else None, *(s.indent for s in chain)):
+        if value is not None:
+            return value
+    return 0
 
 
 def _emphasis(p: etree._Element, chain: tuple[Style, ...], styles: dict[str, Style],

@@ -26,7 +26,6 @@ from .pdf import TypstMarker, pdf_blocks, render_redline_pdf
 from .summary import Summary, markdown, summarize
 
 FILES = ("redline.html", "redline.docx", "redline.pdf", "changes.md")
-HEADER_NOTE = "Ändringsmarkerad"
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,7 @@ def view(policy: Policy, templates: Templates | None = None, when: dt.datetime |
     `when` (the changes' date) if given."""
     templates = templates or Templates(None)
     shown = replace(presentation(policy, final=True, labels=templates.labels, theme=templates.theme),
-                    header_note=HEADER_NOTE, control=())  # the redline compares texts; the control block is the documents'.
+                    header_note=templates.labels("redline.header_note"), control=())  # the redline compares texts; the control block is the documents'.
     return shown if when is None else replace(shown, timestamp=when)
 
 
@@ -86,9 +85,10 @@ def prepare(old: Policy, new: Policy, templates: Templates, *, author: str | Non
     when = when or change_time(None)
     old_view, new_view = view(old, templates, when), view(new, templates, when)
     old_label, new_label = labels or (old.path, new.path)
-    html_layout = layout(diff, old_view, new_view, HtmlMarker(when.date().isoformat()))
-    return Prepared(diff, old_view, new_view, html_layout, layout(diff, old_view, new_view, TYPST),
-                    summarize(diff, html_layout.units, old_label, new_label), author or new_view.owner, when,
+    words = templates.labels
+    html_layout = layout(diff, old_view, new_view, HtmlMarker(when.date().isoformat(), words), words)
+    return Prepared(diff, old_view, new_view, html_layout, layout(diff, old_view, new_view, TYPST, words),
+                    summarize(diff, html_layout.units, old_label, new_label, words), author or new_view.owner, when,
                     templates)
 
 
@@ -119,7 +119,8 @@ def render_redline(old: Policy, new: Policy, templates: Templates, *, author: st
 
 def _docx(diff: PolicyDiff, old_view: Presentation, new_view: Presentation, summary: Summary, templates: Templates,
           marker: DocxMarker) -> bytes:
-    return render_redline_docx(layout(diff, old_view, new_view, marker), new_view, summary, templates, marker)
+    return render_redline_docx(layout(diff, old_view, new_view, marker, templates.labels), new_view, summary, templates,
+                               marker)
 
 
 __all__ = ["FILES", "Prepared", "Redline", "prepare", "render_prepared", "render_redline", "view"]

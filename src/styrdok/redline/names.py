@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 
 from .. import clock
 from ..model import Policy, Status
@@ -32,13 +33,13 @@ class Version:
     policy: Policy
     origin: Origin
     when: dt.datetime | None = None
-    file: str | None = None
+    file: str | None = None  # a file compared by path: the path as given
 
 
 def version_name(version: Version, labels: Labels | None = None, *, clock: str = "", order: str = "") -> str:
     """The version as the redline names it; never a commit id (changes.md is pasted into the
     officer's report). `clock` (HH.MM) and `order` ("earlier" or "later") tell apart two
-    versions committed the same day (see version_names)."""
+    versions committed the same day, order "path" two files of one name (see version_names)."""
     labels = labels if labels is not None else packaged_labels()
     meta = version.policy.meta
     last = meta.last_decision
@@ -56,7 +57,7 @@ def version_name(version: Version, labels: Labels | None = None, *, clock: str =
         return labels("redline.versions.working_tree")
     if version.origin is Origin.FILE:
         return labels("redline.versions.adopted", decision=decided) if meta.status is Status.ADOPTED and decided else \
-            labels("redline.versions.file", file=version.file)
+            labels("redline.versions.file", file=version.file if order == "path" else Path(version.file or "").name)
     if version.when is None:
         return labels("redline.versions.draft")
     day = version.when.date().isoformat()
@@ -71,6 +72,8 @@ def version_names(older: Version, newer: Version, labels: Labels | None = None) 
     the same day are named with the time of day ("förslaget (2026-11-24 kl. 10.15)"), and as the
     earlier and the later one when even that is the same."""
     names = version_name(older, labels), version_name(newer, labels)
+    if names[0] == names[1] and older.origin is newer.origin is Origin.FILE:  # two files of one name
+        return version_name(older, labels, order="path"), version_name(newer, labels, order="path")
     if names[0] != names[1] or older.when is None or newer.when is None:
         return names
     local = older.when.astimezone(), newer.when.astimezone()

@@ -14,13 +14,14 @@ from ..diff import Kind
 from ..render.document import Presentation
 from ..render.pdf import font_dirs, render_pdf
 from ..templates import Templates
+from ..theme import Labels
 from .document import Layout, Numbered, Unit
 from .summary import Summary, summary_blocks
 
 FUNCTIONS = {Kind.INSERTED: "redline-ins", Kind.DELETED: "redline-del",
              Kind.MOVED_TO: "redline-moved-to", Kind.MOVED_FROM: "redline-moved-from"}
-LEGEND = ((Kind.INSERTED, "infogad text"), (Kind.DELETED, "borttagen text"),
-          (Kind.MOVED_TO, "flyttad text på sin nya plats"), (Kind.MOVED_FROM, "flyttad text på sin tidigare plats"))
+LEGEND = ((Kind.INSERTED, "redline.legend_inserted"), (Kind.DELETED, "redline.legend_deleted"),
+          (Kind.MOVED_TO, "redline.legend_moved_to"), (Kind.MOVED_FROM, "redline.legend_moved_from"))
 
 
 def _raw(typst: str) -> pandoc.Ast:
@@ -84,17 +85,20 @@ def _raw_block(typst: str) -> pandoc.Ast:
     return {"t": "RawBlock", "c": ["typst", typst]}
 
 
-def legend(marker: TypstMarker) -> pandoc.Ast:
-    inlines: list[pandoc.Ast] = pandoc.text("Teckenförklaring:")
-    for i, (kind, label) in enumerate(LEGEND):
-        inlines += [{"t": "Space"}, *marker.run(kind, pandoc.text(label), None),
-                    {"t": "Str", "c": "," if i < len(LEGEND) - 1 else "."}]
+def legend(marker: TypstMarker, labels: Labels) -> pandoc.Ast:
+    """"Teckenförklaring: infogad text, borttagen text, … och …", each in its marking."""
+    inlines: list[pandoc.Ast] = pandoc.text(labels("redline.legend") + ":")
+    for i, (kind, key) in enumerate(LEGEND):
+        if i == len(LEGEND) - 1:
+            inlines += [{"t": "Space"}, *pandoc.text(labels("redline.and"))]
+        inlines += [{"t": "Space"}, *marker.run(kind, pandoc.text(labels(key)), None),
+                    {"t": "Str", "c": "," if i < len(LEGEND) - 2 else "" if i == len(LEGEND) - 2 else "."}]
     return pandoc.para(inlines)
 
 
 def pdf_blocks(layout: Layout, summary: Summary, marker: TypstMarker) -> list[pandoc.Ast]:
     """The summary page, then the marked text."""
-    return (summary_blocks(summary, legend(marker)) + [{"t": "RawBlock", "c": ["typst", "#pagebreak(weak: true)"]}]
+    return (summary_blocks(summary, legend(marker, summary.labels)) + [{"t": "RawBlock", "c": ["typst", "#pagebreak(weak: true)"]}]
             + layout.body)
 
 

@@ -37,7 +37,7 @@ from ..workspace import POLICY_DIR, Workspace
 from .frozen import Frozen, State, as_json, frozen_files, with_previous
 from .gather import AdoptedVersion, Entry, Round
 from .layout import PAGE, POLICY_TEMPLATE, REDLINE_PAGE, REMISS_TEMPLATE, remiss_folder
-from .pages import archives, consultation_info, history_rows, policy_page, version_page
+from .pages import PolicyPage, archives, consultation_info, history_rows, policy_page, version_page
 from .register import _doctype
 
 
@@ -221,7 +221,10 @@ class _Maker:
     def version_page(self, version: AdoptedVersion, previous: AdoptedVersion | None) -> None:
         """A version's page around its frozen documents: re-rendered when its status changes."""
         page = version_page(self.entry, version, previous, self.labels, self.sizes)
-        name = f"site-{self.entry.id}-{version.date.isoformat()}-page"
+        self.page(version, page, f"site-{self.entry.id}-{version.date.isoformat()}-page", f"{version.folder}/{PAGE}")
+
+    def page(self, version: AdoptedVersion, page: PolicyPage, name: str, path: str) -> None:
+        """The page of `version` around its text, showing `page`, unless the cache holds it as it is."""
         key = version.blob.encode() + as_json(dataclasses.asdict(page))
         if self.cached(name, key):
             return
@@ -229,7 +232,7 @@ class _Maker:
         policy = self.load(version)
         html = render_html(policy, self.view(policy, version.date), self.templates, template=POLICY_TEMPLATE,
                            extra={"site": page}, body=self.body(version, policy))
-        self.add({f"{version.folder}/{PAGE}": html}, name, key)
+        self.add({path: html}, name, key)
 
     def policy_page(self) -> None:
         entry, root = self.entry, "../"
@@ -242,16 +245,7 @@ class _Maker:
                                                                         self.job.today))
             self.add({path: page.encode("utf-8")})
             return
-        site = policy_page(entry, self.labels, self.sizes, self.job.today)
-        name = f"site-{entry.id}-page"
-        key = current.blob.encode() + as_json(dataclasses.asdict(site))
-        if self.cached(name, key):
-            return
-        self.need()
-        policy = self.load(current)
-        html = render_html(policy, self.view(policy, current.date), self.templates, template=POLICY_TEMPLATE,
-                           extra={"site": site}, body=self.body(current, policy))
-        self.add({path: html}, name, key)
+        self.page(current, policy_page(entry, self.labels, self.sizes, self.job.today), f"site-{entry.id}-page", path)
 
     # consultations ----------------------------------------------------------------------------------
 

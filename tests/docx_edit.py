@@ -57,9 +57,23 @@ def units(doc: Doc) -> list[Unit]:
     return out
 
 
+def read_parts(docx: bytes) -> dict[str, bytes]:
+    """A DOCX's parts by name, in the archive's order."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def write_parts(parts: dict[str, bytes]) -> bytes:
+    """A DOCX of these parts, in this order, as Word writes them (deflated)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in parts.items():
+            z.writestr(name, content)
+    return out.getvalue()
+
+
 def edit_docx(data: bytes, old: Doc, new: Doc, *, tracked: bool) -> bytes:
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        parts = {n: z.read(n) for n in z.namelist()}
+    parts = read_parts(data)
     root = etree.fromstring(parts[DOCUMENT])
     body = root.find(w("body"))
     paragraphs = [p for p in body.findall(w("p")) if _style(p) not in STYRDOK_STYLES and not _is_title(p)]
@@ -116,11 +130,7 @@ def edit_docx(data: bytes, old: Doc, new: Doc, *, tracked: bool) -> bytes:
             editor.remove(paragraphs[k], moved=before[k].sig in moves)
     assert not (set(where) - moves)
     parts[DOCUMENT] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, content in parts.items():
-            z.writestr(name, content)
-    return out.getvalue()
+    return write_parts(parts)
 
 
 def _style(p: etree._Element) -> str | None:

@@ -6,11 +6,9 @@ inside it. Generated edits of the seed with its goals as a numbered list."""
 from __future__ import annotations
 
 import copy
-import io
 import re
 import shutil
 import subprocess
-import zipfile
 
 import lxml.html
 import pytest
@@ -19,6 +17,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from pathlib import Path
 
+from docx_edit import read_parts, write_parts
 from seed_edits import NUMBERED_EDITS, ROOT, Doc, Numbered, load, numbered_seed
 from styrdok import pandoc
 from styrdok.redline import render_redline
@@ -72,8 +71,7 @@ def docx_numbers(docx: bytes, track_changes: str) -> list[tuple[int, str]]:
 
 
 def _reject_property_changes(docx: bytes) -> bytes:
-    with zipfile.ZipFile(io.BytesIO(docx)) as z:
-        parts = {n: z.read(n) for n in z.namelist()}
+    parts = read_parts(docx)
     root = etree.fromstring(parts["word/document.xml"])
     for change in root.iterfind(".//w:pPrChange", NS):
         props = change.getparent()
@@ -83,11 +81,7 @@ def _reject_property_changes(docx: bytes) -> bytes:
         for position, child in enumerate(before):
             props.insert(position, child)
     parts["word/document.xml"] = etree.tostring(root)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for name, data in parts.items():
-            z.writestr(name, data)
-    return out.getvalue()
+    return write_parts(parts)
 
 
 def pdf_numbers(pdf: bytes) -> list[int]:

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from styrdok import pandoc, source
-from styrdok.build import render_policy
+from styrdok.render import render_policy
 from styrdok.render.document import presentation
 from styrdok.templates import Templates
 

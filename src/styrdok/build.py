@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import i18n, pandoc, source
-from .cache import BuildCache, fingerprint
+from . import i18n, source
 from .errors import Problem, Severity, StyrdokError
 from .i18n import _
-from .model import Policy
 from .output import OutputDir
-from .render import render_policy
-from .render.document import presentation
 from .workspace import Workspace
+
+# The renderers (python-docx, lxml, Jinja, Typst) and the build cache are imported by the build,
+# not with this module: `styrdok check` validates with `source` alone.
 
 
 @dataclass
@@ -86,6 +83,9 @@ def build_one(workspace: Workspace, path: Path, out: Path, *, final: bool) -> Po
         result.problems += [Problem(p.path, p.line, _("final build refused: {message}").format(message=p.message), p.hint)
                             for p in refusals]
         return result
+    from .render import render_policy
+    from .render.document import presentation
+
     try:
         templates = workspace.templates
         view = presentation(policy, final=final, labels=templates.labels, theme=templates.theme)
@@ -115,6 +115,8 @@ def build(workspace: Workspace, ids: Iterable[str] = (), *, out: Path | None = N
 
 def _build(workspace: Workspace, paths: list[Path], out: Path, *, final: bool, keep_going: bool,
            progress: Progress | None, jobs: int | None) -> Report:
+    from .cache import BuildCache, fingerprint
+
     cache = BuildCache(out, fingerprint(workspace.templates, "final" if final else "draft"))
     sources = {path: source.read_file(path, inside=workspace.root)[0] for path in paths}  # None: build_one says why
     results: dict[Path, PolicyResult] = {}
@@ -156,6 +158,9 @@ def _run(workspace: Workspace, paths: list[Path], out: Path, *, final: bool, kee
             if not result.ok and not keep_going:
                 return
         return
+    import multiprocessing  # here, as the renderers: `styrdok check` starts no workers
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     # forkserver: workers start from a clean single-threaded process, whatever the caller runs.
     context = multiprocessing.get_context("forkserver")
     # Ctrl-C reaches the whole process group: the workers leave it to this process, which stops the run.

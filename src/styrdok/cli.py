@@ -9,10 +9,12 @@ classes here. click's own words ("Usage:", "Missing option" …) go through the 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.machinery
+import importlib.util
 import os
 import sys
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 import click.core
@@ -24,20 +26,50 @@ import click.termui
 import click.types
 import click.utils
 
-from . import __version__, build as builder, changed as changes, clock, compare, doctor as doctor_lib, i18n
-from . import annotate, lifecycle, publish as publisher, redline, scaffold
-from .consult import consult as consult_policy
-from .consult.memo import write_memo as write_policy_memo
-from .consult.responses import compile_responses as compile_policy_responses
-from .redline import summary as redline_summary
+from . import __version__, annotate, clock, i18n
 from .errors import Problem, Severity, StyrdokError
-from .history import History
-from .importer import run as importer
 from .i18n import N_, _, ngettext
 from .model import status_word
-from .output import atomic_write
 from .workspace import Workspace
 from .__main__ import EXIT_INTERRUPTED, INTERRUPTED
+
+
+def _lazy(*names: str) -> None:
+    """Put styrdok.<name> (each) in sys.modules as a module that is loaded at its first use
+    (importlib.util.LazyLoader), and on its package as an import would.
+
+    The commands' implementations are imported below as usual, so the types are checked, yet a
+    command loads only what it uses: `styrdok --help` none of them, `check` the validation alone,
+    not python-docx, lxml, Jinja, GitPython, Typst or ruamel (0.3 s of imports, issue 13). A
+    package comes before its modules: they are found in its folder without running its __init__.
+    """
+    for name in names:
+        fullname = f"{__package__}.{name}"
+        if fullname in sys.modules:  # already loaded (a test imported it): nothing to defer
+            continue
+        folder = Path(__file__).parent.joinpath(*name.split(".")[:-1])
+        spec = importlib.machinery.PathFinder.find_spec(fullname, [str(folder)])
+        if spec is None or spec.loader is None:
+            raise ImportError(f"no module named {fullname!r}", name=fullname)
+        spec.loader = importlib.util.LazyLoader(spec.loader)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[fullname] = module
+        spec.loader.exec_module(module)
+        parent, _dot, child = fullname.rpartition(".")
+        setattr(sys.modules[parent], child, module)
+
+
+_lazy("build", "changed", "compare", "consult", "consult.memo", "consult.responses", "doctor", "history",
+      "importer", "importer.run", "lifecycle", "output", "publish", "redline", "scaffold")
+
+from . import build as builder, changed as changes, compare, consult as consultation  # noqa: E402
+from . import doctor as doctor_lib, history, importer, lifecycle, output, publish as publisher  # noqa: E402
+from . import redline, scaffold  # noqa: E402
+
+if TYPE_CHECKING:  # for mypy: the modules _lazy binds on their packages (an import would load them now)
+    import styrdok.consult.memo
+    import styrdok.consult.responses
+    import styrdok.importer.run
 
 
 def _route_click_messages() -> None:
@@ -275,7 +307,7 @@ def check(ids: tuple[str, ...], codequality: Path | None) -> None:
     report = builder.check(_workspace(), _policy_ids(ids))
     _print_problems(report)
     if codequality:
-        atomic_write(codequality, annotate.codequality([*report.templates, *(p for r in report.results for p in r.problems)]).encode())
+        output.atomic_write(codequality, annotate.codequality([*report.templates, *(p for r in report.results for p in r.problems)]).encode())
     if report.templates:
         raise Failed(_("the templates in templates/ have errors; no policy can be built with them"))
     if not report.ok:
@@ -378,7 +410,7 @@ def consult(policy_id: str, deadline: dt.date, bodies: Path | None, dnr: str | N
     \b
         styrdok consult social-ekonomi --deadline 2027-02-15 --dnr "KS 2026/45"
     """
-    result = consult_policy(_workspace(), policy_id, deadline, bodies=bodies, dnr=dnr, out=out, today=today)
+    result = consultation.consult(_workspace(), policy_id, deadline, bodies=bodies, dnr=dnr, out=out, today=today)
     for path in result.files:
         click.echo("  " + _("wrote {path}").format(path=path), err=True)
     parts = ngettext("{n} numbered part", "{n} numbered parts", len(result.numbers)).format(n=len(result.numbers))
@@ -416,7 +448,7 @@ def responses(policy_id: str, forms: tuple[Path, ...], letters: tuple[str, ...],
     \b
         styrdok responses social-ekonomi svar/*.docx --letter "Näringslivet=svar/yttrande.pdf"
     """
-    result = compile_policy_responses(_workspace(), policy_id, forms, letters=letters, out=out, today=today)
+    result = consultation.responses.compile_responses(_workspace(), policy_id, forms, letters=letters, out=out, today=today)
     for path in result.files:
         click.echo("  " + _("wrote {path}").format(path=path), err=True)
     for note in result.notes:
@@ -447,7 +479,7 @@ def memo(policy_id: str, out: Path | None, contact: str | None, today: dt.date |
     \b
         styrdok memo social-ekonomi --contact "Anna Andersson, 060-16 31 00, anna.andersson@timra.se"
     """
-    result = write_policy_memo(_workspace(), policy_id, out=out, today=today, contact=contact)
+    result = consultation.memo.write_memo(_workspace(), policy_id, out=out, today=today, contact=contact)
     for path in result.files:
         click.echo("  " + _("wrote {path}").format(path=path), err=True)
     for point in result.proposal:
@@ -526,7 +558,7 @@ def log(policy_id: str) -> None:
     """
     workspace = _workspace()
     workspace.policy_path(policy_id)
-    versions = History(workspace).versions(policy_id)
+    versions = history.History(workspace).versions(policy_id)
     if not versions:
         click.echo(_("{id}: no commits yet").format(id=policy_id))
     for version in reversed(versions):
@@ -665,7 +697,7 @@ def diff(versions: tuple[str, ...], from_rev: str | None, to_rev: str | None, ou
                                            out=out, author=author)
     else:
         raise click.UsageError(_("give one policy ID (with --from/--to), or two policy files without them"))
-    click.echo(redline_summary.screen(result.summary))
+    click.echo(redline.summary.screen(result.summary))
     if result.changed:
         click.echo(_("Wrote {files} to {out}").format(files=", ".join(redline.FILES), out=f"{result.out}/"), err=True)
     else:
@@ -711,20 +743,20 @@ def import_(files: tuple[Path, ...], policy_id: str | None, doc_type: str | None
     if into is not None:
         if len(files) != 1 or policy_id or doc_type or force:
             raise click.UsageError(_("--into takes one file and none of --id, --type, --force"))
-        report = importer.import_into(workspace, files[0], into, changes=changes)
+        report = importer.run.import_into(workspace, files[0], into, changes=changes)
         click.echo(report.screen())
-        click.echo(_("report: {path}").format(path=importer.REPORT_DIR / f"{into}.md"), err=True)
+        click.echo(_("report: {path}").format(path=importer.run.REPORT_DIR / f"{into}.md"), err=True)
         return
     try:
-        reports = importer.import_files(workspace, list(files), policy_id=policy_id, doc_type=doc_type, force=force,
+        reports = importer.run.import_files(workspace, list(files), policy_id=policy_id, doc_type=doc_type, force=force,
                                         progress=_import_progress() if len(files) > 1 else None)
     except StyrdokError as exc:
         raise click.UsageError(str(exc)) from None
     failed = [r for r in reports if not r.ok]
-    click.echo(reports[0].screen() if len(files) == 1 else importer.summary(reports))
+    click.echo(reports[0].screen() if len(files) == 1 else importer.run.summary(reports))
     for report in reports:
         if report.ok:
-            click.echo(_("report: {path}").format(path=importer.REPORT_DIR / f"{report.policy_id}.md"), err=True)
+            click.echo(_("report: {path}").format(path=importer.run.REPORT_DIR / f"{report.policy_id}.md"), err=True)
         elif len(files) > 1:
             click.secho(f"{report.source}: {report.error}", fg="red", err=True)
     if failed:
@@ -736,9 +768,9 @@ def import_(files: tuple[Path, ...], policy_id: str | None, doc_type: str | None
                err=True)
 
 
-def _import_progress() -> importer.Progress:
+def _import_progress() -> importer.run.Progress:
     """One line per file; on a terminal, one line updated in place."""
-    def show(report: importer.Report, done: int, total: int) -> None:
+    def show(report: importer.run.Report, done: int, total: int) -> None:
         state = click.style(_("ok"), fg="green") if report.ok else click.style(_("FAILED"), fg="red")
         _progress_line(f"  [{done}/{total}] {state}  {report.source} → {report.policy_id}", report.ok, done == total)
 
@@ -755,7 +787,7 @@ def _diff_changed(from_rev: str | None, out: Path | None, author: str | None, fm
             if item.redline is None:
                 click.echo("  " + _("new policy: no earlier adopted version to compare with"))
             else:
-                click.echo(redline_summary.screen(item.redline.summary))
+                click.echo(redline.summary.screen(item.redline.summary))
                 click.echo(f"  → {item.redline.out}/", err=True)
         if not results:
             click.echo(_("no changed policies"))
@@ -763,8 +795,11 @@ def _diff_changed(from_rev: str | None, out: Path | None, author: str | None, fm
     click.get_current_context().exit(1 if differs else 0)
 
 
+CI_SERVICES = ("github", "gitlab")  # scaffold.CI_FILES, named here so that --help loads no scaffold (test_startup)
+
+
 @main.command()
-@option("--ci", type=click.Choice(sorted(scaffold.CI_FILES)), default=None,
+@option("--ci", type=click.Choice(CI_SERVICES), default=None,
         help=N_("Also write the CI configuration: .gitlab-ci.yml or .github/workflows/styrdok.yml."))
 @option("--pre-commit", "pre_commit", is_flag=True,
         help=N_("Also write .pre-commit-config.yaml running `styrdok check` before each commit."))

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
 import subprocess
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from typing import Any, TypeVar
-
-import pypandoc
 
 from .errors import StyrdokError
 from .i18n import N_, _
@@ -38,10 +36,38 @@ def _version_tuple(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in found.group(0).split(".")) if found else ()
 
 
+def _bundled() -> str | None:
+    """The pandoc in the pypandoc_binary wheel (pypandoc/files/pandoc), found without importing
+    pypandoc: its import pulls in urllib, ssl and email, which no command needs."""
+    spec = importlib.util.find_spec("pypandoc")
+    name = "pandoc.exe" if os.name == "nt" else "pandoc"
+    for folder in (spec.submodule_search_locations or ()) if spec else ():
+        path = os.path.join(folder, "files", name)
+        if os.path.isfile(path) and os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def _version_of(path: str) -> str | None:
+    """The version `path --version` prints on its first line, as pypandoc reads it; None if it cannot run."""
+    try:
+        proc = subprocess.run([path, "--version"], capture_output=True, text=True, errors="replace",
+                              stdin=subprocess.DEVNULL)
+    except OSError:
+        return None
+    first = proc.stdout.splitlines()[0].split() if proc.returncode == 0 and proc.stdout.strip() else []
+    return next((word for word in first if re.fullmatch(r"\d+(\.\d+)+", word)), None)
+
+
 @cache
 def located() -> tuple[str, str]:
-    """(path, version) of the pandoc pypandoc finds: the one in the pypandoc_binary wheel, else the
-    newest on PATH; PandocMissing if there is none."""
+    """(path, version) of the pandoc styrdok runs: the one PYPANDOC_PANDOC names, else the one in the
+    pypandoc_binary wheel, else the newest pypandoc finds on PATH; PandocMissing if there is none."""
+    path = os.environ.get("PYPANDOC_PANDOC") or _bundled()
+    if path and (found := _version_of(os.path.expanduser(path))):
+        return os.path.expanduser(path), found
+    import pypandoc  # no usable pandoc of our own: pypandoc's search, and its words for what is wrong
+
     try:
         return pypandoc.get_pandoc_path(), pypandoc.get_pandoc_version()
     except (OSError, RuntimeError) as exc:
@@ -80,7 +106,7 @@ def highlight_languages() -> frozenset[str]:
 @cache
 def version() -> str:
     binary()
-    return pypandoc.get_pandoc_version()
+    return located()[1]
 
 
 class PandocFailed(StyrdokError):
@@ -300,6 +326,8 @@ def normalize(node: Any) -> Any:
 def concurrently(*jobs: Callable[[], T]) -> list[T]:
     """Run jobs in threads and return their results in order. Each job mostly waits on a pandoc
     process, so the conversions of one document overlap on all cores."""
+    from concurrent.futures import ThreadPoolExecutor  # the renderers' (`styrdok check` runs one pandoc)
+
     with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
         futures = [pool.submit(job) for job in jobs]
         return [future.result() for future in futures]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from . import __version__
+from . import __version__, yamlread
 from .errors import Problem, StyrdokError
 from .history import ensure_repository
 from .output import atomic_write
@@ -140,7 +140,7 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _sections(templates: Templates) -> dict[str, list[tuple[str, str]]]:
-    data = yaml.safe_load(templates.text("new-policy.yaml"))
+    data = yamlread.load(templates.text("new-policy.yaml"))
     if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
         raise StyrdokError.because(_("{template} cannot be used").format(template=templates.origin("new-policy.yaml")),
                                    _("every document type needs a list of [heading, guidance]"),

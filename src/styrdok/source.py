@@ -20,7 +20,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from . import clock, files, pandoc
+from . import clock, files, pandoc, yamlread
 from .errors import InvalidPolicy, Problem, Severity
 from .i18n import N_, _
 from .model import (PREAMBLE_ID, Action, Block, Consultation, Contact, Decision, Metadata, Policy, Review,
@@ -70,37 +70,10 @@ def schema() -> dict[str, Any]:
     return json.loads(resources.files("styrdok").joinpath("schema/policy.schema.json").read_text("utf-8"))
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates and numbers as the text written, so an impossible date or a §
-    such as 012 (YAML: octal 10), 1:04 (sexagesimal 64) or 0x40 is our error, not YAML's guess."""
-
-
-_AS_WRITTEN = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
-_Loader.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in resolvers if tag not in _AS_WRITTEN]
-    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-# libyaml's parser (PyYAML's C extension) where it is installed: the same events, nodes and values,
-# several times faster. A text it refuses is read again with the pure-Python parser, whose message
-# (and line) is the one reported, so a problem reads the same with or without libyaml.
-_FastLoader: type | None = None
-if getattr(yaml, "__with_libyaml__", False):
-    class _CLoader(yaml.CSafeLoader):
-        """libyaml with _Loader's resolvers."""
-
-    _CLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
-    _FastLoader = _CLoader
-
-
-def _yaml(read: Callable[..., Any], text: str) -> Any:
-    """`read(text, Loader=…)` (yaml.parse, compose or load) with libyaml if it accepts the text, else pure Python."""
-    if _FastLoader is not None:
-        try:
-            result = read(text, Loader=_FastLoader)
-            return list(result) if read is yaml.parse else result
-        except yaml.YAMLError:
-            pass
-    return read(text, Loader=_Loader)
+@cache
+def _validator() -> Any:
+    """The schema's validator, made once per process (a check of 300 policies validates 300 front matters)."""
+    return jsonschema.Draft202012Validator(schema())
 
 
 _YAML_BREAKS = re.compile("[\x85\u2028\u2029]")
@@ -227,7 +200,7 @@ def _metadata(stem: str, yaml_text: str, report: _Report, declared_id: bool = Fa
         _check_file_name(stem, report)
         return None
     try:
-        root = _yaml(yaml.compose, yaml_text)
+        root = yamlread.compose(yaml_text, as_written=True)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = at(mark) + 2 if mark else 2
@@ -247,7 +220,7 @@ def _metadata(stem: str, yaml_text: str, report: _Report, declared_id: bool = Fa
     if _error_count(report) > errors_before and _(_COMPLEX_KEY) in {p.message for p in report.problems}:
         _check_file_name(stem, report)
         return None
-    raw = _yaml(yaml.load, yaml_text)
+    raw = yamlread.load(yaml_text, as_written=True)
     if declared_id and isinstance(raw.get("id"), str) and SLUG.match(raw["id"]):
         stem = raw["id"]
 
@@ -259,7 +232,7 @@ def _metadata(stem: str, yaml_text: str, report: _Report, declared_id: bool = Fa
     errors_before = _error_count(report)
     _numbers_as_written(raw, line_of, report)
     if _error_count(report) == errors_before:  # else a § read as written would be reported again by the schema
-        for err in jsonschema.Draft202012Validator(schema()).iter_errors(raw):
+        for err in _validator().iter_errors(raw):
             _schema_problem(_branch_error(err), line_of, report)
 
     # Everything below runs whatever the schema said, so one run tells every problem.
@@ -483,7 +456,7 @@ def _plain_yaml(yaml_text: str, at: Callable[[Any], int], report: _Report) -> bo
             return False
     depth = 0
     try:
-        for event in _yaml(yaml.parse, yaml_text):
+        for event in yamlread.parse(yaml_text, as_written=True):
             line: int = at(event.start_mark) + 2
             if isinstance(event, yaml.AliasEvent):
                 report.error(line, _("YAML alias '*{name}' in the front matter").format(name=event.anchor),

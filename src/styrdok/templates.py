@@ -5,45 +5,42 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from functools import cached_property
+from functools import cached_property, partial
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jinja2
 from markupsafe import Markup
 
 from .errors import Problem, StyrdokError
 from .files import read_regular
 from .i18n import _
 
+if TYPE_CHECKING:
+    import jinja2
+
+    from .theme import Labels, Theme
+
+# Jinja is imported by the first render, not with this module: `styrdok check` reads labels and
+# theme through Templates and renders nothing.
 
 MAX_TEMPLATE_BYTES = 20 * 2**20  # a reference.docx with its images; far above any real template
 
 
-class _RepositoryLoader(jinja2.BaseLoader):
-    """The repository's `templates/`, read like every other file of it: regular files only, never
-    through a symbolic link out of the repository."""
-
-    def __init__(self, folder: Path, root: Path):
-        self.folder, self.root = folder, root
-
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
-        path = self.folder / template
-        if not os.path.lexists(path):
-            raise jinja2.TemplateNotFound(template)
-        data = read_regular(path, limit=MAX_TEMPLATE_BYTES, inside=self.root)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise StyrdokError.because(_("the template {path} cannot be used").format(path=path),
-                                       _("it is not UTF-8"), _("save it as UTF-8")) from None
-        mtime = path.stat().st_mtime
-        return text, str(path), lambda: path.exists() and path.stat().st_mtime == mtime
-
-
-if TYPE_CHECKING:
-    from .theme import Labels, Theme
+def _repository_source(folder: Path, root: Path, template: str) -> tuple[str, str, Callable[[], bool]] | None:
+    """A template of the repository's `templates/` (None: not there), read like every other file of
+    it: regular files only, never through a symbolic link out of the repository."""
+    path = folder / template
+    if not os.path.lexists(path):
+        return None
+    data = read_regular(path, limit=MAX_TEMPLATE_BYTES, inside=root)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise StyrdokError.because(_("the template {path} cannot be used").format(path=path),
+                                   _("it is not UTF-8"), _("save it as UTF-8")) from None
+    mtime = path.stat().st_mtime
+    return text, str(path), lambda: path.exists() and path.stat().st_mtime == mtime
 
 
 class Templates:
@@ -111,9 +108,12 @@ class Templates:
         return data.decode("utf-8")
 
     def _environment(self, **options: Any) -> jinja2.Environment:
+        import jinja2
+
         loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("styrdok", "templates")]
         if self.override_dir:
-            loaders.insert(0, _RepositoryLoader(self.override_dir, self.root or self.override_dir.parent))
+            root = self.root or self.override_dir.parent
+            loaders.insert(0, jinja2.FunctionLoader(partial(_repository_source, self.override_dir, root)))
         env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
                                  keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, **options)
         # The words and the look of every output: {{ label("control.owner") }}, {{ theme.palette.accent }}.
@@ -125,6 +125,8 @@ class Templates:
 
     @cached_property
     def jinja(self) -> jinja2.Environment:
+        import jinja2
+
         return self._environment(autoescape=jinja2.select_autoescape(["html", "xml", "j2"]))
 
     @cached_property
@@ -133,6 +135,8 @@ class Templates:
         return self._environment(autoescape=False, finalize=escape_markdown)
 
     def render(self, name: str, **context: object) -> str:
+        import jinja2
+
         env = self.markdown if name.endswith(MARKDOWN_SUFFIX) else self.jinja
         try:
             return env.get_template(name).render(**context)

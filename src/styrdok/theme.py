@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from markupsafe import Markup, escape
 
+from . import yamlread
 from .errors import Problem, StyrdokError
 from .i18n import _
 
@@ -79,15 +80,18 @@ def _refuse(where: str, message: str, hint: str = "") -> LabelError:
 
 # --- reading YAML with line numbers -------------------------------------------------------------
 
-def _flatten(node: yaml.Node, prefix: str, out: dict[str, tuple[Any, int]], where: str) -> None:
-    """Mapping nodes → {"a.b": (value, line)}; leaves are scalars or lists of scalars."""
+def _flatten(node: yaml.Node, prefix: str, out: dict[str, tuple[Any, int]], where: str, taken: set[str]) -> None:
+    """Mapping nodes → {"a.b": (value, line)}; leaves are scalars or lists of scalars.
+
+    `taken` holds every key in `out` and each of its parents ("a" and "a.b" for "a.b.c"), so that a
+    key written twice is found in one look-up, not by a scan of every key read so far."""
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             name = f"{prefix}{key.value}"
-            if name in out or any(k.startswith(name + ".") for k in out):
+            if name in taken:
                 raise _refuse(f"{where}:{key.start_mark.line + 1}", _("key '{key}' appears twice").format(key=name),
                               _("keep one of them"))
-            _flatten(value, name + ".", out, where)
+            _flatten(value, name + ".", out, where, taken)
         return
     key = prefix.rstrip(".")
     line = node.start_mark.line + 1
@@ -102,11 +106,13 @@ def _flatten(node: yaml.Node, prefix: str, out: dict[str, tuple[Any, int]], wher
         out[key] = (None if node.tag.endswith(":null") else node.value, line)
     else:
         raise _refuse(f"{where}:{line}", _("'{key}' has a value styrdok cannot read").format(key=key))
+    parts = key.split(".")
+    taken.update(".".join(parts[:n]) for n in range(1, len(parts) + 1))
 
 
 def _read(data: bytes, where: str) -> dict[str, tuple[Any, int]]:
     try:
-        root = yaml.compose(data.decode("utf-8"), Loader=yaml.SafeLoader)
+        root = yamlread.compose(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise _refuse(where, _("the file is not UTF-8"), _("save it as UTF-8")) from None
     except yaml.YAMLError as exc:
@@ -120,7 +126,7 @@ def _read(data: bytes, where: str) -> dict[str, tuple[Any, int]]:
         raise _refuse(f"{where}:1", _("the file must be a mapping of keys"),
                       _("see the packaged {name}").format(name=Path(where).name))
     out: dict[str, tuple[Any, int]] = {}
-    _flatten(root, "", out, where)
+    _flatten(root, "", out, where, set())
     return out
 
 

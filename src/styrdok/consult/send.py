@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 from ruamel.yaml.comments import CommentedMap
 
-from .. import clock, frontmatter, source
+from .. import clock, frontmatter, source, yamlread
 from ..history import History
 from ..errors import InvalidPolicy, Problem, StyrdokError
 from ..i18n import _
@@ -180,7 +180,7 @@ def read_bodies(path: Path, display: str, problems: list[Problem]) -> tuple[str,
         return ()
 
     try:
-        root = yaml.compose(path.read_text("utf-8"), Loader=yaml.SafeLoader)
+        root = yamlread.compose(path.read_text("utf-8"))
     except OSError as exc:
         return problem(0, _("cannot read the file: {reason}").format(reason=exc.strerror),
                        _("check the path given with --bodies"))

@@ -1,0 +1,75 @@
+"""Start-up (issue 13): a command loads what it uses and nothing else.
+
+`styrdok --help` and `styrdok check` ran 0.4 s of imports (python-docx and lxml, Jinja, GitPython,
+pypandoc with urllib and ssl, importlib.metadata for the version) before doing anything. Each case
+runs the command line in a fresh interpreter and reads sys.modules afterwards; scripts/bench.py
+startup measures the time.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+from importlib.metadata import version
+from pathlib import Path
+
+from conftest import ROOT
+from styrdok import __version__, cli, scaffold
+
+# The command line as `styrdok` runs it, then every module that is loaded (a module that _lazy
+# bound but nothing used yet is a LazyLoader placeholder, not a plain module: left out).
+PROBE = """
+import json, sys, types
+from styrdok.cli import main
+code = main(sys.argv[1:], standalone_mode=False)
+loaded = sorted(name for name, module in sys.modules.items() if type(module) is types.ModuleType)
+print("\\nMODULES " + json.dumps(loaded))
+sys.exit(code or 0)
+"""
+
+HEAVY = ("docx", "lxml", "jinja2", "git", "pypandoc", "typst", "ruamel", "importlib.metadata", "urllib.request",
+         "ssl", "diff_match_patch", "multiprocessing", "styrdok.render", "styrdok.redline", "styrdok.history",
+         "styrdok.cache", "styrdok.publish", "styrdok.consult", "styrdok.importer")
+
+
+def loaded_after(args: list[str], cwd: Path) -> set[str]:
+    """The modules loaded once `styrdok ARGS` has run (exit 0 or 1: doctor and status say 1 for a finding)."""
+    result = subprocess.run([sys.executable, "-c", PROBE, *args], cwd=cwd, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode in (0, 1) and "\nMODULES " in result.stdout, result.stderr
+    return set(json.loads(result.stdout.rpartition("\nMODULES ")[2]))
+
+
+def heavy(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY))
+
+
+def test_help_loads_no_command(policy_repo: Path) -> None:
+    modules = loaded_after(["--help"], policy_repo)
+    assert "styrdok.cli" in modules and "click" in modules  # the probe sees what is loaded
+    assert heavy(modules) == []
+    assert not modules & {"yaml", "jsonschema", "styrdok.source", "styrdok.build"}
+
+
+def test_check_loads_the_validation_alone(policy_repo: Path) -> None:
+    modules = loaded_after(["check", "social-ekonomi"], policy_repo)
+    assert {"styrdok.build", "styrdok.source", "jsonschema", "yaml"} <= modules
+    assert heavy(modules) == []
+
+
+def test_another_command_loads_what_it_uses(policy_repo: Path) -> None:
+    """A lazily bound module loads when its command uses it, and brings only its own imports."""
+    modules = loaded_after(["status", "--today", "2026-11-25"], policy_repo)
+    assert {"styrdok.lifecycle", "styrdok.overview", "ruamel.yaml"} <= modules
+    assert not modules & {"docx", "lxml", "jinja2", "styrdok.render", "styrdok.publish"}
+
+
+def test_the_version_constant_is_the_release() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    assert __version__ == project["version"] == version("styrdok")
+
+
+def test_the_ci_choices_are_the_ones_scaffold_writes() -> None:
+    assert list(cli.CI_SERVICES) == sorted(scaffold.CI_FILES)

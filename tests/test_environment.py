@@ -115,7 +115,7 @@ def _children(pgid: int, name: str) -> bool:
 def test_ctrl_c_says_avbrutet_and_exits_130(policy_repo: Path, moment: str) -> None:
     proc = subprocess.Popen([str(STYRDOK), "build"], cwd=policy_repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, start_new_session=True)
-    # start-up: YAML's C extension loads while the command line is imported; rendering: pandoc runs
+    # start-up: YAML's C extension loads as the command loads its modules; rendering: pandoc runs
     reached = (lambda: _mapped(proc.pid, "_yaml")) if moment == "start-up" else \
         (lambda: _children(proc.pid, "pandoc"))
     deadline = time.monotonic() + 120

@@ -59,6 +59,14 @@ def test_check_loads_the_validation_alone(policy_repo: Path) -> None:
     assert heavy(modules) == []
 
 
+def test_version_runs_the_converters_alone(policy_repo: Path) -> None:
+    """--version asks pandoc, typst and git (typst's version from the installed metadata), not the
+    fonts, python-docx and GitPython that `doctor` also reports."""
+    modules = loaded_after(["--version"], policy_repo)
+    assert "styrdok.doctor" in modules
+    assert not modules & {"docx", "lxml", "jinja2", "git", "pypandoc", "ruamel.yaml", "styrdok.fonts", "styrdok.source"}
+
+
 def test_another_command_loads_what_it_uses(policy_repo: Path) -> None:
     """A lazily bound module loads when its command uses it, and brings only its own imports."""
     modules = loaded_after(["status", "--today", "2026-11-25"], policy_repo)

@@ -1,9 +1,10 @@
 """The `styrdok` command's entry point: Ctrl-C at any moment ends it with "Avbrutet", exit 130.
 
-Importing the command line pulls in click, Jinja, YAML, GitPython …; a Ctrl-C during those
-imports would otherwise print a traceback. Until they are loaded, SIGINT ends the process at
-once (nothing has been written yet); afterwards it is a KeyboardInterrupt that the command line
-turns into the same message once temp files are cleaned up.
+Importing the command line pulls in click and binds every command's modules (each loads when
+its command first uses it: see cli._lazy); a Ctrl-C during those imports would otherwise print a
+traceback. Until they are done, SIGINT ends the process at once (nothing has been written yet);
+afterwards, while a command loads its modules (YAML, Jinja, GitPython …) and runs, it is a
+KeyboardInterrupt that the command line turns into the same message once temp files are cleaned up.
 """
 
 from __future__ import annotations

@@ -243,7 +243,7 @@ def _print_problems(report: builder.Report) -> None:
 
 
 def _versions() -> str:
-    return "  ".join(f"{t.name} {t.version or _('missing')}" for t in doctor_lib.tools() if t.name in ("pandoc", "typst", "git"))
+    return "  ".join(f"{t.name} {t.version or _('missing')}" for t in doctor_lib.versions())
 
 
 def _show_version(ctx: click.Context, _: click.Parameter, value: bool) -> None:

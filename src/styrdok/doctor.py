@@ -99,15 +99,28 @@ def _fallback_fonts() -> Tool:
                 N_("pip install manimgx-fonts noto-cjk-sans-otc (make all does this)"), optional=True, problem=problem)
 
 
-def tools() -> list[Tool]:
+def _converters() -> list[Tool]:
     pandoc_version, pandoc_problem = _pandoc()
+    return [Tool("pandoc", pandoc_version, N_("every build"), N_("pip install pypandoc_binary (make all does this)"),
+                 problem=pandoc_problem),
+            Tool("typst", _module("typst", "typst"), N_("PDF"), N_("pip install typst (make all does this)"))]
+
+
+def _git() -> Tool:
+    return Tool("git", _command("git", "--version"), N_("history, adopt, log, diff ID"),
+                N_("apt-get install git (or your system's package manager)"))
+
+
+def versions() -> list[Tool]:
+    """pandoc, typst and git, as `styrdok --version` names them (not the fonts and packages `tools` adds)."""
+    return [*_converters(), _git()]
+
+
+def tools() -> list[Tool]:
     return [
-        Tool("pandoc", pandoc_version, N_("every build"), N_("pip install pypandoc_binary (make all does this)"),
-             problem=pandoc_problem),
-        Tool("typst", _module("typst", "typst"), N_("PDF"), N_("pip install typst (make all does this)")),
+        *_converters(),
         Tool("python-docx", _module("docx", "python-docx"), N_("DOCX"), N_("pip install python-docx")),
-        Tool("git", _command("git", "--version"), N_("history, adopt, log, diff ID"),
-             N_("apt-get install git (or your system's package manager)")),
+        _git(),
         Tool("GitPython", _package("GitPython"), N_("history, adopt, log"), N_("pip install GitPython")),
         _theme_fonts(),
         _fallback_fonts(),

@@ -42,6 +42,8 @@ def _lazy(*names: str) -> None:
     command loads only what it uses: `styrdok --help` none of them, `check` the validation alone,
     not python-docx, lxml, Jinja, GitPython, Typst or ruamel (0.3 s of imports, issue 13). A
     package comes before its modules: they are found in its folder without running its __init__.
+    Each is loaded by its command's first call, in the main thread, before any worker thread starts
+    (Python 3.11's LazyLoader is not thread-safe).
     """
     for name in names:
         fullname = f"{__package__}.{name}"

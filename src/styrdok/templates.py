@@ -107,7 +107,7 @@ class Templates:
                                        _("check the name, or copy the packaged template to templates/"))
         return data.decode("utf-8")
 
-    def _environment(self, **options: Any) -> jinja2.Environment:
+    def _environment(self, kind: str, **options: Any) -> jinja2.Environment:
         import jinja2
 
         loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("styrdok", "templates")]
@@ -115,7 +115,8 @@ class Templates:
             root = self.root or self.override_dir.parent
             loaders.insert(0, jinja2.FunctionLoader(partial(_repository_source, self.override_dir, root)))
         env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
-                                 keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, **options)
+                                 keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+                                 bytecode_cache=_bytecode_cache(kind), **options)
         # The words and the look of every output: {{ label("control.owner") }}, {{ theme.palette.accent }}.
         from .theme import css_string
         env.globals.update(label=self.labels, labels=self.labels, label_html=self.labels.html, theme=self.theme,
@@ -127,12 +128,12 @@ class Templates:
     def jinja(self) -> jinja2.Environment:
         import jinja2
 
-        return self._environment(autoescape=jinja2.select_autoescape(["html", "xml", "j2"]))
+        return self._environment("html", autoescape=jinja2.select_autoescape(["html", "xml", "j2"]))
 
     @cached_property
     def markdown(self) -> jinja2.Environment:
         """For `*.md.j2`: every value is escaped for Markdown, as HTML templates escape for HTML."""
-        return self._environment(autoescape=False, finalize=escape_markdown)
+        return self._environment("markdown", autoescape=False, finalize=escape_markdown)
 
     def render(self, name: str, **context: object) -> str:
         import jinja2
@@ -147,6 +148,32 @@ class Templates:
             else:
                 problem = Problem(name, 0, exc.message or str(exc))
             raise StyrdokError(_("the template {path} cannot be used").format(path=name), [problem]) from exc
+
+
+def _bytecode_cache(kind: str) -> jinja2.BytecodeCache | None:
+    """Where compiled templates are kept (styrdok.usercache): one folder per environment, whose
+    options the compiled code depends on; Jinja checks each template's source and the Python
+    version itself. An unwritable cache only costs the next run the compile."""
+    import jinja2
+
+    from . import usercache
+
+    class Cache(jinja2.FileSystemBytecodeCache):
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
+    base = usercache.folder()
+    if base is None:
+        return None
+    folder = base / f"jinja-{kind}-{jinja2.__version__}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return Cache(str(folder))
 
 
 MARKDOWN_SUFFIX = ".md.j2"

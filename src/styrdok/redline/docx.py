@@ -28,18 +28,17 @@ into `w:ins`/`w:del` runs; the rest is finished here, in the document XML:
 from __future__ import annotations
 
 import copy
-import io
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from docx.document import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
 from .. import pandoc
 from ..diff import Kind
 from ..render.docx import render_docx
-from ..render.docx_finish import normalize_zip
 from ..templates import Templates
 from ..render.document import Presentation
 from .document import Layout, Unit, ordered_list
@@ -102,8 +101,8 @@ def render_redline_docx(layout: Layout, view: Presentation, summary: Summary, te
                         marker: DocxMarker) -> bytes:
     """The summary (untracked: it is about the changes, not one of them), a page break, then
     the marked document."""
-    finished = render_docx(_summary(summary) + [PAGE_BREAK] + layout.title + layout.body, view, templates)
-    return track_changes(finished, marker.author, marker.date, view.timestamp)
+    return render_docx(_summary(summary) + [PAGE_BREAK] + layout.title + layout.body, view, templates,
+                       edit=lambda doc: track_document(doc, marker.author, marker.date))
 
 
 def _summary(summary: Summary) -> list[pandoc.Ast]:
@@ -120,20 +119,22 @@ def _summary(summary: Summary) -> list[pandoc.Ast]:
     return [pandoc.div(out, custom_style=SUMMARY_STYLE)]
 
 
-def track_changes(docx: bytes, author: str, date: str, timestamp: datetime) -> bytes:
-    """Finish pandoc's DOCX: paragraph marks, moves and unique ids (see the module doc)."""
-    with zipfile.ZipFile(io.BytesIO(docx)) as src:
-        parts = {name: src.read(name) for name in src.namelist()}
-    root = etree.fromstring(parts[DOCUMENT])
+def track_document(doc: Document, author: str, date: str) -> None:
+    """Finish pandoc's DOCX while python-docx holds it (render_docx's edit): paragraph marks, moves
+    and unique ids (see the module doc)."""
+    numbering = next((rel.target_part.element for rel in doc.part.rels.values()
+                      if rel.reltype == RT.NUMBERING and not rel.is_external), None)
+    _track(doc.element, numbering, author, date)
+
+
+def _track(root: etree._Element, numbering: etree._Element | None, author: str, date: str) -> bool:
+    """Track the document's paragraph marks and moves, make its ids unique; whether `numbering` changed."""
     order = {p: i for i, p in enumerate(root.iter(_w("p")))}
     moves: dict[tuple[str, int], list[etree._Element]] = {}  # (moveFrom|moveTo, move) → its paragraphs
     tracked = _paragraph_marks(root, author, date, moves)
     _rows(root, tracked, author, date)
     _moves(root, author, moves)
-    if NUMBERING in parts:
-        numbering = etree.fromstring(parts[NUMBERING])
-        if _restart_numbering(root, numbering, author, date):
-            parts[NUMBERING] = etree.tostring(numbering, xml_declaration=True, encoding="UTF-8", standalone=True)
+    renumbered = numbering is not None and _restart_numbering(root, numbering, author, date)
     next_id = _renumber(root)
     for (tag, move), paragraphs in sorted(moves.items(), key=lambda m: (order[min(m[1], key=order.__getitem__)], m[0])):
         first, last = min(paragraphs, key=order.__getitem__), max(paragraphs, key=order.__getitem__)
@@ -142,12 +143,7 @@ def track_changes(docx: bytes, author: str, date: str, timestamp: datetime) -> b
         first.addprevious(etree.Element(_w(f"{tag}RangeStart"), attrs))
         last.addnext(etree.Element(_w(f"{tag}RangeEnd"), {_w("id"): str(next_id)}))
         next_id += 1
-    parts[DOCUMENT] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        for name, data in parts.items():
-            dst.writestr(name, data)
-    return normalize_zip(out.getvalue(), timestamp)
+    return renumbered
 
 
 def _paragraph_marks(root: etree._Element, author: str, date: str,

@@ -1,47 +1,52 @@
-"""DOCX rendering: pandoc with the municipal reference document, finished with python-docx."""
+"""DOCX rendering: pandoc with the municipal reference document, finished with python-docx.
+
+What depends only on the theme (the generated reference document, the logo as PNG) is made
+once per user (styrdok.usercache), not in every process.
+"""
 
 from __future__ import annotations
 
-import atexit
 import hashlib
-import shutil
-import tempfile
+import threading
 from functools import cache
 from pathlib import Path
 
-from .. import fonts, pandoc
+from .. import fonts, pandoc, usercache
 from ..templates import Templates
 from ..theme import Logo, Theme
 from .document import Presentation
-from .docx_finish import DocxFinish, finish_docx
+from .docx_finish import DocxFinish, Edit, finish_docx
 from .docx_fonts import EmbeddedFamily
-from .docx_reference import build_reference_docx
 
 REFERENCE = "reference.docx"
-
-
-@cache
-def _scratch() -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="styrdok-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    return folder
+# what the generated reference document is made with: a change in any of them is a new cache entry
+_REFERENCE_CODE = ("render.docx_reference", "render.docx_finish", "render.zipped")
+_lock = threading.Lock()
 
 
 def reference_path(templates: Templates) -> Path:
     """The reference document as a file for pandoc: the repository's override or the generated one."""
-    data = templates.bytes(REFERENCE) or _generated_reference(templates.theme)
-    path = _scratch() / f"reference-{hashlib.sha256(data).hexdigest()[:16]}.docx"
-    if not path.exists():
-        path.write_bytes(data)
-    return path
+    override = templates.bytes(REFERENCE)
+    if override is not None:
+        return usercache.file("reference", usercache.key(override), lambda: override, ".docx")
+    return _generated_reference(templates.theme)
 
 
 @cache
-def _generated_reference(theme: Theme) -> bytes:
-    return build_reference_docx(theme)
+def _generated_reference(theme: Theme) -> Path:
+    import docx
+
+    def build() -> bytes:
+        from .docx_reference import build_reference_docx
+        return build_reference_docx(theme)
+
+    name = usercache.key("reference", docx.__version__, usercache.source_of(*_REFERENCE_CODE), repr(theme))
+    with _lock:
+        return usercache.file("reference", name, build, ".docx")
 
 
-def render_docx(blocks: list[pandoc.Ast], view: Presentation, templates: Templates) -> bytes:
+def render_docx(blocks: list[pandoc.Ast], view: Presentation, templates: Templates, edit: Edit | None = None) -> bytes:
+    """The DOCX of pandoc `blocks`; `edit` changes its XML before it is written (see finish_docx)."""
     epoch = int(view.timestamp.timestamp())
     raw = pandoc.write(pandoc.document(blocks), "docx", "--reference-doc", str(reference_path(templates)), epoch=epoch)
     labels, theme = templates.labels, templates.theme
@@ -53,7 +58,7 @@ def render_docx(blocks: list[pandoc.Ast], view: Presentation, templates: Templat
                                        logo_alt=theme.logo.alt if theme.logo else "",
                                        logo_height_mm=theme.logo.height_mm if theme.logo else 0,
                                        watermark_font=theme.fonts.heading, control_caption=view.control_heading,
-                                       landscape=view.landscape, fonts=embedded_families(templates)))
+                                       landscape=view.landscape, fonts=embedded_families(templates)), edit)
 
 
 def embedded_families(templates: Templates) -> tuple[EmbeddedFamily, ...]:
@@ -68,6 +73,15 @@ def logo_png(logo: Logo) -> bytes:
     if not logo.is_svg:
         return logo.data
     from .pdf import _font_paths, _typst  # a missing typst is a clear error, as for the PDF
+    typst = _typst()
+    name = usercache.key("logo", typst.__version__, usercache.source_of("render.docx"), repr(logo),
+                         *(Path(folder).name for folder in _font_paths()))
+    with _lock:
+        return usercache.cached("logo", name, lambda: _draw(logo), ".png")
+
+
+def _draw(logo: Logo) -> bytes:
+    from .pdf import _font_paths, _typst
     source = ('#set page(width: auto, height: auto, margin: 0pt, fill: none)\n'
               f'#image(bytes(sys.inputs.svg), format: "svg", height: {logo.height_mm}mm)\n').encode()
     png = _typst().Compiler(font_paths=_font_paths(), ignore_system_fonts=True).compile(

@@ -1,12 +1,14 @@
 """Finish a DOCX written by pandoc: page header/footer, watermark, core properties, reproducible zip.
 
 pandoc cannot put per-document text into page headers, so this runs after it, with python-docx.
+The package is written straight from python-docx's parts into one reproducible zip (see
+render.zipped), the embedded fonts compressed once per user, not once per document.
 """
 
 from __future__ import annotations
 
 import io
-import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from xml.sax.saxutils import escape
@@ -15,15 +17,17 @@ import docx
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.section import Section, _Footer, _Header
 from docx.shared import Cm, Length, Mm, Pt
 from docx.text.paragraph import Paragraph
 
-from .docx_fonts import EmbeddedFamily, embed_fonts
+from . import zipped
+from .docx_fonts import FONT_SUFFIX, EmbeddedFamily, embed_fonts
 
-CONTENT_TYPES = "[Content_Types].xml"
+CONTENT_TYPES = zipped.CONTENT_TYPES
 WATERMARK_FILL = "#D9D9D9"
 WATERMARK_OPACITY = ".5"  # Word's "semitransparent" checkbox
 # VML namespaces (python-docx's nsdecls() does not know them); declared on the run itself so the
@@ -54,9 +58,16 @@ class DocxFinish:
     fonts: tuple[EmbeddedFamily, ...] = ()  # the theme's font files, embedded (see docx_fonts)
 
 
-def finish_docx(docx_bytes: bytes, spec: DocxFinish) -> bytes:
-    """Add header, footer, optional watermark and core properties; return normalized bytes."""
+Edit = Callable[[Document], None]
+
+
+def finish_docx(docx_bytes: bytes, spec: DocxFinish, edit: Edit | None = None) -> bytes:
+    """Add header, footer, optional watermark and core properties; return normalized bytes.
+
+    `edit` changes the document's XML last, before it is written (the redline's tracked
+    paragraph marks), so that the package is parsed and written once."""
     doc = docx.Document(io.BytesIO(docx_bytes))
+    styles = frozenset(s.name for s in doc.styles)
     shape_no = 0
     for index, section in enumerate(doc.sections):
         if spec.landscape and section.orientation != WD_ORIENT.LANDSCAPE:
@@ -67,35 +78,46 @@ def finish_docx(docx_bytes: bytes, spec: DocxFinish) -> bytes:
         for variant, (header, footer) in enumerate(_variants(doc, section)):
             shape_no += 1
             first = index == 0 and variant == 1 and section.different_first_page_header_footer
-            _write_header(doc, section, header, spec, shape_no, first=first)
-            _write_footer(doc, footer, spec)
+            _write_header(doc, styles, section, header, spec, shape_no, first=first)
+            _write_footer(doc, styles, footer, spec)
     if spec.control_caption:
-        _style_control_tables(doc, spec.control_caption)
+        _style_control_tables(doc, styles, spec.control_caption)
     if spec.fonts:
         embed_fonts(doc, spec.fonts)
     _set_core(doc, spec)
-    out = io.BytesIO()
-    doc.save(out)
-    return normalize_zip(out.getvalue(), spec.timestamp)
+    if edit is not None:
+        edit(doc)
+    return zipped.write(package_members(doc), spec.timestamp)
+
+
+class _Members:
+    """Collects what python-docx's package writer would put in the zip: {member name: bytes}."""
+
+    def __init__(self) -> None:
+        self.members: dict[str, bytes | zipped.Deflated] = {}
+
+    def write(self, uri: object, blob: bytes) -> None:
+        name = uri.membername  # type: ignore[attr-defined]
+        # the font files are the same in every document: compressed once, in the per-user cache
+        self.members[name] = zipped.deflate_cached(blob) if name.endswith(FONT_SUFFIX) else blob
+
+
+def package_members(doc: Document) -> dict[str, bytes | zipped.Deflated]:
+    """The document's package as zip members, as `Document.save` writes them."""
+    package = doc.part.package
+    parts = list(package.iter_parts())
+    for part in parts:
+        part.before_marshal()
+    collected = _Members()
+    PackageWriter._write_content_types_stream(collected, parts)
+    PackageWriter._write_pkg_rels(collected, package.rels)
+    PackageWriter._write_parts(collected, parts)
+    return collected.members
 
 
 def normalize_zip(data: bytes, timestamp: datetime) -> bytes:
     """Rewrite a zip so identical content gives identical bytes (fixed order, times, attributes)."""
-    date_time = _zip_date_time(timestamp)
-    with zipfile.ZipFile(io.BytesIO(data)) as src:
-        # dict.fromkeys dedupes while ZipFile.read returns the last duplicate, as readers do.
-        names = [n for n in dict.fromkeys(src.namelist()) if not n.endswith("/")]
-        contents = {name: src.read(name) for name in names}
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        # OPC readers expect [Content_Types].xml first; the rest sorted for stability.
-        for name in sorted(contents, key=lambda n: (n != CONTENT_TYPES, n)):
-            info = zipfile.ZipInfo(name, date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0  # MS-DOS, as Word writes; independent of the build host
-            info.external_attr = 0
-            dst.writestr(info, contents[name], compresslevel=6)
-    return out.getvalue()
+    return zipped.normalize(data, timestamp)
 
 
 # --- header / footer -------------------------------------------------------------------------
@@ -114,9 +136,9 @@ def _variants(doc: Document, section: Section) -> list[tuple[_Header, _Footer]]:
 CONTROL_STYLE = "Dokumentinformation"
 
 
-def _style_control_tables(doc: Document, caption: str) -> None:
+def _style_control_tables(doc: Document, styles: frozenset[str], caption: str) -> None:
     """The control block's table: rules between rows instead of a grid, small text, room below it."""
-    styled = CONTROL_STYLE in {s.name for s in doc.styles}
+    style_id = doc.styles[CONTROL_STYLE].style_id if CONTROL_STYLE in styles else None
     for table in doc.tables:
         tbl_pr = table._tbl.tblPr
         found = tbl_pr.find(qn("w:tblCaption"))
@@ -131,27 +153,27 @@ def _style_control_tables(doc: Document, caption: str) -> None:
             '<w:right w:val="nil"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
             '<w:insideV w:val="nil"/></w:tblBorders>')
         tbl_pr.append(borders)
-        for row in table.rows:
-            for c in row.cells:
-                tc_pr = c._tc.get_or_add_tcPr()
+        for row in table._tbl.tr_lst:
+            for tc in row.tc_lst:
+                tc_pr = tc.get_or_add_tcPr()
                 for old in tc_pr.findall(qn("w:tcBorders")):
                     tc_pr.remove(old)
-                if styled:
-                    for para in c.paragraphs:
-                        para.style = doc.styles[CONTROL_STYLE]
+                if style_id is not None:
+                    for p in tc.p_lst:
+                        p.style = style_id
         following = table._tbl.getnext()
         if following is not None and following.tag == qn("w:p"):
             Paragraph(following, table._parent).paragraph_format.space_before = Pt(14)
 
 
-def _fresh_paragraph(doc: Document, part: _Header | _Footer, style: str) -> Paragraph:
+def _fresh_paragraph(doc: Document, styles: frozenset[str], part: _Header | _Footer, style: str) -> Paragraph:
     """Unlink from the previous section (own part per section) and replace all content."""
     part.is_linked_to_previous = False
     element = part._element
     for child in list(element):
         element.remove(child)
     para = part.add_paragraph()
-    if style in {s.name for s in doc.styles}:  # the reference doc may lack Header/Footer
+    if style in styles:  # the reference doc may lack Header/Footer
         para.style = doc.styles[style]
         # Clear inherited tab stops (python-docx/Word defaults are placed for US Letter).
         base = para.style
@@ -169,11 +191,11 @@ def _text_width(section: Section) -> Length:
     return Length(width - left - right)
 
 
-def _write_header(doc: Document, section: Section, header: _Header, spec: DocxFinish, shape_no: int, *,
-                  first: bool = False) -> None:
+def _write_header(doc: Document, styles: frozenset[str], section: Section, header: _Header, spec: DocxFinish,
+                  shape_no: int, *, first: bool = False) -> None:
     """The first page: logo left, note right. Other pages: the note on a line of its own (right),
     then the title, so a long title never pushes the note onto two lines."""
-    para = _fresh_paragraph(doc, header, "Header")
+    para = _fresh_paragraph(doc, styles, header, "Header")
     width = _text_width(section)
     para.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
     note = spec.header_note
@@ -204,8 +226,8 @@ def _describe_picture(picture: object, alt: str) -> None:
 FIELDS = {"page": "PAGE", "pages": "NUMPAGES"}
 
 
-def _write_footer(doc: Document, footer: _Footer, spec: DocxFinish) -> None:
-    para = _fresh_paragraph(doc, footer, "Footer")
+def _write_footer(doc: Document, styles: frozenset[str], footer: _Footer, spec: DocxFinish) -> None:
+    para = _fresh_paragraph(doc, styles, footer, "Footer")
     para.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for i, piece in enumerate(spec.page_of.split("\0")):
         if i % 2 and piece in FIELDS:
@@ -306,13 +328,3 @@ def _set_core(doc: Document, spec: DocxFinish) -> None:
     core.revision = spec.revision
     core.created = core.modified = _utc_naive(spec.timestamp)
     core.language = "sv-SE"
-
-
-def _zip_date_time(ts: datetime) -> tuple[int, int, int, int, int, int]:
-    t = _utc_naive(ts)
-    if t.year < 1980:  # the zip (DOS) date format starts in 1980
-        return (1980, 1, 1, 0, 0, 0)
-    if t.year > 2107:
-        return (2107, 12, 31, 23, 59, 58)
-    return (t.year, t.month, t.day, t.hour, t.minute, t.second)
-

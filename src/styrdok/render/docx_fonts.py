@@ -28,6 +28,7 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from ..fonts import Face, nearest
 
 FONT_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+FONT_SUFFIX = ".odttf"
 FONT_RELATIONSHIP = RT.FONT
 FONT_TABLE_RELATIONSHIP = RT.FONT_TABLE
 
@@ -43,6 +44,7 @@ _SETTINGS_BEFORE = ("writeProtection", "view", "zoom", "removePersonalInformatio
 _FONT_BEFORE = ("altName", "panose1", "charset", "family", "notTrueType", "pitch", "sig")
 
 _ITALIC = re.compile(rb"<w:i(?:\s*/>|\s+w:val=\"(?:1|true|on)\"\s*/>)")
+_I, _VAL, _ON = qn("w:i"), qn("w:val"), ("1", "true", "on")
 
 
 @dataclass(frozen=True)
@@ -69,8 +71,16 @@ def obfuscate(data: bytes, key: str) -> bytes:
 
 def uses_italic(doc: Document) -> bool:
     """Whether any run or style of the document (body, headers, footers, styles) is italic."""
-    return any(_ITALIC.search(part.blob) for part in doc.part.package.iter_parts()
-               if part.content_type.endswith("+xml") and part.partname.startswith("/word/"))
+    for part in doc.part.package.iter_parts():
+        if not (part.content_type.endswith("+xml") and part.partname.startswith("/word/")):
+            continue
+        element = getattr(part, "element", None)  # an XML part python-docx parsed: searched, not serialised
+        if element is None:
+            if _ITALIC.search(part.blob):
+                return True
+        elif any(i.get(_VAL, "true") in _ON for i in element.iter(_I)):
+            return True
+    return False
 
 
 def embed_fonts(doc: Document, families: tuple[EmbeddedFamily, ...]) -> int:
@@ -102,7 +112,7 @@ def embed_fonts(doc: Document, families: tuple[EmbeddedFamily, ...]) -> int:
             count += 1
             data = face.data()
             key = font_key(data)
-            partname = PackURI(f"/word/fonts/font{count}.odttf")
+            partname = PackURI(f"/word/fonts/font{count}{FONT_SUFFIX}")
             part = Part(partname, FONT_CONTENT_TYPE, obfuscate(data, key), doc.part.package)
             r_id = table_part.relate_to(part, FONT_RELATIONSHIP)
             embed = OxmlElement(f"w:{slot}", {qn("r:id"): r_id, qn("w:fontKey"): key})

@@ -24,7 +24,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from .. import fonts, pandoc
+from .. import fonts, pandoc, usercache
 from ..errors import Problem, StyrdokError
 from ..i18n import _
 from ..templates import Templates
@@ -93,14 +93,17 @@ def _body_font_paths() -> list[str]:
     faces = fonts.packaged_faces()
     if not faces:
         return []
-    folder = tempfile.mkdtemp(prefix="styrdok-fonts-")
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    for face in faces:
-        shutil.copyfile(face, Path(folder) / face.name)
-    if license_file := fonts.packaged_license():
-        (Path(folder) / license_file[0]).write_bytes(license_file[1])
-    _font_dir = folder
-    return [folder]
+    stats = [(face.name, face.stat().st_size, face.stat().st_mtime_ns) for face in faces]
+    name = usercache.key("fonts", str(fonts.packaged_dir()), repr(stats))
+
+    def files() -> dict[str, bytes]:
+        out = {face.name: face.read_bytes() for face in faces}
+        if license_file := fonts.packaged_license():
+            out[license_file[0]] = license_file[1]
+        return out
+
+    _font_dir = str(usercache.folder_of("fonts", name, files))  # made once per user, not per process
+    return [_font_dir]
 
 
 class TypstMissing(StyrdokError):
@@ -129,10 +132,23 @@ def render_pdf(blocks: list[pandoc.Ast], view: Presentation, templates: Template
                extra: Sequence[str] = ()) -> bytes:
     """The PDF of pandoc `blocks` in the page design policy.typ (then the `extra` templates, e.g.
     redline.typ), with `view`'s metadata and timestamp: the one PDF pipeline (build, consult, redline)."""
+    dirs = font_dirs(templates)
+    warming = threading.Thread(target=_warm, args=(dirs,), daemon=True)
+    warming.start()  # Typst reads its fonts while pandoc writes the Typst source
     body = pandoc.write(typst_document(blocks), "typst").decode("utf-8")
     parts = [Part(templates.origin(name), templates.text(name)) for name in (TEMPLATE, *extra)]
+    warming.join()
     return compile_pdf(body, view.pdf_meta(templates.labels, templates.theme), parts, view.timestamp,
-                       font_dirs=font_dirs(templates))
+                       font_dirs=dirs)
+
+
+def _warm(font_dirs: tuple[str, ...]) -> None:
+    """Make the compiler `compile_pdf` will use; a failure is left for compile_pdf to report."""
+    try:
+        with _lock:
+            _get_compiler(font_dirs)
+    except Exception:  # noqa: BLE001 - compile_pdf meets it again and says what it is
+        pass
 
 
 def typst_document(blocks: list[pandoc.Ast]) -> pandoc.Ast:

@@ -8,7 +8,8 @@ import os
 import re
 import subprocess
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any, TypeVar
 
@@ -133,12 +134,35 @@ class PandocFailed(StyrdokError):
 READ_TIMEOUT = 60  # s; a real policy of 2 MB reads in a few seconds, pathological text can take hours
 
 
+# One converter per core at a time (pandoc, Typst): three writers and a compile on two cores
+# only slow each other down, and each holds its document in memory. A PDF holds its slot from
+# the Typst writer through the compile, so the longest chain starts first and is never starved.
+_cores = threading.BoundedSemaphore(max(os.cpu_count() or 1, 1))
+_holding = threading.local()
+
+
+@contextmanager
+def core() -> Iterator[None]:
+    """Hold one of the process's converter slots (one per core) for the block; a thread that
+    holds one already goes on with it."""
+    if getattr(_holding, "slot", False):
+        yield
+        return
+    with _cores:
+        _holding.slot = True
+        try:
+            yield
+        finally:
+            _holding.slot = False
+
+
 def run(args: list[str], data: bytes, *, epoch: int | None = None, timeout: float | None = None) -> bytes:
     env = dict(os.environ)
     if epoch is not None:
         env["SOURCE_DATE_EPOCH"] = str(epoch)
     try:
-        proc = subprocess.run([binary(), *args], input=data, capture_output=True, env=env, timeout=timeout)
+        with core():
+            proc = subprocess.run([binary(), *args], input=data, capture_output=True, env=env, timeout=timeout)
     except subprocess.TimeoutExpired:
         raise PandocFailed(_("pandoc did not finish within {seconds:.0f} s ({args})").format(
             seconds=timeout, args=" ".join(args[:4]))) from None

@@ -98,16 +98,16 @@ def render_prepared(prepared: Prepared, files: Collection[str] = FILES) -> Redli
     p, templates = prepared, prepared.templates
     if not p.diff.changed:
         return Redline(p.diff, p.summary, {})
-    renderers = {
-        "redline.html": lambda: render_redline_html(p.html_layout, p.new_view, p.summary, templates),
+    renderers = {  # the PDF first: the longest chain (pandoc, then Typst), which takes the first core
+        "redline.pdf": lambda: render_redline_pdf(p.pdf_layout, p.new_view, p.summary, templates, TYPST),
         "redline.docx": lambda: _docx(p.diff, p.old_view, p.new_view, p.summary, templates,
                                       DocxMarker(p.author, p.when)),
-        "redline.pdf": lambda: render_redline_pdf(p.pdf_layout, p.new_view, p.summary, templates, TYPST),
+        "redline.html": lambda: render_redline_html(p.html_layout, p.new_view, p.summary, templates),
         "changes.md": lambda: markdown(p.summary).encode("utf-8"),
     }
     names = [name for name in renderers if name in files]
-    out = dict(zip(names, pandoc.concurrently(*(renderers[name] for name in names))))
-    return Redline(p.diff, p.summary, out)
+    done = dict(zip(names, pandoc.concurrently(*(renderers[name] for name in names))))
+    return Redline(p.diff, p.summary, {name: done[name] for name in FILES if name in done})
 
 
 def render_redline(old: Policy, new: Policy, templates: Templates, *, author: str | None = None,

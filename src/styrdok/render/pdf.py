@@ -135,11 +135,12 @@ def render_pdf(blocks: list[pandoc.Ast], view: Presentation, templates: Template
     dirs = font_dirs(templates)
     warming = threading.Thread(target=_warm, args=(dirs,), daemon=True)
     warming.start()  # Typst reads its fonts while pandoc writes the Typst source
-    body = pandoc.write(typst_document(blocks), "typst").decode("utf-8")
-    parts = [Part(templates.origin(name), templates.text(name)) for name in (TEMPLATE, *extra)]
-    warming.join()
-    return compile_pdf(body, view.pdf_meta(templates.labels, templates.theme), parts, view.timestamp,
-                       font_dirs=dirs)
+    with pandoc.core():  # the slowest of a document's renderings: writer and compile in one go
+        body = pandoc.write(typst_document(blocks), "typst").decode("utf-8")
+        parts = [Part(templates.origin(name), templates.text(name)) for name in (TEMPLATE, *extra)]
+        warming.join()
+        return compile_pdf(body, view.pdf_meta(templates.labels, templates.theme), parts, view.timestamp,
+                           font_dirs=dirs)
 
 
 def _warm(font_dirs: tuple[str, ...]) -> None:

@@ -29,8 +29,9 @@ def render_documents(policy: Policy, templates: Templates, view: Presentation,
     `body` replaces the policy text as pandoc blocks (a numbered remissversion).
     """
     body = body_blocks(policy) if body is None else body
-    docx, pdf, html = pandoc.concurrently(lambda: render_docx(title_blocks(view) + body, view, templates),
-                                          lambda: render_pdf(body, view, templates),
+    # the PDF first: the longest chain (pandoc, then Typst), which takes the first core
+    pdf, docx, html = pandoc.concurrently(lambda: render_pdf(body, view, templates),
+                                          lambda: render_docx(title_blocks(view) + body, view, templates),
                                           lambda: body_html(body).encode("utf-8"))
     return Documents(docx, pdf, html.decode("utf-8"))
 

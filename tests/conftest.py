@@ -16,6 +16,13 @@ from hypothesis import settings
 # default for users: tests/test_i18n.py and the corpus tests run with LANG=sv_SE.UTF-8 and check
 # the Swedish. Set before styrdok is imported, for in-process CliRunner runs and subprocesses.
 os.environ["LANGUAGE"] = "en"
+# styrdok's per-user cache (styrdok.usercache): one of the suite's own, not the user's ~/.cache.
+if "STYRDOK_CACHE_DIR" not in os.environ:
+    import atexit
+    import tempfile
+
+    os.environ["STYRDOK_CACHE_DIR"] = tempfile.mkdtemp(prefix="styrdok-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["STYRDOK_CACHE_DIR"], ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_POLICY = Path(__file__).parent / "fixtures" / "social-ekonomi.md"  # the 2018 draft, pending

@@ -301,9 +301,56 @@ _CONTAINERS = frozenset({"BlockQuote", "BulletList", "OrderedList", "DefinitionL
                          "Span", "Link", "Quoted", "Cite"})
 
 
+class _TooDeep(Exception):
+    """A tree deeper than the recursive walks go: they start again iteratively."""
+
+
+_FRAMES = 300  # the recursive walks' depth (Python's limit is 1000); deeper trees are walked iteratively
+
+
 def nesting(node: Any) -> int:
     """How many lists, quotes, emphases, links … lie inside each other at the deepest point.
-    Iterative, so a document nested thousands deep cannot reach Python's recursion limit."""
+
+    Recursive (twice as quick), and iterative for a document nested so deep that recursion would
+    reach Python's limit."""
+    if type(node) is not list and type(node) is not dict:
+        return 0
+    try:
+        return _nesting(node, 0)
+    except _TooDeep:
+        return _nesting_iteratively(node)
+
+
+def _nesting(node: Any, frames: int) -> int:
+    if frames > _FRAMES:
+        raise _TooDeep
+    if type(node) is dict:
+        content = node.get("c")
+        depth = _nesting(content, frames + 1) if type(content) is list or type(content) is dict else 0
+        return depth + 1 if node.get("t") in _CONTAINERS else depth
+    deepest = 0
+    for value in node:
+        kind = type(value)
+        if kind is dict:
+            content = value.get("c")
+            if type(content) is list or type(content) is dict:
+                depth = _nesting(content, frames + 1)
+            elif value.get("t") in _CONTAINERS:
+                depth = 0
+            else:
+                continue  # a word or a space: most of any text
+            if value.get("t") in _CONTAINERS:
+                depth += 1
+            if depth > deepest:
+                deepest = depth
+        elif kind is list:
+            depth = _nesting(value, frames + 1)
+            if depth > deepest:
+                deepest = depth
+    return deepest
+
+
+def _nesting_iteratively(node: Any) -> int:
     deepest = 0
     stack: list[tuple[Any, int]] = [(node, 0)]
     pop, push = stack.pop, stack.append
@@ -566,6 +613,35 @@ def span(inlines: list[Ast], ident: str = "", classes: list[str] | None = None, 
 def links(node: Any) -> list[tuple[str, str]]:
     """Every (kind, target) of links and images in a node, in document order."""
     found: list[tuple[str, str]] = []
+    try:
+        _links(node, found, 0)
+        return found
+    except _TooDeep:
+        return _links_iteratively(node)
+
+
+def _links(node: Any, found: list[tuple[str, str]], frames: int) -> None:
+    if frames > _FRAMES:
+        raise _TooDeep
+    if type(node) is dict:
+        kind = node.get("t")
+        if kind == "Link" or kind == "Image":
+            found.append((kind, node["c"][2][0]))
+        content = node.get("c")
+        if type(content) is list or type(content) is dict:  # a node's children are all in "c"
+            _links(content, found, frames + 1)
+    elif type(node) is list:
+        for item in node:
+            if type(item) is dict:
+                content = item.get("c")
+                if type(content) is list or type(content) is dict:
+                    _links(item, found, frames + 1)
+            elif type(item) is list:
+                _links(item, found, frames + 1)
+
+
+def _links_iteratively(node: Any) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
     stack = [node]
     pop, push = stack.pop, stack.append
     while stack:
@@ -591,6 +667,31 @@ def _is_attr(value: Any) -> bool:
 def attributes(node: Any, kind: str = "") -> list[tuple[str, list]]:
     """Every (node type, attr) in a node, in document order: headings, spans, divs, links, code,
     tables and their parts."""
+    found: list[tuple[str, list]] = []
+    try:
+        _attributes(node, kind, found, 0)
+        return found
+    except _TooDeep:
+        return _attributes_iteratively(node, kind)
+
+
+def _attributes(item: Any, kind: str, found: list[tuple[str, list]], frames: int) -> None:
+    if frames > _FRAMES:
+        raise _TooDeep
+    if type(item) is dict:
+        kind = item.get("t", kind)
+        item = item.get("c")
+    if type(item) is not list:
+        return
+    if _is_attr(item):
+        found.append((kind, item))
+        return
+    for child in item:
+        if type(child) is list or type(child) is dict and type(child.get("c")) in (list, dict):
+            _attributes(child, kind, found, frames + 1)
+
+
+def _attributes_iteratively(node: Any, kind: str = "") -> list[tuple[str, list]]:
     found: list[tuple[str, list]] = []
     stack: list[tuple[Any, str]] = [(node, kind)]
     pop = stack.pop

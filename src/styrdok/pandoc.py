@@ -11,11 +11,14 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import usercache
 from .errors import StyrdokError
 from .i18n import N_, _
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 # Raw HTML off: markup in a policy is text, never live HTML on the municipal website.
 MARKDOWN = "commonmark_x-raw_html-raw_attribute-tex_math_dollars"
@@ -192,6 +195,18 @@ def read_markdown(text: str) -> list[tuple[int, Ast]]:
     if len(positioned) == len(blocks):
         return list(zip((_start_line(b) for b in positioned), _unwrap(blocks) if b'"t":"Raw' in output else blocks))
     return [(_start_line(block), normalize(_unwrap(block))) for block in positioned]
+
+
+def known_blocks(text: str, blocks: list[Ast]) -> list[tuple[int, Ast]] | None:
+    """`read_markdown(text)` without parsing, when `text` is what `write_markdown(blocks)` wrote:
+    the blocks paired with the lines they start on, or None when the text does not pair up with
+    them one to one (then parse it).
+
+    pandoc's reader reads its writer's text back to the blocks written (tests/test_import.py
+    checks that `styrdok check` finds the same either way in every imported document); the
+    blocks must hold no raw HTML, which the reader would turn into text."""
+    starts = _block_starts(text.split("\n"), blocks)
+    return None if starts is None else list(zip(starts, blocks))
 
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
@@ -503,6 +518,16 @@ def read_docx(data: bytes, track_changes: str = "accept", to: str = "plain") -> 
 def read_word(data: bytes, *, track_changes: str = "accept", fmt: str = "docx") -> Ast:
     """A Word (or ODT) document as a pandoc document; tracked changes accepted or rejected."""
     return json.loads(run(["-f", fmt, f"--track-changes={track_changes}", "-t", "json"], data))
+
+
+def in_background(job: Callable[[], T]) -> Future[T]:
+    """`job` started in a thread: a pandoc conversion runs on another core while Python goes on."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(job)
+    pool.shutdown(wait=False)
+    return future
 
 
 def convert(data: bytes, src: str, to: str) -> bytes:

@@ -109,10 +109,14 @@ def read_file(path: Path, *, display: str | None = None, inside: Path | None = N
 
 
 def check_file(path: Path, *, display: str | None = None, data: bytes | None = None,
-               inside: Path | None = None, declared_id: bool = False) -> tuple[Policy | None, list[Problem]]:
+               inside: Path | None = None, declared_id: bool = False,
+               blocks: list[pandoc.Ast] | None = None) -> tuple[Policy | None, list[Problem]]:
     """Load and validate one policy file; returns the policy (None if it has errors) and all problems.
 
     Without `data` the file is read with `read_file` (`inside`: the repository it must lie in).
+    `blocks`: the text's blocks when the caller has them, because pandoc wrote the text from
+    them (the importer); they are used instead of parsing the text again when they pair up
+    with its lines (`pandoc.known_blocks`).
     """
     report = _Report(display or str(path), [])
     if data is None:
@@ -122,7 +126,7 @@ def check_file(path: Path, *, display: str | None = None, data: bytes | None = N
     elif len(data) > MAX_BYTES:
         _too_big(len(data), report)
         return None, report.problems
-    policy = _parse(path.stem, data, report, declared_id)
+    policy = _parse(path.stem, data, report, declared_id, blocks)
     ok = not any(p.severity is Severity.ERROR for p in report.problems)
     return (policy if ok else None), sorted(report.problems, key=lambda p: p.line)  # stable: same line, found order
 
@@ -143,12 +147,13 @@ def load(path: Path, *, display: str | None = None, data: bytes | None = None, i
     return policy
 
 
-def _parse(stem: str, data: bytes, report: _Report, declared_id: bool = False) -> Policy | None:
+def _parse(stem: str, data: bytes, report: _Report, declared_id: bool = False,
+           blocks: list[pandoc.Ast] | None = None) -> Policy | None:
     if (split := _split(data, report)) is None:
         return None
     text, lines, end = split
     meta = _metadata(stem, "\n".join(lines[1:end]), report, declared_id)
-    sections = _sections("\n".join(lines[end + 1:]), end + 1, lines, report)
+    sections = _sections("\n".join(lines[end + 1:]), end + 1, lines, report, blocks)
     if meta is None or sections is None:
         return None
     return Policy(meta=meta, sections=sections, path=report.path, source=text)
@@ -605,7 +610,8 @@ def _check_bodies(bodies: tuple[str, ...], line: int, report: _Report) -> None:
 
 # --- body -----------------------------------------------------------------------------------
 
-def _sections(body: str, offset: int, lines: list[str], report: _Report) -> tuple[Section, ...] | None:
+def _sections(body: str, offset: int, lines: list[str], report: _Report,
+              known: list[pandoc.Ast] | None = None) -> tuple[Section, ...] | None:
     errors_before = _error_count(report)
     sections: list[Section] = []
     current = Section(id=PREAMBLE_ID, title="", level=0, line=offset + 1, blocks=())  # blocks added at the next heading
@@ -613,7 +619,7 @@ def _sections(body: str, offset: int, lines: list[str], report: _Report) -> tupl
     ids: dict[str, int] = {}
     anchors: list[tuple[str, int, int]] = []  # (target, first line, last line) of links within the document
     previous_level = 1
-    parsed = _read(body, offset, lines, report)
+    parsed = _read(body, offset, lines, report, known)
     if parsed is None:
         return None
     for index, (rel_line, ast) in enumerate(parsed):
@@ -698,13 +704,15 @@ MAX_MARKS = 1000  # '*' and '_' in one paragraph: pandoc's time grows with their
 MAX_BRACKETS = 32  # '[' open at once: pandoc's time grows steeply with them
 
 
-def _read(body: str, offset: int, lines: list[str], report: _Report) -> list[tuple[int, pandoc.Ast]] | None:
+def _read(body: str, offset: int, lines: list[str], report: _Report,
+          known: list[pandoc.Ast] | None = None) -> list[tuple[int, pandoc.Ast]] | None:
     """pandoc's blocks with their start lines, or None after reporting text that cannot be read
-    in reasonable time or nested too deeply to render."""
+    in reasonable time or nested too deeply to render. `known`: the blocks pandoc wrote the
+    text from (see `check_file`)."""
     if not _readable(body, offset, report):
         return None
     try:
-        parsed = pandoc.read_markdown(body)
+        parsed = (known is not None and pandoc.known_blocks(body, known)) or pandoc.read_markdown(body)
     except RecursionError:
         parsed = None
     except pandoc.PandocFailed as exc:

@@ -291,8 +291,10 @@ def clean(node: Any, plan: Plan) -> Any:
         return pandoc.para([pandoc.strong(clean(node["c"][2], plan))])
     if t == "Div":
         return clean(node["c"][1], plan)
-    if t == "Figure":
+    if t in ("Figure", "RawBlock"):
         return GONE
+    if t == "RawInline":  # as `styrdok check` reads it back: text (the writer would drop it)
+        return {"t": "Str", "c": node["c"][1]} if node["c"][1] else GONE
     if t in ("Para", "Plain"):  # spaces at either end are not text (Markdown has no way to keep them)
         return {"t": t, "c": _strip_ends(clean(node["c"], plan))}
     return {k: (clean(v, plan) if k == "c" else v) for k, v in node.items()}

@@ -39,7 +39,8 @@ def file_id(path: Path) -> str:
 
 def convert(doc: WordFile, *, policy_id: str, doc_type: str | None = None, display: str | None = None) -> Converted:
     report = Report(source=display or str(doc.path), policy_id=policy_id, target=f"policy/{policy_id}.md")
-    ast = pandoc.read_word(doc.marked, track_changes="accept")
+    # pandoc reads the document on another core while the paragraphs are sorted out here
+    reading = pandoc.in_background(lambda: pandoc.read_word(doc.marked, track_changes="accept"))
     first, _first_title = heading_rules.find(doc, set())
     first_section = min(first, default=None)
     found = metadata.harvest(doc, first_section)
@@ -83,7 +84,7 @@ def convert(doc: WordFile, *, policy_id: str, doc_type: str | None = None, displ
     def heading_id(number: int, text: str) -> str:
         return ids[number]
 
-    result = build(doc, ast, plan, heading_id)
+    result = build(doc, reading.result(), plan, heading_id)
     report.counts = result.counts
 
     title_text, title_where = _title(doc, title, found)
@@ -117,7 +118,7 @@ def convert(doc: WordFile, *, policy_id: str, doc_type: str | None = None, displ
     for at, note in result.notes:
         report.losses.append(Entry(note, doc.paragraph(at).where() if at else ""))
     text = markdown.front_matter(meta) + ("\n" + markdown.body(result.blocks) if result.blocks else "")
-    _check(text, policy_id, report)
+    _check(text, policy_id, report, result.blocks)
     return Converted(policy_id, text, report)
 
 
@@ -375,9 +376,13 @@ def _words(text: str, count: int = 10) -> str:
     return " ".join(parts[:count]) + (" …" if len(parts) > count else "")
 
 
-def _check(text: str, policy_id: str, report: Report) -> None:
-    _policy, problems = source.check_file(Path(f"{policy_id}.md"), display=f"policy/{policy_id}.md",
-                                    data=text.encode("utf-8"))
+def _check(text: str, policy_id: str, report: Report, blocks: list[pandoc.Ast] | None = None) -> None:
+    """`styrdok check` of the result; `blocks`: those pandoc wrote its text from, which spare
+    reading the text back."""
+    path, display, data = Path(f"{policy_id}.md"), f"policy/{policy_id}.md", text.encode("utf-8")
+    _policy, problems = source.check_file(path, display=display, data=data, blocks=blocks)
+    if problems and blocks is not None:  # said as `styrdok check` will say it, reading the text
+        _policy, problems = source.check_file(path, display=display, data=data)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     report.warnings = [str(p) for p in problems if p.severity is not Severity.ERROR]
     if errors:

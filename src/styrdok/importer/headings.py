@@ -23,7 +23,7 @@ from .wordfile import Paragraph, WordFile
 # itself, which some tools and old templates store instead ("Rubrik 1").
 BUILTIN = re.compile(r"^(?:heading|rubrik) ?([1-9])$")
 TITLE_NAMES = {"title", "rubrik"}  # Swedish Word's Title style is "Rubrik"
-TYPED_NUMBER = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)(\.?)[\t ]+(?=\S)")
+TYPED_NUMBER = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,2})*)(\.?)[\t ]+(?=\S)")
 # Symbol-font bullets (U+F0B7 …) are what old files converted from WordPerfect or pasted from PDFs carry.
 SYMBOL_BULLETS = "\uf0b7\uf0a7\uf0d8\uf076\uf0fc\uf0a8"
 TYPED_BULLET = re.compile(rf"^\s*([•·▪◦●■□➢►‣⁃\-–—*{SYMBOL_BULLETS}]|o(?=\t))[\t ]+(?=\S)")

@@ -61,3 +61,21 @@ def test_many_documents_in_one_run_equal_each_on_its_own() -> None:
     for to, args, make in (("html5", HTML_OPTIONS, html_document), ("typst", (), typst_document)):
         docs = [make(body_blocks(seed)), redline.documents()[to], make([]), make(other), make(body_blocks(seed)[:4])]
         assert pandoc.write_many(docs, to, *args) == [pandoc.write(doc, to, *args) for doc in docs], to
+
+
+def test_markdown_written_in_parts_equals_one_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long text is written by several pandoc runs at once, cut before headings: the joined
+    parts are byte for byte what one run writes, footnotes numbered on and gathered at the end."""
+    sections = []
+    for n in range(1, 7):
+        note = f" med en not.[^n{n}]\n\n[^n{n}]: Noten i avsnitt {n}.\n\n    Dess andra stycke." if n % 2 else "."
+        sections.append(f"## Avsnitt {n} {{#avsnitt-{n}}}\n\nText i avsnitt {n}{note}\n\n- en punkt\n- en till\n\n"
+                        f"1. ett\n2. två\n\nEn rad med \\[^1\\] som text och [en länk](https://example.org/{n}).\n\n"
+                        "| A | B |\n|---|---|\n| 1 | 2 |\n")
+    blocks = [b for _, b in pandoc.read_markdown("Inledning.\n\n" + "\n".join(sections))]
+    whole = pandoc.write_markdown(blocks)
+    monkeypatch.setattr(pandoc, "MARKDOWN_PART", 5)
+    monkeypatch.setattr(pandoc.os, "cpu_count", lambda: 4)
+    assert len(pandoc._cuts(blocks)) == 4
+    assert pandoc.write_markdown(blocks) == whole
+    assert "[^3]: Noten i avsnitt 5.\n\n    Dess andra stycke." in whole and "\\[\\^1\\] som text" in whole

@@ -535,8 +535,47 @@ def convert(data: bytes, src: str, to: str) -> bytes:
     return run(["-f", src, "-t", to, "-o", "-"], data)
 
 
+MARKDOWN_PART = 300  # blocks: a longer text is written in parts at once, one pandoc run a part per core
+_NOTE_REF = re.compile(r"(?<!\\)\[\^(\d+)\]")
+
+
 def write_markdown(blocks: list[Ast]) -> str:
-    """Blocks as policy Markdown (the dialect `read_markdown` reads), one line per paragraph."""
+    """Blocks as policy Markdown (the dialect `read_markdown` reads), one line per paragraph.
+
+    A long text is cut before headings into parts that pandoc writes at the same time, and
+    joined as one run writes them (tests/test_pandoc.py): blocks apart, footnotes numbered on
+    and gathered at the end."""
+    cuts = _cuts(blocks)
+    if len(cuts) == 1:
+        return _write_markdown(blocks)
+    parts = concurrently(*(lambda a=a, b=b: _write_markdown(blocks[a:b]) for a, b in zip(cuts, cuts[1:] + [len(blocks)])))
+    texts, notes, count = [], [], 0
+    for part in parts:
+        text, sep, defs = part.partition("\n[^1]: ")  # pandoc writes the notes last, from [^1], escaping "[" in text
+        text, defs = text.rstrip("\n"), (("[^1]: " + defs).rstrip("\n") if sep else "")
+        if count:
+            text, defs = (_NOTE_REF.sub(lambda m: f"[^{int(m.group(1)) + count}]", t) for t in (text, defs))
+        count += len(re.findall(r"^\[\^\d+\]: ", defs, flags=re.M))
+        texts.append(text)
+        notes += [defs] if defs else []
+    return "\n\n".join(texts + notes) + "\n"
+
+
+def _cuts(blocks: list[Ast]) -> list[int]:
+    """Where the parts of `write_markdown` start: as many parts as cores, of MARKDOWN_PART
+    blocks or more, each from a top-level heading (the writer needs no context across one)."""
+    parts = min(os.cpu_count() or 1, len(blocks) // MARKDOWN_PART)
+    cuts = [0]
+    for k in range(1, parts):
+        after = max(len(blocks) * k // parts, cuts[-1] + 1)
+        at = next((i for i in range(after, len(blocks)) if blocks[i].get("t") == "Header"), None)
+        if at is None:
+            break
+        cuts.append(at)
+    return cuts
+
+
+def _write_markdown(blocks: list[Ast]) -> str:
     # -gfm_auto_identifiers: write every heading id, also one that equals what pandoc would derive
     return run(["-f", "json", "-t", MARKDOWN + "-gfm_auto_identifiers", "--wrap=none"], dumps(document(blocks))).decode("utf-8")
 

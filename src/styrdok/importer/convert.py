@@ -10,7 +10,7 @@ from .. import pandoc, source
 from ..errors import Severity
 from ..i18n import _, ngettext
 from ..model import PREAMBLE_ID, Action, Decision
-from ..redline.docx import SUMMARY_STYLE
+from ..wordstyles import SUMMARY_STYLE
 from . import headings as heading_rules
 from . import markdown, metadata
 from .body import Body, Plan, build

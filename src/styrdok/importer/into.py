@@ -21,9 +21,8 @@ from .. import frontmatter, pandoc, source
 from ..errors import Severity, StyrdokError
 from ..i18n import _, ngettext
 from ..model import PREAMBLE_ID, Policy
-from ..render import document
-from ..redline.docx import SUMMARY_STYLE
 from ..workspace import Workspace
+from ..wordstyles import CONTROL_STYLE as CONTROL, SUMMARY_STYLE
 from . import headings as heading_rules
 from . import markdown, wordfile
 from .body import Plan, build
@@ -31,7 +30,7 @@ from .convert import _losses, tracked_entry
 from .report import Entry, Report
 
 STYRDOK_STYLES = {"dokumenttyp", "beslutsrad", SUMMARY_STYLE.lower()}  # the last: a redline's summary
-CONTROL_STYLE = document.CONTROL_STYLE.lower()  # the control block's table
+CONTROL_STYLE = CONTROL.lower()  # the control block's table
 TITLE_BOOKMARK = "titel"
 REMISS_NOTICE = re.compile(r"^Remissversion\s+–\s+svar senast\b")
 REMISS_MARK = "REMISSVERSION"

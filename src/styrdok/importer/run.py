@@ -3,10 +3,8 @@ then write each policy file and its report. A file that fails writes nothing."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,6 +85,8 @@ def _convert_all(todo: dict[int, Job], jobs: int | None):
         for i, job in todo.items():
             yield i, convert_job(job)
         return
+    import multiprocessing  # here: one file, the usual case, needs no worker processes
+    from concurrent.futures import ProcessPoolExecutor, as_completed
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = {pool.submit(convert_job, job): i for i, job in todo.items()}

@@ -40,6 +40,7 @@ from .. import pandoc
 from ..diff import Kind
 from ..render.docx import render_docx
 from ..templates import Templates
+from ..wordstyles import SUMMARY_STYLE  # a name, like the other styles, not a label
 from ..render.document import Presentation
 from .document import Layout, Unit, ordered_list
 from .summary import Summary, summary_blocks
@@ -91,9 +92,6 @@ def word_date(when: datetime) -> str:
     return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-# The paragraph style of the summary the DOCX opens with: a name, like the other styles, not a
-# label (`styrdok import --into` leaves paragraphs of this style out).
-SUMMARY_STYLE = "Ändringssammanfattning"
 PAGE_BREAK = {"t": "RawBlock", "c": ["openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>']}
 
 

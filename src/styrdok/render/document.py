@@ -13,6 +13,7 @@ from typing import Any
 from .. import clock, pandoc
 from ..model import Action, Decision, Metadata, Policy, Review
 from ..theme import Labels, Theme
+from ..wordstyles import CONTROL_STYLE
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,6 @@ def title_blocks(view: Presentation, *, title_level: int = 1) -> list[pandoc.Ast
     ]
 
 
-CONTROL_STYLE = "Dokumentinformation"  # the DOCX table's paragraph style (docx_reference)
 
 
 def control_blocks(view: Presentation) -> list[pandoc.Ast]:

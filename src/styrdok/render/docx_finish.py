@@ -24,6 +24,7 @@ from docx.section import Section, _Footer, _Header
 from docx.shared import Cm, Length, Mm, Pt
 from docx.text.paragraph import Paragraph
 
+from ..wordstyles import CONTROL_STYLE
 from . import zipped
 from .docx_fonts import FONT_SUFFIX, EmbeddedFamily, embed_fonts
 
@@ -132,8 +133,6 @@ def _variants(doc: Document, section: Section) -> list[tuple[_Header, _Footer]]:
         pairs.append((section.even_page_header, section.even_page_footer))
     return pairs
 
-
-CONTROL_STYLE = "Dokumentinformation"
 
 
 def _style_control_tables(doc: Document, styles: frozenset[str], caption: str) -> None:

@@ -379,6 +379,42 @@ def test_headings_numbered_by_a_word_list(repo: Path) -> None:
 
 
 @pytest.mark.skipif(wordfile.soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_list_items_after_headings_taken_out_of_their_word_list_are_numbered_from_1(repo: Path) -> None:
+    """Word's numbers counted the headings ("1. Inledning" … "2. Tillåtet"); taken out as headings,
+    they leave the items numbered as the policy's reader sees them: from 1 in each section, on
+    across text within a section, and the items before the first heading as Word numbered them."""
+    d = docx.Document()
+    wordgen.bold(d, "Riktlinjer för bisysslor", 16)
+    d.add_paragraph("Antagen av kommunstyrelsen 2020-03-02, § 33")
+
+    def numbered(text: str, *, bold: bool = False, level: int = 0) -> None:
+        p = d.add_paragraph(style="List Number")
+        p.add_run(text).bold = bold
+        if level:
+            p._p.get_or_add_pPr().get_or_add_numPr().get_or_add_ilvl().val = level
+
+    numbered("Läs riktlinjen")
+    numbered("Fråga chefen")
+    numbered("Inledning", bold=True)
+    d.add_paragraph("Anställda får ha bisysslor.")
+    numbered("Tillåtet")
+    numbered("Förbjudet")
+    d.add_paragraph("Och ett slag till:")
+    numbered("Anmälningspliktigt")
+    numbered("Ansvar", bold=True)
+    numbered("Chefens ansvar", bold=True, level=1)
+    d.add_paragraph("Chefen prövar varje anmälan.")
+    numbered("Lämna anmälan")
+    numbered("Vänta på beslut")
+    [report] = importer.import_files(Workspace(repo), [wordgen.save(d, repo / "bisysslor.docx")])
+    assert report.ok, report.error
+    body = (repo / "policy" / "bisysslor.md").read_text("utf-8").split("---\n", 2)[2]
+    assert [line for line in body.splitlines() if line[:1].isdigit()] == [
+        "1.  Läs riktlinjen", "2.  Fråga chefen", "1.  Tillåtet", "2.  Förbjudet", "3.  Anmälningspliktigt",
+        "1.  Lämna anmälan", "2.  Vänta på beslut"]
+    assert "## Inledning" in body and "### Chefens ansvar" in body
+
+
 def test_opendocument_text_through_libreoffice_keeps_title_and_styles(repo: Path) -> None:
     fixture = Path(__file__).parent / "fixtures" / "sociala-medier.odt"  # swedish_styled() saved by LibreOffice
     shutil.copy(fixture, repo / "sociala-medier.odt")

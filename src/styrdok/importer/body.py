@@ -114,6 +114,10 @@ def build(doc: WordFile, ast: Ast, plan: Plan, heading_id: Callable[[int, str], 
     notes: list[tuple[int | None, str]] = []
     bullets: list[tuple[int, list[Ast]]] = []  # typed bullet paragraphs waiting to become a list
     list_indents: dict[int, tuple[int, int]] = {}  # Word lists in `out`: indentation of their first and last item
+    # A heading taken out of a Word list took a number of it: the list's items after it are
+    # numbered from 1 in their section, as the reader of the policy sees them (Word's numbers
+    # counted the headings). Word list → the numbers to take off in this section (None: not yet known).
+    renumber: dict[str, int | None] = {}
 
     def flush() -> None:
         if bullets:
@@ -155,6 +159,8 @@ def build(doc: WordFile, ast: Ast, plan: Plan, heading_id: Callable[[int, str], 
                 out.append(pandoc.header(level, title_inlines, heading_id(number, title)))
                 where.append(number)
                 counts.headings += 1
+                listed = doc.paragraph(number).list_id
+                renumber = {listed: None} if listed else {}
                 continue
             if number in plan.bullets:
                 bullets.append((number, _without_bullet(inlines)))
@@ -170,6 +176,11 @@ def build(doc: WordFile, ast: Ast, plan: Plan, heading_id: Callable[[int, str], 
             lst = _tight(clean(block, plan), plan)
             if not pandoc.list_items(lst):
                 continue
+            if lst["t"] == "OrderedList" and (word_list := _list_id(doc, block)) in renumber:
+                taken = renumber[word_list]
+                if taken is None:
+                    taken = renumber[word_list] = lst["c"][0][0] - 1
+                lst = {"t": "OrderedList", "c": [[max(lst["c"][0][0] - taken, 1), *lst["c"][0][1:]], lst["c"][1]]}
             counts.list_items += _count_items(lst)
             previous = list_indents.get(len(out) - 1)
             if previous and first > previous[1]:  # indented under the list before it (another Word list)
@@ -205,6 +216,12 @@ def _item_indents(doc: WordFile, lst: Ast) -> tuple[int, int]:
     marks = [leading_marker(items[0][0]) if items else None, leading_marker(items[-1][0]) if items else None]
     first, last = (doc.paragraph(m).indent if m else 0 for m in marks)
     return first, last
+
+
+def _list_id(doc: WordFile, lst: Ast) -> str | None:
+    items = pandoc.list_items(lst)
+    marker = leading_marker(items[0][0]) if items and items[0] else None
+    return doc.paragraph(marker).list_id if marker else None
 
 
 def _continues(before: Ast, after: Ast) -> bool:

@@ -76,6 +76,7 @@ class Paragraph:
     page: int | None  # page as Word last laid it out, when the file says
     list_format: str | None = None  # a Word list item's number format: "decimal", "bullet" …
     list_level: int = 0  # its level in the list, 0 the top
+    list_id: str | None = None  # the Word list (numId) numbering it
 
     def words(self, count: int = 8) -> str:
         parts = self.text.split()
@@ -280,7 +281,7 @@ def read(path: Path, data: bytes, converted: str | None = None) -> WordFile:
             indent=_effective_indent(ppr, chain, numbering.get(num[0], {}).get(num[1]) if num else None),
             bookmarks=marks, page=page if has_pages else None,
             list_format=numbering.get(num[0], {}).get(num[1], ("decimal", None))[0] if num else None,
-            list_level=num[1] if num else 0))
+            list_level=num[1] if num else 0, list_id=num[0] if num else None))
         pending_marks = _trailing_bookmarks(p)
         _find_losses(doc, p, number, comment_texts)
         page += sum(1 for br in p.iter(w("br")) if br.get(w("type")) == "page")

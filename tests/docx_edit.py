@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 
 from lxml import etree
 
-from seed_edits import Doc
+from seed_edits import NOTE, Doc
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DOCUMENT = "word/document.xml"
@@ -36,10 +36,11 @@ class Unit:
     ident: str = ""  # heading id
     level: int = 0
     group: int = -1  # the list a list item belongs to
+    note: str = ""  # the label of the footnote cited at its end (the DOCX: a w:footnoteReference run)
 
     @property
     def sig(self) -> tuple:
-        return ("h", self.ident) if self.kind == "h" else (self.kind, self.text)
+        return ("h", self.ident) if self.kind == "h" else (self.kind, self.text, self.note)
 
 
 def units(doc: Doc) -> list[Unit]:
@@ -50,7 +51,8 @@ def units(doc: Doc) -> list[Unit]:
             out.append(Unit("h", s.title, s.id, s.level))
         for b in s.blocks:
             if isinstance(b, str):
-                out.append(Unit("p", b))
+                note = NOTE.search(b)
+                out.append(Unit("p", NOTE.sub("", b), note=note.group(1) if note else ""))
             else:
                 group += 1
                 out += [Unit("i", item, group=group) for item in b]
@@ -80,6 +82,9 @@ def edit_docx(data: bytes, old: Doc, new: Doc, *, tracked: bool) -> bytes:
     before, after = units(old), units(new)
     assert len(paragraphs) == len(before), (len(paragraphs), len(before))
     editor = _Editor(body, tracked, paragraphs)
+    for unit, p in zip(before, paragraphs):  # each footnote's reference, to go where its paragraph goes
+        if unit.note:
+            editor.notes[unit.note] = next(r for r in p.iter(w("r")) if r.find(w("footnoteReference")) is not None)
     matcher = SequenceMatcher(None, [u.sig for u in before], [u.sig for u in after], autojunk=False)
     steps = []  # (op, i1, i2, j1, j2, pairs)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -109,7 +114,7 @@ def edit_docx(data: bytes, old: Doc, new: Doc, *, tracked: bool) -> bytes:
         if op == "equal":
             for i, j in zip(range(i1, i2), range(j1, j2)):
                 if before[i].text != after[j].text:  # a renamed heading: same id, new words
-                    editor.retext(paragraphs[i], before[i].text, after[j].text)
+                    editor.retext(paragraphs[i], before[i].text, after[j].text, before[i].note, after[j].note)
                 placed[j] = anchor = paragraphs[i]
             continue
         by_new = {j: i for i, j in pairs}
@@ -118,16 +123,16 @@ def edit_docx(data: bytes, old: Doc, new: Doc, *, tracked: bool) -> bytes:
             if j in by_new:
                 i = by_new[j]
                 for k in [k for k in waiting if k < i]:
-                    editor.remove(paragraphs[k], moved=before[k].sig in moves)
+                    editor.remove(paragraphs[k], moved=before[k].sig in moves, note=before[k].note)
                     waiting.remove(k)
-                editor.retext(paragraphs[i], before[i].text, after[j].text)
+                editor.retext(paragraphs[i], before[i].text, after[j].text, before[i].note, after[j].note)
                 placed[j] = anchor = paragraphs[i]
             else:
                 template = _template(after[j], paragraphs, before, after, matched)
                 moved = after[j].sig in moves
                 placed[j] = anchor = editor.insert(after[j], template, anchor, moved=moved, unauthored=j % 3 == 0)
         for k in waiting:
-            editor.remove(paragraphs[k], moved=before[k].sig in moves)
+            editor.remove(paragraphs[k], moved=before[k].sig in moves, note=before[k].note)
     assert not (set(where) - moves)
     parts[DOCUMENT] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return write_parts(parts)
@@ -162,6 +167,7 @@ class _Editor:
     def __init__(self, body: etree._Element, tracked: bool, paragraphs: list[etree._Element]):
         self.body, self.tracked = body, tracked
         self.ids = 5000
+        self.notes: dict[str, etree._Element] = {}  # footnote label → its reference run
         self.bookmarks = {b.get(w("name")): b for b in body.iter(w("bookmarkStart"))}
 
     def _id(self) -> str:
@@ -186,11 +192,29 @@ class _Editor:
             if child.tag != w("pPr"):
                 p.remove(child)
 
-    def retext(self, p: etree._Element, old: str, new: str) -> None:
+    def _note(self, label: str) -> list[etree._Element]:
+        """The reference run of the footnote `label` (none without a label), to place again."""
+        return [copy.deepcopy(self.notes[label])] if label else []
+
+    def retext(self, p: etree._Element, old: str, new: str, old_note: str = "", new_note: str = "") -> None:
+        """New words; a footnote cited at the end stays there (edits keep it: seed_edits._set), or is
+        deleted and another inserted when the paragraph was paired with another one."""
         self._clear(p)
         if not self.tracked:
-            p.append(self._run(new))
+            p.extend([self._run(new), *self._note(new_note)])
             return
+        p.extend(self._retext(old, new))
+        if old_note == new_note:
+            p.extend(self._note(new_note))
+            return
+        for tag, note in (("del", old_note), ("ins", new_note)):
+            if note:
+                holder = self._change(tag)
+                holder.extend(self._note(note))
+                p.append(holder)
+
+    def _retext(self, old: str, new: str) -> list[etree._Element]:
+        p = etree.Element(w("p"))
         a, b = old.split(" "), new.split(" ")
         for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
             lead = " " if i1 or j1 else ""
@@ -205,6 +229,7 @@ class _Editor:
                 ins = self._change("ins")
                 ins.append(self._run(lead + " ".join(b[j1:j2])))
                 p.append(ins)
+        return list(p)
 
     def _mark(self, p: etree._Element, tag: str, unauthored: bool = False) -> None:
         ppr = p.find(w("pPr"))
@@ -216,7 +241,7 @@ class _Editor:
             rpr = etree.SubElement(ppr, w("rPr"))
         rpr.insert(0, self._change(tag, unauthored))
 
-    def remove(self, p: etree._Element, *, moved: bool) -> None:
+    def remove(self, p: etree._Element, *, moved: bool, note: str = "") -> None:
         if not self.tracked:
             self._drop_bookmark_before(p, keep=False)
             p.getparent().remove(p)
@@ -225,6 +250,7 @@ class _Editor:
         self._clear(p)
         holder = self._change("moveFrom" if moved else "del")
         holder.append(self._run(text, deleted=True))
+        holder.extend(self._note(note))  # deleted with its paragraph: back when the change is rejected
         p.append(holder)
         self._mark(p, "moveFrom" if moved else "del")
 
@@ -252,10 +278,12 @@ class _Editor:
         if self.tracked:
             holder = self._change("moveTo" if moved else "ins", unauthored=unauthored and not moved)
             holder.append(self._run(unit.text))
+            holder.extend(self._note(unit.note))
             p.append(holder)
             self._mark(p, "moveTo" if moved else "ins", unauthored=unauthored and not moved)
         else:
             p.append(self._run(unit.text))
+            p.extend(self._note(unit.note))
         after.addnext(p)
         if unit.kind == "h":  # the section's bookmark moves with its heading
             mark = etree.Element(w("bookmarkStart"), {w("id"): self._id(), w("name"): unit.ident})

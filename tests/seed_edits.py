@@ -22,6 +22,7 @@ from styrdok.model import Policy
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "fixtures" / "social-ekonomi.md"  # the 2018 draft, pending
 WORD = re.compile(r"^[a-zåäöé]{2,}$")
+NOTE = re.compile(r"\[\^([a-z]+)\]$")  # a footnote cited at the end of a paragraph
 
 class Numbered(list):  # type: ignore[type-arg]
     """A numbered list's items (written as "1. …")."""
@@ -42,6 +43,7 @@ class Sec:
 class Doc:
     head: str  # the front matter, '---' lines included
     sections: list[Sec]
+    notes: dict[str, str] = field(default_factory=dict)  # footnotes by label, defined at the end in this order
 
     def markdown(self) -> str:
         parts = [self.head]
@@ -50,6 +52,8 @@ class Doc:
                 parts.append(f"{'#' * s.level} {s.title} {{#{s.id}}}")
             parts += [b if isinstance(b, str) else "\n".join(f"{f'{i}.' if isinstance(b, Numbered) else '-'} {item}"
                                                            for i, item in enumerate(b, 1)) for b in s.blocks]
+        cited = {m.group(1) for s in self.sections for b in s.blocks if isinstance(b, str) and (m := NOTE.search(b))}
+        parts += [f"[^{label}]: {text}" for label, text in self.notes.items() if label in cited]
         return "\n\n".join(parts) + "\n"
 
     def texts(self) -> list[tuple[list[Block], int, int | None]]:
@@ -98,14 +102,16 @@ def _pick(draw: Draw, items: list) -> object:
 
 
 def _get(target: tuple[list[Block], int, int | None]) -> str:
+    """The words of a paragraph or item (without the footnote it cites: edits keep it at the end)."""
     blocks, i, j = target
-    return blocks[i] if j is None else blocks[i][j]  # type: ignore[return-value, index]
+    text = blocks[i] if j is None else blocks[i][j]
+    return NOTE.sub("", text)  # type: ignore[arg-type]
 
 
 def _set(target: tuple[list[Block], int, int | None], text: str) -> None:
     blocks, i, j = target
     if j is None:
-        blocks[i] = text
+        blocks[i] = text + (m.group(0) if (m := NOTE.search(blocks[i])) else "")  # type: ignore[arg-type]
     else:
         blocks[i][j] = text  # type: ignore[index]
 
@@ -321,3 +327,20 @@ def delete_numbered_item(doc: Doc, draw: Draw) -> None:
 
 
 NUMBERED_EDITS = (reword_numbered_item, insert_numbered_item, delete_numbered_item)
+
+
+# --- footnotes ------------------------------------------------------------------------------
+
+FOOTNOTES = {"lag": ("samfundheter och byalag.", "Se lagen (1987:667) om ekonomiska föreningar."),
+             "plan": ("och nå kommunens verksamhetsmål.", "Se kommunens styrdokumentsplan.")}
+
+
+@cache
+def footnoted_seed() -> Doc:
+    """The seed with two footnotes, cited at the end of paragraphs and defined at the end."""
+    doc = copy.deepcopy(seed_doc())
+    for label, (end, text) in FOOTNOTES.items():
+        blocks, i, _ = next(t for t in doc.texts() if t[2] is None and _get(t).endswith(end))
+        blocks[i] += f"[^{label}]"  # type: ignore[operator]
+        doc.notes[label] = text
+    return doc

@@ -4,7 +4,6 @@ unedited DOCX changes nothing."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -24,20 +23,25 @@ from styrdok.workspace import Workspace
 
 
 @cache
-def seed_docx() -> bytes:
+def seed_docx(footnoted: bool = False) -> bytes:
     """The seed policy as styrdok's draft DOCX (what an officer is sent to edit)."""
-    policy = source.load(SEED_POLICY)
+    policy = source.load(SEED_POLICY, data=seed(footnoted).markdown().encode("utf-8"))
     templates = Workspace(SEED_POLICY.parent).templates
     view = presentation(policy, final=False, labels=templates.labels, theme=templates.theme)
     return render_docx(title_blocks(view) + body_blocks(policy), view, templates)
 
 
-@pytest.fixture(scope="module")
-def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def seed(footnoted: bool) -> seed_edits.Doc:
+    return seed_edits.footnoted_seed() if footnoted else seed_edits.seed_doc()
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["plain", "footnotes"])
+def repo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bool]:
+    """A policy repository holding the seed (`footnoted`: with two footnotes), and that flag."""
     root = tmp_path_factory.mktemp("roundtrip")
     (root / "policy").mkdir()
-    shutil.copy(SEED_POLICY, root / "policy")
-    return root
+    (root / "policy" / SEED_POLICY.name).write_text(seed(request.param).markdown(), "utf-8")
+    return root, request.param
 
 
 def expected_text(edited: seed_edits.Doc) -> str:
@@ -48,13 +52,18 @@ def expected_text(edited: seed_edits.Doc) -> str:
 @pytest.mark.parametrize("tracked", [False, True], ids=["typed", "tracked"])
 @settings(max_examples=4, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate])  # no slow shrinking
 @given(data=st.data())
-def test_edits_made_in_word_come_back_as_the_edited_text(data: st.DataObject, tracked: bool, repo: Path) -> None:
-    edited, _ = seed_edits.edited(data.draw, max_edits=4)
-    word = repo / f"edited-{tracked}.docx"
-    word.write_bytes(edit_docx(seed_docx(), seed_edits.seed_doc(), edited, tracked=tracked))
-    report, text = into(Workspace(repo), word, "social-ekonomi")
-    result = text.decode("utf-8") if text is not None else SEED_POLICY.read_text("utf-8")
+def test_edits_made_in_word_come_back_as_the_edited_text(data: st.DataObject, tracked: bool,
+                                                         repo: tuple[Path, bool]) -> None:
+    """Footnotes too: cited at a paragraph's end, they move, go and stay with it; a definition
+    no longer cited goes."""
+    root, footnoted = repo
+    original = seed(footnoted)
+    edited, _ = seed_edits.edited(data.draw, doc=original, max_edits=4)
+    word = root / f"edited-{tracked}.docx"
+    word.write_bytes(edit_docx(seed_docx(footnoted), original, edited, tracked=tracked))
+    report, text = into(Workspace(root), word, "social-ekonomi")
+    result = text.decode("utf-8") if text is not None else original.markdown()
     assert result == expected_text(edited)
     if tracked:  # rejecting every tracked change gives the policy as it was
-        _, rejected = into(Workspace(repo), word, "social-ekonomi", changes="reject")
+        _, rejected = into(Workspace(root), word, "social-ekonomi", changes="reject")
         assert rejected is None

@@ -319,8 +319,10 @@ def _cited(markdown_text: str) -> list[str]:
 def splice(policy: Policy, text: str, blocks: list[Any]) -> str:
     """The policy file with its text replaced by `blocks`: unchanged blocks keep their source
     Markdown (and the blank lines after them), footnotes their labels and definitions where
-    they were; changed and new blocks are written by pandoc."""
+    they were (those at the end of the file stay at its end, whatever block comes last); changed
+    and new blocks are written by pandoc."""
     head, olds, ending = old_units(policy, text)
+    last = len(olds) - 1  # the definitions after the last block are the file's closing notes
     news = [Unit(key(b), None, "\n\n", b) for b in blocks]
     matcher = SequenceMatcher(None, [u.key for u in olds], [u.key for u in news], autojunk=False)
     out: list[tuple[Unit, int | None]] = []  # unit, its index among the old units
@@ -331,7 +333,7 @@ def splice(policy: Policy, text: str, blocks: list[Any]) -> str:
         else:
             out += [(news[j], None) for j in range(j1, j2)]
             # -1: the text's first blocks were deleted; their notes go to the end with the new ones
-            orphans.setdefault(len(out) - 1, []).extend(n for i in range(i1, i2) for n in olds[i].notes)
+            orphans.setdefault(len(out) - 1, []).extend(n for i in range(i1, i2) if i != last for n in olds[i].notes)
     if not out:
         return head.rstrip("\n") + "\n"
     kept_cites = {label for unit, i in out if i is not None for label in _cited(unit.markdown or "")}
@@ -341,7 +343,7 @@ def splice(policy: Policy, text: str, blocks: list[Any]) -> str:
     pieces: list[str] = []
     for n, (unit, index) in enumerate(out):
         content = unit.markdown if index is not None else next(parts)
-        notes = [note for note in (unit.notes if index is not None else ()) if note.label in cited]
+        notes = [note for note in (unit.notes if index is not None and index != last else ()) if note.label in cited]
         if notes:
             content = f"{content}{unit.gap}{_join(notes)}"
         if orphaned := [note for note in orphans.get(n, []) if note.label in cited]:
@@ -351,6 +353,8 @@ def splice(policy: Policy, text: str, blocks: list[Any]) -> str:
         pieces.append(content + (sep if n + 1 < len(out) else ""))  # type: ignore[operator]
     if early := [note for note in orphans.get(-1, []) if note.label in cited]:
         added = [_join(early), *added]
+    if closing := [note for note in (olds[last].notes if olds else ()) if note.label in cited]:
+        pieces.append((olds[last].gap or "\n\n") + _join(closing))
     if added:
         pieces.append("\n\n" + "\n\n".join(added))
     return head + "".join(pieces) + (ending or "\n")

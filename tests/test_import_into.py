@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import shutil
-import zipfile
 from pathlib import Path
 
 import docx
@@ -15,6 +14,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from conftest import SEED_POLICY, adopted
+from docx_edit import read_parts, write_parts
 from styrdok import source
 from styrdok.consult import remiss_of
 from styrdok.cli import main
@@ -88,9 +88,14 @@ def test_comments_are_reported_not_imported_and_edited_headings_keep_their_ids(r
     assert "comment: Per Persson" in result.output
 
 
+def _docx(parts: dict[str, bytes | etree._Element]) -> bytes:
+    """A DOCX of the parts of one (docx_edit.read_parts), some of them edited as XML trees."""
+    return write_parts({name: etree.tostring(part) if isinstance(part, etree._Element) else part
+                        for name, part in parts.items()})
+
+
 def _without_bookmarks(data: bytes, rename: tuple[str, str], new_heading_after: str) -> bytes:
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        parts = {n: z.read(n) for n in z.namelist()}
+    parts = read_parts(data)
     root = etree.fromstring(parts["word/document.xml"])
     for mark in list(root.iter(f"{{{W}}}bookmarkStart")) + list(root.iter(f"{{{W}}}bookmarkEnd")):
         mark.getparent().remove(mark)
@@ -106,12 +111,7 @@ def _without_bookmarks(data: bytes, rename: tuple[str, str], new_heading_after: 
             heading.getnext().addnext(new)
             new.addnext(paragraph)
             break
-    parts["word/document.xml"] = etree.tostring(root)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for name, content in parts.items():
-            z.writestr(name, content)
-    return out.getvalue()
+    return _docx({**parts, "word/document.xml": root})
 
 
 def test_without_bookmarks_ids_come_from_position_and_similarity(repo: Path) -> None:
@@ -191,14 +191,8 @@ def _edit_words(data: bytes, start: str, old: str, new: str) -> bytes:
 
 
 def _edit_footnote(data: bytes, old: str, new: str) -> bytes:
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        parts = {n: z.read(n) for n in z.namelist()}
-    parts["word/footnotes.xml"] = parts["word/footnotes.xml"].replace(old.encode(), new.encode())
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for name, content in parts.items():
-            z.writestr(name, content)
-    return out.getvalue()
+    parts = read_parts(data)
+    return _docx({**parts, "word/footnotes.xml": parts["word/footnotes.xml"].replace(old.encode(), new.encode())})
 
 
 def test_footnotes_keep_their_labels_and_places_and_only_edited_parts_change(repo: Path) -> None:
@@ -231,8 +225,7 @@ def test_footnotes_keep_their_labels_and_places_and_only_edited_parts_change(rep
 
 def _add_footnote(data: bytes, paragraph_start: str, text: str) -> bytes:
     """A footnote added in Word at the end of a paragraph (w:footnoteReference and its note)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        parts = {n: z.read(n) for n in z.namelist()}
+    parts = read_parts(data)
     root = etree.fromstring(parts["word/document.xml"])
     paragraph = next(p for p in root.iter(f"{{{W}}}p")
                      if "".join(t.text or "" for t in p.iter(f"{{{W}}}t")).startswith(paragraph_start))
@@ -241,12 +234,7 @@ def _add_footnote(data: bytes, paragraph_start: str, text: str) -> bytes:
     notes = etree.fromstring(parts["word/footnotes.xml"])
     notes.append(etree.fromstring(f'<w:footnote xmlns:w="{W}" w:id="99"><w:p><w:r><w:footnoteRef/></w:r>'
                                   f'<w:r><w:t xml:space="preserve"> {text}</w:t></w:r></w:p></w:footnote>'))
-    parts["word/document.xml"], parts["word/footnotes.xml"] = etree.tostring(root), etree.tostring(notes)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for name, content in parts.items():
-            z.writestr(name, content)
-    return out.getvalue()
+    return _docx({**parts, "word/document.xml": root, "word/footnotes.xml": notes})
 
 
 def test_a_footnote_added_in_word_gets_a_new_label_and_its_definition_at_the_end(repo: Path) -> None:

@@ -541,3 +541,53 @@ def test_known_blocks_check_as_the_text_read_back(name: str) -> None:
         assert cheap[1] and full[1]  # (with any problem the import checks again by reading back)
     else:
         assert [str(p) for p in cheap[1]] == [str(p) for p in full[1]]
+
+
+def _hyperlink(paragraph, url: str, text: str) -> None:
+    """A hyperlink as Word writes one (Ctrl+K): w:hyperlink with a relationship to the address."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True))
+    run, t = OxmlElement("w:r"), OxmlElement("w:t")
+    t.text = text
+    run.append(t)
+    link.append(run)
+    paragraph._p.append(link)
+
+
+def test_links_to_the_intranet_file_share_keep_their_text_and_are_reported(repo: Path) -> None:
+    """Officers link to forms on the file share (file://, \\\\server): a policy cannot link there, so
+    the text stays, the link goes, and the report says where it went (the import does not fail)."""
+    d = docx.Document()
+    wordgen.bold(d, "Riktlinjer för representation", 16)
+    d.add_paragraph("Fastställd av kommunfullmäktige 2019-04-23, § 45")
+    wordgen.bold(d, "1. Gåvor")
+    _hyperlink(d.add_paragraph("Se "), "https://www.skatteverket.se/gavor", "Skatteverket")
+    _hyperlink(d.add_paragraph("Blanketten finns på "), "file://///kommun.local/dfs/Blanketter/gava.docx", "intranätet")
+    _hyperlink(d.add_paragraph("Mallen ligger i "), "\\\\filserver\\mallar\\gava.dotx", "mallarkivet")
+    [report] = importer.import_files(Workspace(repo), [wordgen.save(d, repo / "representation.docx")])
+    assert report.ok, report.error
+    body = (repo / "policy" / "representation.md").read_text("utf-8").split("---\n", 2)[2]
+    assert "Se [Skatteverket](https://www.skatteverket.se/gavor)" in body
+    assert "Blanketten finns på intranätet\n" in body and "Mallen ligger i mallarkivet\n" in body
+    lost = [e.line() for e in report.losses if "link to" in e.text]
+    assert len(lost) == 2 and lost[0].startswith("paragraph 5: ”Blanketten finns på intranätet”")
+    assert "file://///kommun.local/dfs/Blanketter/gava.docx" in lost[0] and "filserver" in lost[1]
+    assert report.counts.links == 1
+
+
+def test_many_headings_guessed_are_one_line_on_the_terminal(repo: Path) -> None:
+    """A long legacy file: the terminal says how many headings were taken from bold text; the
+    report file lists each."""
+    d = docx.Document()
+    wordgen.bold(d, "Riktlinjer för representation", 16)
+    d.add_paragraph("Fastställd av kommunfullmäktige 2019-04-23, § 45")
+    for n in range(1, 15):
+        wordgen.bold(d, f"{n}. Avsnitt {n}")
+        d.add_paragraph(f"Text i avsnitt {n}.")
+    [report] = importer.import_files(Workspace(repo), [wordgen.save(d, repo / "lang.docx")])
+    screen = report.screen()
+    assert "14 paragraphs taken as headings by their look" in screen and "Avsnitt 3" not in screen
+    assert sum("taken as a level 2 heading" in line for line in report.markdown().splitlines()) == 14

@@ -796,10 +796,17 @@ def _check_block(ast: pandoc.Ast, line: int, lines: list[str], report: _Report, 
         elif len(target) > MAX_URL:
             report.error(_line_with(target[:40], line, lines, end), _("link target of {n} characters").format(n=len(target)),
                          _("link to an address of at most {n} characters (browsers and PDF readers cut longer ones)").format(n=MAX_URL))
-        elif not SAFE_URL.match(target) or "\\" in target or UNSAFE_URL_CHAR.search(target):
-            # Browsers read "\\host" as "//host" (another site) and drop tabs and newlines inside a URL.
+        elif not allowed_link(target):
             report.error(_line_with(target, line, lines, end), _("link target {target} is not allowed").format(target=repr(target)),
                          _("use an https:, mailto: or relative link, with '/' (never '\\') and spaces written as %20"))
+
+
+def allowed_link(target: str) -> bool:
+    """A link target policy text may have: https:, mailto:, tel:, #id or relative, of at most
+    MAX_URL characters. Browsers read "\\\\host" as "//host" (another site) and drop tabs and
+    newlines inside a URL."""
+    return len(target) <= MAX_URL and bool(SAFE_URL.match(target)) and "\\" not in target \
+        and not UNSAFE_URL_CHAR.search(target)
 
 
 def _anchors(links: list[tuple[str, str]], line: int, end: int) -> list[tuple[str, int, int]]:

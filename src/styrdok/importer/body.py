@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import pandoc
+from .. import pandoc, source
 from ..i18n import _
 from .headings import SYMBOL_BULLETS, TYPED_BULLET, Heading, typed_number
 from .wordfile import MARK_OPEN, MARKER, WordFile
@@ -49,6 +49,8 @@ class Plan:
     anchors: dict[str, str] = field(default_factory=dict)  # Word bookmark → heading id, for internal links
     keep_heading_inlines: bool = False  # --into: the heading text as pandoc read it (changes applied)
     recase: set[int] = field(default_factory=set)  # headings typed in capitals, written in sentence case
+    # filled in by `clean`: (target, text) of links a policy cannot have (file:, \\server …), their text kept
+    unlinked: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -301,6 +303,9 @@ def clean(node: Any, plan: Plan) -> Any:
             if (ident := plan.anchors.get(target[1:])) is None:
                 return clean(node["c"][1], plan)
             return {"t": "Link", "c": [pandoc.attr(), clean(node["c"][1], plan), [f"#{ident}", ""]]}
+        if not source.allowed_link(target):
+            plan.unlinked.append((target, pandoc.stringify(node["c"][1]).strip()))
+            return clean(node["c"][1], plan)
         return {"t": "Link", "c": [pandoc.attr(), clean(node["c"][1], plan), node["c"][2]]}
     if t == "Note":
         return {"t": "Note", "c": clean(node["c"], plan)}

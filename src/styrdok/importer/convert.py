@@ -103,7 +103,7 @@ def convert(doc: WordFile, *, policy_id: str, doc_type: str | None = None, displ
         report.headings.append((level, h.text, ident, h.evidence))
         if h.guessed:
             report.guesses.append(Entry(_("taken as a level {level} heading ({evidence})")
-                                        .format(level=level, evidence=h.evidence), where))
+                                        .format(level=level, evidence=h.evidence), where, heading=True))
     _signature(doc, result, report)
     if summary or styrdok_type:
         report.guesses.insert(0, Entry(_("the file is a Word document that styrdok made; to take edits made in it into "
@@ -117,6 +117,11 @@ def convert(doc: WordFile, *, policy_id: str, doc_type: str | None = None, displ
     _losses(doc, report, legacy=True)
     for at, note in result.notes:
         report.losses.append(Entry(note, doc.paragraph(at).where() if at else ""))
+    for target, words in plan.unlinked:
+        at = next((p for p in doc.paragraphs if words and words in p.text), None)
+        report.losses.append(Entry(_("the link to {target} was left out, its text ”{text}” kept: policy text links "
+                                     "only to https:, mailto: and relative addresses (publish the file and link to "
+                                     "it)").format(target=target, text=words), at.where() if at else ""))
     text = markdown.front_matter(meta) + ("\n" + markdown.body(result.blocks) if result.blocks else "")
     _check(text, policy_id, report, result.blocks)
     return Converted(policy_id, text, report)

@@ -13,12 +13,16 @@ from .body import Counts
 from .wordfile import Comment
 
 
+SCREEN_HEADINGS = 12  # more headings guessed than this: the terminal says how many, the report each
+
+
 @dataclass(frozen=True)
 class Entry:
     """One line of the report; `where` is the place in the Word document ("stycke 12, sida 2: ”…”")."""
 
     text: str
     where: str = ""
+    heading: bool = False  # a paragraph taken as a heading by its look (the Headings table has each)
 
     def line(self) -> str:
         return f"{self.where} — {self.text}" if self.where else self.text
@@ -103,7 +107,15 @@ class Report:
             return f"{self.source}: {self.error}"
         state = " (" + _("unchanged") + ")" if self.unchanged else ""
         lines = [f"{self.source} → {self.target}{state}", f"  {self.counted()}"]
-        for label, entries in ((_("guess"), self.guesses), (_("loss"), self.losses)):
+        guesses = self.guesses
+        if len(looks := [e for e in guesses if e.heading]) > SCREEN_HEADINGS:  # a long legacy file: one line
+            guesses = [e for e in guesses if not e.heading]
+            guesses.insert(0, Entry(ngettext(
+                "{n} paragraph taken as a heading by its look (bold or larger text, typed numbers); the report's "
+                "Headings table shows each, with its level", "{n} paragraphs taken as headings by their look (bold "
+                "or larger text, typed numbers); the report's Headings table shows each, with its level",
+                len(looks)).format(n=len(looks))))
+        for label, entries in ((_("guess"), guesses), (_("loss"), self.losses)):
             lines += [f"  {label}: {e.line()}" for e in entries]
         for cm, where in self.comments:
             lines.append("  " + _("comment: {author} {date} at {where}: {text}")

@@ -591,3 +591,14 @@ def test_many_headings_guessed_are_one_line_on_the_terminal(repo: Path) -> None:
     screen = report.screen()
     assert "14 paragraphs taken as headings by their look" in screen and "Avsnitt 3" not in screen
     assert sum("taken as a level 2 heading" in line for line in report.markdown().splitlines()) == 14
+
+
+def test_the_copy_for_pandoc_is_utf8_with_markers_in_the_first_plain_run(repo: Path) -> None:
+    """What pandoc reads costs what the file costs: UTF-8 (not "&#246;" for each "ö"), and no run
+    more for a paragraph whose text opens in a plain run (a run of its own for the others)."""
+    path = wordgen.legacy_policy(repo / "a.docx")
+    doc = wordfile.load(path)
+    marked, given = read_parts(doc.marked)[wordfile.DOCUMENT], read_parts(path.read_bytes())[wordfile.DOCUMENT]
+    assert b"&#" not in marked and "föreningsstöd".encode() in marked
+    assert marked.count(b"<w:r>") + marked.count(b"<w:r ") - given.count(b"<w:r>") - given.count(b"<w:r ") < \
+        len(doc.paragraphs) / 2

@@ -618,9 +618,14 @@ def _core(xml: bytes | None) -> dict[str, str]:
 # --- the copy for pandoc ---------------------------------------------------------------------
 
 def _marked(parts: dict[str, bytes], root: etree._Element, paragraphs: list[etree._Element]) -> bytes:
-    """The DOCX with a marker run opening every paragraph, and every insertion given an author
-    (pandoc silently drops insertions without one)."""
+    """The DOCX with a marker opening every paragraph, and every insertion given an author
+    (pandoc silently drops insertions without one). The marker opens the text of the paragraph's
+    first run where that is plain text; else it is a run of its own (a run more for each
+    paragraph made pandoc's reading a third slower)."""
     for number, p in enumerate(paragraphs, 1):
+        if (first := _plain_first_text(p)) is not None:
+            first.text = f"{MARK_OPEN}{number}{MARK_CLOSE}{first.text}"
+            continue
         run = etree.Element(w("r"))
         t = etree.SubElement(run, w("t"))
         t.text = f"{MARK_OPEN}{number}{MARK_CLOSE}"
@@ -639,10 +644,11 @@ def _marked(parts: dict[str, bytes], root: etree._Element, paragraphs: list[etre
                 change.set(w("author"), UNKNOWN_AUTHOR)
     out = io.BytesIO()
     styles = _used_styles(parts)
+    # UTF-8 as Word writes it: lxml's default, ASCII with "&#246;" for every "ö", took pandoc a fifth longer to read
+    document = etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
         for name, data in parts.items():
-            z.writestr(name, etree.tostring(root) if name == DOCUMENT else
-                       styles if name == STYLES and styles is not None else data)
+            z.writestr(name, document if name == DOCUMENT else styles if name == STYLES and styles is not None else data)
     return out.getvalue()
 
 
@@ -678,6 +684,32 @@ def _used_styles(parts: dict[str, bytes]) -> bytes | None:
     for latent in root.findall(w("latentStyles")):  # how Word shows styles not in the file: not read by pandoc
         root.remove(latent)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+SKIPPED = frozenset(w(tag) for tag in ("pPr", "bookmarkStart", "bookmarkEnd", "proofErr", "permStart", "permEnd"))
+# run properties pandoc reads as a container that `body.leading_marker` looks into (or as nothing)
+PLAIN_RUN = frozenset(w(tag) for tag in ("b", "bCs", "i", "iCs", "u", "strike", "smallCaps", "caps", "sz", "szCs",
+                                         "color", "rFonts", "lang", "noProof", "kern", "spacing", "highlight"))
+
+
+def _plain_first_text(p: etree._Element) -> etree._Element | None:
+    """The w:t opening the paragraph's text, when it is in a plain run (no character style,
+    superscript, field, link or tracked change around it) and the paragraph is not tracked as a whole."""
+    for child in p:
+        if child.tag in SKIPPED:
+            if child.tag == w("pPr") and _tracked_whole(p) is not None:
+                return None
+            continue
+        if child.tag != w("r"):
+            return None
+        for part in child:
+            if part.tag == w("rPr"):
+                if any(prop.tag not in PLAIN_RUN for prop in part):
+                    return None
+                continue
+            return part if part.tag == w("t") and part.text else None
+        return None
+    return None
 
 
 def _tracked_whole(p: etree._Element) -> etree._Element | None:

@@ -685,11 +685,11 @@ def _sections(body: str, offset: int, lines: list[str], report: _Report,
     sections.append(replace(current, blocks=tuple(blocks)))
     for target, line, end in anchors:
         if target not in ids:
-            known = ", ".join(sorted(ids)[:8])
+            listed = ", ".join(sorted(ids)[:8])
             report.error(_line_with(f"#{target}", line, lines, end),
                          _("link to '#{target}', but no heading has that id").format(target=target),
-                         (_("link to one of the ids in the text ({ids}), or add {marker} to the heading") if known else
-                          _("add {marker} to the heading the link is meant for")).format(ids=known, marker="{#" + target + "}"))
+                         (_("link to one of the ids in the text ({ids}), or add {marker} to the heading") if listed else
+                          _("add {marker} to the heading the link is meant for")).format(ids=listed, marker="{#" + target + "}"))
     if sections and sections[0].id == PREAMBLE_ID and not sections[0].blocks:
         sections.pop(0)
     if _error_count(report) > errors_before:

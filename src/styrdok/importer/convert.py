@@ -118,10 +118,10 @@ def convert(doc: WordFile, *, policy_id: str, doc_type: str | None = None, displ
     for at, note in result.notes:
         report.losses.append(Entry(note, doc.paragraph(at).where() if at else ""))
     for target, words in plan.unlinked:
-        at = next((p for p in doc.paragraphs if words and words in p.text), None)
+        linked = next((p for p in doc.paragraphs if words and words in p.text), None)
         report.losses.append(Entry(_("the link to {target} was left out, its text ”{text}” kept: policy text links "
                                      "only to https:, mailto: and relative addresses (publish the file and link to "
-                                     "it)").format(target=target, text=words), at.where() if at else ""))
+                                     "it)").format(target=target, text=words), linked.where() if linked else ""))
     text = markdown.front_matter(meta) + ("\n" + markdown.body(result.blocks) if result.blocks else "")
     _check(text, policy_id, report, result.blocks)
     return Converted(policy_id, text, report)

@@ -112,7 +112,7 @@ def package_members(doc: Document) -> dict[str, bytes | zipped.Deflated]:
     collected = _Members()
     PackageWriter._write_content_types_stream(collected, parts)
     PackageWriter._write_pkg_rels(collected, package.rels)
-    PackageWriter._write_parts(collected, parts)
+    PackageWriter._write_parts(collected, parts)  # type: ignore[arg-type]  # duck-typed: only write() is called
     return collected.members
 
 

@@ -602,3 +602,65 @@ def test_the_copy_for_pandoc_is_utf8_with_markers_in_the_first_plain_run(repo: P
     assert b"&#" not in marked and "föreningsstöd".encode() in marked
     assert marked.count(b"<w:r>") + marked.count(b"<w:r ") - given.count(b"<w:r>") - given.count(b"<w:r ") < \
         len(doc.paragraphs) / 2
+
+
+def _officer_file(path: Path, *, contents: bool = True) -> Path:
+    """Normal text only, as an officer types it: a typed table of contents, bold headings with
+    typed numbers (one without its full stop), a pending revision by another body."""
+    d = docx.Document()
+
+    def para(text: str, bold: bool = False) -> None:
+        d.add_paragraph().add_run(text).bold = bold
+
+    para("Riktlinje för sociala medier", bold=True)
+    table = d.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Beslutad av:", "Kommunfullmäktige"
+    if contents:
+        para("Innehåll", bold=True)
+        para("1. Syfte\t2")
+        para("2. Omfattning ........ 2")
+        para("3 Ansvar\t3")
+    para("1. Syfte", bold=True)
+    para("Riktlinjen beskriver hur kommunen använder sociala medier.")
+    para("2. Omfattning", bold=True)
+    para("Riktlinjen gäller alla konton som kommunen driver.")
+    para("3 Ansvar", bold=True)
+    para("Förvaltningschefen ansvarar för förvaltningens konton.")
+    para("Innehåll", bold=True)  # a section of that name: not the page's own table of contents
+    para("Kontona innehåller kommunens nyheter.")
+    para("2024 års uppföljning", bold=True)  # a year, not a section number
+    para("Uppföljningen görs av kommunstyrelsen.")
+    para("Fastställd av kommunfullmäktige 2019-04-23, § 45")
+    para("Reviderad av kommunstyrelsen 2021-XX-XX, § XX")
+    d.save(path)
+    return path
+
+
+def test_officer_file_typed_contents_bare_numbers_owner(repo: Path) -> None:
+    path = _officer_file(repo / "sociala-medier.docx")
+    [report] = importer.import_files(Workspace(repo), [path])
+    assert report.ok, report.error
+    policy = source.load(repo / "policy" / "sociala-medier.md")
+    assert [(s.level, s.title, s.id) for s in policy.sections if s.level] == [
+        (2, "Syfte", "syfte"), (2, "Omfattning", "omfattning"), (2, "Ansvar", "ansvar"),
+        (2, "Innehåll", "innehall-avsnitt"), (2, "2024 års uppföljning", "2024-ars-uppfoljning")]
+    text = (repo / "policy" / "sociala-medier.md").read_text("utf-8")
+    assert "\t2" not in text and "...." not in text and "3 Ansvar" not in text
+    assert any("table of contents was left out" in e.text for e in report.losses)
+    # the pending revision is prepared by another body: the owner is the last decision made's, said so
+    assert policy.meta.owner == "kommunfullmäktige"
+    assert any("the document also names kommunstyrelsen" in e.text for e in report.guesses)
+
+
+def test_typed_lines_ending_in_numbers_are_text_without_contents_heading(repo: Path) -> None:
+    d = docx.Document()
+    d.add_paragraph().add_run("Taxa för uthyrning").bold = True
+    for line in ("Avgiften per timme är\t150", "Avgiften per dag är\t900", "Städning\t400"):
+        d.add_paragraph(line)
+    path = repo / "taxa.docx"
+    d.save(path)
+    [report] = importer.import_files(Workspace(repo), [path])
+    assert report.ok, report.error
+    text = (repo / "policy" / "taxa.md").read_text("utf-8")
+    assert "150" in text and "900" in text and "400" in text
+    assert not any("table of contents" in e.text for e in report.losses)

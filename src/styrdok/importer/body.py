@@ -478,7 +478,11 @@ def _heading_inlines(inlines: list[Ast], heading: Heading, plan: Plan) -> list[A
     if plan.keep_heading_inlines:
         return _trim(flat)
     if all(n.get("t") in ("Str", "Space", "SoftBreak", "LineBreak") for n in flat):
-        _number, rest = typed_number(pandoc.stringify(flat).strip())
+        text = pandoc.stringify(flat).strip()
+        number, rest = typed_number(text)
+        given = heading.typed_number
+        if number is None and given and text.startswith(given) and text[len(given):len(given) + 1].isspace():
+            rest = text[len(given):]  # a number without a full stop, taken as one in its sequence ("3 Ansvar")
         return pandoc.text(" ".join(rest.split()))
     if heading.typed_number:  # links or notes in the heading: drop the number's tokens only
         while flat and (flat[0].get("t") == "Space" or flat[0].get("t") == "Str" and

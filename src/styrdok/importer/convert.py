@@ -68,8 +68,10 @@ def convert(doc: WordFile, *, policy_id: str, doc_type: str | None = None, displ
         kept = [m for m in doc.paragraph(h.paragraph).bookmarks if styrdok_made and source.SLUG.match(m)
                 and m not in ids.values() and m not in (PREAMBLE_ID, TITLE_BOOKMARK)]
         base = source.heading_id(h.text)
+        if source.reserved_id(base):  # "Innehåll" is the page's own table of contents: renamed as `check` does
+            base += "-avsnitt"
         ident, n = (kept[0] if kept else base), 1
-        while ident in ids.values() or ident == PREAMBLE_ID:
+        while ident in ids.values() or ident == PREAMBLE_ID or source.reserved_id(ident):
             n += 1
             ident = f"{base}-{n}"
         ids[h.paragraph] = ident
@@ -152,13 +154,45 @@ def _signature(doc: WordFile, result: Body, report: Report) -> None:
 
 
 def _toc(doc: WordFile) -> set[int]:
-    """Paragraphs of a table of contents (styles "toc 1" …) and its heading."""
+    """Paragraphs of a table of contents (styles "toc 1" …, or typed: "2. Omfattning<tab>4") and its heading."""
     out = {p.number for p in doc.paragraphs if p.styles and TOC_STYLE.match(p.styles[0].name)}
+    out |= _typed_toc(doc)
     if out:
         before = [p for p in doc.paragraphs if p.number < min(out) and p.text.strip()]
         if before and before[-1].text.strip().lower() in TOC_TITLES:
             out.add(before[-1].number)
     return out
+
+
+def _typed_toc(doc: WordFile) -> set[int]:
+    """Runs of typed table-of-contents lines: under a heading "Innehåll", or naming paragraphs further on."""
+    body = [p for p in doc.paragraphs if p.in_table is None and p.text.strip()]
+    later: dict[str, int] = {}  # a paragraph's text → its last position
+    for at, p in enumerate(body):
+        later[_plain(p.text)] = at
+    out: set[int] = set()
+    at = 0
+    while at < len(body):
+        end = at
+        while end < len(body) and TYPED_TOC_LINE.match(body[end].text):
+            end += 1
+        entries = body[at:end]
+        titled = at > 0 and body[at - 1].text.strip().lower() in TOC_TITLES
+        named = sum(later.get(_plain(TOC_LEADER.sub("", e.text)), -1) >= end for e in entries)
+        if entries and (titled and len(entries) >= 2 or named >= 2 and named * 2 > len(entries)):
+            out |= {e.number for e in entries}
+        at = max(end, at + 1)
+    return out
+
+
+def _plain(text: str) -> str:
+    """A line's words without its typed number, to match an entry of a typed contents to its heading."""
+    return TYPED_NUMBER.sub("", " ".join(text.split()).lower())
+
+
+TOC_LEADER = re.compile(r"\s*(?:\t|\.{3,}|…+)[\s.…]*\d{1,3}\s*$")
+TYPED_TOC_LINE = re.compile(r"^\S.{0,200}?" + TOC_LEADER.pattern)
+TYPED_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?\s*")
 
 
 def _styrdok_parts(doc: WordFile) -> tuple[set[int], tuple[int, str] | None]:
@@ -240,7 +274,14 @@ def _front_matter(doc: WordFile, found: metadata.Harvest, policy_id: str, title:
     owner, owner_where = None, ""
     complete = [d for d, _where in decisions if not d.pending]
     if decisions:
-        owner, owner_where = decisions[-1][0].body, decisions[-1][1]
+        # the body of the last decision made: a revision still pending may be prepared by another body
+        made = [(d, where) for d, where in decisions if not d.pending] or decisions
+        owner, owner_where = made[-1][0].body, made[-1][1]
+        others = sorted({d.body for d, _where in decisions if d.body and d.body != owner})
+        if others:
+            report.guesses.append(Entry(_("owner: {owner} is the body of the last decision made; the document also "
+                                          "names {others} — change owner if the document is theirs now")
+                                        .format(owner=owner, others=", ".join(others))))
     elif "owner" in v:
         owner, owner_where = metadata.body_name(v["owner"][0]), v["owner"][1]
     elif "body" in v:

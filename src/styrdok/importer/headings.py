@@ -24,6 +24,7 @@ from .wordfile import Paragraph, WordFile
 BUILTIN = re.compile(r"^(?:heading|rubrik) ?([1-9])$")
 TITLE_NAMES = {"title", "rubrik"}  # Swedish Word's Title style is "Rubrik"
 TYPED_NUMBER = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,2})*)(\.?)[\t ]+(?=\S)")
+BARE_NUMBER = re.compile(r"^(\d{1,2})[\t ]+(?=[^\W\d])")
 # Symbol-font bullets (U+F0B7 …) are what old files converted from WordPerfect or pasted from PDFs carry.
 SYMBOL_BULLETS = "\uf0b7\uf0a7\uf0d8\uf076\uf0fc\uf0a8"
 TYPED_BULLET = re.compile(rf"^\s*([•·▪◦●■□➢►‣⁃\-–—*{SYMBOL_BULLETS}]|o(?=\t))[\t ]+(?=\S)")
@@ -144,8 +145,14 @@ def _legacy_levels(paragraphs: list[Paragraph],
     sizes = sorted({p.size or 0 for p in paragraphs}, reverse=True)
     numbered_size: dict[float, int] = {}
     items: list[tuple[Paragraph, int | None, str, str | None, str]] = []
+    top = 0  # the top-level number of the last numbered heading
     for p in paragraphs:
         number, rest = typed_number(p.text.strip())
+        # "3 Ansvar": a number without a full stop is one only where it continues the headings' numbers
+        if number is None and (bare := BARE_NUMBER.match(p.text.strip())) and int(bare.group(1)) == top + 1:
+            number, rest = bare.group(1), p.text.strip()[bare.end():]
+        if number:
+            top = int(number.split(".")[0])
         clean = " ".join(rest.split())
         size = f"{p.size:g}" if p.size else "?"
         look = (_("bold text") if p.bold else _("larger text")) if not (p.size and body and p.size >= body + 1) else \

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,7 @@ SEED_POLICY = Path(__file__).parent / "fixtures" / "social-ekonomi.md"  # the 20
 SEED_TEXT = Path(__file__).parent / "fixtures" / "seed.txt"
 STYRDOK = Path(sys.executable).parent / "styrdok"
 DECISION_LINE = re.compile(r"^(Fastställd|Reviderad) av ")
+GIT_DATE = "2026-11-25T10:00:00+01:00"  # every commit of a fixture repository, so the site's dates are fixed
 
 
 def seed_paragraphs() -> list[str]:
@@ -47,6 +49,15 @@ def policy_repo(tmp_path: Path) -> Path:
     (tmp_path / "policy").mkdir()
     shutil.copy(SEED_POLICY, tmp_path / "policy")
     return tmp_path
+
+
+@pytest.fixture(scope="module")
+def fixed_git_dates() -> Iterator[None]:
+    """Commits made by the module's fixtures all dated GIT_DATE (published pages show commit dates)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GIT_AUTHOR_DATE", GIT_DATE)
+        patch.setenv("GIT_COMMITTER_DATE", GIT_DATE)
+        yield
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

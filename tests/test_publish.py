@@ -8,7 +8,6 @@ import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -29,7 +28,6 @@ from styrdok.workspace import Workspace
 BASE = "https://www.timra.se/styrdokument/"
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-GIT_DATE = "2026-11-25T10:00:00+01:00"
 EDIT_2026 = "Ett nytt stycke om uppföljning 2026."
 PROPOSAL = "FÖRSLAGSTEXT PÅ REMISS."  # committed, on consultation: only in the remiss package
 UNCOMMITTED = "OPUBLICERAT UTKAST."  # never anywhere
@@ -38,14 +36,6 @@ DRAFT_MARKS = ("XX-XX", "§ XX", "UTKAST", PROPOSAL, UNCOMMITTED, UNDECIDED)
 V2018, V2026 = f"{ID}/2018-03-06", f"{ID}/2026-11-24"
 CHANGES = f"{V2026}/andringar"
 REMISS = f"{ID}/remiss/2027-02-15"
-
-
-@pytest.fixture(scope="module")
-def fixed_git_dates() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("GIT_AUTHOR_DATE", GIT_DATE)
-        patch.setenv("GIT_COMMITTER_DATE", GIT_DATE)
-        yield
 
 
 def append(repo: Path, text: str) -> None:

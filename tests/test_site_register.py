@@ -8,7 +8,6 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,17 +20,8 @@ from styrdok import lifecycle
 from styrdok.publish import publish
 from styrdok.workspace import Workspace
 
-GIT_DATE = "2026-11-25T10:00:00+01:00"
 V1, V2, V3 = f"{ID}/2018-03-06", f"{ID}/2022-11-15", f"{ID}/2026-11-24"
 OTHER = "riktlinje-inkop"
-
-
-@pytest.fixture(scope="module")
-def fixed_git_dates() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("GIT_AUTHOR_DATE", GIT_DATE)
-        patch.setenv("GIT_COMMITTER_DATE", GIT_DATE)
-        yield
 
 
 def _revise(repo: Path, date: str, paragraph: int, text: str, body: str | None = None) -> None:

@@ -69,8 +69,8 @@ def numbers(policy: Policy) -> list[RefNumber]:
 
 def parts(block: Block) -> list[tuple[int | None, str]]:
     """The numbered parts of a block: each item of a list, else the block itself (if it has text)."""
-    if block.kind in ("BulletList", "OrderedList"):
-        return [(i, item_text(item)) for i, item in enumerate(list_items(block.ast))]
+    if block.kind in pandoc.LISTS:
+        return [(i, item_text(item)) for i, item in enumerate(pandoc.list_items(block.ast))]
     if block.kind in UNNUMBERED:
         return []
     if block.kind == "Table":  # stringify runs the cells together
@@ -78,18 +78,13 @@ def parts(block: Block) -> list[tuple[int | None, str]]:
     return [(None, block.text)]
 
 
-def list_items(ast: pandoc.Ast) -> list[list[pandoc.Ast]]:
-    """The items (each a list of blocks) of a BulletList or OrderedList."""
-    return ast["c"] if ast["t"] == "BulletList" else ast["c"][1]
-
-
 def item_text(blocks: list[pandoc.Ast]) -> str:
     """A list item's text with the points of a nested list kept apart ("Stöd: – a – b"), since
     stringify would run them together into one sentence."""
     texts = []
     for block in blocks:
-        if block.get("t") in ("BulletList", "OrderedList"):
-            texts += ["– " + item_text(item) for item in list_items(block)]
+        if block.get("t") in pandoc.LISTS:
+            texts += ["– " + item_text(item) for item in pandoc.list_items(block)]
         else:
             texts.append(pandoc.stringify(block))
     return " ".join(t for t in texts if t)

@@ -24,7 +24,7 @@ from ..templates import Templates
 from ..theme import Labels
 from . import numbering
 from .form import finish_form
-from .numbering import RefNumber, list_items
+from .numbering import RefNumber
 
 REFNR_CLASS = "refnr"
 MISSIV_TEMPLATE = "missiv.md.j2"
@@ -173,7 +173,7 @@ def _prefixed(block: pandoc.Ast, number: str) -> list[pandoc.Ast]:
 
 
 def _number_items(ast: pandoc.Ast, number_of: Callable[[int], str]) -> None:
-    for i, item in enumerate(list_items(ast)):
+    for i, item in enumerate(pandoc.list_items(ast)):
         if item:
             item[:1] = _prefixed(item[0], number_of(i))
         else:

@@ -138,8 +138,10 @@ def site_url(value: str | None) -> str | None:
         return None
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise StyrdokError(_("--base-url '{value}' is not the web address of a folder").format(value=value) + "\n    "
-                           + _("fix: {hint}").format(hint=_("give an absolute http(s) URL, e.g. https://www.timra.se/styrdokument/")))
+        raise StyrdokError.because(_("--base-url '{value}' is not the web address of a folder").format(value=value),
+                                   _("the feed's links and the sitemap need an absolute http(s) address, without "
+                                     "a query or a fragment"),
+                                   _("give an absolute http(s) URL, e.g. https://www.timra.se/styrdokument/"))
     return value if value.endswith("/") else value + "/"
 
 

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import StyrdokError
+from ..errors import Problem, StyrdokError
 from ..i18n import _
 from .gather import AdoptedVersion, Entry
 from .layout import CHANGES_DIR, MANIFEST, PAGE
@@ -89,17 +89,20 @@ def check_frozen(root: Path, entries: list[Entry], states: dict[str, list[tuple[
         units = {unit.folder: (unit, known) for unit, known in states[entry.id]}
         for unit, known in units.values():
             if known.source and known.source != unit.key:
-                conflicts.append(f"{unit.folder}/ was published from {known.source}, git now has {unit.key}")
+                conflicts.append(_("{folder}/ was published from {source}, git now has {key}").format(
+                    folder=unit.folder, source=known.source, key=unit.key))
         for path in sorted((root / entry.id).glob(f"*/{MANIFEST}")):
             folder = path.parent.relative_to(root).as_posix()
             if folder not in units:
-                conflicts.append(f"{folder}/ was published, but git no longer has that adopted version")
+                conflicts.append(_("{folder}/ was published, but git no longer has that adopted version").format(
+                    folder=folder))
     if conflicts:
-        raise HistoryRewritten(
-            "published versions would change:\n" + "\n".join(f"  - {c}" for c in conflicts) +
-            "\n  The git history of these policies was rewritten (a rebase, or an amended or removed adoption "
-            "commit); a published version is never changed.\n"
-            "    fix: restore the history, or publish to a new folder (--out) if the published version was wrong")
+        raise HistoryRewritten(_("published versions would change"), [
+            *(Problem.reason(conflict) for conflict in conflicts),
+            Problem.reason(_("the git history of these policies was rewritten (a rebase, or an amended or removed "
+                             "adoption commit); a published version is never changed"),
+                           _("restore the history, or publish to a new folder (--out) if the published version "
+                             "was wrong"))])
 
 
 def sha256(data: bytes) -> str:
@@ -119,9 +122,10 @@ def frozen_files(root: Path, unit: Frozen, known: State, files: dict[str, bytes]
             if known.recorded.get(name, {}).get("sha256") == sha256(old):
                 listing[name] = {"bytes": len(old), "sha256": sha256(old)}
                 continue  # published with earlier templates: it stays as published
-            raise HistoryRewritten(_("{path} exists with other content than {folder}/ would have; a published "
-                                     "version is never overwritten").format(path=path, folder=unit.folder) + "\n    "
-                                   + _("fix: {hint}").format(hint=_("publish to a new folder (--out), or remove the folder on purpose")))
+            raise HistoryRewritten.because(
+                _("{path} exists with other content than {folder}/ would have").format(path=path, folder=unit.folder),
+                _("a published version is never overwritten"),
+                _("publish to a new folder (--out), or remove the folder on purpose"))
         out[name] = data
         listing[name] = {"bytes": len(data), "sha256": sha256(data)}
     about: dict[str, object] = {**unit.about(), "files": listing}

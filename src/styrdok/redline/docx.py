@@ -222,11 +222,13 @@ def _restart_numbering(root: etree._Element, numbering: etree._Element, author: 
     def level0(num_id: str) -> tuple[bool, int]:
         """Whether the list is numbered (not bullets) at level 0, and its start there."""
         num = nums.get(num_id)
-        abstract = abstracts.get(num.find(_w("abstractNumId")).get(_w("val"))) if num is not None else None
+        if num is None:
+            return False, 1
+        abstract = abstracts.get(num.find(_w("abstractNumId")).get(_w("val")))
         lvl = abstract.find(f"{{{W}}}lvl[@{{{W}}}ilvl='0']") if abstract is not None else None
         if lvl is None or lvl.find(_w("numFmt")) is None or lvl.find(_w("numFmt")).get(_w("val")) in ("bullet", "none"):
             return False, 1
-        override = num.find(f"{{{W}}}lvlOverride[@{{{W}}}ilvl='0']/{{{W}}}startOverride")  # type: ignore[union-attr]
+        override = num.find(f"{{{W}}}lvlOverride[@{{{W}}}ilvl='0']/{{{W}}}startOverride")
         start = override if override is not None else lvl.find(_w("start"))
         return True, int(start.get(_w("val"))) if start is not None else 1
 

@@ -451,7 +451,15 @@ def write(doc: Ast, to: str, *args: str, epoch: int | None = None) -> bytes:
 
     A conversion `prefetch` made already is taken from there instead of starting pandoc again.
     """
-    payload = dumps(normalize(doc))
+    return _write(_payload(doc), to, args, epoch)
+
+
+def _payload(doc: Ast) -> bytes:
+    """What pandoc is given for `doc`: its JSON, with adjacent Str merged (`normalize`)."""
+    return dumps(normalize(doc))
+
+
+def _write(payload: bytes, to: str, args: tuple[str, ...], epoch: int | None = None) -> bytes:
     with _prefetched_lock:
         if (done := _prefetched.pop((to, args, epoch, payload), None)) is not None:
             return done
@@ -464,6 +472,8 @@ def write(doc: Ast, to: str, *args: str, epoch: int | None = None) -> bytes:
 _MARKERS = {"html5": ("html", "<!--styrdok-split-{n}-->"), "typst": ("typst", "// styrdok-split-{n}")}
 _prefetched: dict[tuple, bytes] = {}
 _prefetched_lock = threading.Lock()
+# The JSON of a document without metadata, up to its blocks: what a joined document is made of.
+_HEAD = dumps(document([]))[:-len(b"[]}")]
 
 
 def write_many(docs: list[Ast], to: str, *args: str) -> list[bytes]:
@@ -472,38 +482,49 @@ def write_many(docs: list[Ast], to: str, *args: str) -> list[bytes]:
     Documents with footnotes (the writer collects them at the end) or with metadata are converted
     on their own.
     """
+    return _write_many([_payload(doc) for doc in docs], to, args)
+
+
+def _write_many(payloads: list[bytes], to: str, args: tuple[str, ...]) -> list[bytes]:
+    """`write_many` of documents given as their payloads: each document's JSON made once, the joined
+    document's from its parts (the JSON `write` would give it, byte for byte)."""
     if to not in _MARKERS:
-        return [write(doc, to, *args) for doc in docs]
-    out: list[bytes | None] = [None] * len(docs)
-    joinable = [i for i, doc in enumerate(docs) if not doc.get("meta") and '"t": "Note"' not in json.dumps(doc)]
-    for i in set(range(len(docs))) - set(joinable):
-        out[i] = write(docs[i], to, *args)
+        return [_write(payload, to, args) for payload in payloads]
+    out: list[bytes | None] = [None] * len(payloads)
+    # the blocks of a document without metadata, as JSON without their brackets (None: converted alone)
+    inner = [payload[len(_HEAD) + 1:-2] if payload.startswith(_HEAD) and b'"t":"Note"' not in payload else None
+             for payload in payloads]
+    joinable = [i for i, blocks in enumerate(inner) if blocks is not None]
+    for i in set(range(len(payloads))) - set(joinable):
+        out[i] = _write(payloads[i], to, args)
     if len(joinable) == 1:
-        out[joinable[0]] = write(docs[joinable[0]], to, *args)
+        out[joinable[0]] = _write(payloads[joinable[0]], to, args)
     elif joinable:
         form, mark = _MARKERS[to]
-        blocks: list[Ast] = []
+        items: list[bytes] = []
         for n, i in enumerate(joinable):
             if n:
-                blocks.append({"t": "RawBlock", "c": [form, mark.format(n=n)]})
-            blocks.extend(docs[i]["blocks"])
-        text = write(document(blocks), to, *args)
+                items.append(dumps({"t": "RawBlock", "c": [form, mark.format(n=n)]}))
+            if blocks := inner[i]:
+                items.append(blocks)
+        text = _write(_HEAD + b"[" + b",".join(items) + b"]}", to, args)
         parts = [text]
         for n in range(1, len(joinable)):
             head, sep, tail = parts[-1].partition(b"\n" + mark.format(n=n).encode() + b"\n")
-            if not sep:
-                return [write(doc, to, *args) for doc in docs]  # the writer did not copy the marker: no shortcut
+            if not sep:  # the writer did not copy the marker: no shortcut
+                return [_write(payload, to, args) for payload in payloads]
             parts[-1:] = [head + b"\n", tail.lstrip(b"\n")]
         for i, part in zip(joinable, parts):
-            out[i] = part if docs[i]["blocks"] else write(docs[i], to, *args)
+            out[i] = part if inner[i] else _write(payloads[i], to, args)
     return [b for b in out if b is not None]
 
 
 def prefetch(docs: list[Ast], to: str, *args: str) -> None:
     """Convert `docs` now, in as few pandoc runs as can be; each later `write` of one of them takes its result."""
-    for doc, data in zip(docs, write_many(docs, to, *args)):
+    payloads = [_payload(doc) for doc in docs]
+    for payload, data in zip(payloads, _write_many(payloads, to, args)):
         with _prefetched_lock:
-            _prefetched[(to, args, None, dumps(normalize(doc)))] = data
+            _prefetched[(to, args, None, payload)] = data
 
 
 def forget_prefetched() -> None:

@@ -16,6 +16,7 @@ Every link between pages is relative, so the bundle works from any folder.
 from __future__ import annotations
 
 import datetime as dt
+from itertools import chain
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -90,7 +91,7 @@ def publish(workspace: Workspace, out: Path | None = None, base_url: str | None 
                 todo.append(_with_sources(job, history))
         published: set[str] = set()
         sizes: dict[str, int] = {}
-        for done in [*made, *run(workspace, todo, templates, jobs)]:
+        for done in chain(made, run(workspace, todo, templates, jobs)):  # each written as its job finishes
             if done.problems:
                 result.problems += done.problems
                 continue

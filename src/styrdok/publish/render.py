@@ -132,8 +132,9 @@ class _Maker:
             pandoc.concurrently(*(partial(self.load, v) for v in versions.values()))
         self.redlines = {unit.folder: self.prepare_redline(unit) for unit in units if unit.redline}
         bodies = [body_blocks(self.load(unit.version)) for unit in units if not unit.redline]
-        html = [html_document(blocks) for blocks in bodies] + [r.documents()["html5"] for r in self.redlines.values()]
-        typst = [typst_document(blocks) for blocks in bodies] + [r.documents()["typst"] for r in self.redlines.values()]
+        redlines = [r.documents() for r in self.redlines.values()]
+        html = [html_document(blocks) for blocks in bodies] + [documents["html5"] for documents in redlines]
+        typst = [typst_document(blocks) for blocks in bodies] + [documents["typst"] for documents in redlines]
         if len(html) > 1:
             pandoc.concurrently(lambda: pandoc.prefetch(html, "html5", *HTML_OPTIONS),
                                 lambda: pandoc.prefetch(typst, "typst"))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from enum import Enum
 from functools import lru_cache
-from typing import Any, ClassVar, Union
+from typing import Any, ClassVar, Protocol, Union
 
 from diff_match_patch import diff_match_patch
 
@@ -68,6 +68,20 @@ class Run:
     @property
     def words(self) -> int:
         return words.count_words(self.tokens)
+
+
+class _Counted(Protocol):
+    @property
+    def inserted(self) -> int: ...
+
+    @property
+    def deleted(self) -> int: ...
+
+
+def _count(change: object, parts: Sequence[_Counted]) -> None:
+    """Set a change's word counts, once, when it is made (changes are frozen): the sums of its parts'."""
+    object.__setattr__(change, "inserted", sum(part.inserted for part in parts))
+    object.__setattr__(change, "deleted", sum(part.deleted for part in parts))
 
 
 @dataclass(frozen=True)
@@ -128,8 +142,7 @@ class Blocks:
     deleted: int = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "inserted", sum(b.inserted for b in self.blocks))
-        object.__setattr__(self, "deleted", sum(b.deleted for b in self.blocks))
+        _count(self, self.blocks)
 
 
 @dataclass(frozen=True)
@@ -144,8 +157,7 @@ class PartChanged:
     deleted: int = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "inserted", self.edit.inserted)
-        object.__setattr__(self, "deleted", self.edit.deleted)
+        _count(self, (self.edit,))
 
 
 PartChange = Union[PartKept, PartInserted, PartDeleted, PartChanged]
@@ -162,8 +174,7 @@ class ListEdit:
     deleted: int = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "inserted", sum(p.inserted for p in self.items))
-        object.__setattr__(self, "deleted", sum(p.deleted for p in self.items))
+        _count(self, self.items)
 
 
 @dataclass(frozen=True)
@@ -184,8 +195,7 @@ class InnerEdit:
     deleted: int = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "inserted", sum(i.blocks.inserted for i in self.inner))
-        object.__setattr__(self, "deleted", sum(i.blocks.deleted for i in self.inner))
+        _count(self, tuple(i.blocks for i in self.inner))
 
 
 Edit = Union[TextDiff, ListEdit, InnerEdit]
@@ -238,8 +248,7 @@ class BlockChanged:
     deleted: int = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "inserted", self.edit.inserted)
-        object.__setattr__(self, "deleted", self.edit.deleted)
+        _count(self, (self.edit,))
 
 
 @dataclass(frozen=True)
@@ -269,8 +278,7 @@ class BlockMovedTo:
     deleted: int = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "inserted", self.edit.inserted if self.edit else 0)
-        object.__setattr__(self, "deleted", self.edit.deleted if self.edit else 0)
+        _count(self, (self.edit,) if self.edit else ())
 
 
 BlockChange = Union[BlockKept, BlockInserted, BlockDeleted, BlockChanged, BlockMovedFrom, BlockMovedTo]
@@ -278,12 +286,6 @@ MOVED = (BlockMovedFrom, BlockMovedTo)
 
 
 # --- sections ------------------------------------------------------------------------------
-
-def _block_sums(change: Any, title: TextDiff | None) -> None:
-    """Set a section change's word counts: its heading's and its blocks'."""
-    object.__setattr__(change, "inserted", (title.inserted if title else 0) + sum(b.inserted for b in change.blocks))
-    object.__setattr__(change, "deleted", (title.deleted if title else 0) + sum(b.deleted for b in change.blocks))
-
 
 @dataclass(frozen=True)
 class SectionKept:
@@ -310,61 +312,54 @@ class SectionKept:
 
 
 @dataclass(frozen=True)
-class SectionInserted:
-    """A new section: its blocks are inserted (or moved here from elsewhere)."""
+class _OneSided:
+    """A section in one version only, shown as it is there: its heading is not diffed, each block
+    has its own fate (inserted or deleted, or moved)."""
 
-    kind: ClassVar[Kind] = Kind.INSERTED
     move: ClassVar[None] = None
     renamed: ClassVar[bool] = False
     level_changed: ClassVar[bool] = False
-    new: Section
+    shown: Section
     blocks: tuple[BlockChange, ...]
     inserted: int = field(init=False)
     deleted: int = field(init=False)
 
     def __post_init__(self) -> None:
-        _block_sums(self, None)
+        _count(self, self.blocks)
+
+    @property
+    def id(self) -> str:
+        return self.shown.id
+
+
+@dataclass(frozen=True)
+class SectionInserted(_OneSided):
+    """A new section: its blocks are inserted (or moved here from elsewhere)."""
+
+    kind: ClassVar[Kind] = Kind.INSERTED
 
     @classmethod
     def whole(cls, section: Section) -> SectionInserted:
         return cls(section, tuple(BlockInserted(b) for b in section.blocks))
 
     @property
-    def id(self) -> str:
-        return self.new.id
-
-    @property
-    def shown(self) -> Section:
-        return self.new
+    def new(self) -> Section:
+        return self.shown
 
 
 @dataclass(frozen=True)
-class SectionDeleted:
+class SectionDeleted(_OneSided):
     """A section gone: its blocks are deleted (or moved away)."""
 
     kind: ClassVar[Kind] = Kind.DELETED
-    move: ClassVar[None] = None
-    renamed: ClassVar[bool] = False
-    level_changed: ClassVar[bool] = False
-    old: Section
-    blocks: tuple[BlockChange, ...]
-    inserted: int = field(init=False)
-    deleted: int = field(init=False)
-
-    def __post_init__(self) -> None:
-        _block_sums(self, None)
 
     @classmethod
     def whole(cls, section: Section) -> SectionDeleted:
         return cls(section, tuple(BlockDeleted(b) for b in section.blocks))
 
     @property
-    def id(self) -> str:
-        return self.old.id
-
-    @property
-    def shown(self) -> Section:
-        return self.old
+    def old(self) -> Section:
+        return self.shown
 
 
 class _Paired:
@@ -400,7 +395,7 @@ class SectionChanged(_Paired):
     deleted: int = field(init=False)
 
     def __post_init__(self) -> None:
-        _block_sums(self, self.title)
+        _count(self, (self.title, *self.blocks))
 
     @property
     def shown(self) -> Section:
@@ -447,7 +442,7 @@ class SectionMovedTo(_Paired):
     deleted: int = field(init=False)
 
     def __post_init__(self) -> None:
-        _block_sums(self, self.title)
+        _count(self, (self.title, *self.blocks))
 
     @property
     def shown(self) -> Section:

@@ -152,6 +152,13 @@ class HistoryCache:
         self._meta: dict[str, Any] = data.get("meta", {}) if ok else {}
         self._revisions: dict[str, Any] = data.get("revisions", {}) if ok else {}
         self._decoded: dict[str, object] = {}
+        self._head: list[str | None] = []  # HEAD's commit, once known
+
+    def head(self, load: Callable[[], str | None]) -> str | None:
+        """HEAD's commit, asked of git once per run: every policy's revisions are looked up under it."""
+        if not self._head:
+            self._head.append(load())
+        return self._head[0]
 
     def metadata(self, key: str, load: Callable[[], object], kind: type) -> Any:
         """The metadata cached under `key`, else `load()`'s (then cached)."""

@@ -251,7 +251,7 @@ class History:
                 found.append((revision, None if entry is None else entry.hexsha))
             return found
 
-        if self.cache is None or (head := self.head) is None:
+        if self.cache is None or (head := self.cache.head(lambda: self.head)) is None:
             return load()
         return self.cache.revisions(f"{head}:{self.relpath(policy_id)}", load, Revision)
 

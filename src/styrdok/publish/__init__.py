@@ -16,8 +16,8 @@ Every link between pages is relative, so the bundle works from any folder.
 from __future__ import annotations
 
 import datetime as dt
-from itertools import chain
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from urllib.parse import urlsplit
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import multiprocessing
 import os
 import signal
@@ -34,7 +35,7 @@ from ..render.pdf import TypstFailed, typst_document
 from ..render.policy import render_documents
 from ..templates import Templates
 from ..workspace import POLICY_DIR, Workspace
-from .frozen import Frozen, State, as_json, frozen_files, with_previous
+from .frozen import Frozen, State, frozen_files, with_previous
 from .gather import AdoptedVersion, Entry, Round
 from .layout import PAGE, POLICY_TEMPLATE, REDLINE_PAGE, REMISS_TEMPLATE, remiss_folder
 from .pages import PolicyPage, archives, consultation_info, history_rows, policy_page, version_page
@@ -226,7 +227,7 @@ class _Maker:
 
     def page(self, version: AdoptedVersion, page: PolicyPage, name: str, path: str) -> None:
         """The page of `version` around its text, showing `page`, unless the cache holds it as it is."""
-        key = version.blob.encode() + as_json(dataclasses.asdict(page))
+        key = version.blob.encode() + json.dumps(dataclasses.asdict(page), separators=(",", ":")).encode()
         if self.cached(name, key):
             return
         self.need()

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .. import pandoc, source
+from .. import clock, pandoc, source
 from ..errors import InvalidPolicy, Problem
 from ..i18n import _
 from ..mandate import MandatePeriod
@@ -23,7 +22,7 @@ from ..model import Action, Contact, Decision, Policy
 from ..output import OutputDir
 from ..redline import render_redline
 from ..redline.summary import field_sentence
-from ..render.document import presentation, timestamp
+from ..render.document import presentation
 from ..render.docx import render_docx
 from ..workspace import Workspace
 from .package import contact_lines
@@ -55,7 +54,7 @@ def write_memo(workspace: Workspace, policy_id: str, *, out: Path | None = None,
                contact: str | None = None) -> MemoResult:
     """Write tjansteskrivelse.docx and .md for the policy's pending decision to `out`
     (default build/<id>/remiss/). `contact` ("Namn, telefon, e-post") overrides the front matter's
-    `contact:`; `today` the date of the memo (default: SOURCE_DATE_EPOCH's date, else the clock's)."""
+    `contact:`; `today` the date of the memo (default: `clock.today()`)."""
     path = workspace.policy_path(policy_id)
     policy = source.load(path, display=workspace.display(path))
     problems: list[Problem] = []
@@ -67,7 +66,7 @@ def write_memo(workspace: Workspace, policy_id: str, *, out: Path | None = None,
                                 _("start a revision with `styrdok revise {id}`").format(id=policy_id)))
     if problems:
         raise InvalidPolicy(problems)
-    day = today or (timestamp(policy).date() if os.environ.get("SOURCE_DATE_EPOCH") else dt.date.today())
+    day = today or clock.today()
     target = OutputDir(out or workspace.root / "build" / policy_id / "remiss")
     in_force = version_in_force(workspace, policy_id)[0]
     consultation = policy.meta.consultation
@@ -82,7 +81,7 @@ def write_memo(workspace: Workspace, policy_id: str, *, out: Path | None = None,
     context = memo_context(policy, pending[-1], in_force, responses, officer, day, workspace)
     markdown = workspace.templates.render(TEMPLATE, **context)
     view = presentation(policy, final=True, labels=workspace.templates.labels, theme=workspace.templates.theme)
-    stamp = dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+    stamp = clock.midnight(day)
     view = replace(view, title=f"Revidering av {lower_first(policy.meta.title)}" if context["revision"] else policy.meta.title,
                    doctype="Tjänsteskrivelse", decisions=(), watermark=None, timestamp=stamp, control=(),
                    header_note=f"Dnr {context['dnr']}" if context["dnr"] else None)

@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -21,13 +20,13 @@ from pathlib import Path
 import docx
 from docx.oxml.ns import qn
 
-from .. import pandoc, source
+from .. import clock, pandoc, source
 from ..errors import InvalidPolicy, Problem, StyrdokError
 from ..i18n import _, ngettext
 from ..history import History
 from ..model import Policy
 from ..output import OutputDir
-from ..render.document import presentation, timestamp
+from ..render.document import presentation
 from ..render.docx import render_docx
 from ..render.docx_finish import normalize_zip
 from ..render.html import body_html, render_html
@@ -176,7 +175,7 @@ def compile_responses(workspace: Workspace, policy_id: str, forms: Sequence[Path
     previous = _previous_remarks(target.target(FILES[0]), labels.list("responses.head"), problems)
     if problems:
         raise InvalidPolicy(problems)
-    day = today or _today(current)
+    day = today or clock.today()
     rows, orphans, kept = _rows(answers, refs, consultation.bodies, previous, labels)
     compilation = Compilation(policy, current.meta.title, consultation.dnr, consultation.deadline,
                               consultation.bodies, tuple(_ordered(answers, consultation.bodies)), rows, orphans, day)
@@ -401,12 +400,6 @@ def parse_day(text: str) -> dt.date | None:
         return None
 
 
-def _today(policy: Policy) -> dt.date:
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return timestamp(policy).date()
-    return dt.date.today()
-
-
 # --- the earlier compilation's comments ------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -509,7 +502,7 @@ def render_compilation(compilation: Compilation, templates: Templates) -> dict[s
     view = replace(presentation(policy, final=True, labels=labels, theme=templates.theme),
                    title=labels("responses.title", title=compilation.title), doctype=labels("responses.doctype"),
                    decisions=(), watermark=None, control=(), header_note=_header(compilation, labels),
-                   timestamp=dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc), landscape=True)
+                   timestamp=clock.midnight(day), landscape=True)
     docx_bytes, html, markdown = pandoc.concurrently(
         lambda: _tag_remarks(render_docx(blocks, view, templates), compilation.rows, view.timestamp, labels),
         lambda: render_html(replace(policy, sections=()), view, templates, body=body_html(blocks[3:])),

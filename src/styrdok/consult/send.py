@@ -7,7 +7,6 @@ memory, and only then are the files written and, last, the policy's front matter
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from ..errors import InvalidPolicy, Problem, StyrdokError
 from ..i18n import _
 from ..model import Policy, Status
 from ..output import OutputDir, atomic_write
-from ..render.document import decision_line, timestamp
+from ..render.document import decision_line
 from ..workspace import Workspace
 from .numbering import RefNumber
 from .package import Remiss, remiss_of, render_package
@@ -50,7 +49,8 @@ def consult(workspace: Workspace, policy_id: str, deadline: dt.date | str, *, bo
     consultation (status, deadline, dnr, bodies) in its front matter.
 
     `bodies` is a YAML file with a list of remissinstanser; without it the front matter's
-    `consultation: bodies:` are used. `today` defaults to the SOURCE_DATE_EPOCH date, else the clock's.
+    `consultation: bodies:` are used. `today` defaults to `clock.today()` (STYRDOK_TODAY, the
+    SOURCE_DATE_EPOCH date, the system date).
     """
     path = workspace.policy_path(policy_id)
     data = workspace.read(path)
@@ -60,7 +60,7 @@ def consult(workspace: Workspace, policy_id: str, deadline: dt.date | str, *, bo
     due = parse_date(deadline, "--deadline", problems)
     given_today = parse_date(today, "--today", problems) if today is not None else None
     names = read_bodies(bodies, workspace.display(bodies), problems) if bodies else policy_bodies(policy, problems)
-    issued, stamp = issue_date(policy, given_today)
+    issued, stamp = issue_date(given_today)
     if due:
         problems += deadline_problems(policy, due, issued)
     if problems or due is None:
@@ -152,13 +152,11 @@ def deadline_problems(policy: Policy, deadline: dt.date, today: dt.date) -> list
     return found
 
 
-def issue_date(policy: Policy, today: dt.date | None) -> tuple[dt.date, dt.datetime]:
-    """The package's date and file timestamp: from SOURCE_DATE_EPOCH if set (reproducible), else today."""
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        stamp = timestamp(policy)
-        return today or stamp.date(), stamp
-    day = today or dt.date.today()
-    return day, dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+def issue_date(today: dt.date | None) -> tuple[dt.date, dt.datetime]:
+    """The package's date (`today`, else `clock.today()`) and its files' timestamp (SOURCE_DATE_EPOCH if set,
+    so a package is reproducible, else midnight of that date)."""
+    day = clock.today(today)
+    return day, clock.epoch() or clock.midnight(day)
 
 
 def policy_bodies(policy: Policy, problems: list[Problem]) -> tuple[str, ...]:

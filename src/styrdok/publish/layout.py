@@ -21,12 +21,14 @@ HISTORY_CACHE = "history.json"  # in the site's cache folder: what git said, by 
 REGISTER_VIEWS = (("register/typ.html", "site.view_by_type", "doctype"),
                   ("register/agare.html", "site.view_by_owner", "owner"),
                   ("register/revidering.html", "site.view_by_review", "due"))
-PAGE_DOWNLOADS = ("site.download_pdf", "site.download_docx")  # label keys on a version's page; "PDF", "Word" in tables
+# A version's documents as the site lists them: (file suffix, label key in tables, label key on its page).
+DOCUMENTS = (("pdf", "site.pdf", "site.download_pdf"), ("docx", "site.word", "site.download_docx"))
 
 
 def remiss_folder(policy_id: str, deadline: dt.date) -> str:
     return f"{policy_id}/{REMISS_DIR}/{deadline.isoformat()}"
 
 
-def document_files(policy_id: str, labels: tuple[str, str] = ("site.pdf", "site.word")) -> tuple[tuple[str, str], ...]:
-    return ((labels[0], f"{policy_id}.pdf"), (labels[1], f"{policy_id}.docx"))
+def document_files(policy_id: str, *, page: bool = False) -> tuple[tuple[str, str], ...]:
+    """(label key, file name) of a version's documents: with the short labels of tables, or those of a page."""
+    return tuple((on_page if page else short, f"{policy_id}.{suffix}") for suffix, short, on_page in DOCUMENTS)

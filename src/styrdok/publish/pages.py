@@ -18,7 +18,7 @@ from ..render.document import decision_line
 from ..theme import Labels
 from .frozen import with_previous
 from .gather import AdoptedVersion, Entry, Round
-from .layout import CHANGES_DIR, PAGE, PAGE_DOWNLOADS, REDLINE_FILES, REDLINE_PAGE, document_files, remiss_folder
+from .layout import CHANGES_DIR, PAGE, REDLINE_FILES, REDLINE_PAGE, document_files, remiss_folder
 
 Sizes = Mapping[str, int]  # site path → size in bytes
 
@@ -137,9 +137,9 @@ def file_link(sizes: Sizes, label: str, relative: str, root: str, context: str =
 
 
 def downloads(sizes: Sizes, words: Labels, version: AdoptedVersion, root: str, context: str = "",
-              labels: tuple[str, str] = ("site.pdf", "site.word")) -> tuple[Link, ...]:
+              *, page: bool = False) -> tuple[Link, ...]:
     return tuple(file_link(sizes, words(key), f"{version.folder}/{name}", root, context)
-                 for key, name in document_files(version.policy_id, labels))
+                 for key, name in document_files(version.policy_id, page=page))
 
 
 def archive_info(entry: Entry, version: AdoptedVersion, root: str, labels: Labels, sizes: Sizes) -> ArchiveInfo | None:
@@ -158,8 +158,7 @@ def version_page(entry: Entry, version: AdoptedVersion, previous: AdoptedVersion
                  sizes: Sizes) -> PolicyPage:
     """A version's page around its frozen documents."""
     root = "../../"
-    links = tuple(file_link(sizes, labels(key), f"{version.folder}/{name}", root)
-                  for key, name in document_files(entry.id, PAGE_DOWNLOADS))
+    links = downloads(sizes, labels, version, root, page=True)
     changes: tuple[Link, ...] = ()
     earlier: Link | None = None
     if previous:
@@ -178,7 +177,7 @@ def policy_page(entry: Entry, labels: Labels, sizes: Sizes, today: dt.date) -> P
     assert current is not None
     root = "../"
     return PolicyPage(root=root, policy_href=PAGE, current=True, date=current.date.isoformat(),
-                      downloads=downloads(sizes, labels, current, root, labels=PAGE_DOWNLOADS),
+                      downloads=downloads(sizes, labels, current, root, page=True),
                       history=history_rows(entry, root, labels, sizes),
                       consultation=consultation_info(entry, root, labels, sizes, today),
                       repealed=status_of(entry, None, root, labels)[1],

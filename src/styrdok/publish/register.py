@@ -22,7 +22,7 @@ from ..templates import Templates
 from ..theme import Labels
 from .frozen import as_json
 from .gather import Entry
-from .layout import (CHANGES_DIR, FEED, FEED_TEMPLATE, GROUP_TEMPLATE, INDEX_TEMPLATE, PAGE, REDLINE_PAGE, REGISTER,
+from .layout import (CHANGES_DIR, DOCUMENTS, FEED, FEED_TEMPLATE, GROUP_TEMPLATE, INDEX_TEMPLATE, PAGE, REDLINE_PAGE, REGISTER,
                      REGISTER_CSV, REGISTER_FORMAT, REGISTER_VIEWS, SITEMAP, SITEMAP_TEMPLATE, remiss_folder)
 from .pages import Link, line
 
@@ -90,8 +90,7 @@ def _policy_data(entry: Entry, today: dt.date) -> dict:
         "decisions": [_decision_data(d) for d in meta.decisions if d.date],
         "versions": [{"date": v.date.isoformat(), "decision": _decision_data(v.decision),
                       "page": f"{v.folder}/{PAGE}", "source_blob": v.blob,
-                      **{kind: f"{v.folder}/{name}" for kind, name in (("pdf", f"{entry.id}.pdf"),
-                                                                       ("docx", f"{entry.id}.docx"))},
+                      **{suffix: f"{v.folder}/{entry.id}.{suffix}" for suffix, _short, _on_page in DOCUMENTS},
                       "redline": f"{v.folder}/{CHANGES_DIR}/{REDLINE_PAGE}" if i else None}
                      for i, v in enumerate(entry.versions)],
         "consultation": {"deadline": consultation.deadline.isoformat(), "dnr": consultation.dnr,

@@ -198,7 +198,7 @@ class _Maker:
         policy = self.load(unit.version)
         documents = render_documents(policy, self.templates, self.view(policy, unit.version.date))
         self.bodies[unit.version.blob] = documents.body_html  # the version's page shows the same body
-        return {f"{policy.id}.docx": documents.docx, f"{policy.id}.pdf": documents.pdf}
+        return documents.files(policy.id)
 
     def prepare_redline(self, unit: Frozen) -> Prepared:
         """The redline from one adopted version to the next (redline.html, .docx, .pdf, changes.md), laid out."""

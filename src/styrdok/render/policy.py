@@ -21,6 +21,10 @@ class Documents:
     pdf: bytes
     body_html: str
 
+    def files(self, policy_id: str) -> dict[str, bytes]:
+        """The documents by file name (`<id>.docx`, `<id>.pdf`): what build and publish write of them."""
+        return {f"{policy_id}.docx": self.docx, f"{policy_id}.pdf": self.pdf}
+
 
 def render_documents(policy: Policy, templates: Templates, view: Presentation,
                      body: list[pandoc.Ast] | None = None) -> Documents:
@@ -40,5 +44,5 @@ def render_policy(policy: Policy, templates: Templates, view: Presentation,
                   body: list[pandoc.Ast] | None = None) -> dict[str, bytes]:
     """{file name: bytes} of `<id>.docx`, `.pdf` and `.html` (the standalone page)."""
     documents = render_documents(policy, templates, view, body)
-    return {f"{policy.id}.docx": documents.docx, f"{policy.id}.pdf": documents.pdf,
+    return {**documents.files(policy.id),
             f"{policy.id}.html": render_html(policy, view, templates, body=documents.body_html)}

@@ -70,6 +70,11 @@ def schema() -> dict[str, Any]:
     return json.loads(resources.files("styrdok").joinpath("schema/policy.schema.json").read_text("utf-8"))
 
 
+def document_types() -> tuple[str, ...]:
+    """The document types a policy may have (`type:`), as the schema lists them: the one list of them."""
+    return tuple(schema()["properties"]["type"]["enum"])
+
+
 @cache
 def _validator() -> Any:
     """The schema's validator, made once per process (a check of 300 policies validates 300 front matters)."""

@@ -17,7 +17,6 @@ from . import wordfile
 from .convert import convert, file_id
 from .report import Entry, Report
 
-TYPES = ("policy", "riktlinje", "plan", "program", "reglemente", "strategi", "taxa", "föreskrift", "instruktion")
 REPORT_DIR = Path("build", "import")
 __all__ = ["REPORT_DIR", "Progress", "Report", "import_files", "import_into", "summary"]
 Progress = Callable[[Report, int, int], None]
@@ -44,9 +43,10 @@ def import_files(workspace: Workspace, files: list[Path], *, policy_id: str | No
     if policy_id is not None and not source.SLUG.match(policy_id):
         raise StyrdokError(_("--id {id!r} is not a valid id: use a–z, 0–9 and single hyphens, e.g. --id foreningsstod")
                            .format(id=policy_id))
-    if doc_type is not None and doc_type not in TYPES:
+    types = source.document_types()
+    if doc_type is not None and doc_type not in types:
         raise StyrdokError(_("--type {type!r} is not a document type; choose one of {types}")
-                           .format(type=doc_type, types=", ".join(TYPES)))
+                           .format(type=doc_type, types=", ".join(types)))
     reports: dict[int, Report] = {}
     todo: dict[int, Job] = {}
     claimed: dict[str, str] = {}

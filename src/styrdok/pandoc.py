@@ -9,7 +9,7 @@ import re
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -140,7 +140,9 @@ READ_TIMEOUT = 60  # s; a real policy of 2 MB reads in a few seconds, pathologic
 # One converter per core at a time (pandoc, Typst): three writers and a compile on two cores
 # only slow each other down, and each holds its document in memory. A PDF holds its slot from
 # the Typst writer through the compile, so the longest chain starts first and is never starved.
+# A small document's conversions (a few pages: tens of milliseconds each) run at once.
 _cores = threading.BoundedSemaphore(max(os.cpu_count() or 1, 1))
+SMALL = 256 * 1024  # bytes of input: converted without waiting for a core
 _holding = threading.local()
 
 
@@ -164,7 +166,7 @@ def run(args: list[str], data: bytes, *, epoch: int | None = None, timeout: floa
     if epoch is not None:
         env["SOURCE_DATE_EPOCH"] = str(epoch)
     try:
-        with core():
+        with core() if len(data) > SMALL else nullcontext():
             proc = subprocess.run([binary(), *args], input=data, capture_output=True, env=env, timeout=timeout)
     except subprocess.TimeoutExpired:
         raise PandocFailed(_("pandoc did not finish within {seconds:.0f} s ({args})").format(

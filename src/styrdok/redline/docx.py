@@ -32,8 +32,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from docx.document import Document
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from typing import TYPE_CHECKING
+
 from lxml import etree
 
 from .. import pandoc
@@ -44,6 +44,9 @@ from ..wordstyles import SUMMARY_STYLE  # a name, like the other styles, not a l
 from ..render.document import Presentation
 from .document import Layout, Unit, ordered_list
 from .summary import Summary, summary_blocks
+
+if TYPE_CHECKING:
+    from docx.document import Document
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DOCUMENT = "word/document.xml"
@@ -120,6 +123,8 @@ def _summary(summary: Summary) -> list[pandoc.Ast]:
 def track_document(doc: Document, author: str, date: str) -> None:
     """Finish pandoc's DOCX while python-docx holds it (render_docx's edit): paragraph marks, moves
     and unique ids (see the module doc)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
     numbering = next((rel.target_part.element for rel in doc.part.rels.values()
                       if rel.reltype == RT.NUMBERING and not rel.is_external), None)
     _track(doc.element, numbering, author, date)

@@ -6,17 +6,22 @@ once per user (styrdok.usercache), not in every process.
 
 from __future__ import annotations
 
-import hashlib
+import importlib
+import importlib.util
+import os
 import threading
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import fonts, pandoc, usercache
 from ..templates import Templates
 from ..theme import Logo, Theme
 from .document import Presentation
-from .docx_finish import DocxFinish, Edit, finish_docx
-from .docx_fonts import EmbeddedFamily
+
+if TYPE_CHECKING:
+    from .docx_finish import Edit
+    from .docx_fonts import EmbeddedFamily
 
 REFERENCE = "reference.docx"
 # what the generated reference document is made with: a change in any of them is a new cache entry
@@ -34,21 +39,43 @@ def reference_path(templates: Templates) -> Path:
 
 @cache
 def _generated_reference(theme: Theme) -> Path:
-    import docx
-
     def build() -> bytes:
         from .docx_reference import build_reference_docx
         return build_reference_docx(theme)
 
-    name = usercache.key("reference", docx.__version__, usercache.source_of(*_REFERENCE_CODE), repr(theme))
+    name = usercache.key("reference", _python_docx(), usercache.source_of(*_REFERENCE_CODE), repr(theme))
     with _lock:
         return usercache.file("reference", name, build, ".docx")
 
 
+@cache
+def _python_docx() -> str:
+    """The installed python-docx (its folder, and the size and time of its code and default
+    template), known without importing it: a new version is a new reference document."""
+    spec = importlib.util.find_spec("docx")
+    if spec is None or not spec.origin:
+        return "missing"
+    folder = Path(spec.origin).parent
+    stats = [(name, (st := os.stat(folder / name)).st_size, st.st_mtime_ns)
+             for name in ("__init__.py", "templates/default.docx") if (folder / name).is_file()]
+    return f"{folder} {stats}"
+
+
+def _preload() -> None:
+    try:
+        importlib.import_module(f"{__package__}.docx_finish")
+    except Exception:  # noqa: BLE001 - the import in render_docx meets it again and raises it
+        pass
+
+
 def render_docx(blocks: list[pandoc.Ast], view: Presentation, templates: Templates, edit: Edit | None = None) -> bytes:
     """The DOCX of pandoc `blocks`; `edit` changes its XML before it is written (see finish_docx)."""
+    # python-docx (a tenth of a second of imports) loads while pandoc writes the document
+    threading.Thread(target=_preload, daemon=True).start()
     epoch = int(view.timestamp.timestamp())
     raw = pandoc.write(pandoc.document(blocks), "docx", "--reference-doc", str(reference_path(templates)), epoch=epoch)
+    from .docx_finish import DocxFinish, finish_docx
+
     labels, theme = templates.labels, templates.theme
     return finish_docx(raw, DocxFinish(title=view.title, subject=view.doctype, keywords=view.keywords,
                                        author=view.owner, revision=view.revision, timestamp=view.timestamp,
@@ -63,6 +90,8 @@ def render_docx(blocks: list[pandoc.Ast], view: Presentation, templates: Templat
 
 def embedded_families(templates: Templates) -> tuple[EmbeddedFamily, ...]:
     """The theme's body and heading families with their font files (none found: only named)."""
+    from .docx_fonts import EmbeddedFamily
+
     return tuple(EmbeddedFamily(family, faces) for family in fonts.theme_families(templates)
                  if (faces := fonts.family_faces(templates, family)))
 

@@ -121,3 +121,31 @@ def test_words_joined_for_the_writer_give_the_same_markdown(name: str) -> None:
         assert pandoc.write_markdown(blocks) == expected
         if name != "corpus":  # (most corpus texts are a few words)
             assert json.dumps(pandoc.joined_words(blocks)).count('"Str"') < json.dumps(blocks).count('"Str"') * 2 / 3
+def test_converter_slots_never_deadlock_and_every_core_is_alone() -> None:
+    """Threads that hold a slot and then want every slot (two long PDFs at once) all finish, and
+    while one holds every slot no other thread converts."""
+    import threading
+    import time
+
+    inside: list[bool] = []  # the threads inside their inner block: alone or not
+    clashes, lock = [], threading.Lock()
+
+    def work(alone: bool) -> None:
+        with pandoc.core():
+            time.sleep(0.01)
+            with pandoc.every_core() if alone else pandoc.core():
+                with lock:
+                    if inside and (alone or any(inside)):
+                        clashes.append(alone)
+                    inside.append(alone)
+                time.sleep(0.01)
+                with lock:
+                    inside.remove(alone)
+
+    threads = [threading.Thread(target=work, args=(n % 2 == 0,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+    assert not clashes

@@ -9,7 +9,7 @@ import re
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -141,8 +141,11 @@ READ_TIMEOUT = 60  # s; a real policy of 2 MB reads in a few seconds, pathologic
 # only slow each other down, and each holds its document in memory. A PDF holds its slot from
 # the Typst writer through the compile, so the longest chain starts first and is never starved.
 # A small document's conversions (a few pages: tens of milliseconds each) run at once.
-_cores = threading.BoundedSemaphore(max(os.cpu_count() or 1, 1))
+_CORES = max(os.cpu_count() or 1, 1)
+_cores = threading.BoundedSemaphore(_CORES)
+_alone = threading.Lock()  # taken before all the slots, by one thread at a time
 SMALL = 256 * 1024  # bytes of input: converted without waiting for a core
+HUGE = 4 * 2**20  # bytes of input (about 250 pages): converted alone, with pandoc's compacting collector
 _holding = threading.local()
 
 
@@ -161,12 +164,49 @@ def core() -> Iterator[None]:
             _holding.slot = False
 
 
+@contextmanager
+def every_core() -> Iterator[None]:
+    """Hold every converter slot: the compile of a long document (400 pages: 300 MB) is not done
+    while pandoc writes another of its files beside it. A slot this thread holds is given up
+    first, so two threads that want every slot never wait for each other."""
+    held = getattr(_holding, "slot", False)
+    if held:
+        _cores.release()
+    try:
+        with _alone:
+            for _ in range(_CORES):
+                _cores.acquire()
+        _holding.slot = True
+        try:
+            yield
+        finally:
+            for _ in range(_CORES):
+                _cores.release()
+            _holding.slot = False
+    finally:
+        if held:
+            _cores.acquire()
+            _holding.slot = True
+
+
+def _slot_for(size: int, env: dict[str, str]) -> AbstractContextManager[None]:
+    """How a conversion of `size` bytes waits for the cores. A huge document's writers each hold
+    200–270 MB: they run one at a time, and with the compacting collector of GHC's runtime
+    (GHCRTS=-c: a third less memory, a third more time)."""
+    if size <= SMALL:
+        return nullcontext()
+    if size <= HUGE:
+        return core()
+    env["GHCRTS"] = "-c"
+    return every_core()
+
+
 def run(args: list[str], data: bytes, *, epoch: int | None = None, timeout: float | None = None) -> bytes:
     env = dict(os.environ)
     if epoch is not None:
         env["SOURCE_DATE_EPOCH"] = str(epoch)
     try:
-        with core() if len(data) > SMALL else nullcontext():
+        with _slot_for(len(data), env):
             proc = subprocess.run([binary(), *args], input=data, capture_output=True, env=env, timeout=timeout)
     except subprocess.TimeoutExpired:
         raise PandocFailed(_("pandoc did not finish within {seconds:.0f} s ({args})").format(

@@ -10,14 +10,12 @@ input and timestamp.
 
 from __future__ import annotations
 
-import atexit
 import json
 import logging
 import re
-import shutil
-import tempfile
 import threading
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["PDF_STANDARDS", "Part", "TypstFailed", "TypstMissing", "compile_pdf", "render_pdf"]
 
 TEMPLATE = "policy.typ"
+LONG = 1_000_000  # characters of Typst (about 300 pages): compiled alone, not beside pandoc (see render_pdf)
 
 log = logging.getLogger(__name__)
 
@@ -139,8 +138,9 @@ def render_pdf(blocks: list[pandoc.Ast], view: Presentation, templates: Template
         body = pandoc.write(typst_document(blocks), "typst").decode("utf-8")
         parts = [Part(templates.origin(name), templates.text(name)) for name in (TEMPLATE, *extra)]
         warming.join()
-        return compile_pdf(body, view.pdf_meta(templates.labels, templates.theme), parts, view.timestamp,
-                           font_dirs=dirs)
+        with pandoc.every_core() if len(body) > LONG else nullcontext():
+            return compile_pdf(body, view.pdf_meta(templates.labels, templates.theme), parts, view.timestamp,
+                               font_dirs=dirs)
 
 
 def _warm(font_dirs: tuple[str, ...]) -> None:

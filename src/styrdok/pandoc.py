@@ -174,13 +174,13 @@ def every_core() -> Iterator[None]:
         _cores.release()
     try:
         with _alone:
-            for _ in range(_CORES):
+            for _slot in range(_CORES):
                 _cores.acquire()
         _holding.slot = True
         try:
             yield
         finally:
-            for _ in range(_CORES):
+            for _slot in range(_CORES):
                 _cores.release()
             _holding.slot = False
     finally:

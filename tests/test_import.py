@@ -623,7 +623,10 @@ def _officer_file(path: Path, *, contents: bool = True) -> Path:
     para("1. Syfte", bold=True)
     para("Riktlinjen beskriver hur kommunen använder sociala medier.")
     para("2. Omfattning", bold=True)
-    para("Riktlinjen gäller alla konton som kommunen driver.")
+    para("Riktlinjen gäller alla konton som kommunen driver. Innan ett konto startas ska förvaltningen:")
+    for item in ("1)\tbeskriva syfte och målgrupp", "2)\tutse två ansvariga", "a. med en ersättare", "b. och en chef"):
+        para(item)
+    para("1. Ett ensamt nummer är text.")
     para("3 Ansvar", bold=True)
     para("Förvaltningschefen ansvarar för förvaltningens konton.")
     para("Innehåll", bold=True)  # a section of that name: not the page's own table of contents
@@ -647,6 +650,14 @@ def test_officer_file_typed_contents_bare_numbers_owner(repo: Path) -> None:
     text = (repo / "policy" / "sociala-medier.md").read_text("utf-8")
     assert "\t2" not in text and "...." not in text and "3 Ansvar" not in text
     assert any("table of contents was left out" in e.text for e in report.losses)
+    # typed numbers before text are list items, counted from 1 or a; a lone "1." stays text
+    scope = policy.section("omfattning").blocks
+    assert [b.kind for b in scope] == ["Para", "OrderedList", "Para"]
+    first, second = scope[1].ast["c"][1]
+    assert scope[1].ast["c"][0][1:] == [{"t": "Decimal"}, {"t": "OneParen"}]
+    assert second[1]["t"] == "OrderedList" and second[1]["c"][0][1:] == [{"t": "LowerAlpha"}, {"t": "Period"}]
+    assert "1)  beskriva syfte och målgrupp\n\n2)  utse två ansvariga\n\n    a.  med en ersättare\n" in text
+    assert scope[2].text.startswith("1. Ett ensamt")
     # the pending revision is prepared by another body: the owner is the last decision made's, said so
     assert policy.meta.owner == "kommunfullmäktige"
     assert any("the document also names kommunstyrelsen" in e.text for e in report.guesses)

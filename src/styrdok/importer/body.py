@@ -45,6 +45,8 @@ class Plan:
     drop: set[int] = field(default_factory=set)
     drop_tables: set[int] = field(default_factory=set)
     bullets: set[int] = field(default_factory=set)
+    # typed numbered items ("1)\tText", "a. Text"): paragraph → (its marker, the list's pandoc attributes)
+    numbered: dict[int, tuple[str, list]] = field(default_factory=dict)
     strip_refnr: bool = False
     anchors: dict[str, str] = field(default_factory=dict)  # Word bookmark → heading id, for internal links
     keep_heading_inlines: bool = False  # --into: the heading text as pandoc read it (changes applied)
@@ -121,12 +123,31 @@ def build(doc: WordFile, ast: Ast, plan: Plan, heading_id: Callable[[int, str], 
     # counted the headings). Word list → the numbers to take off in this section (None: not yet known).
     renumber: dict[str, int | None] = {}
 
+    numbered: list[tuple[int, list[Ast]]] = []  # typed numbered paragraphs waiting to become a list
+    numbered_at: list[int] = []  # the paragraph the waiting one starts at
+
     def flush() -> None:
         if bullets:
             out.append(_nested_list(doc, bullets))
             where.append(bullets[0][0])
             counts.list_items += len(bullets)
             bullets.clear()
+        if numbered:
+            lst = {"t": "OrderedList", "c": [plan.numbered[numbered[0][0]][1],
+                                             [[pandoc.plain(inlines)] for _n, inlines in numbered]]}
+            counts.list_items += len(numbered)
+            numbered.clear()
+            if out and out[-1]["t"] == "OrderedList" and out[-1]["c"][0][1:] != lst["c"][0][1:]:
+                # "a.", "b." right under "2)": the items of that item (two lists in a row are one in Markdown);
+                # the list loose, as a letter list cannot follow its item's text on the next line
+                items = out[-1]["c"][1]
+                items[-1].append(lst)
+                for item in items:
+                    if item and item[0]["t"] == "Plain":
+                        item[0] = {"t": "Para", "c": item[0]["c"]}
+                return
+            out.append(lst)
+            where.append(numbered_at[0])
 
     for block in _flatten(ast["blocks"], plan):
         number = leading_marker(block)
@@ -166,6 +187,14 @@ def build(doc: WordFile, ast: Ast, plan: Plan, heading_id: Callable[[int, str], 
                 continue
             if number in plan.bullets:
                 bullets.append((number, _without_bullet(inlines)))
+                continue
+            if number in plan.numbered:
+                marker, attributes = plan.numbered[number]
+                if numbered and attributes != plan.numbered[numbered[0][0]][1] or bullets:
+                    flush()
+                if not numbered:
+                    numbered_at[:] = [number]
+                numbered.append((number, _without_marker(inlines, marker)))
                 continue
             flush()
             out.append(pandoc.para(_strip_ends(inlines)))
@@ -505,6 +534,15 @@ def _without_bullet(inlines: list[Ast]) -> list[Ast]:
     if inlines and inlines[0].get("t") == "Str":
         first = inlines[0]["c"]
         rest = "" if first in BULLETS else first[1:] if first[0] in BULLETS.rstrip("o") else first
+        inlines = ([{"t": "Str", "c": rest}] if rest else []) + inlines[1:]
+    return _trim(inlines)
+
+
+def _without_marker(inlines: list[Ast], marker: str) -> list[Ast]:
+    """A typed numbered paragraph's text without its number ("2)\tText" → "Text")."""
+    inlines = _trim(list(inlines))
+    if inlines and inlines[0].get("t") == "Str" and inlines[0]["c"].startswith(marker):
+        rest = inlines[0]["c"][len(marker):]
         inlines = ([{"t": "Str", "c": rest}] if rest else []) + inlines[1:]
     return _trim(inlines)
 

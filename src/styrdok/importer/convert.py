@@ -61,6 +61,7 @@ def convert(doc: WordFile, *, policy_id: str, doc_type: str | None = None, displ
     plan.levels = _levels(found_headings)
     plan.bullets = {p.number for p in doc.paragraphs if p.in_table is None and p.number not in plan.drop
                     and p.number not in found_headings and heading_rules.typed_bullet(p.text)}
+    plan.numbered = _typed_items(doc, plan.drop | set(found_headings) | plan.bullets)
     ids: dict[int, str] = {}
     styrdok_made = bool(summary or styrdok_type)
     for h in sorted(found_headings.values(), key=lambda h: h.paragraph):  # known before links are cleaned
@@ -183,6 +184,39 @@ def _typed_toc(doc: WordFile) -> set[int]:
             out |= {e.number for e in entries}
         at = max(end, at + 1)
     return out
+
+
+def _typed_items(doc: WordFile, skip: set[int]) -> dict[int, tuple[str, list]]:
+    """Runs of paragraphs typed "1)", "2)" … or "a.", "b." …, counted on from 1 or a: numbered list items
+    (a single "1." is text; a run is broken by anything between, empty paragraphs aside)."""
+    out: dict[int, tuple[str, list]] = {}
+    run: list[tuple[int, str, list]] = []
+
+    def end() -> None:
+        if len(run) >= 2:
+            out.update({n: (marker, attributes) for n, marker, attributes in run})
+        run.clear()
+
+    for p in doc.paragraphs:
+        if not p.text.strip():
+            continue
+        m = TYPED_ITEM.match(p.text) if p.in_table is None and p.number not in skip and not p.listed else None
+        if m is None:
+            end()
+            continue
+        label, delim = m.group(1), m.group(2)
+        value = int(label) if label.isdigit() else ord(label) - ord("a") + 1
+        style = "Decimal" if label.isdigit() else "LowerAlpha"
+        attributes = [1, {"t": style}, {"t": "Period" if delim == "." else "OneParen"}]
+        if run and not (run[-1][2] == attributes and value == len(run) + 1):
+            end()
+        if run or value == 1:
+            run.append((p.number, label + delim, attributes))
+    end()
+    return out
+
+
+TYPED_ITEM = re.compile(r"^\s*(\d{1,2}|[a-h])([.)])[\t ]+(?=\S)")
 
 
 def _plain(text: str) -> str:

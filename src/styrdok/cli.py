@@ -830,7 +830,7 @@ def init(ci: str | None, pre_commit: bool) -> None:
 @main.command()
 @click.argument("policy_id", metavar="ID")
 @option("--type", "doc_type", required=True, metavar="TYPE",
-        help=N_("Document type: policy, riktlinje, plan, program, strategi, reglemente, taxa, föreskrift, instruktion."))
+        help=N_("Document type (policy, riktlinje, plan …: the types templates/new-policy.yaml has sections for)."))
 @option("--title", required=True, metavar="TITLE", help=N_("The document's name, e.g. \"Riktlinje för inköp\"."))
 @option("--owner", default="kommunstyrelsen", show_default=True, metavar="BODY",
         help=N_("The owning and deciding body."))

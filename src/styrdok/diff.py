@@ -882,6 +882,7 @@ def _number_moves(sections: list[SectionChange]) -> list[SectionChange]:
 
 # --- front matter --------------------------------------------------------------------------
 
+# The front-matter fields a diff compares (and the redline summary names, labels redline.fields.*).
 FIELDS = ("id", "title", "type", "owner", "coordinator", "review", "status", "keywords")
 
 

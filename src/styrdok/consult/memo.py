@@ -24,6 +24,7 @@ from ..redline import render_redline
 from ..redline.summary import field_sentence
 from ..render.document import presentation
 from ..render.docx import render_docx
+from ..theme import Labels
 from ..workspace import Workspace
 from .package import contact_lines
 from .responses import ARCHIVE, FOLDER, SUMMARY
@@ -34,11 +35,6 @@ NAME = "tjansteskrivelse"
 FILES = (f"{NAME}.docx", f"{NAME}.md")
 COUNCIL = "kommunfullmäktige"
 BOARD = "kommunstyrelsen"
-# The definite form and the gender (for "reviderad"/"reviderat") of each document type.
-DEFINITE = {"policy": "policyn", "riktlinje": "riktlinjen", "plan": "planen", "program": "programmet",
-            "reglemente": "reglementet", "strategi": "strategin", "taxa": "taxan", "föreskrift": "föreskriften",
-            "instruktion": "instruktionen"}
-NEUTER = frozenset({"program", "reglemente"})
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -80,14 +76,15 @@ def write_memo(workspace: Workspace, policy_id: str, *, out: Path | None = None,
         raise InvalidPolicy(problems)
     context = memo_context(policy, pending[-1], in_force, responses, officer, day, workspace)
     markdown = workspace.templates.render(TEMPLATE, **context)
-    view = presentation(policy, final=True, labels=workspace.templates.labels, theme=workspace.templates.theme)
-    stamp = clock.midnight(day)
-    view = replace(view, title=f"Revidering av {lower_first(policy.meta.title)}" if context["revision"] else policy.meta.title,
-                   doctype="Tjänsteskrivelse", decisions=(), watermark=None, timestamp=stamp, control=(),
-                   header_note=f"Dnr {context['dnr']}" if context["dnr"] else None)
+    labels = workspace.templates.labels
+    view = presentation(policy, final=True, labels=labels, theme=workspace.templates.theme)
+    view = replace(view, title=labels("memo.title_revision", title=lower_first(policy.meta.title)) if context["revision"]
+                   else policy.meta.title, doctype=labels("memo.doctype"), decisions=(), watermark=None,
+                   timestamp=clock.midnight(day), control=(),
+                   header_note=labels("memo.header_dnr", dnr=context["dnr"]) if context["dnr"] else None)
     docx = render_docx([block for _, block in pandoc.read_markdown(markdown)], view, workspace.templates)
     written = target.write_all({FILES[0]: docx, FILES[1]: markdown.encode("utf-8")})
-    return MemoResult(policy_id, tuple(written), tuple(proposal(policy, pending[-1])), markdown)
+    return MemoResult(policy_id, tuple(written), tuple(proposal(policy, pending[-1], labels)), markdown)
 
 
 def parse_contact(text: str, problems: list[Problem]) -> Contact | None:
@@ -128,23 +125,30 @@ def capital(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def proposal(policy: Policy, decision: Decision) -> list[str]:
+def proposal(policy: Policy, decision: Decision, labels: Labels | None = None) -> list[str]:
     """Förslag till beslut, worded for the minutes: one action per point, right for the deciding body."""
+    words = labels if labels is not None else Labels.packaged()
     title = lower_first(policy.meta.title)
-    adopt = f"anta {revised(policy)} {title}" if _is_revision(policy, decision) else f"anta {title}"
-    body = decision.body.casefold()
     if decision.action is Action.REPEALED:
-        adopt = f"upphäva {title}"
-        attachment = ""
+        adopt = words("memo.repeal", title=title)
+    elif _is_revision(policy, decision):
+        adopt = words("memo.adopt_revised", revised=revised(policy, words), title=title)
     else:
-        attachment = " enligt bilaga 1"
-    if body == COUNCIL:
-        return [f"Kommunstyrelsen föreslår kommunfullmäktige besluta att {adopt}{attachment}."]
-    return [f"{capital(decision.body)} beslutar att {adopt}{attachment}."]
+        adopt = words("memo.adopt", title=title)
+    if decision.body.casefold() == COUNCIL:
+        return [words("memo.proposal_council", action=adopt)]
+    return [words("memo.proposal", body=capital(decision.body), action=adopt)]
 
 
-def revised(policy: Policy) -> str:
-    return "reviderat" if policy.meta.type in NEUTER else "reviderad"
+def revised(policy: Policy, labels: Labels) -> str:
+    """'reviderad', or the form the document type takes ('reviderat program')."""
+    return labels.get(f"memo.revised.{policy.meta.type}", labels("memo.revised_default"))
+
+
+def definite(policy: Policy, labels: Labels) -> str:
+    """The document type in its definite form ('riktlinjen'), for the memo's sentences."""
+    kind = policy.meta.type
+    return labels.get(f"memo.definite.{kind}", f"{kind}en")
 
 
 def _is_revision(policy: Policy, decision: Decision) -> bool:
@@ -173,20 +177,21 @@ def memo_context(policy: Policy, decision: Decision, in_force: Policy | None, re
     period = MandatePeriod.containing(day)
     answered = responses["answered"] if responses else None
     revision = _is_revision(policy, decision)
-    attachments = [f"Förslag till {revised(policy) + ' ' if revision else ''}{lower_first(meta.title)} (bilaga 1)"]
+    attachments = [labels("memo.attachment_proposal", revised=revised(policy, labels) + " " if revision else "",
+                          title=lower_first(meta.title))]
     if changes:
-        attachments.append("Ändringar jämfört med gällande version (bilaga 2)")
+        attachments.append(labels("memo.attachment_changes", number=2))
     if responses:
-        attachments.append(f"Remissammanställning {labels.date_long(dt.date.fromisoformat(responses['date']))} "
-                           f"(bilaga {len(attachments) + 1})")
+        attachments.append(labels("memo.attachment_responses", date=labels.date_long(dt.date.fromisoformat(responses["date"])),
+                                  number=len(attachments) + 1))
     recipients = list(dict.fromkeys(x for x in (capital(meta.owner), meta.coordinator) if x))
     return {
         "writer": writer, "date": labels.date_long(day), "date_iso": day.isoformat(), "dnr": dnr,
         "contact": contact_lines(officer, labels), "title": meta.title, "title_lower": lower_first(meta.title), "revision": revision,
-        "doctype": labels.doctype(meta.type).lower(), "revised": revised(policy),
-        "definite": DEFINITE.get(meta.type, f"{meta.type}en"), "owner": capital(meta.owner),
+        "doctype": labels.doctype(meta.type).lower(), "revised": revised(policy, labels),
+        "definite": definite(policy, labels), "owner": capital(meta.owner),
         "coordinator": meta.coordinator, "deciding": capital(decision.body), "council": council,
-        "proposal": proposal(policy, decision), "earlier": [d.line() for d in earlier],
+        "proposal": proposal(policy, decision, labels), "earlier": [d.line() for d in earlier],
         "last": last.line() if last else None, "last_period": str(MandatePeriod.containing(last.date))
         if last and last.date and last.date.year >= 1994 else None,
         "mandate_period": meta.review.value == "mandate-period", "period": str(period),

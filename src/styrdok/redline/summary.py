@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..i18n import ngettext
-from ..diff import (BlockChange, BlockChanged, BlockDeleted, BlockInserted, BlockMovedFrom, BlockMovedTo,
+from ..diff import (FIELDS, BlockChange, BlockChanged, BlockDeleted, BlockInserted, BlockMovedFrom, BlockMovedTo,
                     DecisionChange, DecisionDeleted, DecisionInserted, Edit, FieldChange, Kind, ListEdit, PolicyDiff,
                     SectionChange, SectionChanged, SectionDeleted, SectionInserted, SectionKept, SectionMovedFrom, SectionMovedTo)
 from .. import pandoc
@@ -45,7 +45,6 @@ class Summary:
 NOUN_KEYS = {"text": "text", "BulletList": "list", "OrderedList": "list", "Table": "table", "BlockQuote": "quote",
              "item": "item", "section": "section", "other": "other"}
 ADJECTIVE_KEYS = {Kind.INSERTED: "inserted", Kind.DELETED: "deleted", Kind.CHANGED: "changed", Kind.MOVED_TO: "moved"}
-FIELDS = ("id", "title", "type", "owner", "coordinator", "review", "status", "keywords")
 VALUE_KEYS = {Status.DRAFT.value: "draft", Status.CONSULTATION.value: "consultation", Status.ADOPTED.value: "adopted",
               Review.MANDATE_PERIOD.value: "mandate_period", Review.NONE.value: "no_review"}
 

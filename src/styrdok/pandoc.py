@@ -475,13 +475,33 @@ def dumps(doc: Ast) -> bytes:
 
 
 def concurrently(*jobs: Callable[[], T]) -> list[T]:
-    """Run jobs in threads and return their results in order. Each job mostly waits on a pandoc
-    process, so the conversions of one document overlap on all cores."""
+    """Run jobs in threads and return their results in order, once all have finished. Each job
+    mostly waits on a pandoc process, so the conversions of one document overlap on all cores."""
+    from concurrent.futures import wait
+
+    if len(jobs) == 1:
+        return [jobs[0]()]
+    futures = [_threads().submit(job) for job in jobs]
+    wait(futures)
+    return [future.result() for future in futures]
+
+
+# The process's threads for `concurrently`, kept between calls: a publish makes hundreds of calls,
+# and starting a thread waits for the GIL (up to 5 ms while another thread renders). Far more
+# threads than nested calls ever wait on at once, so a job that waits on jobs of its own always
+# finds one free.
+THREADS = 64
+_pool: list[tuple[int, Any]] = []  # (the process that made it, the executor)
+_pool_lock = threading.Lock()
+
+
+def _threads() -> Any:
     from concurrent.futures import ThreadPoolExecutor  # the renderers' (`styrdok check` runs one pandoc)
 
-    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        futures = [pool.submit(job) for job in jobs]
-        return [future.result() for future in futures]
+    with _pool_lock:
+        if not _pool or _pool[0][0] != os.getpid():  # a forked child has none of its parent's threads
+            _pool[:] = [(os.getpid(), ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="styrdok"))]
+        return _pool[0][1]
 
 
 def document(blocks: list[Ast], meta: dict[str, Any] | None = None) -> Ast:

@@ -110,6 +110,11 @@ def parse_decision(line: str) -> Decision | None:
     return Decision(action=action, body=body, date=date, paragraph=int(par), dnr=dnr)
 
 
+# A line naming only the municipality or region ("Lilla kommun", "Region Gävleborg", "Göteborgs Stad")
+ORGANISATION = re.compile(r"(?:[A-ZÅÄÖ][\w-]*(?: [A-ZÅÄÖ][\w-]*){0,2}s? (?:kommun|stad|Stad|kommunkoncern)"
+                          r"|Region [A-ZÅÄÖ][\w-]*(?: [A-ZÅÄÖ][\w-]*)?)")
+
+
 def harvest(doc: WordFile, first_heading: int | None) -> Harvest:
     """Everything the document says about itself, before its first section heading for tables
     and label lines, anywhere for decision lines."""
@@ -125,6 +130,10 @@ def harvest(doc: WordFile, first_heading: int | None) -> Harvest:
             found.taken.add(p.number)
             continue
         early = first_heading is None or p.number < first_heading
+        if early and ORGANISATION.fullmatch(" ".join(lines)):  # "Lilla kommun" under the title: who, not text
+            found.unmapped.append((_("Organisation"), " ".join(lines), p.where()))
+            found.taken.add(p.number)
+            continue
         if early and all(_label_line(line, found, f"{p.where()}") for line in lines):
             found.taken.add(p.number)
     _tables(doc, found, first_heading)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 
@@ -102,15 +103,18 @@ Text med not.[^1] Och [en länk](https://example.org/a_b) med ord efter.
 """
 
 
+def _texts(name: str) -> list[str]:
+    from pathlib import Path
+    return {"tricky": [TRICKY], "seed": [SEED_POLICY.read_text("utf-8").split("\n---\n", 1)[1]],
+            "corpus": [p.read_bytes().decode("utf-8", "replace").partition("\n---\n")[2]
+                       for p in sorted((Path(__file__).parent / "corpus").glob("*.md"))]}[name]
+
+
 @pytest.mark.parametrize("name", ["tricky", "seed", "corpus"])
 def test_words_joined_for_the_writer_give_the_same_markdown(name: str) -> None:
     """`write_markdown` hands pandoc plain words joined in one Str (a quarter of the JSON, the
     writer eight times faster); the Markdown is what a Str per word gives, byte for byte."""
-    from pathlib import Path
-    texts = {"tricky": [TRICKY], "seed": [SEED_POLICY.read_text("utf-8").split("\n---\n", 1)[1]],
-             "corpus": [p.read_bytes().decode("utf-8", "replace").partition("\n---\n")[2]
-                        for p in sorted((Path(__file__).parent / "corpus").glob("*.md"))]}[name]
-    for text in texts:
+    for text in _texts(name):
         try:
             blocks = [b for _, b in pandoc.read_markdown(text)]
         except (pandoc.PandocFailed, RecursionError):
@@ -149,3 +153,49 @@ def test_converter_slots_never_deadlock_and_every_core_is_alone() -> None:
         thread.join(timeout=30)
     assert not any(thread.is_alive() for thread in threads)
     assert not clashes
+
+
+def _word_per_str(doc: pandoc.Ast, to: str, *args: str) -> bytes:
+    """What the writer gives for `doc` with a Space between words, as pandoc's reader left them."""
+    return pandoc.run(["-f", "json", "-t", to, "-o", "-", *args], pandoc.dumps(pandoc.normalize(doc)))
+
+
+def _as_read(docx: bytes) -> str:
+    return pandoc.run(["-f", "docx", "--track-changes=all", "-t", "native"], docx).decode("utf-8")
+
+
+@pytest.mark.parametrize("name", ["tricky", "seed", "corpus"])
+def test_spaces_joined_for_the_html_and_docx_writers_change_nothing(name: str) -> None:
+    """The HTML writer (--wrap=none) and the DOCX writer are given words and spaces in one Str:
+    the HTML is byte for byte what a Str per word gives, the DOCX reads back the same."""
+    from styrdok.render.html import HTML_OPTIONS, html_document
+    for text in _texts(name):
+        try:
+            blocks = [b for _, b in pandoc.read_markdown(text)]
+        except (pandoc.PandocFailed, RecursionError):
+            continue
+        doc = html_document(blocks)
+        assert pandoc.write(doc, "html5", *HTML_OPTIONS) == _word_per_str(doc, "html5", *HTML_OPTIONS)
+        if name != "corpus":  # (the DOCX writer takes a quarter of a second a file)
+            doc = pandoc.document(blocks)
+            assert _as_read(pandoc.write(doc, "docx")) == _as_read(_word_per_str(doc, "docx"))
+            assert len(pandoc._payload(doc, "docx", ())) < len(pandoc.dumps(pandoc.normalize(doc))) * 2 / 3
+
+
+def test_a_redline_from_joined_spaces_is_the_same_redline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The redline's HTML is byte for byte, and its DOCX reads back through pandoc (every tracked
+    change, move and comment) as, the redline made from a Str per word."""
+    from styrdok import source
+    from styrdok.redline import prepare, render_prepared
+    from styrdok.templates import Templates
+
+    seed = source.load(SEED_POLICY)
+    edited = SEED_POLICY.read_text("utf-8").replace("samverkan", "ett nära samarbete").replace("Timrå", "Timrå kommun")
+    prepared = prepare(seed, source.load(SEED_POLICY, data=edited.encode("utf-8")), Templates(None),
+                       when=datetime(2026, 12, 3, 8, 0))
+    joined = render_prepared(prepared, ("redline.html", "redline.docx")).files
+    monkeypatch.setattr(pandoc, "_payload", lambda doc, to, args: pandoc.dumps(pandoc.normalize(doc)))
+    apart = render_prepared(prepared, ("redline.html", "redline.docx")).files
+    assert joined["redline.html"] == apart["redline.html"]
+    assert _as_read(joined["redline.docx"]) == _as_read(apart["redline.docx"])
+    assert '[ "deletion" ]' in _as_read(joined["redline.docx"]) and '[ "insertion" ]' in _as_read(joined["redline.docx"])

@@ -428,9 +428,14 @@ def _nesting_iteratively(node: Any) -> int:
     return deepest
 
 
-def normalize(node: Any) -> Any:
+def normalize(node: Any, spaces: bool = False) -> Any:
     """Merge adjacent Str inlines, as pandoc's readers do: a writer escapes one Str at a time, so
     text split over several Strs could form markup between them (Typst's "//" or "/*").
+
+    With `spaces`, a Space after a Str joins it too ("ord", Space, "ord" → "ord ord"), for writers
+    that write a Space as a plain space: pandoc's HTML writer with --wrap=none (the same bytes)
+    and its DOCX writer (the same text and formatting, in fewer runs). From a quarter of the JSON
+    they write two to five times quicker.
 
     Parts that need no merging are returned as they are, not copied (the caller must not change
     the result in place)."""
@@ -442,14 +447,16 @@ def normalize(node: Any) -> Any:
             kind = type(item)
             if kind is dict:
                 content = item.get("c")
-                new = normalize(item) if type(content) is list or type(content) is dict or len(item) > 2 else item
+                new = (normalize(item, spaces) if type(content) is list or type(content) is dict or len(item) > 2
+                       else item)
             else:
-                new = normalize(item) if kind is list else item
-            is_str = type(new) is dict and new.get("t") == "Str"
-            if is_str and after_str:
-                out[-1] = {"t": "Str", "c": out[-1]["c"] + new["c"]}
+                new = normalize(item, spaces) if kind is list else item
+            tag = new.get("t") if type(new) is dict else None
+            if after_str and (tag == "Str" or (spaces and tag == "Space")):
+                out[-1] = {"t": "Str", "c": out[-1]["c"] + (new["c"] if tag == "Str" else " ")}
                 changed = True
                 continue
+            is_str = tag == "Str"
             changed = changed or new is not item
             after_str = is_str
             out.append(new)
@@ -458,12 +465,12 @@ def normalize(node: Any) -> Any:
         if len(node) <= 2 and "t" in node:  # a pandoc node: its children are all in "c"
             content = node.get("c")
             if type(content) is list or type(content) is dict:
-                new_content = normalize(content)
+                new_content = normalize(content, spaces)
                 if new_content is not content:
                     return {"t": node["t"], "c": new_content}
             return node
         changed_values = {k: new for k, v in node.items()
-                          if (type(v) is list or type(v) is dict) and (new := normalize(v)) is not v}
+                          if (type(v) is list or type(v) is dict) and (new := normalize(v, spaces)) is not v}
         return {**node, **changed_values} if changed_values else node
     return node
 
@@ -513,12 +520,14 @@ def write(doc: Ast, to: str, *args: str, epoch: int | None = None) -> bytes:
 
     A conversion `prefetch` made already is taken from there instead of starting pandoc again.
     """
-    return _write(_payload(doc), to, args, epoch)
+    return _write(_payload(doc, to, args), to, args, epoch)
 
 
-def _payload(doc: Ast) -> bytes:
-    """What pandoc is given for `doc`: its JSON, with adjacent Str merged (`normalize`)."""
-    return dumps(normalize(doc))
+def _payload(doc: Ast, to: str, args: tuple[str, ...]) -> bytes:
+    """What pandoc is given for `doc`: its JSON, with adjacent Str merged (`normalize`), and the
+    Spaces between them too for a writer that writes a Space as a space."""
+    joins = to in ("docx", "html5") and (to == "docx" or "--wrap=none" in args)
+    return dumps(normalize(doc, joins))
 
 
 def _write(payload: bytes, to: str, args: tuple[str, ...], epoch: int | None = None) -> bytes:
@@ -544,7 +553,7 @@ def write_many(docs: list[Ast], to: str, *args: str) -> list[bytes]:
     Documents with footnotes (the writer collects them at the end) or with metadata are converted
     on their own.
     """
-    return _write_many([_payload(doc) for doc in docs], to, args)
+    return _write_many([_payload(doc, to, args) for doc in docs], to, args)
 
 
 def _write_many(payloads: list[bytes], to: str, args: tuple[str, ...]) -> list[bytes]:
@@ -583,7 +592,7 @@ def _write_many(payloads: list[bytes], to: str, args: tuple[str, ...]) -> list[b
 
 def prefetch(docs: list[Ast], to: str, *args: str) -> None:
     """Convert `docs` now, in as few pandoc runs as can be; each later `write` of one of them takes its result."""
-    payloads = [_payload(doc) for doc in docs]
+    payloads = [_payload(doc, to, args) for doc in docs]
     for payload, data in zip(payloads, _write_many(payloads, to, args)):
         with _prefetched_lock:
             _prefetched[(to, args, None, payload)] = data

@@ -526,7 +526,7 @@ def write(doc: Ast, to: str, *args: str, epoch: int | None = None) -> bytes:
 def _payload(doc: Ast, to: str, args: tuple[str, ...]) -> bytes:
     """What pandoc is given for `doc`: its JSON, with adjacent Str merged (`normalize`), and the
     Spaces between them too for a writer that writes a Space as a space."""
-    joins = to in ("docx", "html5") and (to == "docx" or "--wrap=none" in args)
+    joins = to == "docx" or (to == "html5" and "--wrap=none" in args)
     return dumps(normalize(doc, joins))
 
 

@@ -519,8 +519,23 @@ def write(doc: Ast, to: str, *args: str, epoch: int | None = None) -> bytes:
     """Convert a pandoc document to `to`; binary formats come back as their bytes.
 
     A conversion `prefetch` made already is taken from there instead of starting pandoc again.
+    Typst is written in Python (`typst_writer`: pandoc's writer, the same bytes) where it can be.
     """
+    if to == "typst" and not args and not _prefetched and (text := _typst(doc)) is not None:
+        return text  # (while conversions are prefetched, `prefetch` made this one: it is taken from there)
     return _write(_payload(doc, to, args), to, args, epoch)
+
+
+def _typst(doc: Ast) -> bytes | None:
+    """The document's Typst from `typst_writer`, or None where only pandoc writes it."""
+    from . import typst_writer
+
+    if doc.get("meta"):
+        return None
+    try:
+        return typst_writer.write(normalize(doc["blocks"])).encode("utf-8")
+    except typst_writer.Unsupported:
+        return None
 
 
 def _payload(doc: Ast, to: str, args: tuple[str, ...]) -> bytes:
@@ -593,8 +608,13 @@ def _write_many(payloads: list[bytes], to: str, args: tuple[str, ...]) -> list[b
 def prefetch(docs: list[Ast], to: str, *args: str) -> None:
     """Convert `docs` now, in as few pandoc runs as can be; each later `write` of one of them takes its result."""
     payloads = [_payload(doc, to, args) for doc in docs]
-    for payload, data in zip(payloads, _write_many(payloads, to, args)):
-        with _prefetched_lock:
+    done: dict[bytes, bytes] = {}
+    if to == "typst" and not args:
+        done = {payload: text for doc, payload in zip(docs, payloads) if (text := _typst(doc)) is not None}
+    rest = [payload for payload in payloads if payload not in done]
+    done.update(zip(rest, _write_many(rest, to, args)))
+    with _prefetched_lock:
+        for payload, data in done.items():
             _prefetched[(to, args, None, payload)] = data
 
 

@@ -521,9 +521,18 @@ def write(doc: Ast, to: str, *args: str, epoch: int | None = None) -> bytes:
     A conversion `prefetch` made already is taken from there instead of starting pandoc again.
     Typst is written in Python (`typst_writer`: pandoc's writer, the same bytes) where it can be.
     """
-    if to == "typst" and not args and not _prefetched and (text := _typst(doc)) is not None:
-        return text  # (while conversions are prefetched, `prefetch` made this one: it is taken from there)
+    if to == "typst" and not args and (text := typst_without_pandoc(doc)) is not None:
+        return text
     return _write(_payload(doc, to, args), to, args, epoch)
+
+
+def typst_without_pandoc(doc: Ast) -> bytes | None:
+    """`write(doc, "typst")` when no pandoc run is needed for it (prefetched, or written in Python), else None."""
+    if _prefetched:
+        with _prefetched_lock:
+            if (done := _prefetched.pop(("typst", (), None, _payload(doc, "typst", ())), None)) is not None:
+                return done
+    return _typst(doc)
 
 
 def _typst(doc: Ast) -> bytes | None:

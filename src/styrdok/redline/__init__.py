@@ -16,7 +16,7 @@ from ..diff import PolicyDiff, diff_policies
 from ..model import Policy
 from ..render.document import Presentation, presentation
 from ..render.html import html_document
-from ..render.pdf import typst_document
+from ..render.pdf import typst_document, typst_first
 from ..templates import Templates
 from .document import Layout, layout
 from .docx import DocxMarker, render_redline_docx
@@ -98,8 +98,9 @@ def render_prepared(prepared: Prepared, files: Collection[str] = FILES) -> Redli
     p, templates = prepared, prepared.templates
     if not p.diff.changed:
         return Redline(p.diff, p.summary, {})
-    renderers = {  # the PDF first: the longest chain (pandoc, then Typst), which takes the first core
-        "redline.pdf": lambda: render_redline_pdf(p.pdf_layout, p.new_view, p.summary, templates, TYPST),
+    typst = typst_first(pdf_blocks(p.pdf_layout, p.summary, TYPST), templates) if "redline.pdf" in files else None
+    renderers = {  # the PDF first: the longest chain (its Typst, then the compile), which takes the first core
+        "redline.pdf": lambda: render_redline_pdf(p.pdf_layout, p.new_view, p.summary, templates, TYPST, typst),
         "redline.docx": lambda: _docx(p.diff, p.old_view, p.new_view, p.summary, templates,
                                       DocxMarker(p.author, p.when)),
         "redline.html": lambda: render_redline_html(p.html_layout, p.new_view, p.summary, templates),

@@ -103,5 +103,6 @@ def pdf_blocks(layout: Layout, summary: Summary, marker: TypstMarker) -> list[pa
 
 
 def render_redline_pdf(layout: Layout, view: Presentation, summary: Summary, templates: Templates,
-                       marker: TypstMarker) -> bytes:
-    return render_pdf(pdf_blocks(layout, summary, marker), view, templates, extra=("redline.typ",))
+                       marker: TypstMarker, body: str | None = None) -> bytes:
+    """The redline PDF; `body`: its Typst, when `typst_first` wrote it already."""
+    return render_pdf(pdf_blocks(layout, summary, marker), view, templates, extra=("redline.typ",), body=body)

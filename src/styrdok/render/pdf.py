@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     import typst
     from typst import PDFStandard  # declared in typst-py's stub only, not at run time
 
-__all__ = ["PDF_STANDARDS", "Part", "TypstFailed", "TypstMissing", "compile_pdf", "render_pdf"]
+__all__ = ["PDF_STANDARDS", "Part", "TypstFailed", "TypstMissing", "compile_pdf", "render_pdf", "typst_first"]
 
 TEMPLATE = "policy.typ"
 LONG = 1_000_000  # characters of Typst (about 300 pages): compiled alone, not beside pandoc (see render_pdf)
@@ -128,14 +128,16 @@ def _get_compiler(extra: tuple[str, ...] = ()) -> typst.Compiler:
 
 
 def render_pdf(blocks: list[pandoc.Ast], view: Presentation, templates: Templates, *,
-               extra: Sequence[str] = ()) -> bytes:
+               extra: Sequence[str] = (), body: str | None = None) -> bytes:
     """The PDF of pandoc `blocks` in the page design policy.typ (then the `extra` templates, e.g.
-    redline.typ), with `view`'s metadata and timestamp: the one PDF pipeline (build, consult, redline)."""
+    redline.typ), with `view`'s metadata and timestamp: the one PDF pipeline (build, consult, redline).
+    `body`: the blocks' Typst, when `typst_first` wrote it already."""
     dirs = font_dirs(templates)
     warming = threading.Thread(target=_warm, args=(dirs,), daemon=True)
     warming.start()  # Typst reads its fonts while pandoc writes the Typst source
     with pandoc.core():  # the slowest of a document's renderings: writer and compile in one go
-        body = pandoc.write(typst_document(blocks), "typst").decode("utf-8")
+        if body is None:
+            body = pandoc.write(typst_document(blocks), "typst").decode("utf-8")
         parts = [Part(templates.origin(name), templates.text(name)) for name in (TEMPLATE, *extra)]
         warming.join()
         with pandoc.every_core() if len(body) > LONG else nullcontext():
@@ -150,6 +152,18 @@ def _warm(font_dirs: tuple[str, ...]) -> None:
             _get_compiler(font_dirs)
     except Exception:  # noqa: BLE001 - compile_pdf meets it again and says what it is
         pass
+
+
+def typst_first(blocks: list[pandoc.Ast], templates: Templates) -> str | None:
+    """The blocks' Typst (for `render_pdf`'s `body`) when Python writes it, else None, and the
+    compiler made: called before a document's renderings start, these have the interpreter to
+    themselves, and the compile (which leaves it to the others) starts sooner. Where pandoc writes
+    the Typst, `render_pdf` has it written, beside the other renderings."""
+    text = pandoc.typst_without_pandoc(typst_document(blocks))
+    if text is None:
+        return None
+    _warm(font_dirs(templates))
+    return text.decode("utf-8")
 
 
 def typst_document(blocks: list[pandoc.Ast]) -> pandoc.Ast:

@@ -10,7 +10,7 @@ from ..templates import Templates
 from .document import Presentation, body_blocks, title_blocks
 from .docx import render_docx
 from .html import body_html, render_html
-from .pdf import render_pdf
+from .pdf import render_pdf, typst_first
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,9 @@ def render_documents(policy: Policy, templates: Templates, view: Presentation,
     `body` replaces the policy text as pandoc blocks (a numbered remissversion).
     """
     body = body_blocks(policy) if body is None else body
-    # the PDF first: the longest chain (pandoc, then Typst), which takes the first core
-    pdf, docx, html = pandoc.concurrently(lambda: render_pdf(body, view, templates),
+    typst = typst_first(body, templates)
+    # the PDF first: the longest chain (its Typst, then the compile), which takes the first core
+    pdf, docx, html = pandoc.concurrently(lambda: render_pdf(body, view, templates, body=typst),
                                           lambda: render_docx(title_blocks(view) + body, view, templates),
                                           lambda: body_html(body).encode("utf-8"))
     return Documents(docx, pdf, html.decode("utf-8"))

@@ -199,3 +199,25 @@ def test_a_redline_from_joined_spaces_is_the_same_redline(monkeypatch: pytest.Mo
     assert joined["redline.html"] == apart["redline.html"]
     assert _as_read(joined["redline.docx"]) == _as_read(apart["redline.docx"])
     assert '[ "deletion" ]' in _as_read(joined["redline.docx"]) and '[ "insertion" ]' in _as_read(joined["redline.docx"])
+
+
+def test_a_policy_read_ahead_is_parsed_once_and_a_fifo_is_left_alone(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`styrdok diff` has pandoc read both files while its modules load: `load` then takes that
+    parse instead of starting pandoc again; a named pipe is not read (it would hang or be emptied)."""
+    import os
+
+    from styrdok import source
+
+    calls: list[list[str]] = []
+    real = pandoc.run
+    monkeypatch.setattr(pandoc, "run", lambda args, data, **kw: calls.append(args) or real(args, data, **kw))
+    path = tmp_path / "social-ekonomi.md"
+    path.write_bytes(SEED_POLICY.read_bytes())
+    source.read_ahead(path)
+    policy = source.load(path)
+    assert len(calls) == 1
+    assert policy == source.load(path) and len(calls) == 2
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    source.read_ahead(fifo)
+    assert len(calls) == 2

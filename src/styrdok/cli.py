@@ -693,6 +693,10 @@ def diff(versions: tuple[str, ...], from_rev: str | None, to_rev: str | None, ou
     if not versions:
         raise click.UsageError(_("give one policy ID (with --from/--to), two policy files, or --changed"))
     if len(versions) == 2 and not (from_rev or to_rev):
+        from . import source
+
+        for version in versions:  # pandoc reads them while the redline's modules load
+            source.read_ahead(Path(version))
         result = compare.redline_files(Path(versions[0]), Path(versions[1]), out=out, author=author)
     elif len(versions) == 1:
         result = compare.redline_revisions(_workspace(), versions[0], from_rev=from_rev, to_rev=to_rev,

@@ -219,12 +219,26 @@ def run(args: list[str], data: bytes, *, epoch: int | None = None, timeout: floa
     return proc.stdout
 
 
+def read_ahead(text: str) -> None:
+    """Start reading `text` as `read_markdown` reads it; its call for this text takes the result."""
+    future = _threads().submit(run, ["-f", MARKDOWN, "-t", "json"], text.encode("utf-8"), timeout=READ_TIMEOUT)
+    with _reading_lock:
+        _reading.setdefault(text, []).append(future)
+
+
+_reading: dict[str, list[Future[bytes]]] = {}
+_reading_lock = threading.Lock()
+
+
 def read_markdown(text: str) -> list[tuple[int, Ast]]:
     """Parse Markdown into top-level pandoc blocks, each with the 1-based line it starts on.
 
     Raw HTML comes back as text, so no markup from a source file can reach a page.
     """
-    output = run(["-f", MARKDOWN, "-t", "json"], text.encode("utf-8"), timeout=READ_TIMEOUT)
+    with _reading_lock:
+        started = _reading[text].pop() if _reading.get(text) else None
+    output = (started.result() if started is not None else
+              run(["-f", MARKDOWN, "-t", "json"], text.encode("utf-8"), timeout=READ_TIMEOUT))
     blocks = json.loads(output)["blocks"]
     if (starts := _block_starts(text.split("\n"), blocks)) is not None:
         return list(zip(starts, _unwrap(blocks) if b'"t":"Raw' in output else blocks))

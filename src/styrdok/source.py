@@ -15,13 +15,15 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
+if TYPE_CHECKING:
+    import jsonschema
+
 from . import clock, files, pandoc, yamlread
-from .errors import InvalidPolicy, Problem, Severity
+from .errors import InvalidPolicy, Problem, Severity, StyrdokError
 from .i18n import N_, _
 from .model import (PREAMBLE_ID, Action, Block, Consultation, Contact, Decision, Metadata, Policy, Review,
                     Section, Status)
@@ -78,6 +80,8 @@ def document_types() -> tuple[str, ...]:
 @cache
 def _validator() -> Any:
     """The schema's validator, made once per process (a check of 300 policies validates 300 front matters)."""
+    import jsonschema  # (a tenth of a second: imported while pandoc reads the text, see `read_ahead`)
+
     return jsonschema.Draft202012Validator(schema())
 
 
@@ -150,6 +154,22 @@ def load(path: Path, *, display: str | None = None, data: bytes | None = None, i
     if policy is None:
         raise InvalidPolicy(problems)
     return policy
+
+
+def read_ahead(path: Path) -> None:
+    """Have pandoc start reading the text of the policy file at `path` now, as `load` will read it,
+    while the caller imports and prepares the rest (`styrdok diff`: half a second of a 100-page
+    redline). A file that is not a readable policy is left for `load` to report."""
+    try:
+        data = files.read_regular(path, limit=MAX_BYTES)
+    except (OSError, StyrdokError):
+        return
+    report = _Report(str(path), [])
+    if (split := _split(data, report)) is not None:
+        _text, lines, end = split
+        body = "\n".join(lines[end + 1:])
+        if _readable(body, end + 1, report):
+            pandoc.read_ahead(body)
 
 
 def _parse(stem: str, data: bytes, report: _Report, declared_id: bool = False,
@@ -746,12 +766,15 @@ def _readable(body: str, offset: int, report: _Report) -> bool:
             start, marks, depth, deepest = number + 1, 0, 0, 0
             continue
         marks += line.count("*") + line.count("_")
-        for char in line:
-            if char == "[":
-                depth += 1
-                deepest = max(deepest, depth)
-            elif char == "]":
-                depth = max(depth - 1, 0)
+        if "[" not in line:  # (only closing brackets: each takes one off, down to none)
+            depth = max(depth - line.count("]"), 0)
+        else:
+            for char in line:
+                if char == "[":
+                    depth += 1
+                    deepest = max(deepest, depth)
+                elif char == "]":
+                    depth = max(depth - 1, 0)
         if marks > MAX_MARKS:
             report.error(start, _("the paragraph holds more than {n} '*' and '_' (emphasis marks)").format(n=MAX_MARKS),
                          _("split the paragraph, or write the marks as \\* and \\_ if they are text"))

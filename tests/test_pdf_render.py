@@ -388,3 +388,30 @@ def test_a_later_template_is_named_by_its_own_line():
     with pytest.raises(StyrdokError) as info:
         compile_pdf("text", meta(), parts, TIMESTAMP)
     assert [(p.path, p.line) for p in info.value.problems] == [("templates/redline.typ", 3)]
+
+
+def test_a_long_documents_compile_comes_after_its_other_renderings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typst keeps the compile's memory (350 MB at 400 pages): a long document's DOCX and HTML are
+    written before its PDF is compiled, a short one's beside it; the files are the same either way."""
+    from styrdok import pandoc, source
+    from styrdok.redline import render_redline
+    from styrdok.render import pdf as render_pdf_module
+    from styrdok.templates import Templates
+
+    from conftest import SEED_POLICY
+
+    old = source.load(SEED_POLICY)
+    new = source.load(SEED_POLICY, data=SEED_POLICY.read_bytes().replace(b"samverkan", b"samarbete"))
+    when = datetime(2026, 12, 3, 9, 0)
+    events: list[str] = []
+    real_compile, real_write = render_pdf_module.compile_pdf, pandoc._write
+    monkeypatch.setattr(render_pdf_module, "compile_pdf",
+                        lambda *a, **k: (events.append("compile"), real_compile(*a, **k))[1])
+    monkeypatch.setattr(pandoc, "_write", lambda payload, to, *a: (real_write(payload, to, *a), events.append(to))[0])
+    short = render_redline(old, new, Templates(None), when=when).files
+    assert sorted(events) == ["compile", "docx", "html5"]
+    events.clear()
+    monkeypatch.setattr(render_pdf_module, "LONG", 100)
+    long = render_redline(old, new, Templates(None), when=when).files
+    assert events[-1] == "compile" and sorted(events) == ["compile", "docx", "html5"]
+    assert long == short

@@ -16,7 +16,7 @@ from ..diff import PolicyDiff, diff_policies
 from ..model import Policy
 from ..render.document import Presentation, presentation
 from ..render.html import html_document
-from ..render.pdf import typst_document, typst_first
+from ..render.pdf import pdf_last_if_long, typst_document, typst_first
 from ..templates import Templates
 from .document import Layout, layout
 from .docx import DocxMarker, render_redline_docx
@@ -106,8 +106,12 @@ def render_prepared(prepared: Prepared, files: Collection[str] = FILES) -> Redli
         "redline.html": lambda: render_redline_html(p.html_layout, p.new_view, p.summary, templates),
         "changes.md": lambda: markdown(p.summary).encode("utf-8"),
     }
-    names = [name for name in renderers if name in files]
-    done = dict(zip(names, pandoc.concurrently(*(renderers[name] for name in names))))
+    others = [name for name in renderers if name in files and name != "redline.pdf"]
+    if "redline.pdf" in files:
+        pdf, rest = pdf_last_if_long(renderers["redline.pdf"], [renderers[name] for name in others], typst)
+        done = {"redline.pdf": pdf, **dict(zip(others, rest))}
+    else:
+        done = dict(zip(others, pandoc.concurrently(*(renderers[name] for name in others))))
     return Redline(p.diff, p.summary, {name: done[name] for name in FILES if name in done})
 
 

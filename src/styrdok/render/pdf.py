@@ -1,4 +1,4 @@
-"""The one PDF pipeline: pandoc blocks → Typst (pandoc) → an accessible PDF (typst-py).
+"""The one PDF pipeline: pandoc blocks → Typst (`typst_writer`, else pandoc) → an accessible PDF (typst-py).
 
 The compiled source is the templates (policy.typ, then e.g. redline.typ) followed by the body.
 Metadata is passed to Typst as JSON through ``sys.inputs["meta"]`` and decoded in the template,
@@ -14,7 +14,7 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     import typst
     from typst import PDFStandard  # declared in typst-py's stub only, not at run time
 
-__all__ = ["PDF_STANDARDS", "Part", "TypstFailed", "TypstMissing", "compile_pdf", "render_pdf", "typst_first"]
+__all__ = ["PDF_STANDARDS", "Part", "TypstFailed", "TypstMissing", "compile_pdf", "pdf_last_if_long", "render_pdf", "typst_first"]
 
 TEMPLATE = "policy.typ"
 LONG = 1_000_000  # characters of Typst (about 300 pages): compiled alone, not beside pandoc (see render_pdf)
@@ -164,6 +164,18 @@ def typst_first(blocks: list[pandoc.Ast], templates: Templates) -> str | None:
         return None
     _warm(font_dirs(templates))
     return text.decode("utf-8")
+
+
+def pdf_last_if_long(pdf: Callable[[], bytes], others: Sequence[Callable[[], bytes]],
+                     typst: str | None) -> tuple[bytes, list[bytes]]:
+    """A document's PDF and its other renderings (`typst`: its Typst from `typst_first`), at once;
+    for a long document the others first: the compile's memory (350 MB at 400 pages) is not given
+    back to the system, and the writers beside it would add theirs."""
+    if typst is not None and len(typst) > LONG:
+        done = pandoc.concurrently(*others)
+        return pdf(), done
+    first, *done = pandoc.concurrently(pdf, *others)
+    return first, done
 
 
 def typst_document(blocks: list[pandoc.Ast]) -> pandoc.Ast:

@@ -10,7 +10,7 @@ from ..templates import Templates
 from .document import Presentation, body_blocks, title_blocks
 from .docx import render_docx
 from .html import body_html, render_html
-from .pdf import render_pdf, typst_first
+from .pdf import pdf_last_if_long, render_pdf, typst_first
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,9 @@ def render_documents(policy: Policy, templates: Templates, view: Presentation,
     body = body_blocks(policy) if body is None else body
     typst = typst_first(body, templates)
     # the PDF first: the longest chain (its Typst, then the compile), which takes the first core
-    pdf, docx, html = pandoc.concurrently(lambda: render_pdf(body, view, templates, body=typst),
-                                          lambda: render_docx(title_blocks(view) + body, view, templates),
-                                          lambda: body_html(body).encode("utf-8"))
+    pdf, (docx, html) = pdf_last_if_long(lambda: render_pdf(body, view, templates, body=typst),
+                                         [lambda: render_docx(title_blocks(view) + body, view, templates),
+                                          lambda: body_html(body).encode("utf-8")], typst)
     return Documents(docx, pdf, html.decode("utf-8"))
 
 

@@ -18,6 +18,7 @@ from .model import Policy
 from .output import OutputDir
 from .redline import Redline, render_redline
 from .redline.names import Origin, Version, change_time, version_names
+from .render.docx import preload
 from .templates import Templates
 from .workspace import Workspace
 
@@ -54,6 +55,7 @@ def files(old: Path, new: Path) -> Versions:
         templates = Workspace.find(new.resolve().parent).templates
     except StyrdokError:
         templates = Templates(None)
+    preload()  # the redline's DOCX needs python-docx: imported while pandoc reads the versions
     old_policy, new_policy = pandoc.concurrently(lambda: load_file(old), lambda: load_file(new))
     labels = version_names(Version(old_policy, Origin.FILE, file=str(old)),
                            Version(new_policy, Origin.FILE, file=str(new)), templates.labels)
@@ -73,6 +75,7 @@ def revisions(workspace: Workspace, policy_id: str, from_rev: str | None = None,
     from_sha = (adopted.sha if adopted else history.read_commit("HEAD")) if from_rev is None else \
         _resolve(history, policy_id, from_rev)
     to_sha = None if to_rev is None else _resolve(history, policy_id, to_rev)
+    preload()
     old, new = history.load_many(policy_id, from_sha, to_sha)
     adopted_shas = {v.revision.sha for v in history.adopted_versions(policy_id)}
 

@@ -456,24 +456,31 @@ def normalize(node: Any, spaces: bool = False) -> Any:
     kind = type(node)
     if kind is list:
         out: list[Any] = []
-        changed = after_str = False
+        changed = False
+        run: list[str] = []  # the texts of the Str being merged, the first Str holding its place in `out`
         for item in node:
             kind = type(item)
             if kind is dict:
+                tag = item.get("t")
+                if tag == "Str" or (spaces and run and tag == "Space"):
+                    if not run:
+                        out.append(item)
+                    run.append(item["c"] if tag == "Str" else " ")
+                    continue
                 content = item.get("c")
                 new = (normalize(item, spaces) if type(content) is list or type(content) is dict or len(item) > 2
                        else item)
             else:
                 new = normalize(item, spaces) if kind is list else item
-            tag = new.get("t") if type(new) is dict else None
-            if after_str and (tag == "Str" or (spaces and tag == "Space")):
-                out[-1] = {"t": "Str", "c": out[-1]["c"] + (new["c"] if tag == "Str" else " ")}
+            if len(run) > 1:
+                out[-1] = {"t": "Str", "c": "".join(run)}
                 changed = True
-                continue
-            is_str = tag == "Str"
+            run = []
             changed = changed or new is not item
-            after_str = is_str
             out.append(new)
+        if len(run) > 1:
+            out[-1] = {"t": "Str", "c": "".join(run)}
+            changed = True
         return out if changed else node
     if kind is dict:
         if len(node) <= 2 and "t" in node:  # a pandoc node: its children are all in "c"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import sys
 import threading
 from functools import cache
 from pathlib import Path
@@ -68,10 +69,16 @@ def _preload() -> None:
         pass
 
 
+def preload() -> None:
+    """Import python-docx (a tenth of a second) in the background: while pandoc reads the versions
+    of a redline, or writes the document in `render_docx`."""
+    if "styrdok.render.docx_finish" not in sys.modules:
+        threading.Thread(target=_preload, daemon=True).start()
+
+
 def render_docx(blocks: list[pandoc.Ast], view: Presentation, templates: Templates, edit: Edit | None = None) -> bytes:
     """The DOCX of pandoc `blocks`; `edit` changes its XML before it is written (see finish_docx)."""
-    # python-docx (a tenth of a second of imports) loads while pandoc writes the document
-    threading.Thread(target=_preload, daemon=True).start()
+    preload()
     epoch = int(view.timestamp.timestamp())
     raw = pandoc.write(pandoc.document(blocks), "docx", "--reference-doc", str(reference_path(templates)), epoch=epoch)
     from .docx_finish import DocxFinish, finish_docx

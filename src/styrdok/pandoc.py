@@ -550,8 +550,9 @@ def write(doc: Ast, to: str, *args: str, epoch: int | None = None) -> bytes:
 def typst_without_pandoc(doc: Ast) -> bytes | None:
     """`write(doc, "typst")` when no pandoc run is needed for it (prefetched, or written in Python), else None."""
     if _prefetched:
+        key = ("typst", (), None, _payload(doc, "typst", ()))
         with _prefetched_lock:
-            if (done := _prefetched.pop(("typst", (), None, _payload(doc, "typst", ())), None)) is not None:
+            if (done := _prefetched.pop(key, None)) is not None:
                 return done
     return _typst(doc)
 

@@ -462,6 +462,6 @@ def write(blocks: list[Any]) -> str:
     """The Typst pandoc writes for `blocks` (with adjacent Str merged, as `pandoc.normalize` does)."""
     try:
         text = render(_Writer().blocks(blocks))
-    except (KeyError, TypeError, ValueError, IndexError) as exc:  # not a pandoc AST this writer knows
+    except (KeyError, TypeError, ValueError, IndexError, RecursionError) as exc:  # no AST this writer knows
         raise Unsupported(repr(exc)) from None
     return text if text.endswith("\n") else text + "\n"  # (pandoc ends its output with one)

@@ -5,6 +5,7 @@ repository); versions named so two drafts of one day read apart."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -30,6 +31,8 @@ def summary_lines(files: dict[str, bytes]) -> dict[str, list[str]]:
     reader), the PDF's first page (pdftotext), the HTML's summary section."""
     docx = [_words(line).removeprefix("– ") for line in pandoc.read_docx(files["redline.docx"]).split("\n\n")]
     docx = [line for line in docx[:docx.index("Policy")] if line] if "Policy" in docx else docx
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler) is not installed")
     pdf_text = subprocess.run(["pdftotext", "-l", "1", "-", "-"], input=files["redline.pdf"], capture_output=True,
                               check=True).stdout.decode("utf-8")
     [section] = lxml.html.fromstring(files["redline.html"]).xpath("//section[contains(@class, 'summary')]")

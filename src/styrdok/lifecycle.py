@@ -13,10 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ruamel.yaml.comments import CommentedMap
-
-from . import clock, frontmatter, source
+from . import clock, source
 from .errors import InvalidPolicy, Problem, Severity, StyrdokError
 from .i18n import _, ngettext
 from .history import History, Revision
@@ -24,6 +23,9 @@ from .mandate import MandatePeriod, review_window
 from .model import Action, Consultation, Decision, Metadata, Policy, Review, Status, status_word
 from .output import atomic_write
 from .workspace import Workspace
+
+if TYPE_CHECKING:  # the front-matter editor (ruamel) loads when a file is rewritten: a build asks only what is due
+    from ruamel.yaml.comments import CommentedMap
 
 # --- revise ---------------------------------------------------------------------------------
 
@@ -46,6 +48,8 @@ def revise(workspace: Workspace, policy_id: str, *, today: dt.date | None = None
     if year is not None and not 1971 <= year <= 2200:
         raise StyrdokError(what, [Problem.reason(_("the year {year} is not a year a decision can be expected in").format(year=year),
                                     _("give the year of the meeting, e.g. --year 2027, or leave --year out"))])
+    from ruamel.yaml.comments import CommentedMap
+
     pending = CommentedMap([("action", Action.REVISED.value), ("body", body or meta.owner), ("pending", True)])
     if year is not None:
         pending["year"] = year
@@ -181,7 +185,7 @@ def _interrupted(workspace: Workspace, history: History, policy_id: str, path: P
         if decision.pending or not decision.date:
             return None
         try:
-            expected = frontmatter.rewrite(committed, _fill_in(decision))
+            expected = _rewritten(committed, _fill_in(decision))
         except Exception:  # the committed file cannot be edited: not adopt's half-done state
             return None
         return _Interrupted(decision, before=committed) if expected == now else None
@@ -407,7 +411,7 @@ def _rewrite(workspace: Workspace, path: Path, change: Callable[[CommentedMap], 
 
     With `final`, the result must also be free of pending decisions and placeholders.
     """
-    new_data = frontmatter.rewrite(workspace.read(path), change)
+    new_data = _rewritten(workspace.read(path), change)
     policy, problems = source.check_file(path, display=workspace.display(path), data=new_data)
     if policy is None:
         raise _invalid(what, path.stem, problems)
@@ -543,3 +547,9 @@ def _uncommitted_adoption(workspace: Workspace, path: Path) -> Problem | None:
                      "`git restore {path}`").format(id=path.stem, date=decision.date, paragraph=decision.paragraph,
                                                    path=workspace.display(path)),
                    Severity.WARNING)
+
+
+def _rewritten(data: bytes, change: Callable[[CommentedMap], None]) -> bytes:
+    from . import frontmatter
+
+    return frontmatter.rewrite(data, change)

@@ -220,13 +220,15 @@ def run(args: list[str], data: bytes, *, epoch: int | None = None, timeout: floa
 
 
 def read_ahead(text: str) -> None:
-    """Start reading `text` as `read_markdown` reads it; its call for this text takes the result."""
-    future = _threads().submit(run, ["-f", MARKDOWN, "-t", "json"], text.encode("utf-8"), timeout=READ_TIMEOUT)
+    """Start reading `text` as `read_markdown` reads it, unless a read of it is waiting already; the
+    next call of `read_markdown` for this text takes the result."""
     with _reading_lock:
-        _reading.setdefault(text, []).append(future)
+        if text not in _reading:
+            _reading[text] = _threads().submit(run, ["-f", MARKDOWN, "-t", "json"], text.encode("utf-8"),
+                                               timeout=READ_TIMEOUT)
 
 
-_reading: dict[str, list[Future[bytes]]] = {}
+_reading: dict[str, Future[bytes]] = {}
 _reading_lock = threading.Lock()
 
 
@@ -236,7 +238,7 @@ def read_markdown(text: str) -> list[tuple[int, Ast]]:
     Raw HTML comes back as text, so no markup from a source file can reach a page.
     """
     with _reading_lock:
-        started = _reading[text].pop() if _reading.get(text) else None
+        started = _reading.pop(text, None)
     output = (started.result() if started is not None else
               run(["-f", MARKDOWN, "-t", "json"], text.encode("utf-8"), timeout=READ_TIMEOUT))
     blocks = json.loads(output)["blocks"]

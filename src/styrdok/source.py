@@ -10,6 +10,7 @@ import difflib
 import html
 import json
 import re
+import threading
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -164,12 +165,14 @@ def read_ahead(path: Path) -> None:
         data = files.read_regular(path, limit=MAX_BYTES)
     except (OSError, StyrdokError):
         return
-    report = _Report(str(path), [])
-    if (split := _split(data, report)) is not None:
+    if (split := _split(data, _Report(str(path), []))) is not None:
         _text, lines, end = split
-        body = "\n".join(lines[end + 1:])
-        if _readable(body, end + 1, report):
-            pandoc.read_ahead(body)
+        _read_ahead("\n".join(lines[end + 1:]), end + 1)
+
+
+def _read_ahead(body: str, offset: int) -> None:
+    if _readable(body, offset, _Report("", [])):  # what is not is reported where `_read` meets it
+        pandoc.read_ahead(body)
 
 
 def _parse(stem: str, data: bytes, report: _Report, declared_id: bool = False,
@@ -177,8 +180,13 @@ def _parse(stem: str, data: bytes, report: _Report, declared_id: bool = False,
     if (split := _split(data, report)) is None:
         return None
     text, lines, end = split
+    body = "\n".join(lines[end + 1:])
+    if blocks is None and threading.current_thread() is threading.main_thread():
+        # pandoc reads the text while the front matter is checked (not from a pool's worker, which
+        # could wait on a read queued behind it)
+        _read_ahead(body, end + 1)
     meta = _metadata(stem, "\n".join(lines[1:end]), report, declared_id)
-    sections = _sections("\n".join(lines[end + 1:]), end + 1, lines, report, blocks)
+    sections = _sections(body, end + 1, lines, report, blocks)
     if meta is None or sections is None:
         return None
     return Policy(meta=meta, sections=sections, path=report.path, source=text)

@@ -11,7 +11,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from xml.sax.saxutils import escape
+from html import escape
 
 import docx
 from docx.document import Document
@@ -292,15 +292,20 @@ def _watermark_run(text: str, shape_no: int, text_width: Length, font: str = "Ar
         f'<v:shape id="PowerPlusWaterMarkObject{shape_no}" o:spid="_x0000_s{2048 + shape_no}" '
         f'type="#_x0000_t136" style="{style}" o:allowincell="f" fillcolor="{WATERMARK_FILL}" stroked="f">'
         f'<v:fill opacity="{WATERMARK_OPACITY}"/>'
-        f'<v:textpath style="font-family:&quot;{escape(font)}&quot;;font-size:1pt" '
+        f'<v:textpath style="font-family:&quot;{_escape(font)}&quot;;font-size:1pt" '
         f'string={_attr(text)}/>'
         '<w10:wrap anchorx="margin" anchory="margin"/>'
         "</v:shape></w:pict></w:r>"
     )
 
 
+def _escape(text: str) -> str:
+    """Text for an attribute in double quotes (xml.sax.saxutils would import urllib: 30 ms)."""
+    return escape(text, quote=False).replace('"', "&quot;")
+
+
 def _attr(value: str) -> str:
-    return '"' + escape(value, {'"': "&quot;"}) + '"'
+    return f'"{_escape(value)}"'
 
 
 # --- core properties / times -----------------------------------------------------------------

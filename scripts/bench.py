@@ -342,9 +342,15 @@ def seed(tmp: Path) -> dict[str, Result]:
         shutil.rmtree(repo / "build", ignore_errors=True)
         return run([STYRDOK, "build"], repo)
 
-    return interleaved({"bare_converters": lambda: run(shell(bare_converters_script(repo / "policy" / SEED.name,
-                                                                                      bare / "seed")), bare),
-                        "seed_build": build})
+    results = interleaved({"bare_converters": lambda: run(shell(bare_converters_script(repo / "policy" / SEED.name,
+                                                                                                bare / "seed")), bare),
+                           "build_import_floor": lambda: run([PYTHON, "-c", f"import {', '.join(BUILD_IMPORTS)}"], repo),
+                           "seed_build": build})
+    results["build_import_floor"].note = f"python -c 'import {', '.join(BUILD_IMPORTS)}': what a build cannot do without"
+    return results
+
+
+BUILD_IMPORTS = ("click", "yaml", "jsonschema", "docx", "jinja2", "typst")
 
 
 def redline(tmp: Path, pages: int, runs: int = RUNS, with_docxodus: bool = False) -> dict[str, Result]:
@@ -373,6 +379,11 @@ def redline(tmp: Path, pages: int, runs: int = RUNS, with_docxodus: bool = False
             a, b = repo / "out" / "gammal" / "gammal.docx", repo / "out" / "ny" / "ny.docx"
             jobs[f"docxodus_{pages}"] = lambda: run([*command, str(a), str(b), str(repo / "compared.docx")], repo)
     results = interleaved(jobs, runs)
+    typst_source = work / "floor.typ"  # the floor's Typst, compiled alone: the least memory a PDF of it takes
+    results[f"typst_compile_{pages}"] = interleaved(
+        {"compile": lambda: run([PYTHON, "-c", TYPST_COMPILE, str(typst_source), str(work / "alone.pdf")], work)},
+        runs, warmup=False)["compile"]
+    results[f"typst_compile_{pages}"].note = "the bare Typst compile of the floor's PDF, alone (python -c typst.compile)"
     files = sorted(p.name for p in (work / "build" / "redline").iterdir())
     results[f"redline_{pages}"].note = (f"{pages} edits; wrote {', '.join(files)}; "
                                         f"redline.pdf has {pdf_pages(work / 'build/redline/redline.pdf')} pages")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import fonts, pandoc, usercache
 from ..errors import Problem, StyrdokError
@@ -166,8 +166,8 @@ def typst_first(blocks: list[pandoc.Ast], templates: Templates) -> str | None:
     return text.decode("utf-8")
 
 
-def pdf_last_if_long(pdf: Callable[[], bytes], others: Sequence[Callable[[], bytes]],
-                     typst: str | None) -> tuple[bytes, list[bytes]]:
+def pdf_last_if_long(pdf: Callable[[], bytes], others: Sequence[Callable[[], Any]],
+                     typst: str | None) -> tuple[bytes, list[Any]]:
     """A document's PDF and its other renderings (`typst`: its Typst from `typst_first`), at once;
     for a long document the others first: the compile's memory (350 MB at 400 pages) is not given
     back to the system, and the writers beside it would add theirs."""

@@ -15,35 +15,43 @@ from .pdf import pdf_last_if_long, render_pdf, typst_first
 
 @dataclass(frozen=True)
 class Documents:
-    """A policy's DOCX and PDF, and its body as HTML for whichever page template shows it."""
+    """A policy's DOCX and PDF, its body as HTML for whichever page template shows it, and the
+    standalone page when it was asked for."""
 
     docx: bytes
     pdf: bytes
     body_html: str
+    page: bytes | None = None
 
     def files(self, policy_id: str) -> dict[str, bytes]:
-        """The documents by file name (`<id>.docx`, `<id>.pdf`): what build and publish write of them."""
-        return {f"{policy_id}.docx": self.docx, f"{policy_id}.pdf": self.pdf}
+        """The documents by file name (`<id>.docx`, `.pdf`, and `.html` if made): what build and publish write of them."""
+        return {f"{policy_id}.docx": self.docx, f"{policy_id}.pdf": self.pdf,
+                **({f"{policy_id}.html": self.page} if self.page is not None else {})}
 
 
 def render_documents(policy: Policy, templates: Templates, view: Presentation,
-                     body: list[pandoc.Ast] | None = None) -> Documents:
-    """The DOCX, the PDF and the HTML body of one policy, rendered concurrently.
+                     body: list[pandoc.Ast] | None = None, *, page: bool = False) -> Documents:
+    """The DOCX, the PDF and the HTML body of one policy, rendered concurrently; with `page`, the
+    standalone page too, made as soon as its body is (beside the DOCX and the PDF, which wait on
+    pandoc and Typst).
 
     `body` replaces the policy text as pandoc blocks (a numbered remissversion).
     """
     body = body_blocks(policy) if body is None else body
     typst = typst_first(body, templates)
+
+    def html() -> tuple[str, bytes | None]:
+        text = body_html(body)
+        return text, render_html(policy, view, templates, body=text) if page else None
+
     # the PDF first: the longest chain (its Typst, then the compile), which takes the first core
-    pdf, (docx, html) = pdf_last_if_long(lambda: render_pdf(body, view, templates, body=typst),
-                                         [lambda: render_docx(title_blocks(view) + body, view, templates),
-                                          lambda: body_html(body).encode("utf-8")], typst)
-    return Documents(docx, pdf, html.decode("utf-8"))
+    pdf, (docx, (text, standalone)) = pdf_last_if_long(lambda: render_pdf(body, view, templates, body=typst),
+                                                       [lambda: render_docx(title_blocks(view) + body, view, templates),
+                                                        html], typst)
+    return Documents(docx, pdf, text, standalone)
 
 
 def render_policy(policy: Policy, templates: Templates, view: Presentation,
                   body: list[pandoc.Ast] | None = None) -> dict[str, bytes]:
     """{file name: bytes} of `<id>.docx`, `.pdf` and `.html` (the standalone page)."""
-    documents = render_documents(policy, templates, view, body)
-    return {**documents.files(policy.id),
-            f"{policy.id}.html": render_html(policy, view, templates, body=documents.body_html)}
+    return render_documents(policy, templates, view, body, page=True).files(policy.id)

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +37,8 @@ def _hash_tree(digest: "hashlib._Hash", folder: Path | None, patterns: tuple[str
 @cache
 def _code_fingerprint() -> str:
     """styrdok's own code and packaged templates, and the converters' versions."""
+    from importlib.metadata import PackageNotFoundError, version  # 10 ms (email …): not for every command that reads history
+
     try:
         typst = version("typst")
     except PackageNotFoundError:

@@ -12,7 +12,7 @@ checker proves the renderers. Word counts are computed once, when a change is ma
 from __future__ import annotations
 
 import marshal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from enum import Enum
@@ -680,7 +680,7 @@ def skeleton(a: Any, b: Any, path: tuple[str | int, ...] = ()) -> Skeleton | Non
     return out
 
 
-def _parts(keys_old: Sequence[bytes], keys_new: Sequence[bytes], texts_old: Sequence[str], texts_new: Sequence[str],
+def _parts(keys_old: Sequence[Hashable], keys_new: Sequence[Hashable], texts_old: Sequence[str], texts_new: Sequence[str],
            pair: Callable[[int, int], PartChange], words_new: Callable[[int], int],
            words_old: Callable[[int], int]) -> tuple[PartChange, ...]:
     """Aligned parts (list items, lines): kept, inserted, deleted, or `pair`ed when similar

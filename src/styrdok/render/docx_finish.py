@@ -16,6 +16,7 @@ from html import escape
 import docx
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import parse_xml
@@ -68,7 +69,7 @@ def finish_docx(docx_bytes: bytes, spec: DocxFinish, edit: Edit | None = None) -
     `edit` changes the document's XML last, before it is written (the redline's tracked
     paragraph marks), so that the package is parsed and written once."""
     doc = docx.Document(io.BytesIO(docx_bytes))
-    styles = frozenset(s.name for s in doc.styles)
+    styles = _Styles(doc)
     shape_no = 0
     for index, section in enumerate(doc.sections):
         if spec.landscape and section.orientation != WD_ORIENT.LANDSCAPE:
@@ -135,7 +136,7 @@ def _variants(doc: Document, section: Section) -> list[tuple[_Header, _Footer]]:
 
 
 
-def _style_control_tables(doc: Document, styles: frozenset[str], caption: str) -> None:
+def _style_control_tables(doc: Document, styles: _Styles, caption: str) -> None:
     """The control block's table: rules between rows instead of a grid, small text, room below it."""
     style_id = doc.styles[CONTROL_STYLE].style_id if CONTROL_STYLE in styles else None
     for table in doc.tables:
@@ -165,7 +166,32 @@ def _style_control_tables(doc: Document, styles: frozenset[str], caption: str) -
             Paragraph(following, table._parent).paragraph_format.space_before = Pt(14)
 
 
-def _fresh_paragraph(doc: Document, styles: frozenset[str], part: _Header | _Footer, style: str) -> Paragraph:
+class _Styles:
+    """The document's style names, and each header or footer style looked up once: python-docx
+    searches the styles part on every lookup (a tenth of a document's finishing)."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.names = frozenset(s.name for s in doc.styles)
+        self._paragraph: dict[str, tuple[str | None, tuple[Length, ...]]] = {}
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names
+
+    def paragraph(self, name: str) -> tuple[str | None, tuple[Length, ...]]:
+        """The style's id, and the tab stops it and its base styles set."""
+        if name not in self._paragraph:
+            style = self.doc.styles[name]
+            stops: list[Length] = []
+            base = style
+            while base is not None:
+                stops += [stop.position for stop in base.paragraph_format.tab_stops]
+                base = base.base_style
+            self._paragraph[name] = (self.doc.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH), tuple(stops))
+        return self._paragraph[name]
+
+
+def _fresh_paragraph(styles: _Styles, part: _Header | _Footer, style: str) -> Paragraph:
     """Unlink from the previous section (own part per section) and replace all content."""
     part.is_linked_to_previous = False
     element = part._element
@@ -173,13 +199,11 @@ def _fresh_paragraph(doc: Document, styles: frozenset[str], part: _Header | _Foo
         element.remove(child)
     para = part.add_paragraph()
     if style in styles:  # the reference doc may lack Header/Footer
-        para.style = doc.styles[style]
+        style_id, stops = styles.paragraph(style)
+        para._p.style = style_id
         # Clear inherited tab stops (python-docx/Word defaults are placed for US Letter).
-        base = para.style
-        while base is not None:
-            for stop in base.paragraph_format.tab_stops:
-                para.paragraph_format.tab_stops.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
-            base = base.base_style
+        for position in stops:
+            para.paragraph_format.tab_stops.add_tab_stop(position, WD_TAB_ALIGNMENT.CLEAR)
     return para
 
 
@@ -190,11 +214,11 @@ def _text_width(section: Section) -> Length:
     return Length(width - left - right)
 
 
-def _write_header(doc: Document, styles: frozenset[str], section: Section, header: _Header, spec: DocxFinish,
+def _write_header(doc: Document, styles: _Styles, section: Section, header: _Header, spec: DocxFinish,
                   shape_no: int, *, first: bool = False) -> None:
     """The first page: logo left, note right. Other pages: the note on a line of its own (right),
     then the title, so a long title never pushes the note onto two lines."""
-    para = _fresh_paragraph(doc, styles, header, "Header")
+    para = _fresh_paragraph(styles, header, "Header")
     width = _text_width(section)
     para.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
     note = spec.header_note
@@ -225,8 +249,8 @@ def _describe_picture(picture: object, alt: str) -> None:
 FIELDS = {"page": "PAGE", "pages": "NUMPAGES"}
 
 
-def _write_footer(doc: Document, styles: frozenset[str], footer: _Footer, spec: DocxFinish) -> None:
-    para = _fresh_paragraph(doc, styles, footer, "Footer")
+def _write_footer(doc: Document, styles: _Styles, footer: _Footer, spec: DocxFinish) -> None:
+    para = _fresh_paragraph(styles, footer, "Footer")
     para.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for i, piece in enumerate(spec.page_of.split("\0")):
         if i % 2 and piece in FIELDS:

@@ -46,8 +46,13 @@ build: $(STAMP) $(MO)
 	$(BIN)/styrdok build --final
 	$(BIN)/styrdok publish
 
+# The test files are spread over the cores (pytest-xdist), each file's tests kept together and in
+# order on one worker: a file's module fixtures and its numbered steps (test_workflow) need that.
+# TEST_WORKERS=0 runs them in this process, one after the other.
+TEST_WORKERS ?= auto
+
 test: $(STAMP) $(MO) browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 golden: $(STAMP)
 	STYRDOK_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q -k golden

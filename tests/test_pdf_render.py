@@ -392,7 +392,8 @@ def test_a_later_template_is_named_by_its_own_line():
 
 def test_a_long_documents_compile_comes_after_its_other_renderings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Typst keeps the compile's memory (350 MB at 400 pages): a long document's DOCX and HTML are
-    written before its PDF is compiled, a short one's beside it; the files are the same either way."""
+    written before its PDF is compiled, and what they left behind given back to the system first; a
+    short one's beside it; the files are the same either way."""
     from styrdok import pandoc, source
     from styrdok.redline import render_redline
     from styrdok.render import pdf as render_pdf_module
@@ -408,10 +409,12 @@ def test_a_long_documents_compile_comes_after_its_other_renderings(monkeypatch: 
     monkeypatch.setattr(render_pdf_module, "compile_pdf",
                         lambda *a, **k: (events.append("compile"), real_compile(*a, **k))[1])
     monkeypatch.setattr(pandoc, "_write", lambda payload, to, *a: (real_write(payload, to, *a), events.append(to))[0])
+    real_give_back = render_pdf_module._give_back
+    monkeypatch.setattr(render_pdf_module, "_give_back", lambda: (events.append("give back"), real_give_back())[1])
     short = render_redline(old, new, Templates(None), when=when).files
-    assert sorted(events) == ["compile", "docx", "html5"]
+    assert sorted(events) == ["compile", "docx", "html5"]  # beside each other, nothing given back
     events.clear()
     monkeypatch.setattr(render_pdf_module, "LONG", 100)
     long = render_redline(old, new, Templates(None), when=when).files
-    assert events[-1] == "compile" and sorted(events) == ["compile", "docx", "html5"]
+    assert events[-2:] == ["give back", "compile"] and sorted(events) == ["compile", "docx", "give back", "html5"]
     assert long == short

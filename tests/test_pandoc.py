@@ -221,3 +221,27 @@ def test_a_policy_read_ahead_is_parsed_once_and_a_fifo_is_left_alone(tmp_path, m
     os.mkfifo(fifo)
     source.read_ahead(fifo)
     assert len(calls) == 2
+
+
+def test_pandoc_reads_the_text_while_the_front_matter_is_checked(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A load from the main thread starts pandoc's read before validating the front matter (the
+    validation's imports take as long as the read); a pool's worker reads in its own thread, so
+    that it never waits on a read queued behind it."""
+    import threading
+
+    from styrdok import source
+
+    events: list[str] = []
+    real_read_ahead, real_metadata = pandoc.read_ahead, source._metadata
+    monkeypatch.setattr(pandoc, "read_ahead", lambda text: (events.append("read"), real_read_ahead(text))[1])
+    monkeypatch.setattr(source, "_metadata", lambda *a, **k: (events.append("front matter"), real_metadata(*a, **k))[1])
+    path = tmp_path / "social-ekonomi.md"
+    path.write_bytes(SEED_POLICY.read_bytes())
+    in_main = source.load(path)
+    assert events == ["read", "front matter"]
+    events.clear()
+    in_worker: list[object] = []
+    worker = threading.Thread(target=lambda: in_worker.append(source.load(path)))
+    worker.start()
+    worker.join()
+    assert events == ["front matter"] and in_worker == [in_main]

@@ -83,3 +83,30 @@ def test_the_version_constant_is_the_release() -> None:
 
 def test_the_ci_choices_are_the_ones_scaffold_writes() -> None:
     assert list(cli.CI_SERVICES) == sorted(scaffold.CI_FILES)
+
+
+EXIT_PROBE = """
+import atexit, sys
+from styrdok.__main__ import main
+atexit.register(lambda: print("exit handler ran"))
+class TornDown:
+    def __del__(self):
+        print("torn down")
+kept = TornDown()  # deleted only by the interpreter's teardown
+sys.argv = ["styrdok", *sys.argv[1:]]
+main()
+print("not reached: main ends the process")
+"""
+
+
+def test_the_process_ends_with_the_commands_code_its_output_and_its_exit_handlers(policy_repo: Path) -> None:
+    """`styrdok` ends without the interpreter's teardown (nothing is torn down), but as any exit
+    does otherwise: the command's exit code, everything it wrote (through a pipe), the exit handlers run."""
+    done = subprocess.run([sys.executable, "-c", EXIT_PROBE, "--help"], cwd=policy_repo, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0
+    assert done.stdout.startswith("Usage: styrdok") and done.stdout.endswith("exit handler ran\n")
+    refused = subprocess.run([sys.executable, "-c", EXIT_PROBE, "check", "no-such-policy"], cwd=policy_repo,
+                             capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 2 and "no-such-policy" in refused.stderr
+    assert refused.stdout == "exit handler ran\n"

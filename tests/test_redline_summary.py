@@ -93,3 +93,24 @@ def test_two_files_of_one_name_are_named_by_their_paths() -> None:
     newer = Version(OLD, Origin.FILE, file="forslag/social-ekonomi.md")
     assert version_names(older, newer) == ("förslaget (2015/social-ekonomi.md)", "förslaget (forslag/social-ekonomi.md)")
     assert version_names(Version(OLD, Origin.FILE, file="a/old.md"), newer)[0] == "förslaget (old.md)"
+
+
+def test_two_copies_of_one_adopted_version_are_named_by_their_files(tmp_path: Path) -> None:
+    """An adopted file and an edited copy whose front matter still says adopted would both read
+    "versionen antagen (KS 2018-03-06, § 64)": each is named with its file, in every output."""
+    from conftest import ROOT
+    from styrdok.compare import redline_files
+
+    adopted = (ROOT / "policy" / "social-ekonomi.md").read_text("utf-8")
+    (tmp_path / "gammal.md").write_text(adopted, "utf-8")
+    (tmp_path / "ny.md").write_text(adopted.replace("samverkan", "samarbete", 1), "utf-8")
+    redline = redline_files(tmp_path / "gammal.md", tmp_path / "ny.md", out=tmp_path / "out")
+    names = ("versionen antagen (KS 2018-03-06, § 64) i filen gammal.md",
+             "versionen antagen (KS 2018-03-06, § 64) i filen ny.md")
+    shown = {"changes.md": redline.files["changes.md"].decode("utf-8"),
+             "redline.html": " ".join(lxml.html.fromstring(redline.files["redline.html"]).text_content().split()),
+             "redline.docx": " ".join(pandoc.read_docx(redline.files["redline.docx"]).split())}
+    for output, text in shown.items():
+        assert all(name in text for name in names), (output, text[:400])
+    same_path = version_names(Version(OLD, Origin.FILE, file="a/x.md"), Version(OLD, Origin.FILE, file="b/x.md"))
+    assert same_path == ("förslaget (a/x.md)", "förslaget (b/x.md)")

@@ -39,7 +39,9 @@ class Version:
 def version_name(version: Version, labels: Labels | None = None, *, clock: str = "", order: str = "") -> str:
     """The version as the redline names it; never a commit id (changes.md is pasted into the
     officer's report). `clock` (HH.MM) and `order` ("earlier" or "later") tell apart two
-    versions committed the same day, order "path" two files of one name (see version_names)."""
+    versions committed the same day, order "name" or "path" two files that would read the same
+    (two copies of one adopted version: "versionen antagen (KS 2018-03-06, § 64) i filen ny.md"; see
+    version_names)."""
     labels = labels if labels is not None else packaged_labels()
     meta = version.policy.meta
     last = meta.last_decision
@@ -56,8 +58,11 @@ def version_name(version: Version, labels: Labels | None = None, *, clock: str =
     if version.origin is Origin.WORKING_TREE:
         return labels("redline.versions.working_tree")
     if version.origin is Origin.FILE:
-        return labels("redline.versions.adopted", decision=decided) if meta.status is Status.ADOPTED and decided else \
-            labels("redline.versions.file", file=version.file if order == "path" else Path(version.file or "").name)
+        file = version.file if order == "path" else Path(version.file or "").name
+        if meta.status is Status.ADOPTED and decided:
+            adopted = labels("redline.versions.adopted", decision=decided)
+            return labels("redline.versions.in_file", version=adopted, file=file) if order else adopted
+        return labels("redline.versions.file", file=file)
     if version.when is None:
         return labels("redline.versions.draft")
     day = version.when.date().isoformat()
@@ -68,12 +73,14 @@ def version_name(version: Version, labels: Labels | None = None, *, clock: str =
 
 
 def version_names(older: Version, newer: Version, labels: Labels | None = None) -> tuple[str, str]:
-    """The two versions' names, told apart when they would read the same: two drafts committed
-    the same day are named with the time of day ("förslaget (2026-11-24 kl. 10.15)"), and as the
-    earlier and the later one when even that is the same."""
+    """The two versions' names, told apart when they would read the same: two files by their names
+    (or paths), two drafts committed the same day with the time of day ("förslaget (2026-11-24
+    kl. 10.15)"), and as the earlier and the later one when even that is the same."""
     names = version_name(older, labels), version_name(newer, labels)
-    if names[0] == names[1] and older.origin is newer.origin is Origin.FILE:  # two files of one name
-        return version_name(older, labels, order="path"), version_name(newer, labels, order="path")
+    if names[0] == names[1] and older.origin is newer.origin is Origin.FILE:  # by their file names, else paths
+        by_name = version_name(older, labels, order="name"), version_name(newer, labels, order="name")
+        return by_name if by_name[0] != by_name[1] else (version_name(older, labels, order="path"),
+                                                         version_name(newer, labels, order="path"))
     if names[0] != names[1] or older.when is None or newer.when is None:
         return names
     local = older.when.astimezone(), newer.when.astimezone()

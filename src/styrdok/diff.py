@@ -535,12 +535,20 @@ def diff_tokens(old: Sequence[Token], new: Sequence[Token]) -> TextDiff:
     if tuple(old) == tuple(new):
         return TextDiff((Run(Op.EQUAL, tuple(old)),) if old else ())
     chars: dict[Token, str] = {}
-    for tok in (*old, *new):
-        chars.setdefault(tok, _char(len(chars)))
-    tokens_of = {ch: tok for tok, ch in chars.items()}
+    tokens_of: dict[str, Token] = {}
+
+    def encoded(toks: Sequence[Token]) -> str:
+        out = []
+        for tok in toks:
+            if (ch := chars.get(tok)) is None:
+                ch = chars[tok] = _char(len(chars))
+                tokens_of[ch] = tok
+            out.append(ch)
+        return "".join(out)
+
     dmp = diff_match_patch()
     dmp.Diff_Timeout = 0  # no time limit: the same input always gives the same diff
-    diffs = dmp.diff_main("".join(chars[t] for t in old), "".join(chars[t] for t in new), False)
+    diffs = dmp.diff_main(encoded(old), encoded(new), False)
     dmp.diff_cleanupSemantic(diffs)
     ops = {0: Op.EQUAL, 1: Op.INSERT, -1: Op.DELETE}
     return TextDiff(tuple(Run(ops[op], tuple(tokens_of[ch] for ch in text)) for op, text in diffs if text))

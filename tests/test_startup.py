@@ -55,7 +55,7 @@ def test_help_loads_no_command(policy_repo: Path) -> None:
 
 def test_check_loads_the_validation_alone(policy_repo: Path) -> None:
     modules = loaded_after(["check", "social-ekonomi"], policy_repo)
-    assert {"styrdok.build", "styrdok.source", "jsonschema", "yaml"} <= modules
+    assert {"styrdok.build", "styrdok.source", "styrdok.validation", "yaml"} <= modules
     assert heavy(modules) == []
 
 

@@ -665,6 +665,11 @@ def read_word(data: bytes, *, track_changes: str = "accept", fmt: str = "docx") 
     return json.loads(run(["-f", fmt, f"--track-changes={track_changes}", "-t", "json"], data))
 
 
+def started(job: Callable[[], T]) -> Future[T]:
+    """`job` started on one of the process's threads (see `concurrently`); its result when asked for."""
+    return _threads().submit(job)
+
+
 def in_background(job: Callable[[], T]) -> Future[T]:
     """`job` started in a thread: a pandoc conversion runs on another core while Python goes on."""
     from concurrent.futures import ThreadPoolExecutor

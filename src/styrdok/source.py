@@ -23,7 +23,8 @@ import yaml
 if TYPE_CHECKING:
     import jsonschema
 
-from . import clock, files, pandoc, yamlread
+from . import clock, files, pandoc, validation, yamlread
+from .validation import schema
 from .errors import InvalidPolicy, Problem, Severity, StyrdokError
 from .i18n import N_, _
 from .model import (PREAMBLE_ID, Action, Block, Consultation, Contact, Decision, Metadata, Policy, Review,
@@ -68,22 +69,9 @@ def reserved_id(ident: str) -> bool:
     return ident in page_ids() or bool(GENERATED_ID.match(ident))
 
 
-@cache
-def schema() -> dict[str, Any]:
-    return json.loads(resources.files("styrdok").joinpath("schema/policy.schema.json").read_text("utf-8"))
-
-
 def document_types() -> tuple[str, ...]:
     """The document types a policy may have (`type:`), as the schema lists them: the one list of them."""
     return tuple(schema()["properties"]["type"]["enum"])
-
-
-@cache
-def _validator() -> Any:
-    """The schema's validator, made once per process (a check of 300 policies validates 300 front matters)."""
-    import jsonschema  # (a tenth of a second: imported while pandoc reads the text, see `read_ahead`)
-
-    return jsonschema.Draft202012Validator(schema())
 
 
 _YAML_BREAKS = re.compile("[\x85\u2028\u2029]")
@@ -270,7 +258,7 @@ def _metadata(stem: str, yaml_text: str, report: _Report, declared_id: bool = Fa
     errors_before = _error_count(report)
     _numbers_as_written(raw, line_of, report)
     if _error_count(report) == errors_before:  # else a § read as written would be reported again by the schema
-        for err in _validator().iter_errors(raw):
+        for err in () if validation.conforms(raw) else validation.faults(raw):
             _schema_problem(_branch_error(err), line_of, report)
 
     # Everything below runs whatever the schema said, so one run tells every problem.

@@ -38,17 +38,18 @@ def render_documents(policy: Policy, templates: Templates, view: Presentation,
     `body` replaces the policy text as pandoc blocks (a numbered remissversion).
     """
     body = body_blocks(policy) if body is None else body
+    # the DOCX first: its chain (pandoc, then the finishing) is a short document's longest, and
+    # pandoc writes it on the other core while Python writes the Typst
+    docx = pandoc.started(lambda: render_docx(title_blocks(view) + body, view, templates))
     typst = typst_first(body, templates)
 
     def html() -> tuple[str, bytes | None]:
         text = body_html(body)
         return text, render_html(policy, view, templates, body=text) if page else None
 
-    # the PDF first: the longest chain (its Typst, then the compile), which takes the first core
-    pdf, (docx, (text, standalone)) = pdf_last_if_long(lambda: render_pdf(body, view, templates, body=typst),
-                                                       [lambda: render_docx(title_blocks(view) + body, view, templates),
-                                                        html], typst)
-    return Documents(docx, pdf, text, standalone)
+    pdf, ((text, standalone), docx_bytes) = pdf_last_if_long(
+        lambda: render_pdf(body, view, templates, body=typst), [html, docx.result], typst)
+    return Documents(docx_bytes, pdf, text, standalone)
 
 
 def render_policy(policy: Policy, templates: Templates, view: Presentation,

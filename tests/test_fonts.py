@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
@@ -54,3 +55,49 @@ def test_a_font_that_forbids_embedding_is_not_embedded(tmp_path: Path) -> None:
     (tmp_path / "Restricted.ttf").write_bytes(restricted)
     face = fonts.read_face(tmp_path / "Restricted.ttf")
     assert face is not None and not face.embeddable
+
+
+def test_every_character_only_the_cjk_font_has_loads_it() -> None:
+    """The compilers leave Noto Sans CJK out unless the text has a character only it has: that
+    test must know every such character of the installed fonts."""
+    ttlib = pytest.importorskip("fontTools.ttLib")
+    from styrdok.render import pdf
+
+    folders = [Path(folder) for folder in pdf._font_paths(cjk=False)]
+    others = {code for folder in folders for path in sorted(folder.glob("*.[ot]tf"))
+              for code in ttlib.TTFont(path, lazy=True).getBestCmap()}
+    [cjk_folder] = set(pdf._font_paths(cjk=True)) - set(map(str, folders))
+    only_cjk = {code for path in Path(cjk_folder).glob("*.tt[cf]") for font in ttlib.TTCollection(path).fonts
+                for code in font.getBestCmap()} - others
+    assert len(only_cjk) > 40_000  # the ideographs, kana and hangul, and a few hundred symbols
+    assert [hex(code) for code in sorted(only_cjk) if not pdf.needs_cjk(chr(code))] == []
+    assert not pdf.needs_cjk("Policy för den sociala ekonomin – “citat” … 5 € §§ 64 • é ü ø æ ß")
+
+
+TEMPLATE = ('#let meta = json(bytes(sys.inputs.meta))\n#set document(title: meta.title)\n'
+            '#set text(font: ("Source Sans Pro", "Noto Sans CJK SC", "Noto Sans Symbols"), lang: "sv")\n')
+
+
+def pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_a_text_without_cjk_is_set_without_the_cjk_font_and_no_warning(caplog: pytest.LogCaptureFixture,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from styrdok.render import pdf
+
+    monkeypatch.setattr(pdf, "_compilers", {})  # none of the process's earlier tests' compilers
+
+    assert "Hej é ø ß" in pdf_text(pdf.compile_pdf("Hej é ø ß", {"title": "Titel"}, TEMPLATE, None))
+    assert ((), True) not in pdf._compilers
+    assert not [r for r in caplog.records if "not installed" in r.getMessage()]
+
+
+def test_a_character_only_the_cjk_font_has_is_set_when_unforeseen(monkeypatch: pytest.MonkeyPatch) -> None:
+    from styrdok.render import pdf
+
+    monkeypatch.setattr(pdf, "needs_cjk", lambda text: False)  # as for a theme font that lacks it
+    text = pdf_text(pdf.compile_pdf("Hej ⇒ 中文 ∀", {"title": "Titel"}, TEMPLATE, None))
+    assert "中文" in text and "⇒" in text and "∀" in text

@@ -51,7 +51,7 @@ class TypstFailed(StyrdokError, RuntimeError):
 
 
 _lock = threading.Lock()
-_compilers: dict[tuple[str, ...], typst.Compiler] = {}
+_compilers: dict[tuple[tuple[str, ...], bool], typst.Compiler] = {}
 _font_dir: str | None = None
 FONTS_DIR = "fonts"  # the repository's templates/fonts/: extra font files for the theme's families
 
@@ -67,22 +67,35 @@ def font_dirs(templates: "Templates") -> tuple[str, ...]:
 # the monochrome Noto Emoji (PyPI `manimgx-fonts`), Noto Sans CJK (PyPI `noto-cjk-sans-otc`).
 # Both folders hold one file per face, so Typst's choice does not depend on the file system.
 _FALLBACK_PACKAGES = ("manimgx_fonts", "noto_cjk_sans_otc")
+# Typst takes 20–30 ms to read Noto Sans CJK (one 19 MB collection), so a compiler has it only for
+# a text with a character that only it has: CJK, and the arrows, mathematical operators, box
+# drawing and symbols it alone covers (tests/test_fonts.py checks this against the font files).
+_CJK_PACKAGE = "noto_cjk_sans_otc"
+_ONLY_IN_CJK = re.compile("[\u1100-\u11ff\u2190-\u2bff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff"
+                          "\ufe10-\ufe1f\ufe30-\ufe6f\uff00-\uffef\U0001f100-\U0001f2ff\U00020000-\U0003ffff]")
+_CJK_FAMILIES = ("noto sans cjk",)  # what the templates name it (Noto Sans CJK SC …): not missing when left out
+_MISSING_GLYPH = "could not be displayed with font"  # Typst's PDF/A error for a character no font has
 
 
-def _fallback_paths() -> list[str]:
+def needs_cjk(text: str) -> bool:
+    """Whether the text has a character only the CJK fallback font has."""
+    return _ONLY_IN_CJK.search(text) is not None
+
+
+def _fallback_paths(cjk: bool = True) -> list[str]:
     import importlib.util
 
     folders = []
-    for name in _FALLBACK_PACKAGES:
+    for name in _FALLBACK_PACKAGES if cjk else [p for p in _FALLBACK_PACKAGES if p != _CJK_PACKAGE]:
         spec = importlib.util.find_spec(name)
         if spec is not None and spec.origin:
             folders.append(str(Path(spec.origin).parent))
     return folders
 
 
-def _font_paths() -> list[str]:
+def _font_paths(cjk: bool = True) -> list[str]:
     """Folders with extra fonts: the body font, then the fallbacks (none if a package is missing)."""
-    return _body_font_paths() + _fallback_paths()
+    return _body_font_paths() + _fallback_paths(cjk)
 
 
 def _body_font_paths() -> list[str]:
@@ -120,11 +133,11 @@ def _typst() -> ModuleType:
     return typst
 
 
-def _get_compiler(extra: tuple[str, ...] = ()) -> typst.Compiler:
-    """One compiler per process and font folders: fonts are scanned once, caches are reused."""
-    if extra not in _compilers:
-        _compilers[extra] = _typst().Compiler(font_paths=[*_font_paths(), *extra], ignore_system_fonts=True)
-    return _compilers[extra]
+def _get_compiler(extra: tuple[str, ...] = (), cjk: bool = False) -> typst.Compiler:
+    """One compiler per process, font folders and CJK font: fonts are scanned once, caches are reused."""
+    if (extra, cjk) not in _compilers:
+        _compilers[extra, cjk] = _typst().Compiler(font_paths=[*_font_paths(cjk), *extra], ignore_system_fonts=True)
+    return _compilers[extra, cjk]
 
 
 def render_pdf(blocks: list[pandoc.Ast], view: Presentation, templates: Templates, *,
@@ -145,11 +158,11 @@ def render_pdf(blocks: list[pandoc.Ast], view: Presentation, templates: Template
                                font_dirs=dirs)
 
 
-def _warm(font_dirs: tuple[str, ...]) -> None:
+def _warm(font_dirs: tuple[str, ...], cjk: bool = False) -> None:
     """Make the compiler `compile_pdf` will use; a failure is left for compile_pdf to report."""
     try:
         with _lock:
-            _get_compiler(font_dirs)
+            _get_compiler(font_dirs, cjk)
     except Exception:  # noqa: BLE001 - compile_pdf meets it again and says what it is
         pass
 
@@ -162,8 +175,9 @@ def typst_first(blocks: list[pandoc.Ast], templates: Templates) -> str | None:
     text = pandoc.typst_without_pandoc(typst_document(blocks))
     if text is None:
         return None
-    _warm(font_dirs(templates))
-    return text.decode("utf-8")
+    body = text.decode("utf-8")
+    _warm(font_dirs(templates), needs_cjk(body))
+    return body
 
 
 def pdf_last_if_long(pdf: Callable[[], bytes], others: Sequence[Callable[[], Any]],
@@ -227,22 +241,27 @@ def compile_pdf(body_typst: str, meta: dict, template: str | Sequence[Part], tim
     sources = _Sources(parts)
     sys_inputs = {"meta": json.dumps(meta, ensure_ascii=False, sort_keys=True)}
     typst = _typst()
+    cjk = needs_cjk(body_typst) or needs_cjk(sys_inputs["meta"])
     with _lock:
-        compiler = _get_compiler(tuple(font_dirs))
-        try:
-            pdf, warnings = compiler.compile_with_warnings(
-                input=source,
-                format="pdf",
-                sys_inputs=sys_inputs,
-                pdf_standards=PDF_STANDARDS,
-                timestamp=timestamp,
-            )
-        except typst.TypstError as exc:
-            raise sources.error(exc) from None
-        except RuntimeError as exc:  # other failures reported by typst-py
-            raise TypstFailed.because(_("the PDF could not be made"), f"Typst: {exc}") from None
+        while True:
+            try:
+                pdf, warnings = _get_compiler(tuple(font_dirs), cjk).compile_with_warnings(
+                    input=source,
+                    format="pdf",
+                    sys_inputs=sys_inputs,
+                    pdf_standards=PDF_STANDARDS,
+                    timestamp=timestamp,
+                )
+                break
+            except typst.TypstError as exc:
+                if not cjk and _MISSING_GLYPH in str(exc):  # a character only the CJK font has after all
+                    cjk = True
+                    continue
+                raise sources.error(exc, left_out=() if cjk else _CJK_FAMILIES) from None
+            except RuntimeError as exc:  # other failures reported by typst-py
+                raise TypstFailed.because(_("the PDF could not be made"), f"Typst: {exc}") from None
     for warning in warnings or ():
-        _warn(sources, warning)
+        _warn(sources, warning, left_out=() if cjk else _CJK_FAMILIES)
     if not isinstance(pdf, bytes):
         raise TypstFailed.because(_("the PDF could not be made"),
                                   _("Typst returned {kind}, not PDF bytes").format(kind=type(pdf).__name__))
@@ -253,11 +272,12 @@ _UNKNOWN_FONT = re.compile(r"unknown font family: (.+)")
 _fonts_reported: set[str] = set()
 
 
-def _warn(sources: "_Sources", warning: typst.TypstWarning) -> None:
-    """Typst's warning for the user: a missing font once per process and family, in one line."""
+def _warn(sources: "_Sources", warning: typst.TypstWarning, left_out: tuple[str, ...] = ()) -> None:
+    """Typst's warning for the user: a missing font once per process and family, in one line; not
+    for a family the compiler was made without (`left_out`: name prefixes, lower case)."""
     message = (getattr(warning, "message", None) or str(warning)).strip()
     if found := _UNKNOWN_FONT.fullmatch(message):
-        if (family := found.group(1)) not in _fonts_reported:
+        if (family := found.group(1)) not in _fonts_reported and not family.lower().startswith(left_out):
             _fonts_reported.add(family)
             log.warning(_("the font '{family}' is not installed: the PDF uses another font for what only it "
                           "would show (see `styrdok doctor`)").format(family=family))
@@ -266,6 +286,17 @@ def _warn(sources: "_Sources", warning: typst.TypstWarning) -> None:
 
 
 _LOCATION = re.compile(r"__typst_py_bytes__\.typ:(\d+):(\d+)")
+_DIAGNOSTIC_START = re.compile(r"^(?=(?:error|warning): )", re.M)
+
+
+def _without_left_out(diagnostic: str, left_out: tuple[str, ...]) -> str:
+    """Typst's rendered diagnostics without the unknown-font warnings of the `left_out` families."""
+    if not left_out:
+        return diagnostic
+    kept = [block for block in _DIAGNOSTIC_START.split(diagnostic)
+            if not ((found := _UNKNOWN_FONT.fullmatch(block.split("\n", 1)[0].removeprefix("warning: ").strip()))
+                    and found.group(1).lower().startswith(left_out))]
+    return "".join(kept).strip()
 
 
 class _Sources:
@@ -287,10 +318,12 @@ class _Sources:
         index = max(i for i, start in enumerate(self.starts) if start <= line)
         return self.parts[index].name, line - self.starts[index] + 1
 
-    def describe(self, diag: typst.TypstError | typst.TypstWarning) -> tuple[str, tuple[str | None, int] | None]:
-        """Typst's message, hints and source excerpt with locations as template or body lines; and the first location."""
+    def describe(self, diag: typst.TypstError | typst.TypstWarning,
+                 left_out: tuple[str, ...] = ()) -> tuple[str, tuple[str | None, int] | None]:
+        """Typst's message, hints and source excerpt with locations as template or body lines; and the
+        first location. Warnings of a missing font family the compiler was made without are left out."""
         message = (getattr(diag, "message", None) or str(diag)).strip()
-        diagnostic = (getattr(diag, "diagnostic", None) or "").strip()
+        diagnostic = _without_left_out((getattr(diag, "diagnostic", None) or "").strip(), left_out)
         if not diagnostic:
             hints = [h for h in (getattr(diag, "hints", None) or []) if h]
             return "\n".join([message] + [f"hint: {h}" for h in hints]), None
@@ -309,8 +342,8 @@ class _Sources:
         text = "\n".join([message] + [_LOCATION.sub(name, line) for line in lines])
         return text, first[0] if first else None
 
-    def error(self, exc: typst.TypstError) -> TypstFailed:
-        text, location = self.describe(exc)
+    def error(self, exc: typst.TypstError, left_out: tuple[str, ...] = ()) -> TypstFailed:
+        text, location = self.describe(exc, left_out)
         template, line = location or (None, 0)
         if template:
             return TypstFailed(_("the PDF could not be made"), [Problem(

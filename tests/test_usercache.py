@@ -113,3 +113,17 @@ def test_zips_are_the_bytes_zipfile_writes(when: dt.datetime) -> None:
     # members copied as they are stored, and members compressed ahead (the fonts): the same bytes
     assert zipped.write(zipped.read_deflated(written), when) == written
     assert zipped.write({**MEMBERS, "empty": zipped.deflate(b"")}, when) == written
+
+
+def test_an_installed_package_is_known_by_its_files_without_importing_it(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "fakepackage"
+    package.mkdir()
+    (package / "__init__.py").write_text("raise ImportError('never imported')\n", "utf-8")
+    (package / "_native.so").write_bytes(b"1")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = usercache.installed("fakepackage")
+    assert before == usercache.installed("fakepackage") and "_native.so" in before
+    (package / "_native.so").write_bytes(b"22")  # another build of it
+    assert usercache.installed("fakepackage") != before
+    assert usercache.installed("no_such_package_here") == "missing"

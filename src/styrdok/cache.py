@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import fnmatch
 import hashlib
 import json
 import os
@@ -16,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import clock, pandoc
+from . import clock, pandoc, usercache
 from .files import outside
 from .output import CACHE_DIR, atomic_write
 from .templates import Templates
@@ -25,7 +26,9 @@ from .templates import Templates
 def _hash_tree(digest: "hashlib._Hash", folder: Path | None, patterns: tuple[str, ...]) -> None:
     if not folder or not folder.is_dir():
         return
-    for path in sorted(p for pattern in patterns for p in folder.rglob(pattern) if p.is_file()):
+    found = [Path(top, name) for top, _dirs, names in os.walk(folder) for name in names
+             if any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)]
+    for path in sorted(p for p in found if p.is_file()):
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
         if path.is_symlink():
             digest.update(os.readlink(path).encode() + b"\0")
@@ -36,14 +39,8 @@ def _hash_tree(digest: "hashlib._Hash", folder: Path | None, patterns: tuple[str
 
 @cache
 def _code_fingerprint() -> str:
-    """styrdok's own code and packaged templates, and the converters' versions."""
-    from importlib.metadata import PackageNotFoundError, version  # 10 ms (email …): not for every command that reads history
-
-    try:
-        typst = version("typst")
-    except PackageNotFoundError:
-        typst = "missing"  # the PDF render says so
-    digest = hashlib.sha256(f"pandoc {pandoc.version()} typst {typst}".encode())
+    """styrdok's own code and packaged templates, and the converters."""
+    digest = hashlib.sha256(f"pandoc {pandoc.version()} {usercache.installed('typst')}".encode())
     _hash_tree(digest, Path(__file__).parent, ("*.py", "*.j2", "*.typ", "*.css", "*.json", "*.docx", "*.yaml", "*.svg", "*.png"))
     return digest.hexdigest()
 

@@ -63,6 +63,19 @@ def source_of(*modules: str) -> bytes:
                     for name in modules)
 
 
+def installed(package: str) -> str:
+    """An installed package as part of a key, known without importing it: its folder, and the
+    name, size and time of each of its files (another version is another key)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.origin:
+        return "missing"
+    folder = Path(spec.origin).parent
+    return f"{folder} " + repr(sorted((entry.name, (st := entry.stat()).st_size, st.st_mtime_ns)
+                                      for entry in os.scandir(folder) if entry.is_file()))
+
+
 def path(kind: str, name: str, suffix: str = "") -> Path | None:
     """Where the entry `kind`/`name` is or would be (None: no cache)."""
     base = folder()

@@ -16,7 +16,6 @@ import marshal
 from collections.abc import Callable, Iterator
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import usercache
@@ -71,7 +70,7 @@ def _validator() -> Any:
 
 @cache
 def _quick_check() -> Callable[[Any], None] | None:
-    name = usercache.key("schema-check", schema_text(), _installed("fastjsonschema"),
+    name = usercache.key("schema-check", schema_text(), usercache.installed("fastjsonschema"),
                          importlib.util.MAGIC_NUMBER, usercache.source_of("validation"))
     try:
         code, function = marshal.loads(usercache.cached("schema-check", name, _compiled, ".marshal"))
@@ -94,12 +93,3 @@ def _compiled() -> bytes:
     function = fastjsonschema.compile(schema(), use_default=False).__name__
     return marshal.dumps((compile(code.replace(_IMPORT, ""), f"<fastjsonschema: {SCHEMA}>", "exec"), function))
 
-
-def _installed(package: str) -> str:
-    """The installed package (its folder, and the size and time of its code), known without
-    importing it: another version is another cache entry."""
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.origin:
-        return "missing"
-    folder = Path(spec.origin).parent
-    return repr(sorted((p.name, (st := p.stat()).st_size, st.st_mtime_ns) for p in folder.glob("*.py")))

@@ -219,3 +219,28 @@ def _flatten(outline: list) -> list:
     for entry in outline:
         items.extend(_flatten(entry) if isinstance(entry, list) else [entry])
     return items
+
+
+def test_the_renderers_are_imported_while_pandoc_reads_the_policy(policy_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build starts importing its renderers (Typst, Jinja, lxml …) on a thread before the
+    policy is read and checked, not after."""
+    import threading
+
+    imported: list[tuple[tuple[str, ...], bool]] = []
+    started = threading.Event()
+    real_check = source.check_file
+
+    def load(names: tuple[str, ...]) -> None:
+        imported.append((names, threading.current_thread() is threading.main_thread()))
+        started.set()
+
+    def check_file(*args: object, **kwargs: object) -> object:
+        assert started.wait(10), "the check began, and no import of the renderers had been started"
+        return real_check(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build, "_import", load)
+    monkeypatch.setattr(source, "check_file", check_file)
+    monkeypatch.setattr(build, "RENDERERS", ("styrdok.render", "a_module_not_yet_imported"))
+    result = build.build_one(Workspace(policy_repo), policy_repo / "policy" / "social-ekonomi.md",
+                             policy_repo / "build", final=False)
+    assert result.ok and imported == [(("styrdok.render", "a_module_not_yet_imported"), False)]

@@ -76,6 +76,20 @@ def test_another_command_loads_what_it_uses(policy_repo: Path) -> None:
                           "styrdok.publish"}
 
 
+def test_build_and_diff_finish_their_docx_without_python_docx(policy_repo: Path) -> None:
+    """python-docx makes the reference document, once per user; finishing a DOCX is lxml alone."""
+    loaded_after(["build", "social-ekonomi"], policy_repo)  # the user cache now holds the reference document
+    seed = (policy_repo / "policy" / "social-ekonomi.md").read_text("utf-8")
+    (policy_repo / "new.md").write_text(seed.replace("stor betydelse", "avgörande betydelse"), "utf-8")
+    for args in (["build", "social-ekonomi", "--out", "again"],
+                 ["diff", "policy/social-ekonomi.md", "new.md", "--out", "redline"]):
+        modules = loaded_after(args, policy_repo)
+        assert "styrdok.render.docx_finish" in modules, args
+        assert [m for m in modules if m == "docx" or m.startswith("docx.")] == [], args
+    assert (policy_repo / "again" / "social-ekonomi" / "social-ekonomi.docx").is_file()
+    assert (policy_repo / "redline" / "redline.docx").is_file()
+
+
 def test_the_version_constant_is_the_release() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
     assert __version__ == project["version"] == version("styrdok")

@@ -17,7 +17,7 @@ from .i18n import _
 from .output import OutputDir
 from .workspace import Workspace
 
-# The renderers (python-docx, lxml, Jinja, Typst) and the build cache are imported by the build,
+# The renderers (lxml, Jinja, Typst) and the build cache are imported by the build,
 # not with this module: `styrdok check` validates with `source` alone.
 
 

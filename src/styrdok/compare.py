@@ -55,7 +55,7 @@ def files(old: Path, new: Path) -> Versions:
         templates = Workspace.find(new.resolve().parent).templates
     except StyrdokError:
         templates = Templates(None)
-    preload()  # the redline's DOCX needs python-docx: imported while pandoc reads the versions
+    preload()  # the DOCX finishing (lxml) is imported while pandoc reads the versions
     old_policy, new_policy = pandoc.concurrently(lambda: load_file(old), lambda: load_file(new))
     labels = version_names(Version(old_policy, Origin.FILE, file=str(old)),
                            Version(new_policy, Origin.FILE, file=str(new)), templates.labels)

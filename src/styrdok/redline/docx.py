@@ -32,31 +32,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from typing import TYPE_CHECKING
-
 from lxml import etree
 
 from .. import pandoc
 from ..diff import Kind
 from ..render.docx import render_docx
+from ..render.docx_package import NUMBERING, Package
 from ..templates import Templates
 from ..wordstyles import SUMMARY_STYLE  # a name, like the other styles, not a label
 from ..render.document import Presentation
 from .document import Layout, Unit, ordered_list
 from .summary import Summary, summary_blocks
 
-if TYPE_CHECKING:
-    from docx.document import Document
-
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-DOCUMENT = "word/document.xml"
 MARK = "styrdok-mark-"  # bookmark names of paragraphs whose mark is tracked
 MOVE = "styrdok-move:"  # author prefix of the runs that become w:moveFrom / w:moveTo
 TAGS = {Kind.INSERTED: "ins", Kind.DELETED: "del", Kind.MOVED_FROM: "moveFrom", Kind.MOVED_TO: "moveTo"}
 MARK_ORDER = ("ins", "del", "moveFrom", "moveTo")  # the order CT_ParaRPr wants them in
 ROW_TAG = {"ins": "ins", "del": "del", "moveFrom": "del", "moveTo": "ins"}  # rows have no move marks
 REVISIONS = tuple(f"{{{W}}}{t}" for t in (*MARK_ORDER, "pPrChange"))
-NUMBERING = "word/numbering.xml"
 
 
 def _w(tag: str) -> str:
@@ -103,7 +97,7 @@ def render_redline_docx(layout: Layout, view: Presentation, summary: Summary, te
     """The summary (untracked: it is about the changes, not one of them), a page break, then
     the marked document."""
     return render_docx(_summary(summary) + [PAGE_BREAK] + layout.title + layout.body, view, templates,
-                       edit=lambda doc: track_document(doc, marker.author, marker.date))
+                       edit=lambda package: track_document(package, marker.author, marker.date))
 
 
 def _summary(summary: Summary) -> list[pandoc.Ast]:
@@ -120,14 +114,11 @@ def _summary(summary: Summary) -> list[pandoc.Ast]:
     return [pandoc.div(out, custom_style=SUMMARY_STYLE)]
 
 
-def track_document(doc: Document, author: str, date: str) -> None:
-    """Finish pandoc's DOCX while python-docx holds it (render_docx's edit): paragraph marks, moves
-    and unique ids (see the module doc)."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-
-    numbering = next((rel.target_part.element for rel in doc.part.rels.values()
-                      if rel.reltype == RT.NUMBERING and not rel.is_external), None)
-    _track(doc.element, numbering, author, date)
+def track_document(package: Package, author: str, date: str) -> None:
+    """Finish pandoc's DOCX in its package (render_docx's edit): paragraph marks, moves and unique
+    ids (see the module doc)."""
+    numbering = package.document.related(NUMBERING)
+    _track(package.document.element, numbering.element if numbering is not None else None, author, date)
 
 
 def _track(root: etree._Element, numbering: etree._Element | None, author: str, date: str) -> bool:

@@ -1,4 +1,4 @@
-"""DOCX rendering: pandoc with the municipal reference document, finished with python-docx.
+"""DOCX rendering: pandoc with the municipal reference document, then finished (render.docx_finish).
 
 What depends only on the theme (the generated reference document, the logo as PNG) is made
 once per user (styrdok.usercache), not in every process.
@@ -7,8 +7,6 @@ once per user (styrdok.usercache), not in every process.
 from __future__ import annotations
 
 import importlib
-import importlib.util
-import os
 import sys
 import threading
 from functools import cache
@@ -44,22 +42,9 @@ def _generated_reference(theme: Theme) -> Path:
         from .docx_reference import build_reference_docx
         return build_reference_docx(theme)
 
-    name = usercache.key("reference", _python_docx(), usercache.source_of(*_REFERENCE_CODE), repr(theme))
+    name = usercache.key("reference", usercache.installed("docx"), usercache.source_of(*_REFERENCE_CODE), repr(theme))
     with _lock:
         return usercache.file("reference", name, build, ".docx")
-
-
-@cache
-def _python_docx() -> str:
-    """The installed python-docx (its folder, and the size and time of its code and default
-    template), known without importing it: a new version is a new reference document."""
-    spec = importlib.util.find_spec("docx")
-    if spec is None or not spec.origin:
-        return "missing"
-    folder = Path(spec.origin).parent
-    stats = [(name, (st := os.stat(folder / name)).st_size, st.st_mtime_ns)
-             for name in ("__init__.py", "templates/default.docx") if (folder / name).is_file()]
-    return f"{folder} {stats}"
 
 
 def _preload() -> None:
@@ -70,8 +55,8 @@ def _preload() -> None:
 
 
 def preload() -> None:
-    """Import python-docx (a tenth of a second) in the background: while pandoc reads the versions
-    of a redline, or writes the document in `render_docx`."""
+    """Import the finishing (lxml) in the background: while pandoc reads the versions of a redline,
+    or writes the document in `render_docx`."""
     if "styrdok.render.docx_finish" not in sys.modules:
         threading.Thread(target=_preload, daemon=True).start()
 
@@ -105,7 +90,7 @@ def embedded_families(templates: Templates) -> tuple[EmbeddedFamily, ...]:
 
 @cache
 def logo_png(logo: Logo) -> bytes:
-    """The logo as PNG for Word (python-docx places PNG, not SVG): an SVG is drawn by Typst at 600 dpi."""
+    """The logo as PNG for Word (the header holds a PNG, not SVG): an SVG is drawn by Typst at 600 dpi."""
     if not logo.is_svg:
         return logo.data
     from .pdf import _font_paths, _typst  # a missing typst is a clear error, as for the PDF

@@ -16,21 +16,13 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from docx.document import Document
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.oxml import serialize_part_xml
-from docx.opc.part import Part
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import qn
-from docx.oxml.xmlchemy import BaseOxmlElement
+from lxml import etree
 
 from ..fonts import Face, nearest
+from .docx_package import FONT, FONT_TABLE, SETTINGS, Package, Part, element, qn
 
 FONT_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 FONT_SUFFIX = ".odttf"
-FONT_RELATIONSHIP = RT.FONT
-FONT_TABLE_RELATIONSHIP = RT.FONT_TABLE
 
 # The four faces a DOCX can embed per family: (element, weight, italic).
 SLOTS = (("embedRegular", 400, False), ("embedBold", 700, False),
@@ -69,84 +61,76 @@ def obfuscate(data: bytes, key: str) -> bytes:
     return head + data[32:]
 
 
-def uses_italic(doc: Document) -> bool:
+def uses_italic(package: Package) -> bool:
     """Whether any run or style of the document (body, headers, footers, styles) is italic."""
-    for part in doc.part.package.iter_parts():
-        if not (part.content_type.endswith("+xml") and part.partname.startswith("/word/")):
+    for part in package.parts():
+        if not (part.content_type.endswith("+xml") and part.name.startswith("/word/")):
             continue
-        element = getattr(part, "element", None)  # an XML part python-docx parsed: searched, not serialised
-        if element is None:
-            if _ITALIC.search(part.blob):
+        if part.xml_part:  # searched as XML; another part is not parsed for this
+            if any(i.get(_VAL, "true") in _ON for i in part.element.iter(_I)):
                 return True
-        elif any(i.get(_VAL, "true") in _ON for i in element.iter(_I)):
+        elif _ITALIC.search(part.blob):
             return True
     return False
 
 
-def embed_fonts(doc: Document, families: tuple[EmbeddedFamily, ...]) -> int:
-    """Embed each family's faces in `doc` (in place); the number of faces embedded."""
-    italic = uses_italic(doc)
-    table_part = _font_table_part(doc)
-    if table_part is None:
+def embed_fonts(package: Package, families: tuple[EmbeddedFamily, ...]) -> int:
+    """Embed each family's faces in `package` (in place); the number of faces embedded."""
+    italic = uses_italic(package)
+    table = package.document.related(FONT_TABLE)
+    if table is None:
         return 0
-    # python-docx keeps the font table as a plain part: parse it, and write it back below.
-    fonts_el = parse_xml(table_part.blob)
+    chosen = [(family, faces) for family in families if (faces := _faces(family, italic))]
+    if not chosen:
+        return 0  # the font table is left as it is, not parsed and written back
+    fonts_el = table.element
     count = 0
-    for family in families:
-        chosen = []
-        for slot, weight, slant in SLOTS:
-            if slant and not italic:
-                continue
-            face = nearest(family.faces, weight, slant)
-            if face is None or not face.embeddable or (weight == 700 and face.weight < 600) \
-                    or (weight == 400 and face.weight > 500):
-                continue  # no true bold (or regular): Word synthesises it rather than use a wrong weight
-            chosen.append((slot, face))
-        if not chosen:
-            continue
+    for family, faces in chosen:
         font_el = _font_element(fonts_el, family.family)
         for old in [c for c in font_el if c.tag.startswith(qn("w:embed"))]:
             font_el.remove(old)
         anchor = _last_of(font_el, _FONT_BEFORE)
-        for slot, face in chosen:
+        for slot, face in faces:
             count += 1
             data = face.data()
             key = font_key(data)
-            partname = PackURI(f"/word/fonts/font{count}{FONT_SUFFIX}")
-            part = Part(partname, FONT_CONTENT_TYPE, obfuscate(data, key), doc.part.package)
-            r_id = table_part.relate_to(part, FONT_RELATIONSHIP)
-            embed = OxmlElement(f"w:{slot}", {qn("r:id"): r_id, qn("w:fontKey"): key})
+            part = Part(f"/word/fonts/font{count}{FONT_SUFFIX}", FONT_CONTENT_TYPE, obfuscate(data, key))
+            embed = element(f"w:{slot}", {qn("r:id"): table.relate(part, FONT), qn("w:fontKey"): key})
             if anchor is None:
                 font_el.insert(0, embed)
             else:
                 anchor.addnext(embed)
             anchor = embed
-    if count:
-        table_part._blob = serialize_part_xml(fonts_el)
-        _enable_in_settings(doc)
+    _enable_in_settings(package)
     return count
 
 
-def _font_table_part(doc: Document) -> Part | None:
-    for rel in doc.part.rels.values():
-        if rel.reltype == FONT_TABLE_RELATIONSHIP and not rel.is_external:
-            part: Part = rel.target_part
-            return part
-    return None
+def _faces(family: EmbeddedFamily, italic: bool) -> list[tuple[str, Face]]:
+    """The family's faces for the slots a DOCX has: (slot, face)."""
+    chosen = []
+    for slot, weight, slant in SLOTS:
+        if slant and not italic:
+            continue
+        face = nearest(family.faces, weight, slant)
+        if face is None or not face.embeddable or (weight == 700 and face.weight < 600) \
+                or (weight == 400 and face.weight > 500):
+            continue  # no true bold (or regular): Word synthesises it rather than use a wrong weight
+        chosen.append((slot, face))
+    return chosen
 
 
-def _font_element(fonts_el: BaseOxmlElement, name: str) -> BaseOxmlElement:
+def _font_element(fonts_el: etree._Element, name: str) -> etree._Element:
     for font in fonts_el.findall(qn("w:font")):
         if font.get(qn("w:name")) == name:
             return font
-    font = OxmlElement("w:font", {qn("w:name"): name})
+    font = element("w:font", {qn("w:name"): name})
     for tag, value in (("charset", "00"), ("family", "swiss"), ("pitch", "variable")):
-        font.append(OxmlElement(f"w:{tag}", {qn("w:val"): value}))
+        font.append(element(f"w:{tag}", {qn("w:val"): value}))
     fonts_el.append(font)
     return font
 
 
-def _last_of(parent: BaseOxmlElement, names: tuple[str, ...]) -> BaseOxmlElement | None:
+def _last_of(parent: etree._Element, names: tuple[str, ...]) -> etree._Element | None:
     found = None
     for child in parent:
         if child.tag in {qn(f"w:{n}") for n in names}:
@@ -154,13 +138,16 @@ def _last_of(parent: BaseOxmlElement, names: tuple[str, ...]) -> BaseOxmlElement
     return found
 
 
-def _enable_in_settings(doc: Document) -> None:
-    settings = doc.settings.element
+def _enable_in_settings(package: Package) -> None:
+    part = package.document.related(SETTINGS)
+    if part is None:
+        return
+    settings = part.element
     if settings.find(qn("w:embedTrueTypeFonts")) is not None:
         return
-    element = OxmlElement("w:embedTrueTypeFonts")
+    embed = element("w:embedTrueTypeFonts")
     anchor = _last_of(settings, _SETTINGS_BEFORE)
     if anchor is None:
-        settings.insert(0, element)
+        settings.insert(0, embed)
     else:
-        anchor.addnext(element)
+        anchor.addnext(embed)

@@ -77,7 +77,9 @@ def test_another_command_loads_what_it_uses(policy_repo: Path) -> None:
 
 
 def test_build_and_diff_finish_their_docx_without_python_docx(policy_repo: Path) -> None:
-    """python-docx makes the reference document, once per user; finishing a DOCX is lxml alone."""
+    """python-docx makes the reference document, once per user; finishing a DOCX is lxml alone. A
+    valid policy needs no jsonschema (styrdok.validation), nor the lifecycle, git history or
+    installed metadata."""
     loaded_after(["build", "social-ekonomi"], policy_repo)  # the user cache now holds the reference document
     seed = (policy_repo / "policy" / "social-ekonomi.md").read_text("utf-8")
     (policy_repo / "new.md").write_text(seed.replace("stor betydelse", "avgörande betydelse"), "utf-8")
@@ -86,6 +88,7 @@ def test_build_and_diff_finish_their_docx_without_python_docx(policy_repo: Path)
         modules = loaded_after(args, policy_repo)
         assert "styrdok.render.docx_finish" in modules, args
         assert [m for m in modules if m == "docx" or m.startswith("docx.")] == [], args
+        assert not modules & {"jsonschema", "styrdok.lifecycle", "styrdok.history", "importlib.metadata", "git"}, args
     assert (policy_repo / "again" / "social-ekonomi" / "social-ekonomi.docx").is_file()
     assert (policy_repo / "redline" / "redline.docx").is_file()
 

@@ -19,7 +19,7 @@ from . import clock, source
 from .errors import InvalidPolicy, Problem, Severity, StyrdokError
 from .i18n import _, ngettext
 from .history import History, Revision
-from .mandate import MandatePeriod, review_window
+from .mandate import MandatePeriod, last_decision, review_by, review_window
 from .model import Action, Consultation, Decision, Metadata, Policy, Review, Status, status_word
 from .output import atomic_write
 from .workspace import Workspace
@@ -433,11 +433,6 @@ class Due(str, Enum):
     REPEALED = "repealed"  # the last decision is upphävd
 
 
-def last_decision(meta: Metadata, today: dt.date) -> Decision | None:
-    """The newest decision taken by `today` (a later-dated one has not happened yet on that day)."""
-    return next((d for d in reversed(meta.decisions) if d.date and d.date <= today), None)
-
-
 def due(meta: Metadata, today: dt.date) -> Due:
     last = last_decision(meta, today)
     if last and last.action is Action.REPEALED:
@@ -448,15 +443,6 @@ def due(meta: Metadata, today: dt.date) -> Due:
         return Due.DUE
     window = review_window(last.date, meta.review_years)
     return Due.DONE if today < window.due_from else Due.DUE if today <= window.deadline else Due.OVERDUE
-
-
-def review_by(meta: Metadata, today: dt.date | None = None) -> dt.date | None:
-    """Ska revideras senast: the deadline after the last decision (taken by `today`, if given);
-    None if the document is not reviewed, repealed or never decided."""
-    last = last_decision(meta, today) if today else meta.last_decision
-    if last is None or last.date is None or last.action is Action.REPEALED or meta.review is Review.NONE:
-        return None
-    return review_window(last.date, meta.review_years).deadline
 
 
 class Work(str, Enum):

@@ -1,4 +1,5 @@
-"""Swedish municipal mandate periods (mandatperioder): pure date arithmetic, no I/O.
+"""Swedish municipal mandate periods (mandatperioder) and when a document is to be revised: pure
+date arithmetic, no I/O.
 
 Since the 1994 election a municipal council is elected for four years counted from 15 October
 of the election year (kommunallagen 5 kap. 5 §): 1994, 1998 … 2022, 2026, 2030. An extra
@@ -12,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .i18n import _
+from .model import Action, Decision, Metadata, Review
 
 FIRST_ELECTION = 1994
 YEARS = 4
@@ -107,3 +109,17 @@ def _grid_year(day: dt.date) -> int:
     """The election year of the four-year period containing `day`, the grid extended before 1994."""
     year = day.year if (day.month, day.day) >= (START_MONTH, START_DAY) else day.year - 1
     return year - (year - FIRST_ELECTION) % YEARS
+
+
+def last_decision(meta: Metadata, today: dt.date) -> Decision | None:
+    """The newest decision taken by `today` (a later-dated one has not happened yet on that day)."""
+    return next((d for d in reversed(meta.decisions) if d.date and d.date <= today), None)
+
+
+def review_by(meta: Metadata, today: dt.date | None = None) -> dt.date | None:
+    """Ska revideras senast: the deadline after the last decision (taken by `today`, if given);
+    None if the document is not reviewed, repealed or never decided."""
+    last = last_decision(meta, today) if today else meta.last_decision
+    if last is None or last.date is None or last.action is Action.REPEALED or meta.review is Review.NONE:
+        return None
+    return review_window(last.date, meta.review_years).deadline

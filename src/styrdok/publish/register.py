@@ -15,7 +15,8 @@ from pathlib import Path
 from .. import clock, fonts
 from ..consult.package import CHANGES, VERSION
 from ..render.document import decision_line
-from ..lifecycle import Due, review_by
+from ..lifecycle import Due
+from ..mandate import review_by
 from ..mandate import MandatePeriod
 from ..model import Action, Decision, Metadata, Status
 from ..templates import Templates

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import clock, pandoc
+from ..mandate import review_by
 from ..model import Action, Decision, Metadata, Policy, Review
 from ..theme import Labels, Theme
 from ..wordstyles import CONTROL_STYLE
@@ -104,10 +105,8 @@ def control_rows(meta: Metadata, labels: Labels) -> tuple[ControlRow, ...]:
     """The document control block, in its fixed order; rows without a value are left out.
 
     The decision is the document's last one (a pending one shows its placeholders); "ska
-    revideras senast" comes from `lifecycle.review_by`, the rule `styrdok status` uses.
+    revideras senast" comes from `mandate.review_by`, the rule `styrdok status` uses.
     """
-    from ..lifecycle import review_by
-
     decision = meta.decisions[-1] if meta.decisions else None
     rows: list[tuple[str, str | None]] = [("doctype", labels.doctype(meta.type))]
     if decision:

@@ -222,22 +222,25 @@ def _flatten(outline: list) -> list:
 
 
 def test_the_renderers_are_imported_while_pandoc_reads_the_policy(policy_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A build starts importing its renderers (Typst, Jinja, lxml …) on a thread before the
-    policy is read and checked, not after."""
+    """A build has pandoc read the policy, then imports its renderers (Typst, Jinja, lxml …) on a
+    thread while the policy is read and checked, not after."""
     import threading
 
     imported: list[tuple[tuple[str, ...], bool]] = []
     started = threading.Event()
-    real_check = source.check_file
+    real_check, real_read_ahead = source.check_file, pandoc.read_ahead
+    reading: list[int] = []
 
     def load(names: tuple[str, ...]) -> None:
         imported.append((names, threading.current_thread() is threading.main_thread()))
+        assert reading, "the renderers were imported before pandoc started reading"
         started.set()
 
     def check_file(*args: object, **kwargs: object) -> object:
         assert started.wait(10), "the check began, and no import of the renderers had been started"
         return real_check(*args, **kwargs)  # type: ignore[arg-type]
 
+    monkeypatch.setattr(pandoc, "read_ahead", lambda text: (reading.append(len(text)), real_read_ahead(text))[1])
     monkeypatch.setattr(build, "_import", load)
     monkeypatch.setattr(source, "check_file", check_file)
     monkeypatch.setattr(build, "RENDERERS", ("styrdok.render", "a_module_not_yet_imported"))

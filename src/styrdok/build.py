@@ -79,6 +79,7 @@ def build_one(workspace: Workspace, path: Path, out: Path, *, final: bool) -> Po
     """
     display = workspace.display(path)
     result = PolicyResult(path.stem, display)
+    source.read_ahead(path)  # first: the imports below would hold the interpreter before pandoc starts
     _load_renderers()
     policy, result.problems = source.check_file(path, display=display, inside=workspace.root)
     if policy is None:

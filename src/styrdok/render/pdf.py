@@ -10,6 +10,7 @@ input and timestamp.
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
 import re
@@ -71,15 +72,16 @@ _FALLBACK_PACKAGES = ("manimgx_fonts", "noto_cjk_sans_otc")
 # a text with a character that only it has: CJK, and the arrows, mathematical operators, box
 # drawing and symbols it alone covers (tests/test_fonts.py checks this against the font files).
 _CJK_PACKAGE = "noto_cjk_sans_otc"
-_ONLY_IN_CJK = re.compile("[\u1100-\u11ff\u2190-\u2bff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff"
-                          "\ufe10-\ufe1f\ufe30-\ufe6f\uff00-\uffef\U0001f100-\U0001f2ff\U00020000-\U0003ffff]")
+_ONLY_IN_CJK = (0x1100, 0x1200, 0x2190, 0x2C00, 0x2E80, 0xA000, 0xA960, 0xA980, 0xAC00, 0xD800, 0xF900, 0xFB00,
+                0xFE10, 0xFE20, 0xFE30, 0xFE70, 0xFF00, 0xFFF0, 0x1F100, 0x1F300, 0x20000, 0x40000)  # [start, end) pairs
 _CJK_FAMILIES = ("noto sans cjk",)  # what the templates name it (Noto Sans CJK SC …): not missing when left out
 _MISSING_GLYPH = "could not be displayed with font"  # Typst's PDF/A error for a character no font has
 
 
 def needs_cjk(text: str) -> bool:
-    """Whether the text has a character only the CJK fallback font has."""
-    return _ONLY_IN_CJK.search(text) is not None
+    """Whether the text has a character only the CJK fallback font has (a regular expression of
+    these ranges takes 3 ms to compile)."""
+    return any(bisect.bisect_right(_ONLY_IN_CJK, ord(c)) % 2 for c in set(text) if c >= "\u1100")
 
 
 def _fallback_paths(cjk: bool = True) -> list[str]:

@@ -104,7 +104,7 @@ def finish_docx(docx_bytes: bytes, spec: DocxFinish, edit: Edit | None = None) -
         if spec.landscape:
             _landscape(sect_pr)
         if index == 0 and spec.logo:  # the logo on the first page only
-            get_or_add(sect_pr, "w:titlePg", SECT_PR[14:]).attrib.pop(qn("w:val"), None)
+            _in_order(sect_pr, "w:titlePg", SECT_PR).attrib.pop(qn("w:val"), None)
         # Only the variants Word will actually show; an unused first-page header would be dead weight.
         shown = (True, _on(sect_pr.find(qn("w:titlePg"))), odd_and_even)
         kinds = [kind for kind, show in zip(("default", "first", "even"), shown) if show]
@@ -159,9 +159,14 @@ def _attr_emu(parent: etree._Element | None, name: str) -> int | None:
     return None if value is None else _emu(value)
 
 
+def _in_order(parent: etree._Element, tag: str, order: tuple[str, ...]) -> etree._Element:
+    """`parent`'s `tag` child, added before the children that follow it in the schema's `order` if missing."""
+    return get_or_add(parent, tag, order[order.index(tag) + 1:])
+
+
 def _paragraph_property(paragraph: etree._Element, tag: str) -> etree._Element:
     props = get_or_add(paragraph, "w:pPr", first=True)
-    return get_or_add(props, tag, P_PR[P_PR.index(tag) + 1:])
+    return _in_order(props, tag, P_PR)
 
 
 def _set_style(paragraph: etree._Element, style_id: str | None) -> None:
@@ -268,7 +273,7 @@ def _landscape(sect_pr: etree._Element) -> None:
     size = sect_pr.find(qn("w:pgSz"))
     if size is not None and size.get(qn("w:orient")) == "landscape":
         return
-    size = get_or_add(sect_pr, "w:pgSz", SECT_PR[4:])
+    size = _in_order(sect_pr, "w:pgSz", SECT_PR)
     size.set(qn("w:orient"), "landscape")
     width, height = _attr_emu(size, "w:w"), _attr_emu(size, "w:h")
     for name, value in (("w:w", height), ("w:h", width)):

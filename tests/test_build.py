@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import SEED_POLICY, adopted, run, seed_paragraphs, squash
-from styrdok import build, pandoc, source
+from styrdok import build, pandoc, preload, source
 from styrdok.errors import StyrdokError
 from styrdok.output import OutputDir
 from styrdok.render import render_policy
@@ -241,7 +241,7 @@ def test_the_renderers_are_imported_while_pandoc_reads_the_policy(policy_repo: P
         return real_check(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pandoc, "read_ahead", lambda text: (reading.append(len(text)), real_read_ahead(text))[1])
-    monkeypatch.setattr(build, "_import", load)
+    monkeypatch.setattr(preload, "_import", load)
     monkeypatch.setattr(source, "check_file", check_file)
     monkeypatch.setattr(build, "RENDERERS", ("styrdok.render", "a_module_not_yet_imported"))
     result = build.build_one(Workspace(policy_repo), policy_repo / "policy" / "social-ekonomi.md",

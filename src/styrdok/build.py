@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import signal
-import sys
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import i18n, source
+from . import i18n, preload, source
 from .errors import Problem, Severity, StyrdokError
 from .i18n import _
 from .output import OutputDir
@@ -80,7 +77,7 @@ def build_one(workspace: Workspace, path: Path, out: Path, *, final: bool) -> Po
     display = workspace.display(path)
     result = PolicyResult(path.stem, display)
     source.read_ahead(path)  # first: the imports below would hold the interpreter before pandoc starts
-    _load_renderers()
+    preload.in_background(*RENDERERS)  # while pandoc reads the policy
     policy, result.problems = source.check_file(path, display=display, inside=workspace.root)
     if policy is None:
         return result
@@ -106,21 +103,6 @@ def build_one(workspace: Workspace, path: Path, out: Path, *, final: bool) -> Po
 
 
 RENDERERS = ("styrdok.render", "typst", "jinja2")
-
-
-def _load_renderers() -> None:
-    """Import the renderers on a thread while pandoc reads the policy (0.03 s that the
-    interpreter would otherwise spend after the parse, waiting for nothing)."""
-    if not all(name in sys.modules for name in RENDERERS):
-        threading.Thread(target=_import, args=(RENDERERS,), daemon=True).start()
-
-
-def _import(names: tuple[str, ...]) -> None:
-    for name in names:
-        try:
-            importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - the render's own import meets it again and says what it is
-            pass
 
 
 def build(workspace: Workspace, ids: Iterable[str] = (), *, out: Path | None = None, final: bool = False,

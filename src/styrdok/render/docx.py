@@ -6,14 +6,13 @@ once per user (styrdok.usercache), not in every process.
 
 from __future__ import annotations
 
-import importlib
-import sys
 import threading
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import fonts, pandoc, usercache
+from ..preload import in_background
 from ..templates import Templates
 from ..theme import Logo, Theme
 from .document import Presentation
@@ -47,18 +46,10 @@ def _generated_reference(theme: Theme) -> Path:
         return usercache.file("reference", name, build, ".docx")
 
 
-def _preload() -> None:
-    try:
-        importlib.import_module(f"{__package__}.docx_finish")
-    except Exception:  # noqa: BLE001 - the import in render_docx meets it again and raises it
-        pass
-
-
 def preload() -> None:
     """Import the finishing (lxml) in the background: while pandoc reads the versions of a redline,
     or writes the document in `render_docx`."""
-    if "styrdok.render.docx_finish" not in sys.modules:
-        threading.Thread(target=_preload, daemon=True).start()
+    in_background(f"{__package__}.docx_finish")
 
 
 def render_docx(blocks: list[pandoc.Ast], view: Presentation, templates: Templates, edit: Edit | None = None) -> bytes:

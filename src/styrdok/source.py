@@ -53,15 +53,14 @@ KNOWN_CLASSES = frozenset({"underline", "smallcaps", "mark"})
 GENERATED_ID = re.compile(r"^(fn|fnref|cb)\d+(-\d+)?$|^andring-\d+$|^footnotes$|^sammanfattning$")
 
 
+_PAGE_ID = re.compile(r'\bid(?:ent)?="([a-z0-9_-]+)"')
+
+
 @cache
 def page_ids() -> frozenset[str]:
     """The ids the packaged page templates use (titel, innehall …): a heading must not take one."""
-    folder = resources.files("styrdok").joinpath("templates")
-    found: set[str] = set()
-    for entry in folder.iterdir():
-        if entry.name.endswith((".j2", ".typ")):
-            found.update(re.findall(r'\bid="([a-z0-9_-]+)"', entry.read_text("utf-8")))
-            found.update(re.findall(r'\bident="([a-z0-9_-]+)"', entry.read_text("utf-8")))
+    found = {ident for entry in resources.files("styrdok").joinpath("templates").iterdir()
+             if entry.name.endswith((".j2", ".typ")) for ident in _PAGE_ID.findall(entry.read_text("utf-8"))}
     return frozenset(found | {"titel"})
 
 

@@ -247,3 +247,29 @@ def test_the_renderers_are_imported_while_pandoc_reads_the_policy(policy_repo: P
     result = build.build_one(Workspace(policy_repo), policy_repo / "policy" / "social-ekonomi.md",
                              policy_repo / "build", final=False)
     assert result.ok and imported == [(("styrdok.render", "a_module_not_yet_imported"), False)]
+
+
+def test_the_docx_input_is_made_before_its_thread_starts_and_jinja_after_pandoc_does(
+        policy_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pandoc starts writing the DOCX at once, not when its thread gets the interpreter from the
+    Typst writer; the page's Jinja is imported once it has started, not before."""
+    import threading
+
+    from styrdok.render import policy as rendering
+
+    events: list[tuple[str, bool]] = []
+    real_payload, real_run = pandoc._payload, pandoc.run
+    monkeypatch.setattr(pandoc, "_payload", lambda doc, to, args: (
+        events.append((f"input {to}", threading.current_thread() is threading.main_thread())),
+        real_payload(doc, to, args))[1])
+    monkeypatch.setattr(pandoc, "run", lambda args, data, **kw: (
+        events.append((f"run {args[3]}", False)), real_run(args, data, **kw))[1])
+    monkeypatch.setattr(rendering, "html_preload", lambda: events.append(("jinja", True)))
+    policy = source.load(policy_repo / "policy" / "social-ekonomi.md")
+    templates = Workspace(policy_repo).templates
+    events.clear()  # the read
+    files = render_policy(policy, templates, presentation(policy, final=False, labels=templates.labels,
+                                                          theme=templates.theme))
+    assert set(files) == {"social-ekonomi.docx", "social-ekonomi.pdf", "social-ekonomi.html"}
+    assert events[0] == ("input docx", True)
+    assert events.index(("jinja", True)) == 1

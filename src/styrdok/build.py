@@ -102,7 +102,7 @@ def build_one(workspace: Workspace, path: Path, out: Path, *, final: bool) -> Po
     return result
 
 
-RENDERERS = ("styrdok.render", "typst", "jinja2")
+RENDERERS = ("styrdok.render",)  # what the DOCX is made with; the HTML's Jinja loads while pandoc writes it
 
 
 def build(workspace: Workspace, ids: Iterable[str] = (), *, out: Path | None = None, final: bool = False,

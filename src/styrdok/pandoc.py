@@ -135,6 +135,15 @@ class PandocFailed(StyrdokError):
 
 
 READ_TIMEOUT = 60  # s; a real policy of 2 MB reads in a few seconds, pathological text can take hours
+MAX_MARKS = 1000  # '*' and '_' in one paragraph: the reader's time grows with their square
+MAX_BRACKETS = 32  # '[' open at once: the reader's time grows steeply with them
+
+
+def quick_to_read(text: str) -> bool:
+    """Whether `text` surely reads in well under a second: small, and with fewer emphasis marks
+    and brackets in all than a paragraph may hold (what source refuses is judged per paragraph)."""
+    return (len(text) <= SMALL and text.count("*") + text.count("_") <= MAX_MARKS
+            and text.count("[") <= MAX_BRACKETS)
 
 
 # One converter per core at a time (pandoc, Typst): three writers and a compile on two cores
@@ -546,7 +555,13 @@ def write(doc: Ast, to: str, *args: str, epoch: int | None = None) -> bytes:
     """
     if to == "typst" and not args and (text := typst_without_pandoc(doc)) is not None:
         return text
-    return _write(_payload(doc, to, args), to, args, epoch)
+    return writer(doc, to, *args, epoch=epoch)()
+
+
+def writer(doc: Ast, to: str, *args: str, epoch: int | None = None) -> Callable[[], bytes]:
+    """`write` as a job: pandoc's input made now, the conversion when the job is run."""
+    payload = _payload(doc, to, args)
+    return lambda: _write(payload, to, args, epoch)
 
 
 def typst_without_pandoc(doc: Ast) -> bytes | None:

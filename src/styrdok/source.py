@@ -23,7 +23,7 @@ import yaml
 if TYPE_CHECKING:
     import jsonschema
 
-from . import clock, files, pandoc, validation, yamlread
+from . import clock, files, pandoc, policy_text, validation, yamlread
 from .validation import schema
 from .errors import InvalidPolicy, Problem, Severity, StyrdokError
 from .i18n import N_, _
@@ -154,7 +154,7 @@ def read_ahead(path: Path) -> None:
         return
     if (split := _split(data, _Report(str(path), []))) is not None:
         _text, lines, end = split
-        _read_ahead("\n".join(lines[end + 1:]), end + 1)
+        _read_ahead(policy_text.body(lines, end), end + 1)
 
 
 def _read_ahead(body: str, offset: int) -> None:
@@ -167,7 +167,7 @@ def _parse(stem: str, data: bytes, report: _Report, declared_id: bool = False,
     if (split := _split(data, report)) is None:
         return None
     text, lines, end = split
-    body = "\n".join(lines[end + 1:])
+    body = policy_text.body(lines, end)
     if blocks is None and threading.current_thread() is threading.main_thread():
         # pandoc reads the text while the front matter is checked (not from a pool's worker, which
         # could wait on a read queued behind it)
@@ -182,24 +182,22 @@ def _parse(stem: str, data: bytes, report: _Report, declared_id: bool = False,
 def _split(data: bytes, report: _Report) -> tuple[str, list[str], int] | None:
     """(text, its lines, index of the closing '---' line), or None after reporting why not."""
     try:
-        text = data.decode("utf-8")
+        text = policy_text.normalized(data)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         report.error(line, _("the file is not UTF-8 (byte 0x{byte:02x} at offset {offset})").format(
                      byte=data[exc.start], offset=exc.start),
                      _("save the file as UTF-8 (in Word: Spara som > Oformaterad text > Unicode (UTF-8))"))
         return None
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     if not text.strip():
         report.error(1, _("the file is empty"), _("start with front matter between two '---' lines, then the text"))
         return None
     lines = text.split("\n")
-    if lines[0].strip() != "---":
+    if not policy_text.opens_front_matter(lines):
         report.error(1, _("the file has no front matter"),
                      _("start the file with a '---' line, the decision metadata in YAML, and a closing '---' line"))
         return None
-    end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "...")), None)
-    if end is None:
+    if (end := policy_text.front_matter_end(lines)) is None:
         report.error(1, _("the front matter is not closed"), _("add a line with '---' after the metadata"))
         return None
     return text, lines, end
@@ -720,8 +718,7 @@ def _sections(body: str, offset: int, lines: list[str], report: _Report,
 MAX_HEADING = 300
 MAX_URL = 2000
 MAX_NESTING = 16  # lists, quotes, emphases inside each other; Typst gives up near 30, real text needs 4
-MAX_MARKS = 1000  # '*' and '_' in one paragraph: pandoc's time grows with their square
-MAX_BRACKETS = 32  # '[' open at once: pandoc's time grows steeply with them
+MAX_MARKS, MAX_BRACKETS = pandoc.MAX_MARKS, pandoc.MAX_BRACKETS
 
 
 def _read(body: str, offset: int, lines: list[str], report: _Report,

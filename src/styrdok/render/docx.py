@@ -7,6 +7,7 @@ once per user (styrdok.usercache), not in every process.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,21 +55,34 @@ def preload() -> None:
 
 def render_docx(blocks: list[pandoc.Ast], view: Presentation, templates: Templates, edit: Edit | None = None) -> bytes:
     """The DOCX of pandoc `blocks`; `edit` changes its XML before it is written (see finish_docx)."""
+    return docx_job(blocks, view, templates, edit)()
+
+
+def docx_job(blocks: list[pandoc.Ast], view: Presentation, templates: Templates,
+             edit: Edit | None = None) -> Callable[[], bytes]:
+    """`render_docx` in two steps: pandoc's input made now, then a job for a thread that runs
+    pandoc and finishes its DOCX. The thread needs the interpreter only to start pandoc, which
+    then writes while the caller goes on (with the Typst writer, which holds the interpreter)."""
     preload()
     epoch = int(view.timestamp.timestamp())
-    raw = pandoc.write(pandoc.document(blocks), "docx", "--reference-doc", str(reference_path(templates)), epoch=epoch)
-    from .docx_finish import DocxFinish, finish_docx
+    write = pandoc.writer(pandoc.document(blocks), "docx", "--reference-doc", str(reference_path(templates)),
+                          epoch=epoch)
 
-    labels, theme = templates.labels, templates.theme
-    return finish_docx(raw, DocxFinish(title=view.title, subject=view.doctype, keywords=view.keywords,
-                                       author=view.owner, revision=view.revision, timestamp=view.timestamp,
-                                       header_note=view.header_note, watermark=view.watermark,
-                                       page_of=labels("document.page_of", page="\0page\0", pages="\0pages\0"),
-                                       logo=logo_png(theme.logo) if theme.logo else None,
-                                       logo_alt=theme.logo.alt if theme.logo else "",
-                                       logo_height_mm=theme.logo.height_mm if theme.logo else 0,
-                                       watermark_font=theme.fonts.heading, control_caption=view.control_heading,
-                                       landscape=view.landscape, fonts=embedded_families(templates)), edit)
+    def finish() -> bytes:
+        raw = write()
+        from .docx_finish import DocxFinish, finish_docx
+
+        labels, theme = templates.labels, templates.theme
+        return finish_docx(raw, DocxFinish(title=view.title, subject=view.doctype, keywords=view.keywords,
+                                           author=view.owner, revision=view.revision, timestamp=view.timestamp,
+                                           header_note=view.header_note, watermark=view.watermark,
+                                           page_of=labels("document.page_of", page="\0page\0", pages="\0pages\0"),
+                                           logo=logo_png(theme.logo) if theme.logo else None,
+                                           logo_alt=theme.logo.alt if theme.logo else "",
+                                           logo_height_mm=theme.logo.height_mm if theme.logo else 0,
+                                           watermark_font=theme.fonts.heading, control_caption=view.control_heading,
+                                           landscape=view.landscape, fonts=embedded_families(templates)), edit)
+    return finish
 
 
 def embedded_families(templates: Templates) -> tuple[EmbeddedFamily, ...]:

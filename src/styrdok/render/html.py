@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from .. import pandoc
 from ..model import Policy
+from ..preload import in_background
 from ..templates import Templates
 from .document import Presentation, body_blocks
 
 TEMPLATE = "policy.html.j2"
 HTML_OPTIONS = ("--wrap=none",)
+
+
+def preload() -> None:
+    """Import the page template's Jinja in the background (while pandoc writes the DOCX)."""
+    in_background("jinja2")
 
 
 def html_document(blocks: list[pandoc.Ast]) -> pandoc.Ast:

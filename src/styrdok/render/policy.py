@@ -8,8 +8,8 @@ from .. import pandoc
 from ..model import Policy
 from ..templates import Templates
 from .document import Presentation, body_blocks, title_blocks
-from .docx import render_docx
-from .html import body_html, render_html
+from .docx import docx_job
+from .html import body_html, render_html, preload as html_preload
 from .pdf import pdf_last_if_long, render_pdf, typst_first
 
 
@@ -39,8 +39,10 @@ def render_documents(policy: Policy, templates: Templates, view: Presentation,
     """
     body = body_blocks(policy) if body is None else body
     # the DOCX first: its chain (pandoc, then the finishing) is a short document's longest, and
-    # pandoc writes it on the other core while Python writes the Typst
-    docx = pandoc.started(lambda: render_docx(title_blocks(view) + body, view, templates))
+    # pandoc writes it on the other core while Python imports Jinja and writes the Typst
+    docx = pandoc.started(docx_job(title_blocks(view) + body, view, templates))
+    if page:
+        html_preload()
     typst = typst_first(body, templates)
 
     def html() -> tuple[str, bytes | None]:

@@ -63,10 +63,10 @@ def docx_job(blocks: list[pandoc.Ast], view: Presentation, templates: Templates,
     """`render_docx` in two steps: pandoc's input made now, then a job for a thread that runs
     pandoc and finishes its DOCX. The thread needs the interpreter only to start pandoc, which
     then writes while the caller goes on (with the Typst writer, which holds the interpreter)."""
-    preload()
     epoch = int(view.timestamp.timestamp())
     write = pandoc.writer(pandoc.document(blocks), "docx", "--reference-doc", str(reference_path(templates)),
                           epoch=epoch)
+    preload()  # after pandoc's input, which the import would slow down
 
     def finish() -> bytes:
         raw = write()

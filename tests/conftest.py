@@ -43,6 +43,18 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
+@pytest.fixture(autouse=True)
+def shared_leaves_unchanged() -> Iterator[None]:
+    """After every test: the words and spaces styrdok.pandoc.loads shares between nodes are as read
+    (code that changed one in place would change that word everywhere in every document)."""
+    yield
+    from styrdok import pandoc
+
+    changed = [(word, node) for word, node in pandoc._LEAVES.items() if node != {"t": "Str", "c": word}]
+    assert pandoc._SPACE == {"t": "Space"}, pandoc._SPACE
+    assert not changed, changed[:5]
+
+
 @pytest.fixture
 def policy_repo(tmp_path: Path) -> Path:
     """A policy repository holding a copy of the seed policy."""

@@ -7,12 +7,12 @@ Every figure is a whole process started from the command line, as a user runs it
 `.venv/bin/styrdok …` in a fresh policy repository in a temp dir, and the bare baselines as the
 pandoc / Typst / Node processes a user would start by hand (in parallel where styrdok runs them in
 parallel). Each command runs once unmeasured first (a user's second run: byte-compiled modules,
-warm file cache), then BENCH_RUNS times (default 3), interleaved with the baseline it is compared
-with so that the machine's load affects both alike; medians are compared. Memory is the peak of
-the whole process tree (the command and every worker, pandoc and forkserver process under it, at
-one moment; /proc sampled every 10 ms): each process's private memory (RssAnon + RssShmem) plus
-each program's file-backed pages once; build/bench.json also has the plain RSS sum and the
-largest single process.
+warm file cache), then BENCH_RUNS times (default 3; five times that for the sub-second scenarios),
+interleaved with the baseline it is compared with so that the machine's load affects both alike;
+medians are compared. Memory is the peak of the whole process tree (the command and every worker,
+pandoc and forkserver process under it, at one moment; /proc sampled every 10 ms): each process's
+private memory (RssAnon + RssShmem) plus each program's file-backed pages once; build/bench.json
+also has the plain RSS sum and the largest single process.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ STYRDOK = str(BIN / "styrdok")
 PYTHON = str(BIN / "python")
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 BIG_RUNS = max(RUNS // 2, 1)  # the scenarios of a minute or more
+QUICK_RUNS = RUNS * 5  # the scenarios of a fraction of a second, where three runs are mostly noise
 DOCXODUS = ROOT / "scripts" / "docxodus"  # package.json, package-lock.json, cmp.mjs
 DOCXODUS_DIR = ROOT / "build" / "docxodus"  # installed here (git-ignored) by the bench
 PAGES_PER_COPY = 3.6  # PDF pages of one copy of the seed's text in a redline (25 copies: 90 pages)
@@ -52,7 +53,7 @@ TARGETS: dict[str, tuple[str | None, float, str]] = {
     "seed_build": ("bare_converters", 1.5, "ratio"),
     "redline_100": ("bare_docx_100", 4.0, "ratio"),
     "redline_100 vs Docxodus": ("docxodus_100", 2 / 3, "ratio"),
-    "redline_400 memory": (None, 400, "MiB"),
+    "redline_400 memory": ("redline_pdf_alone_400", 400, "MiB"),
     "cold_300": (None, 60.0, "s"),
     "noop_300": (None, 1.0, "s"),
     "cold_publish_50x5": ("cold_build_50x5", 1.5, "ratio"),
@@ -265,6 +266,13 @@ def pdf_pages(path: Path) -> int | None:
 
 # --- the bare baselines -------------------------------------------------------------------------
 
+# styrdok's own compile of a redline's PDF: its compile_pdf call kept by a `styrdok diff` (which then
+# writes no PDF), and made again alone in a process of its own (REDLINE_PDF_ALONE).
+KEEP_REDLINE_PDF = ("import pickle, sys; from styrdok.render import pdf; kept = sys.argv[1]; "
+                    "pdf.compile_pdf = lambda *a, **k: pickle.dump((a, k), open(kept, 'wb')) or b''; "
+                    "from styrdok.cli import main; sys.argv = ['styrdok', 'diff', *sys.argv[2:]]; main()")
+REDLINE_PDF_ALONE = ("import pickle, sys; from styrdok.render.pdf import compile_pdf; "
+                     "a, k = pickle.load(open(sys.argv[1], 'rb')); open(sys.argv[2], 'wb').write(compile_pdf(*a, **k))")
 TYPST_COMPILE = ("import sys, typst; "
                  "typst.compile(sys.argv[1], output=sys.argv[2], ignore_system_fonts=True)")
 
@@ -329,7 +337,7 @@ def startup(tmp: Path) -> dict[str, Result]:
         "import_floor": lambda: run([PYTHON, "-c", "import yaml, jsonschema, click"], repo),
         "help": lambda: run([STYRDOK, "--help"], repo),
         "check_one": lambda: run([STYRDOK, "check", "social-ekonomi"], repo),
-    })
+    }, QUICK_RUNS)
 
 
 def seed(tmp: Path) -> dict[str, Result]:
@@ -345,7 +353,7 @@ def seed(tmp: Path) -> dict[str, Result]:
     results = interleaved({"bare_converters": lambda: run(shell(bare_converters_script(repo / "policy" / SEED.name,
                                                                                                 bare / "seed")), bare),
                            "build_import_floor": lambda: run([PYTHON, "-c", f"import {', '.join(BUILD_IMPORTS)}"], repo),
-                           "seed_build": build})
+                           "seed_build": build}, QUICK_RUNS)
     results["build_import_floor"].note = f"python -c 'import {', '.join(BUILD_IMPORTS)}': what a build cannot do without"
     return results
 
@@ -384,6 +392,13 @@ def redline(tmp: Path, pages: int, runs: int = RUNS, with_docxodus: bool = False
         {"compile": lambda: run([PYTHON, "-c", TYPST_COMPILE, str(typst_source), str(work / "alone.pdf")], work)},
         runs, warmup=False)["compile"]
     results[f"typst_compile_{pages}"].note = "the bare Typst compile of the floor's PDF, alone (python -c typst.compile)"
+    kept = work / "redline-pdf.pickle"
+    run([PYTHON, "-c", KEEP_REDLINE_PDF, str(kept), "old.md", "new.md", "--out", str(work / "kept")], work, ok_codes=(1,))
+    results[f"redline_pdf_alone_{pages}"] = interleaved(
+        {"alone": lambda: run([PYTHON, "-c", REDLINE_PDF_ALONE, str(kept), str(work / "alone-redline.pdf")], work)},
+        runs, warmup=False)["alone"]
+    results[f"redline_pdf_alone_{pages}"].note = ("styrdok's compile of the redline's own PDF (compile_pdf), alone in "
+                                                  "a process: the least memory that PDF takes")
     files = sorted(p.name for p in (work / "build" / "redline").iterdir())
     results[f"redline_{pages}"].note = (f"{pages} edits; wrote {', '.join(files)}; "
                                         f"redline.pdf has {pdf_pages(work / 'build/redline/redline.pdf')} pages")
@@ -519,7 +534,10 @@ def _ratio_row(name: str, baseline: str | None, goal: float, unit: str, results:
         return name, "", "", "not run", ""
     result = results[subject]
     if unit == "MiB":
-        return (name, f"{result.peak_mib:.0f} MiB", "peak memory of the process tree", f"≤ {goal:g} MiB",
+        floor = results.get(baseline) if baseline else None
+        compared = (f"tree peak; {baseline} {floor.peak_mib:.0f} MiB" if floor and floor.samples
+                    else "peak memory of the process tree")
+        return (name, f"{result.peak_mib:.0f} MiB", compared, f"≤ {goal:g} MiB",
                 "met" if result.peak_mib <= goal else "MISSED")
     if baseline is None:
         return (name, f"{result.median:.3f} s", "", f"≤ {goal:g} s", "met" if result.median <= goal else "MISSED")
@@ -576,7 +594,8 @@ def main() -> None:
     for name, error in errors.items():
         print(f"\n{name} FAILED: {error}")
     print(f"\n{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end; medians of {RUNS} runs "
-          f"({BIG_RUNS} for the 300-policy, 50 × 5 and 400-page scenarios) after one unmeasured run; "
+          f"({QUICK_RUNS} for help, check and the seed's build; {BIG_RUNS} for the 300-policy, 50 × 5 and 400-page "
+          "scenarios) after one unmeasured run; "
           "Docxodus is the whole node process, WebAssembly initialisation included.")
     print(f"figures written to {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
 

@@ -79,8 +79,8 @@ def rebuild(toks: tuple[Token, ...] | list[Token], depth: int = 0) -> list[pando
 
 def _node(node: str) -> pandoc.Ast:
     if node.startswith(_STR):
-        return {"t": "Str", "c": node[len(_STR):]}
-    return {"t": "Space"} if node == SPACE else json.loads(node)
+        return pandoc.word(node[len(_STR):])
+    return pandoc.space() if node == SPACE else pandoc.loads(node)
 
 
 def plain(toks: tuple[Token, ...] | list[Token]) -> str:

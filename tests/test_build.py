@@ -249,10 +249,11 @@ def test_the_renderers_are_imported_while_pandoc_reads_the_policy(policy_repo: P
     assert result.ok and imported == [(("styrdok.render", "a_module_not_yet_imported"), False)]
 
 
-def test_the_docx_input_is_made_before_its_thread_starts_and_jinja_after_pandoc_does(
+def test_the_docx_input_is_made_before_its_thread_starts_and_jinja_after_the_typst(
         policy_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """pandoc starts writing the DOCX at once, not when its thread gets the interpreter from the
-    Typst writer; the finishing's lxml and the page's Jinja are imported once its input is made."""
+    Typst writer; the finishing's lxml is imported once its input is made, and the page's Jinja
+    once the Typst is written (while Typst compiles), not beside the writing of it."""
     import threading
 
     from styrdok.render import docx
@@ -267,10 +268,13 @@ def test_the_docx_input_is_made_before_its_thread_starts_and_jinja_after_pandoc_
         events.append((f"run {args[3]}", False)), real_run(args, data, **kw))[1])
     monkeypatch.setattr(rendering, "html_preload", lambda: events.append(("jinja", True)))
     monkeypatch.setattr(docx, "preload", lambda: events.append(("lxml", True)))
+    real_typst_first = rendering.typst_first
+    monkeypatch.setattr(rendering, "typst_first", lambda *a: (real_typst_first(*a), events.append(("typst", True)))[0])
     policy = source.load(policy_repo / "policy" / "social-ekonomi.md")
     templates = Workspace(policy_repo).templates
     events.clear()  # the read
     files = render_policy(policy, templates, presentation(policy, final=False, labels=templates.labels,
                                                           theme=templates.theme))
     assert set(files) == {"social-ekonomi.docx", "social-ekonomi.pdf", "social-ekonomi.html"}
-    assert events[:3] == [("input docx", True), ("lxml", True), ("jinja", True)]
+    assert [e for e in events if e[0] in ("input docx", "lxml", "typst", "jinja")][:4] == [
+        ("input docx", True), ("lxml", True), ("typst", True), ("jinja", True)]

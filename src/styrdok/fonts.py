@@ -67,13 +67,17 @@ def _read(path: Path) -> bytes:
     return path.read_bytes()
 
 
+@cache
 def packaged_dir() -> Path | None:
-    """The folder of the packaged Source Sans Pro, or None without the package."""
+    """The folder of the packaged Source Sans Pro (its files/, which the package's font_directory
+    names), or None without the package; found without running the package, which globs its folder."""
+    import importlib.util
+
     try:
-        import font_source_sans_pro
-    except ImportError:
+        spec = importlib.util.find_spec("font_source_sans_pro")
+    except (ImportError, ValueError):
         return None
-    return Path(font_source_sans_pro.font_directory)
+    return Path(spec.origin).parent / "files" if spec is not None and spec.origin else None
 
 
 def packaged_faces() -> tuple[Path, ...]:

@@ -13,7 +13,6 @@ import errno
 import hashlib
 import os
 import secrets
-import socket
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,7 +34,13 @@ class OutputError(StyrdokError):
 
 @cache
 def _host() -> str:
-    return hashlib.sha1(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:6]
+    if hasattr(os, "uname"):  # what socket.gethostname() says, without importing socket (5 ms)
+        name = os.uname().nodename
+    else:
+        import socket
+
+        name = socket.gethostname()
+    return hashlib.sha1(name.encode("utf-8", "replace")).hexdigest()[:6]
 
 
 def _temp_name(path: Path) -> Path:

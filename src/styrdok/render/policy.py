@@ -41,9 +41,9 @@ def render_documents(policy: Policy, templates: Templates, view: Presentation,
     # the DOCX first: its chain (pandoc, then the finishing) is a short document's longest, and
     # pandoc writes it on the other core while Python imports Jinja and writes the Typst
     docx = pandoc.started(docx_job(title_blocks(view) + body, view, templates))
-    if page:
-        html_preload()
     typst = typst_first(body, templates)
+    if page:  # while Typst compiles and pandoc writes, not while the interpreter writes the Typst
+        html_preload()
 
     def html() -> tuple[str, bytes | None]:
         text = body_html(body)

@@ -14,6 +14,15 @@ from pathlib import Path
 from .errors import Problem, StyrdokError
 from .i18n import _
 
+# styrdok's own folder, with the packaged templates/ and schema/: a wheel installs them as plain
+# files (importlib.resources would cost a command 8 ms of imports to find them)
+PACKAGE = Path(__file__).resolve().parent
+
+
+def packaged(*parts: str) -> Path:
+    """A file or folder shipped in the styrdok package (templates/…, schema/…)."""
+    return PACKAGE.joinpath(*parts)
+
 
 class Unreadable(StyrdokError):
     """A file styrdok will not read: `why` it is refused and how to `fix` it."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,6 +32,8 @@ class Busy(StyrdokError):
 
 def folder() -> Path:
     """The current user's folder for locks that must not appear anywhere else (e.g. in an output folder)."""
+    import tempfile
+
     return Path(tempfile.gettempdir()) / f"styrdok-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,7 +43,7 @@ def _host() -> str:
 
 
 def _temp_name(path: Path) -> Path:
-    return path.parent / f".{path.name}.{_host()}-{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    return path.parent / f".{path.name}.{_host()}-{os.getpid()}.{os.urandom(4).hex()}.tmp"
 
 
 def abandoned(temp: Path, now: float | None = None) -> bool:

@@ -4,13 +4,13 @@ the CI configuration and pre-commit hook that rebuild the repository whenever it
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import yaml
 
 from . import __version__, yamlread
 from .errors import Problem, StyrdokError
+from .files import packaged
 from .history import ensure_repository
 from .output import atomic_write
 from .source import SLUG, slugify
@@ -71,7 +71,7 @@ def init(root: Path, *, ci: str | None = None, pre_commit: bool = False) -> Init
             atomic_write(path, text.encode("utf-8"))
             written.append(path)
 
-    names = sorted(p.name for p in resources.files("styrdok").joinpath("templates").iterdir()
+    names = sorted(p.name for p in packaged("templates").iterdir()
                    if p.is_file() and not p.name.startswith("."))
     write_new("templates/README.md", TEMPLATES_README.format(names="\n".join(f"- `{n}`" for n in names)))
     if _extend_gitignore(root / ".gitignore"):

@@ -13,7 +13,6 @@ import re
 import threading
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
 from . import clock, files, pandoc, policy_text, validation, yamlread
 from .validation import schema
 from .errors import InvalidPolicy, Problem, Severity, StyrdokError
+from .files import packaged
 from .i18n import N_, _
 from .model import (PREAMBLE_ID, Action, Block, Consultation, Contact, Decision, Metadata, Policy, Review,
                     Section, Status)
@@ -59,7 +59,7 @@ _PAGE_ID = re.compile(r'\bid(?:ent)?="([a-z0-9_-]+)"')
 @cache
 def page_ids() -> frozenset[str]:
     """The ids the packaged page templates use (titel, innehall …): a heading must not take one."""
-    found = {ident for entry in resources.files("styrdok").joinpath("templates").iterdir()
+    found = {ident for entry in packaged("templates").iterdir()
              if entry.name.endswith((".j2", ".typ")) for ident in _PAGE_ID.findall(entry.read_text("utf-8"))}
     return frozenset(found | {"titel"})
 

@@ -6,14 +6,13 @@ import os
 import re
 from collections.abc import Callable
 from functools import cached_property, partial
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from .errors import Problem, StyrdokError
-from .files import read_regular
+from .files import packaged, read_regular
 from .i18n import _
 
 if TYPE_CHECKING:
@@ -89,8 +88,8 @@ class Templates:
         """A template file's bytes: the override if present, else the packaged one, else None."""
         if path := self._override(name):
             return read_regular(path, limit=MAX_TEMPLATE_BYTES, inside=self.root)
-        packaged = resources.files("styrdok").joinpath("templates", name)
-        return packaged.read_bytes() if packaged.is_file() else None
+        shipped = packaged("templates", name)
+        return shipped.read_bytes() if shipped.is_file() else None
 
     def origin(self, name: str) -> str:
         """Where the template `name` comes from, as a message names it: the override's path, else the package's."""

@@ -42,7 +42,6 @@ import datetime as dt
 import re
 import string
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +50,7 @@ from markupsafe import Markup, escape
 
 from . import yamlread
 from .errors import Problem, StyrdokError
+from .files import packaged
 from .i18n import _
 
 if TYPE_CHECKING:
@@ -139,8 +139,8 @@ def _fields(text: str) -> set[str]:
 
 def _merged(templates: Templates, name: str) -> tuple[dict[str, tuple[Any, str]], list[Problem]]:
     """The packaged file with the override's values on top: {key: (value, 'file:line')}."""
-    packaged = resources.files("styrdok").joinpath("templates", name)
-    defaults = _read(packaged.read_bytes(), f"styrdok/templates/{name}")
+    shipped = packaged("templates", name)
+    defaults = _read(shipped.read_bytes(), f"styrdok/templates/{name}")
     values: dict[str, tuple[Any, str]] = {k: (v, f"styrdok/templates/{name}:{line}") for k, (v, line) in defaults.items()}
     problems: list[Problem] = []
     override = templates._override(name)

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import secrets
-import tempfile
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -97,7 +95,7 @@ def put(kind: str, name: str, data: bytes, suffix: str = "") -> Path | None:
     where = path(kind, name, suffix)
     if where is None:
         return None
-    temp = where.with_name(f".{where.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    temp = where.with_name(f".{where.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
     try:
         temp.write_bytes(data)
         os.replace(temp, where)
@@ -121,6 +119,7 @@ def cached(kind: str, name: str, make: Callable[[], bytes], suffix: str = "") ->
 def _scratch() -> Path:
     import atexit
     import shutil
+    import tempfile
 
     scratch = Path(tempfile.mkdtemp(prefix="styrdok-"))
     atexit.register(shutil.rmtree, scratch, ignore_errors=True)
@@ -155,7 +154,7 @@ def folder_of(kind: str, name: str, files: Callable[[], dict[str, bytes]]) -> Pa
         if where.is_dir():
             return where
         contents = files()
-        staging = where.with_name(f".{where.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+        staging = where.with_name(f".{where.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
         try:
             staging.mkdir(mode=0o700)
             for file_name, data in contents.items():

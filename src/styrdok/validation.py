@@ -15,10 +15,10 @@ import json
 import marshal
 from collections.abc import Callable, Iterator
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from . import usercache
+from .files import packaged
 
 if TYPE_CHECKING:
     import jsonschema
@@ -42,7 +42,7 @@ class _Refused(ValueError):
 
 @cache
 def schema_text() -> str:
-    return resources.files("styrdok").joinpath(SCHEMA).read_text("utf-8")
+    return packaged(SCHEMA).read_text("utf-8")
 
 
 @cache

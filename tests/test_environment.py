@@ -52,6 +52,34 @@ def test_without_typst_doctor_says_so_and_build_names_it(policy_repo: Path, tmp_
     assert built.returncode == 1 and "typst is not installed" in built.stderr and "fix: pip install typst" in built.stderr
 
 
+def test_typst_missing_is_reported_to_every_thread_that_imports_it_at_once(tmp_path: Path) -> None:
+    # the DOCX's SVG logo and the PDF's compiler import typst on two threads; a slow failing import
+    # makes them meet (Python hands a second importer the first one's failed, empty module)
+    shadow = tmp_path / "slow-no-typst"
+    shadow.mkdir()
+    (shadow / "typst.py").write_text("import time\ntime.sleep(0.3)\n"
+                                     "raise ModuleNotFoundError(\"No module named 'typst'\", name='typst')\n")
+    program = (
+        "import threading\n"
+        "from styrdok.render.pdf import TypstMissing, _typst\n"
+        "said = []\n"
+        "def one():\n"
+        "    try:\n"
+        "        _typst()\n"
+        "    except TypstMissing:\n"
+        "        said.append('missing')\n"
+        "    else:\n"
+        "        said.append('imported')\n"
+        "threads = [threading.Thread(target=one) for _ in range(3)]\n"
+        "[thread.start() for thread in threads]\n"
+        "[thread.join() for thread in threads]\n"
+        "print(' '.join(said))\n")
+    result = subprocess.run([str(STYRDOK.with_name("python")), "-c", program], capture_output=True, text=True,
+                            timeout=60, env={**os.environ, "PYTHONPATH": str(shadow)})
+
+    assert result.stdout.split() == ["missing"] * 3, result.stdout + result.stderr
+
+
 def test_an_old_pandoc_is_reported_not_used(policy_repo: Path, tmp_path: Path) -> None:
     old = tmp_path / "old-pandoc"
     old.write_text("#!/bin/sh\necho 'pandoc 2.9.2.1'\necho 'Compiled with pandoc-types 1.20'\n")

@@ -52,6 +52,7 @@ class TypstFailed(StyrdokError, RuntimeError):
 
 
 _lock = threading.Lock()
+_importing = threading.Lock()
 _compilers: dict[tuple[tuple[str, ...], bool], typst.Compiler] = {}
 _font_dir: str | None = None
 FONTS_DIR = "fonts"  # the repository's templates/fonts/: extra font files for the theme's families
@@ -125,9 +126,12 @@ class TypstMissing(StyrdokError):
 
 
 def _typst() -> ModuleType:
-    """typst-py, imported on first use: every command that makes no PDF works without it."""
+    """typst-py, imported on first use: every command that makes no PDF works without it. One
+    thread at a time: a thread importing it while another's import fails is handed the failed,
+    empty module by Python (the DOCX's SVG logo and the PDF's compiler are made at once)."""
     try:
-        import typst
+        with _importing:
+            import typst
     except ImportError as exc:
         raise TypstMissing.because(_("typst is not installed ({error})").format(error=exc),
                                    _("styrdok makes every PDF with it"),
